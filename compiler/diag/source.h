@@ -1,0 +1,49 @@
+// Source files and locations. Every phase reports against these; nothing here
+// knows how a file was parsed.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace questline::diag {
+
+using FileId = uint32_t;
+inline constexpr FileId kNoFile = UINT32_MAX;
+
+// 1-based line and column; columns count bytes (tabs are expanded only when rendering).
+// end_line/end_col point one past the last character of the range.
+struct SourceRange {
+  FileId file = kNoFile;
+  uint32_t line = 0, col = 0;
+  uint32_t end_line = 0, end_col = 0;
+
+  bool Valid() const { return file != kNoFile && line > 0; }
+};
+
+bool operator<(const SourceRange& a, const SourceRange& b);
+
+struct SourceFile {
+  std::string path;      // as the user named it (for messages)
+  std::string text;      // exact bytes read
+  std::vector<uint32_t> line_starts;  // byte offset of each line start
+};
+
+class SourceManager {
+ public:
+  // Adds a file whose text is already in memory (tests, stdin, the prelude).
+  FileId AddFile(std::string path, std::string text);
+  // Reads a file from disk; false and `error` set when it cannot be read.
+  bool LoadFile(const std::string& path, FileId* id, std::string* error);
+
+  const SourceFile& File(FileId id) const { return files_[id]; }
+  size_t FileCount() const { return files_.size(); }
+  // The text of line `line` (1-based) without its line terminator.
+  std::string_view Line(FileId id, uint32_t line) const;
+
+ private:
+  std::vector<SourceFile> files_;
+};
+
+}  // namespace questline::diag

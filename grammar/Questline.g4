@@ -1,0 +1,295 @@
+// Questline grammar. Generated into the build tree by Debian's antlr4 (4.7.2);
+// the only consumer is compiler/syntax/, which turns parse trees into ast::Module.
+// Keywords are reserved at the start of declarations and clauses, but every
+// keyword is still usable as a field or member name (see `name`).
+grammar Questline;
+
+// ---------------------------------------------------------------- package
+
+module : decl* EOF ;
+
+decl
+  : typeDecl | eventDecl | extendEventDecl | profileDecl | extendProfileDecl
+  | currencyDecl | settingsDecl | constDecl | fnDecl | metricDecl | segmentDecl
+  | ruleDecl | levelDecl | badgeDecl | missionDecl | leaderboardDecl
+  | tournamentDecl | itemDecl | minigameDecl | raffleDecl | flowDecl | policyDecl
+  | ';'
+  ;
+
+// ---------------------------------------------------------------- schema
+
+typeDecl          : TYPE IDENT '=' unionType ;
+unionType         : STRING ('|' STRING)* ;
+typeRef           : unionType | name ;
+
+eventDecl         : EVENT IDENT fieldBlock ;
+extendEventDecl   : EXTEND EVENT IDENT fieldBlock ;
+profileDecl       : PROFILE fieldBlock ;
+extendProfileDecl : EXTEND PROFILE fieldBlock ;
+fieldBlock        : '{' (field (',' | ';')?)* '}' ;
+field             : name ':' typeRef ('=' expr)? ;
+
+currencyDecl      : CURRENCY IDENT ;
+settingsDecl      : SETTINGS '{' (setting ';'?)* '}' ;
+setting           : name expr ;
+constDecl         : CONST IDENT (':' typeRef)? '=' expr ;
+fnDecl            : FN IDENT '(' (param (',' param)*)? ')' '->' typeRef '=' expr ;
+param             : name ':' typeRef ;
+
+// ---------------------------------------------------------------- metrics, segments
+
+metricDecl        : METRIC IDENT '=' expr ;
+segmentDecl       : SEGMENT IDENT '=' (IMPORTED | expr (LOCKED AT expr)?) ;
+
+// ---------------------------------------------------------------- rules, levels, badges
+
+ruleDecl          : RULE IDENT ON IDENT (WHERE expr)? '{' ruleItem* '}' ;
+ruleItem          : stmt | capClause | limitClause | ';' ;
+capClause         : CAP expr IDENT (PER period)? ;
+limitClause       : LIMIT expr (PER period)? ;
+period            : DAY | WEEK | MONTH ;
+
+levelDecl         : LEVEL IDENT '{' levelItem* '}' ;
+levelItem         : AT expr | ON REACH block | ';' ;
+
+badgeDecl         : BADGE IDENT '{' badgeItem* '}' ;
+badgeItem         : WHEN expr | ON EARN block | ';' ;
+
+// ---------------------------------------------------------------- missions
+
+missionDecl       : MISSION IDENT '{' missionItem* '}' ;
+missionItem
+  : TITLE STRING                                   # missionTitle
+  | AUDIENCE expr                                  # missionAudience
+  | UNLOCK ON IDENT (WHERE expr)?                  # unlockOnEvent
+  | UNLOCK AFTER MISSION IDENT                     # unlockAfterMission
+  | UNLOCK AT LEVEL IDENT                          # unlockAtLevel
+  | OPT_IN                                         # missionOptIn
+  | ACTIVE expr DOTDOT expr                        # missionActive
+  | RECURRING recurrence                           # missionRecurring
+  | TIME_LIMIT expr                                # missionTimeLimit
+  | ORDERED                                        # missionOrdered
+  | TASK IDENT STRING? '{' expr stmt* '}'          # missionTask
+  | REWARD block                                   # missionReward
+  | MAX_COMPLETIONS expr                           # missionMaxCompletions
+  | ';'                                            # missionEmpty
+  ;
+recurrence        : DAILY | WEEKLY | MONTHLY | ON_COMPLETION ;
+
+// ---------------------------------------------------------------- competitions
+
+leaderboardDecl   : LEADERBOARD IDENT '{' competitionItem* '}' ;
+tournamentDecl    : TOURNAMENT IDENT '{' competitionItem* '}' ;
+competitionItem
+  : TITLE STRING                                   # compTitle
+  | SCORE (POINTS_EARNED | expr)                   # compScore
+  | PERIOD (DAILY | WEEKLY | MONTHLY)              # compPeriod
+  | AUDIENCE expr                                  # compAudience
+  | WINDOW expr DOTDOT expr                        # compWindowFixed
+  | WINDOW EVERY (DAY | WEEK) weekday? TIME_OF_DAY DOTDOT weekday? TIME_OF_DAY # compWindowRecurring
+  | REGISTER (BUY_IN expr IDENT)?                  # compRegister
+  | HAPPY_HOURS '{' happyHour* '}'                 # compHappyHours
+  | MIN_SCORE expr                                 # compMinScore
+  | MIN_PLAYERS expr                               # compMinPlayers
+  | MAX_PLAYERS expr                               # compMaxPlayers
+  | PRIZES '{' rankPrize* '}'                      # compPrizes
+  | ';'                                            # compEmpty
+  ;
+happyHour         : weekday TIME_OF_DAY '-' TIME_OF_DAY IDENT ;   // IDENT is the multiplier, `x2`
+rankPrize         : INT (DOTDOT INT)? ':' stmt* ;
+weekday           : MON | TUE | WED | THU | FRI | SAT | SUN ;
+
+// ---------------------------------------------------------------- store, mini-games, raffles
+
+itemDecl          : ITEM IDENT '{' itemClause* '}' ;
+itemClause
+  : TITLE STRING                                   # itemTitle
+  | PRICE expr IDENT                               # itemPrice
+  | AUDIENCE expr                                  # itemAudience
+  | LIMIT expr (PER period)?                       # itemLimit
+  | STOCK expr                                     # itemStock
+  | ON PURCHASE block                              # itemOnPurchase
+  | ';'                                            # itemEmpty
+  ;
+
+minigameDecl      : MINIGAME IDENT '{' minigameClause* '}' ;
+minigameClause
+  : TITLE STRING                                   # gameTitle
+  | KIND IDENT                                     # gameKind
+  | COST expr (ATTEMPT | ATTEMPTS | IDENT)         # gameCost
+  | AUDIENCE expr                                  # gameAudience
+  | LIMIT expr (PER period)?                       # gameLimit
+  | PRIZE IDENT WEIGHT expr (STOCK expr)? block?   # gamePrize
+  | ';'                                            # gameEmpty
+  ;
+
+raffleDecl        : RAFFLE IDENT '{' raffleClause* '}' ;
+raffleClause
+  : TITLE STRING                                   # raffleTitle
+  | AUDIENCE expr                                  # raffleAudience
+  | DRAW AT expr                                   # raffleDraw
+  | PRIZE IDENT COUNT expr (MAX_PER_USER expr)? block? # rafflePrize
+  | MAX_PRIZES_PER_USER expr                       # raffleMaxPrizes
+  | ';'                                            # raffleEmpty
+  ;
+
+// ---------------------------------------------------------------- flows, policies
+
+flowDecl          : FLOW IDENT '{' flowItem* '}' ;
+flowItem
+  : ON ENTER IDENT                                 # flowOnEnter
+  | ON EXIT IDENT                                  # flowOnExit
+  | ON IDENT (WHERE expr)?                         # flowOnEvent
+  | EVERY (DAY | weekday) AT TIME_OF_DAY           # flowEvery
+  | AUDIENCE expr                                  # flowAudience
+  | HOLDOUT expr                                   # flowHoldout
+  | REENTER AFTER expr                             # flowReenter
+  | stmt                                           # flowStep
+  | ';'                                            # flowEmpty
+  ;
+
+policyDecl        : POLICY IDENT '{' policyClause* '}' ;
+policyClause
+  : BLOCK (REWARDS | MESSAGES) WHEN expr           # policyBlock
+  | CAP MESSAGES expr (PER period)?                # policyCap
+  | QUIET_HOURS TIME_OF_DAY '-' TIME_OF_DAY (FOR IDENT (',' IDENT)*)? # policyQuietHours
+  | ';'                                            # policyEmpty
+  ;
+
+// ---------------------------------------------------------------- statements
+
+block : '{' stmt* '}' ;
+
+stmt
+  : AWARD IDENT expr                               # awardStmt
+  | DEDUCT IDENT expr                              # deductStmt
+  | GRANT BONUS expr                               # grantStmt
+  | SEND IDENT expr sendData?                      # sendStmt
+  | UNLOCK MISSION IDENT                           # unlockStmt
+  | GIVE MISSION IDENT                             # giveMissionStmt
+  | GIVE ATTEMPTS IDENT expr                       # giveAttemptsStmt
+  | GIVE TICKETS IDENT expr                        # giveTicketsStmt
+  | TAG expr                                       # tagStmt
+  | UNTAG expr                                     # untagStmt
+  | LET IDENT '=' expr                             # letStmt
+  | IF expr block (ELSE (ifTail | block))?         # ifStmt
+  | WAIT FOR IDENT (WHERE expr)? WITHIN expr block (TIMEOUT block)? # waitForStmt
+  | WAIT expr                                      # waitStmt
+  | SPLIT '{' splitBranch* '}'                     # splitStmt
+  | CHOOSE BY BANDIT REWARD IDENT WITHIN expr (CONTEXT '(' (expr (',' expr)*)? ')')? '{' banditArm* '}' # chooseStmt
+  | EXIT                                           # exitStmt
+  | ';'                                            # emptyStmt
+  ;
+ifTail      : IF expr block (ELSE (ifTail | block))? ;
+sendData    : '{' (sendField (',' sendField)* ','?)? '}' ;
+sendField   : name ':' expr ;
+splitBranch : PERCENT ':' block ;
+banditArm   : ARM IDENT block ;
+
+// ---------------------------------------------------------------- expressions
+
+expr
+  : orExpr ;
+orExpr      : andExpr (OR andExpr)* ;
+andExpr     : notExpr (AND notExpr)* ;
+notExpr     : NOT notExpr | compareExpr ;
+compareExpr : addExpr (compareOp addExpr)? ;
+compareOp   : '==' | '!=' | '<' | '<=' | '>' | '>=' ;
+addExpr     : mulExpr (('+' | '-') mulExpr)* ;
+mulExpr     : unaryExpr (('*' | '/') unaryExpr)* ;
+unaryExpr   : '-' unaryExpr | postfixExpr ;
+postfixExpr : primary ('.' name)* ;
+primary
+  : literal                                        # literalPrimary
+  | aggregateFn '(' expr (WHERE expr)? ')' (OVER window)? # aggregatePrimary
+  | name '(' (expr (',' expr)*)? ')'               # callPrimary
+  | '(' expr ')'                                   # parenPrimary
+  | name                                           # namePrimary
+  ;
+aggregateFn : COUNT | SUM | MIN | MAX | AVG | FIRST | LAST | TOP | DISTINCT_DAYS | STREAK_DAYS | STREAK_WEEKS ;
+window      : LAST expr | TODAY | THIS (WEEK | MONTH) ;
+literal     : TRUE | FALSE | INT | DECIMAL | STRING | DURATION | PERCENT | TIME_OF_DAY | INSTANT | weekday ;
+
+// Any identifier or keyword, where only a name can stand (fields, members, calls).
+name
+  : IDENT | TYPE | EVENT | EXTEND | PROFILE | CURRENCY | SETTINGS | CONST | FN | METRIC
+  | SEGMENT | IMPORTED | LOCKED | RULE | ON | WHERE | CAP | LIMIT | PER | DAY | WEEK
+  | MONTH | LEVEL | AT | REACH | BADGE | WHEN | EARN | MISSION | TITLE | AUDIENCE
+  | UNLOCK | AFTER | OPT_IN | ACTIVE | RECURRING | DAILY | WEEKLY | MONTHLY
+  | ON_COMPLETION | TIME_LIMIT | ORDERED | TASK | REWARD | MAX_COMPLETIONS
+  | LEADERBOARD | TOURNAMENT | SCORE | POINTS_EARNED | PERIOD | WINDOW | EVERY
+  | REGISTER | BUY_IN | HAPPY_HOURS | MIN_SCORE | MIN_PLAYERS | MAX_PLAYERS | PRIZES
+  | ITEM | PRICE | STOCK | PURCHASE | MINIGAME | KIND | COST | ATTEMPT | ATTEMPTS
+  | PRIZE | WEIGHT | RAFFLE | DRAW | COUNT | MAX_PER_USER | MAX_PRIZES_PER_USER
+  | FLOW | ENTER | EXIT | HOLDOUT | REENTER | POLICY | BLOCK | REWARDS | MESSAGES
+  | QUIET_HOURS | FOR | AWARD | DEDUCT | GRANT | BONUS | SEND | GIVE | TICKETS | TAG
+  | UNTAG | LET | IF | ELSE | WAIT | WITHIN | TIMEOUT | SPLIT | CHOOSE | BY | BANDIT
+  | CONTEXT | ARM | SUM | MIN | MAX | AVG | FIRST | LAST | TOP | DISTINCT_DAYS
+  | STREAK_DAYS | STREAK_WEEKS | OVER | TODAY | THIS
+  | MON | TUE | WED | THU | FRI | SAT | SUN
+  ;
+
+// ---------------------------------------------------------------- lexer
+
+TYPE: 'type'; EVENT: 'event'; EXTEND: 'extend'; PROFILE: 'profile';
+CURRENCY: 'currency'; SETTINGS: 'settings'; CONST: 'const'; FN: 'fn';
+METRIC: 'metric'; SEGMENT: 'segment'; IMPORTED: 'imported'; LOCKED: 'locked';
+RULE: 'rule'; ON: 'on'; WHERE: 'where'; CAP: 'cap'; LIMIT: 'limit'; PER: 'per';
+DAY: 'day'; WEEK: 'week'; MONTH: 'month'; LEVEL: 'level'; AT: 'at'; REACH: 'reach';
+BADGE: 'badge'; WHEN: 'when'; EARN: 'earn'; MISSION: 'mission'; TITLE: 'title';
+AUDIENCE: 'audience'; UNLOCK: 'unlock'; AFTER: 'after'; OPT_IN: 'opt_in';
+ACTIVE: 'active'; RECURRING: 'recurring'; DAILY: 'daily'; WEEKLY: 'weekly';
+MONTHLY: 'monthly'; ON_COMPLETION: 'on_completion'; TIME_LIMIT: 'time_limit';
+ORDERED: 'ordered'; TASK: 'task'; REWARD: 'reward'; MAX_COMPLETIONS: 'max_completions';
+LEADERBOARD: 'leaderboard'; TOURNAMENT: 'tournament'; SCORE: 'score';
+POINTS_EARNED: 'points_earned'; PERIOD: 'period'; WINDOW: 'window'; EVERY: 'every';
+REGISTER: 'register'; BUY_IN: 'buy_in'; HAPPY_HOURS: 'happy_hours';
+MIN_SCORE: 'min_score'; MIN_PLAYERS: 'min_players'; MAX_PLAYERS: 'max_players';
+PRIZES: 'prizes'; ITEM: 'item'; PRICE: 'price'; STOCK: 'stock'; PURCHASE: 'purchase';
+MINIGAME: 'minigame'; KIND: 'kind'; COST: 'cost'; ATTEMPT: 'attempt';
+ATTEMPTS: 'attempts'; PRIZE: 'prize'; WEIGHT: 'weight'; RAFFLE: 'raffle';
+DRAW: 'draw'; COUNT: 'count'; MAX_PER_USER: 'max_per_user';
+MAX_PRIZES_PER_USER: 'max_prizes_per_user'; FLOW: 'flow'; ENTER: 'enter';
+EXIT: 'exit'; HOLDOUT: 'holdout'; REENTER: 'reenter'; POLICY: 'policy';
+BLOCK: 'block'; REWARDS: 'rewards'; MESSAGES: 'messages'; QUIET_HOURS: 'quiet_hours';
+FOR: 'for'; AWARD: 'award'; DEDUCT: 'deduct'; GRANT: 'grant'; BONUS: 'bonus';
+SEND: 'send'; GIVE: 'give'; TICKETS: 'tickets'; TAG: 'tag'; UNTAG: 'untag';
+LET: 'let'; IF: 'if'; ELSE: 'else'; WAIT: 'wait'; WITHIN: 'within';
+TIMEOUT: 'timeout'; SPLIT: 'split'; CHOOSE: 'choose'; BY: 'by'; BANDIT: 'bandit';
+CONTEXT: 'context'; ARM: 'arm'; SUM: 'sum'; MIN: 'min'; MAX: 'max'; AVG: 'avg';
+FIRST: 'first'; LAST: 'last'; TOP: 'top'; DISTINCT_DAYS: 'distinct_days';
+STREAK_DAYS: 'streak_days'; STREAK_WEEKS: 'streak_weeks'; OVER: 'over';
+TODAY: 'today'; THIS: 'this'; AND: 'and'; OR: 'or'; NOT: 'not';
+TRUE: 'true'; FALSE: 'false';
+MON: 'mon'; TUE: 'tue'; WED: 'wed'; THU: 'thu'; FRI: 'fri'; SAT: 'sat'; SUN: 'sun';
+
+DOTDOT : '..' ;
+
+// Longest match decides between these and INT: `2026-12-05T00:00Z` is one instant,
+// `7d` one duration, `10%` one percentage, `10:00` one time of day.
+INSTANT
+  : DIGIT DIGIT DIGIT DIGIT '-' DIGIT DIGIT '-' DIGIT DIGIT 'T' DIGIT DIGIT ':' DIGIT DIGIT
+    (':' DIGIT DIGIT ('.' DIGIT+)?)? ('Z' | ('+' | '-') DIGIT DIGIT ':' DIGIT DIGIT)
+  ;
+TIME_OF_DAY : DIGIT DIGIT? ':' DIGIT DIGIT ;
+DURATION    : DIGITS ('ms' | 's' | 'm' | 'h' | 'd' | 'w') ;
+PERCENT     : DIGITS ('.' DIGITS)? '%' ;
+DECIMAL     : DIGITS '.' DIGITS ;
+INT         : DIGITS ;
+STRING      : '"' (ESC | ~["\\\r\n])* '"' ;
+IDENT       : [A-Za-z_] [A-Za-z0-9_]* ;
+
+// Unterminated forms are tokens of their own so the adapter can name the mistake.
+UNTERMINATED_STRING  : '"' (ESC | ~["\\\r\n])* ;
+UNTERMINATED_COMMENT : '/*' ( ~[*] | '*'+ ~[*/] )* '*'* EOF ;
+
+LINE_COMMENT  : '//' ~[\r\n]* -> channel(HIDDEN) ;
+BLOCK_COMMENT : '/*' .*? '*/' -> channel(HIDDEN) ;
+WS            : [ \t\r\n\f]+ -> skip ;
+
+// Anything else is one bad character; the adapter reports it and parsing goes on.
+BAD_CHAR : . ;
+
+fragment DIGIT  : [0-9] ;
+fragment DIGITS : DIGIT ('_'? DIGIT)* ;
+fragment ESC    : '\\' ( ["\\nt] | 'u{' [0-9A-Fa-f]+ '}' ) | '\\' . ;

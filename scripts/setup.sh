@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs every Debian package Questline's build and tests need. Idempotent:
+# packages already present are skipped and `apt-get update` runs at most once.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  antlr4 libantlr4-runtime-dev default-jre-headless
+  llvm-14-dev clang-14 libclang-rt-14-dev
+  libboost-dev libboost-system-dev
+  libyaml-cpp-dev catch2 libsimdjson-dev libfmt-dev
+  libhowardhinnant-date-dev tzdata zlib1g-dev libzstd-dev libtinfo-dev libxml2-dev libffi-dev libedit-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "setup: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
