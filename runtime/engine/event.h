@@ -1,0 +1,48 @@
+// Events as the engine sees them, and the schema that types them. The schema is
+// produced by lowering (ir::Program::schema) and used by ingestion (runtime/io)
+// to type JSON fields; the engine never sees JSON.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "runtime/engine/value.h"
+
+namespace questline::engine {
+
+struct FieldSchema {
+  std::string name;
+  ValueKind kind = ValueKind::Int;
+  std::vector<std::string> union_members;   // non-empty: a string union
+  Value default_value;                      // taken when the field is missing
+};
+
+struct EventType {
+  std::string name;
+  std::vector<FieldSchema> fields;          // 0 id, 1 user, 2 ts, then declared fields
+  bool request = false;                     // store_purchase, minigame_play, …
+};
+
+struct EventSchema {
+  std::vector<EventType> types;
+  int32_t Find(const std::string& name) const {
+    for (size_t i = 0; i < types.size(); ++i)
+      if (types[i].name == name) return int32_t(i);
+    return -1;
+  }
+};
+
+inline constexpr int kFieldId = 0, kFieldUser = 1, kFieldTs = 2;
+
+struct Event {
+  int32_t type = -1;
+  std::vector<Value> fields;                // same order as EventType::fields
+  uint64_t line = 0;                        // source line in the input, for messages
+
+  uint32_t Id() const { return uint32_t(fields[kFieldId].i); }
+  uint32_t User() const { return uint32_t(fields[kFieldUser].i); }
+  int64_t Ts() const { return fields[kFieldTs].i; }
+};
+
+}  // namespace questline::engine

@@ -1,0 +1,28 @@
+// Runtime values: 16 bytes, no heap. Strings (and union members) are interned
+// to integer ids at ingestion so every comparison on the hot path is an integer
+// compare. Decimal and Percent are fixed point, scaled by kDecimalScale.
+#pragma once
+
+#include <cstdint>
+
+namespace questline::engine {
+
+inline constexpr int64_t kDecimalScale = 1'000'000;
+
+enum class ValueKind : uint8_t { Bool, Int, Decimal, String, Time, Duration, Percent };
+
+struct Value {
+  int64_t i = 0;           // payload; String: the interned id
+  ValueKind kind = ValueKind::Int;
+  bool none = false;       // empty min/max/avg/first/last/top, or a missing value
+
+  static Value Bool(bool b) { return {b ? 1 : 0, ValueKind::Bool, false}; }
+  static Value Int(int64_t v) { return {v, ValueKind::Int, false}; }
+  static Value Decimal(int64_t scaled) { return {scaled, ValueKind::Decimal, false}; }
+  static Value String(uint32_t id) { return {int64_t(id), ValueKind::String, false}; }
+  static Value Time(int64_t ms) { return {ms, ValueKind::Time, false}; }
+  static Value Duration(int64_t ms) { return {ms, ValueKind::Duration, false}; }
+  static Value None(ValueKind kind) { return {0, kind, true}; }
+};
+
+}  // namespace questline::engine
