@@ -10,7 +10,7 @@
 namespace questline::syntax {
 
 struct ParseLimits {
-  size_t max_file_bytes = 16u << 20;   // larger files are refused (Q0113)
+  size_t max_file_bytes = 8u << 20;    // larger files are refused (Q0113)
   int max_nesting = 200;               // brackets, blocks and operators (Q0108)
   size_t max_errors_per_file = 50;     // stop reporting after this many
 };

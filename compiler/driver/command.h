@@ -1,0 +1,18 @@
+// Each `quest` subcommand is a function from its arguments to an exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace questline::driver {
+
+using Args = std::vector<std::string>;
+
+// Exit codes shared by every command (INTERFACES.md §1).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+int CheckCommand(const Args& args);
+
+}  // namespace questline::driver

@@ -1,0 +1,39 @@
+// The compiler pipeline, assembled in one visible place:
+//   LoadPackage → Parse (each file) → sema::Check → [LowerToIr → VerifyIr → backend]
+// Each step is a function from typed data to typed data; the driver's commands
+// (check, run, build, test) are thin shells over these.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/diag/diagnostics.h"
+#include "compiler/sema/package.h"
+#include "compiler/syntax/ast.h"
+
+namespace questline::driver {
+
+// A package's sources: the prelude first, then every .quest file under the given
+// paths, sorted by path (package order decides the order rules run in).
+struct Sources {
+  diag::SourceManager manager;
+  std::vector<diag::FileId> files;
+};
+
+// False (with `error` set) when a path is missing, unreadable or holds no .quest file:
+// the command exits 2.
+bool LoadPackage(const std::vector<std::string>& paths, Sources* out, std::string* error);
+
+struct FrontEnd {
+  Sources sources;
+  std::vector<ast::Module> modules;
+  sema::Package package;
+  diag::DiagnosticSink sink;
+  bool ok() const { return !sink.HasErrors(); }
+};
+
+// Parse every file, then check the package. Diagnostics are sorted.
+void RunFrontEnd(FrontEnd& fe);
+
+}  // namespace questline::driver

@@ -1,0 +1,125 @@
+// module : decl* EOF — dispatch to one builder per declaration kind, plus the
+// location helpers every builder uses.
+#include <algorithm>
+
+#include "compiler/syntax/builder.h"
+
+namespace questline::syntax {
+
+diag::SourceRange Builder::ByteRange(size_t begin, size_t end) const {
+  const diag::SourceFile& f = sources_.File(file_);
+  auto locate = [&](size_t offset, uint32_t* line, uint32_t* col) {
+    auto it = std::upper_bound(f.line_starts.begin(), f.line_starts.end(), uint32_t(offset));
+    size_t index = size_t(it - f.line_starts.begin()) - 1;
+    *line = uint32_t(index + 1);
+    *col = uint32_t(offset - f.line_starts[index] + 1);
+  };
+  diag::SourceRange r;
+  r.file = file_;
+  locate(begin, &r.line, &r.col);
+  locate(std::max(begin, end), &r.end_line, &r.end_col);
+  return r;
+}
+
+diag::SourceRange Builder::Range(antlr4::Token* first, antlr4::Token* last) const {
+  if (first == nullptr) return {};
+  if (last == nullptr || last->getType() == antlr4::Token::EOF ||
+      last->getStopIndex() < first->getStartIndex())
+    last = first;
+  auto byte_at = [&](size_t cp) {
+    return cp < cp_to_byte_.size() ? cp_to_byte_[cp] : cp_to_byte_.back();
+  };
+  if (first->getType() == antlr4::Token::EOF) {
+    size_t at = byte_at(first->getStartIndex());
+    return ByteRange(at, at);
+  }
+  return ByteRange(byte_at(first->getStartIndex()), byte_at(last->getStopIndex() + 1));
+}
+
+diag::SourceRange Builder::Range(antlr4::Token* token) const { return Range(token, token); }
+
+diag::SourceRange Builder::Range(antlr4::ParserRuleContext* ctx) const {
+  return ctx ? Range(ctx->getStart(), ctx->getStop()) : diag::SourceRange{};
+}
+
+diag::SourceRange Builder::Range(antlr4::tree::TerminalNode* node) const {
+  return node ? Range(node->getSymbol()) : diag::SourceRange{};
+}
+
+ast::Ident Builder::MakeIdent(antlr4::tree::TerminalNode* node) const {
+  if (node == nullptr) return {};
+  return {node->getText(), Range(node)};
+}
+
+ast::Ident Builder::MakeIdent(P::NameContext* ctx) const {
+  if (ctx == nullptr) return {};
+  return {ctx->getText(), Range(ctx)};
+}
+
+void Builder::Error(diag::Kind kind, diag::SourceRange range, std::string message,
+                    std::string hint) {
+  diag::Diagnostic& d = sink_.Report(kind, range, std::move(message));
+  if (!hint.empty()) d.hints.push_back(std::move(hint));
+}
+
+bool Builder::FirstClause(bool already, antlr4::ParserRuleContext* ctx, const char* clause) {
+  if (!already) return true;
+  Error(diag::Kind::DuplicateClause, Range(ctx),
+        std::string("`") + clause + "` is given more than once",
+        "keep one; the later clause would silently win otherwise");
+  return false;
+}
+
+bool Builder::HasSyntaxError(antlr4::ParserRuleContext* ctx) const {
+  if (ctx->getStart() == nullptr) return true;
+  size_t first = ctx->getStart()->getTokenIndex();
+  size_t last = ctx->getStop() ? ctx->getStop()->getTokenIndex() + 1 : first;
+  auto it = std::lower_bound(error_tokens_.begin(), error_tokens_.end(), first);
+  return it != error_tokens_.end() && *it <= last;
+}
+
+// decl : typeDecl | eventDecl | … | ';'
+ast::Module Builder::BuildModule(P::ModuleContext* ctx) {
+  ast::Module module;
+  module.file = file_;
+  module.path = sources_.File(file_).path;
+  for (P::DeclContext* d : ctx->decl()) {
+    // A declaration the parser could not recover has missing children; skip it
+    // rather than report follow-on errors about a half-built node.
+    if (d->exception != nullptr || HasSyntaxError(d)) continue;
+    if (auto* x = d->typeDecl()) module.decls.push_back(BuildTypeDecl(x));
+    else if (auto* x = d->eventDecl())
+      module.decls.push_back(BuildEventDecl(x->fieldBlock(), x->IDENT(), false, x));
+    else if (auto* x = d->extendEventDecl())
+      module.decls.push_back(BuildEventDecl(x->fieldBlock(), x->IDENT(), true, x));
+    else if (auto* x = d->profileDecl())
+      module.decls.push_back(BuildProfileDecl(x->fieldBlock(), false, x));
+    else if (auto* x = d->extendProfileDecl())
+      module.decls.push_back(BuildProfileDecl(x->fieldBlock(), true, x));
+    else if (auto* x = d->currencyDecl())
+      module.decls.push_back(ast::CurrencyDecl{MakeIdent(x->IDENT()), Range(x)});
+    else if (auto* x = d->settingsDecl()) module.decls.push_back(BuildSettings(x));
+    else if (auto* x = d->constDecl()) module.decls.push_back(BuildConst(x));
+    else if (auto* x = d->fnDecl()) module.decls.push_back(BuildFn(x));
+    else if (auto* x = d->metricDecl()) module.decls.push_back(BuildMetric(x));
+    else if (auto* x = d->segmentDecl()) module.decls.push_back(BuildSegment(x));
+    else if (auto* x = d->ruleDecl()) module.decls.push_back(BuildRule(x));
+    else if (auto* x = d->levelDecl()) module.decls.push_back(BuildLevel(x));
+    else if (auto* x = d->badgeDecl()) module.decls.push_back(BuildBadge(x));
+    else if (auto* x = d->missionDecl()) module.decls.push_back(BuildMission(x));
+    else if (auto* x = d->leaderboardDecl())
+      module.decls.push_back(BuildCompetition(ast::CompetitionKind::Leaderboard, x->IDENT(),
+                                              x->competitionItem(), x));
+    else if (auto* x = d->tournamentDecl())
+      module.decls.push_back(BuildCompetition(ast::CompetitionKind::Tournament, x->IDENT(),
+                                              x->competitionItem(), x));
+    else if (auto* x = d->itemDecl()) module.decls.push_back(BuildItem(x));
+    else if (auto* x = d->minigameDecl()) module.decls.push_back(BuildMinigame(x));
+    else if (auto* x = d->raffleDecl()) module.decls.push_back(BuildRaffle(x));
+    else if (auto* x = d->flowDecl()) module.decls.push_back(BuildFlow(x));
+    else if (auto* x = d->policyDecl()) module.decls.push_back(BuildPolicy(x));
+  }
+  return module;
+}
+
+}  // namespace questline::syntax

@@ -1,0 +1,174 @@
+// Parse: bytes → ast::Module. The order matters: size bound, UTF-8, lexing and
+// lexical errors, the nesting bound, then the parser (fast SLL first, full LL
+// with error reporting only when SLL fails), then the AST builder.
+#include "compiler/syntax/parse.h"
+
+#include <cstdio>
+
+#include "QuestlineLexer.h"
+#include "QuestlineParser.h"
+#include "antlr4-runtime.h"
+#include "compiler/syntax/builder.h"
+#include "compiler/syntax/error_listener.h"
+#include "compiler/syntax/nesting.h"
+#include "compiler/syntax/utf8.h"
+
+namespace questline::syntax {
+namespace {
+
+using L = questline_antlr::QuestlineLexer;
+
+struct LexResult {
+  std::vector<std::unique_ptr<antlr4::Token>> tokens;   // what the parser will see
+  bool unterminated_comment = false;
+  bool any_declaration_token = false;
+};
+
+// Reports lexical errors and drops or repairs their tokens, so that each gets
+// exactly one diagnostic and the parser carries on as if it were well formed.
+LexResult Lex(antlr4::CommonTokenStream& stream, Builder& b, const ParseLimits& limits) {
+  LexResult out;
+  size_t reported = 0;
+  auto report = [&](diag::Kind kind, antlr4::Token* t, std::string message, std::string hint) {
+    if (reported++ < limits.max_errors_per_file) b.Error(kind, b.Range(t), std::move(message), std::move(hint));
+  };
+  size_t last_bad_stop = SIZE_MAX;
+  for (antlr4::Token* t : stream.getTokens()) {
+    switch (t->getType()) {
+      case L::BAD_CHAR: {
+        // A run of stray characters is one finding.
+        bool continues_run = last_bad_stop != SIZE_MAX && last_bad_stop + 1 == t->getStartIndex();
+        last_bad_stop = t->getStopIndex();
+        if (!continues_run) {
+          std::string text = t->getText();
+          unsigned char c = text.empty() ? 0 : static_cast<unsigned char>(text[0]);
+          char hex[8];
+          std::snprintf(hex, sizeof hex, "0x%02x", c);
+          std::string shown = c >= 0x20 && c < 0x7f ? "`" + text + "`" : std::string("byte ") + hex;
+          report(diag::Kind::UnexpectedChar, t, "unexpected character " + shown,
+                 "Questline source uses ASCII outside strings and comments");
+        }
+        continue;
+      }
+      case L::UNTERMINATED_STRING: {
+        report(diag::Kind::UnterminatedString, t, "unterminated string literal",
+               "close the string with `\"` on the same line");
+        auto repaired = std::make_unique<antlr4::CommonToken>(t);
+        repaired->setType(L::STRING);
+        repaired->setText(t->getText() + "\"");
+        out.tokens.push_back(std::move(repaired));
+        continue;
+      }
+      case L::UNTERMINATED_COMMENT:
+        report(diag::Kind::UnterminatedComment, t, "unterminated block comment",
+               "close the comment with `*/`");
+        out.unterminated_comment = true;
+        continue;
+      default:
+        break;
+    }
+    if (t->getChannel() == antlr4::Token::DEFAULT_CHANNEL && t->getType() != antlr4::Token::EOF)
+      out.any_declaration_token = true;
+    out.tokens.push_back(std::make_unique<antlr4::CommonToken>(t));
+  }
+  return out;
+}
+
+// Token indices of declaration keywords that are the first token on their line.
+std::vector<size_t> ResyncPoints(antlr4::CommonTokenStream& tokens) {
+  static const size_t kStarts[] = {L::TYPE, L::EVENT, L::EXTEND, L::PROFILE, L::CURRENCY,
+                                   L::SETTINGS, L::CONST, L::FN, L::METRIC, L::SEGMENT,
+                                   L::RULE, L::LEVEL, L::BADGE, L::MISSION, L::LEADERBOARD,
+                                   L::TOURNAMENT, L::ITEM, L::MINIGAME, L::RAFFLE, L::FLOW,
+                                   L::POLICY};
+  std::vector<size_t> points;
+  size_t line = 0;
+  for (antlr4::Token* t : tokens.getTokens()) {
+    if (t->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
+    bool first_on_line = t->getLine() != line;
+    line = t->getLine();
+    if (!first_on_line) continue;
+    for (size_t start : kStarts)
+      if (t->getType() == start) points.push_back(t->getTokenIndex());
+  }
+  return points;
+}
+
+}  // namespace
+
+ast::Module Parse(diag::FileId file, const diag::SourceManager& sources,
+                  diag::DiagnosticSink& sink, const ParseLimits& limits) {
+  const diag::SourceFile& source = sources.File(file);
+  ast::Module empty;
+  empty.file = file;
+  empty.path = source.path;
+  if (source.text.size() > limits.max_file_bytes) {
+    diag::SourceRange at{file, 1, 1, 1, 1};
+    sink.Report(diag::Kind::FileTooLarge, at,
+                "file is " + std::to_string(source.text.size() >> 10) + " KiB; the limit is " +
+                    std::to_string(limits.max_file_bytes >> 10) + " KiB")
+        .hints.push_back("split the package into several files");
+    return empty;
+  }
+
+  CleanText clean = ValidateUtf8(source.text);
+  Builder builder(file, sources, clean.cp_to_byte, sink);
+  for (size_t i = 0; i < clean.bad_offsets.size() && i < limits.max_errors_per_file; ++i)
+    builder.Error(diag::Kind::InvalidUtf8, builder.ByteRange(clean.bad_offsets[i], clean.bad_offsets[i] + 1),
+                  "invalid UTF-8 byte sequence", "save the file as UTF-8");
+
+  antlr4::ANTLRInputStream input(clean.text);
+  L lexer(&input);
+  lexer.removeErrorListeners();
+  antlr4::CommonTokenStream raw(&lexer);
+  raw.fill();
+  LexResult lexed = Lex(raw, builder, limits);
+  if (!lexed.any_declaration_token) {
+    if (sink.All().empty() || lexed.unterminated_comment == false)
+      sink.Report(diag::Kind::EmptyFile, diag::SourceRange{file, 1, 1, 1, 1},
+                  "file declares nothing");
+    return empty;
+  }
+
+  std::vector<antlr4::Token*> view;
+  for (auto& t : lexed.tokens) view.push_back(t.get());
+  if (antlr4::Token* deep = FindTooDeep(view, limits.max_nesting)) {
+    builder.Error(diag::Kind::NestingTooDeep, builder.Range(deep),
+                  "nesting deeper than " + std::to_string(limits.max_nesting) + " levels",
+                  "split the expression with `let` or a `fn`");
+    return empty;
+  }
+
+  antlr4::ListTokenSource source_tokens(std::move(lexed.tokens));
+  antlr4::CommonTokenStream tokens(&source_tokens);
+  tokens.fill();
+  questline_antlr::QuestlineParser parser(&tokens);
+  parser.removeErrorListeners();
+
+  // Two-stage parsing: SLL is much faster and almost always enough; only a
+  // file that fails it is parsed again with full LL and error reporting.
+  P::ModuleContext* tree = nullptr;
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+      antlr4::atn::PredictionMode::SLL);
+  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+  try {
+    tree = parser.module();
+  } catch (const antlr4::ParseCancellationException&) {
+    tree = nullptr;
+  }
+  ErrorListener listener(builder, limits.max_errors_per_file, lexed.unterminated_comment,
+                         ResyncPoints(tokens));
+  if (tree == nullptr) {
+    tokens.seek(0);
+    parser.reset();
+    parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
+    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+        antlr4::atn::PredictionMode::LL);
+    parser.addErrorListener(&listener);
+    tree = parser.module();
+  }
+  builder.SetErrorTokens(listener.ErrorTokens());
+  return builder.BuildModule(tree);
+}
+
+}  // namespace questline::syntax
