@@ -119,7 +119,7 @@ minigameClause
   | COST expr (ATTEMPT | ATTEMPTS | IDENT)         # gameCost
   | AUDIENCE expr                                  # gameAudience
   | LIMIT expr (PER period)?                       # gameLimit
-  | PRIZE IDENT WEIGHT expr (STOCK expr)? block?   # gamePrize
+  | PRIZE name WEIGHT expr (STOCK expr)? block?    # gamePrize
   | ';'                                            # gameEmpty
   ;
 
@@ -128,7 +128,7 @@ raffleClause
   : TITLE STRING                                   # raffleTitle
   | AUDIENCE expr                                  # raffleAudience
   | DRAW AT expr                                   # raffleDraw
-  | PRIZE IDENT COUNT expr (MAX_PER_USER expr)? block? # rafflePrize
+  | PRIZE name COUNT expr (MAX_PER_USER expr)? block? # rafflePrize
   | MAX_PRIZES_PER_USER expr                       # raffleMaxPrizes
   | ';'                                            # raffleEmpty
   ;

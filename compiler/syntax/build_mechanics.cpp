@@ -192,7 +192,7 @@ ast::Decl Builder::BuildMinigame(P::MinigameDeclContext* ctx) {
     } else if (auto* x = dynamic_cast<P::GamePrizeContext*>(clause)) {
       // PRIZE IDENT WEIGHT expr (STOCK expr)? block?
       ast::GamePrize prize;
-      prize.name = MakeIdent(x->IDENT());
+      prize.name = MakeIdent(x->name());
       auto e = x->expr();
       prize.weight = BuildExpr(e[0]);
       if (e.size() > 1) prize.stock = BuildExpr(e[1]);
@@ -225,7 +225,7 @@ ast::Decl Builder::BuildRaffle(P::RaffleDeclContext* ctx) {
     } else if (auto* x = dynamic_cast<P::RafflePrizeContext*>(clause)) {
       // PRIZE IDENT COUNT expr (MAX_PER_USER expr)? block?
       ast::RafflePrize prize;
-      prize.name = MakeIdent(x->IDENT());
+      prize.name = MakeIdent(x->name());
       auto e = x->expr();
       prize.count = BuildExpr(e[0]);
       if (e.size() > 1) prize.max_per_user = BuildExpr(e[1]);
