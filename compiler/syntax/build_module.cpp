@@ -70,19 +70,26 @@ bool Builder::FirstClause(bool already, antlr4::ParserRuleContext* ctx, const ch
   return false;
 }
 
+// A subtree is damaged when the parser recovered inside it: a context with a
+// recorded exception or a missing/extraneous-token error node. The walk uses an
+// explicit stack, so a deep tree cannot overflow the C++ stack.
 bool Builder::HasSyntaxError(antlr4::ParserRuleContext* ctx) const {
   if (ctx->getStart() == nullptr) return true;
-  size_t first = ctx->getStart()->getTokenIndex();
-  size_t last = ctx->getStop() ? ctx->getStop()->getTokenIndex() + 1 : first;
-  auto it = std::lower_bound(error_tokens_.begin(), error_tokens_.end(), first);
-  return it != error_tokens_.end() && *it <= last;
+  std::vector<antlr4::tree::ParseTree*> pending{ctx};
+  while (!pending.empty()) {
+    antlr4::tree::ParseTree* node = pending.back();
+    pending.pop_back();
+    if (dynamic_cast<antlr4::tree::ErrorNode*>(node)) return true;
+    if (auto* rule = dynamic_cast<antlr4::ParserRuleContext*>(node)) {
+      if (rule->exception != nullptr) return true;
+      for (auto* child : rule->children) pending.push_back(child);
+    }
+  }
+  return false;
 }
 
 // decl : typeDecl | eventDecl | … | ';'
-ast::Module Builder::BuildModule(P::ModuleContext* ctx) {
-  ast::Module module;
-  module.file = file_;
-  module.path = sources_.File(file_).path;
+void Builder::BuildDecls(P::ModuleContext* ctx, ast::Module& module) {
   for (P::DeclContext* d : ctx->decl()) {
     // A declaration the parser could not recover has missing children; skip it
     // rather than report follow-on errors about a half-built node.
@@ -119,7 +126,6 @@ ast::Module Builder::BuildModule(P::ModuleContext* ctx) {
     else if (auto* x = d->flowDecl()) module.decls.push_back(BuildFlow(x));
     else if (auto* x = d->policyDecl()) module.decls.push_back(BuildPolicy(x));
   }
-  return module;
 }
 
 }  // namespace questline::syntax

@@ -20,15 +20,11 @@ class Builder {
           const std::vector<uint32_t>& cp_to_byte, diag::DiagnosticSink& sink)
       : file_(file), sources_(sources), cp_to_byte_(cp_to_byte), sink_(sink) {}
 
-  // module : decl* EOF
-  ast::Module BuildModule(P::ModuleContext* ctx);
+  // module : decl* EOF — appends the declarations of one parsed chunk.
+  void BuildDecls(P::ModuleContext* ctx, ast::Module& module);
 
-  // Token indices where the parser reported an error: a declaration that
-  // contains one is dropped whole, so later phases never see half-built nodes
-  // and the user sees one error per mistake.
-  void SetErrorTokens(std::vector<size_t> token_indices) {
-    error_tokens_ = std::move(token_indices);
-  }
+  // A declaration the parser had to repair is dropped whole, so later phases
+  // never see half-built nodes and the user sees one error per mistake.
   bool HasSyntaxError(antlr4::ParserRuleContext* ctx) const;
 
   // ---- locations (build_module.cpp)
@@ -105,7 +101,6 @@ class Builder {
   const diag::SourceManager& sources_;
   const std::vector<uint32_t>& cp_to_byte_;
   diag::DiagnosticSink& sink_;
-  std::vector<size_t> error_tokens_;   // sorted
 };
 
 }  // namespace questline::syntax

@@ -63,7 +63,7 @@ const std::map<std::string, std::string>& FollowerPhrases() {
 }
 
 std::string TokenWords(antlr4::Token* t) {
-  if (t->getType() == antlr4::Token::EOF) return "end of file";
+  if (t->getType() == antlr4::Token::EOF) return "the end of the declaration";
   std::string text = t->getText();
   if (text.size() > 40) text = text.substr(0, 37) + "...";
   return "`" + text + "`";
@@ -104,6 +104,25 @@ std::string DescribeExpected(antlr4::Parser* parser, const antlr4::misc::Interva
   return out;
 }
 
+// The innermost bracket opened before token `index` and not closed by then.
+antlr4::Token* UnclosedBracket(antlr4::TokenStream* tokens, size_t index) {
+  std::vector<antlr4::Token*> open;
+  for (size_t i = 0; i < index; ++i) {
+    antlr4::Token* t = tokens->get(i);
+    if (t->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
+    const std::string text = t->getText();
+    if (text == "{" || text == "(") open.push_back(t);
+    else if ((text == "}" || text == ")") && !open.empty()) open.pop_back();
+  }
+  return open.empty() ? nullptr : open.back();
+}
+
+// Keywords whose own position is rarely the mistake: when the parser stops at
+// one of them, what follows it is what is wrong (`over 30d`).
+bool BlamesFollower(const std::string& text) {
+  return text == "over" || text == "per" || text == "within" || text == "last";
+}
+
 }  // namespace
 
 std::string ErrorListener::Describe(antlr4::Parser* parser, antlr4::Token* offending,
@@ -118,6 +137,14 @@ std::string ErrorListener::Describe(antlr4::Parser* parser, antlr4::Token* offen
   if (previous) {
     auto it = FollowerPhrases().find(previous->getText());
     if (it != FollowerPhrases().end()) expected = it->second;
+    // Keywords double as names (`sum(rule …)`): when a name was found where a
+    // keyword wanted one, the keyword was not in that role; describe the set.
+    if (offending->getType() == gen::QuestlineParser::IDENT && expected.size() > 5 &&
+        expected.compare(expected.size() - 5, 5, " name") == 0)
+      expected.clear();
+    if (previous->getText() == "on" &&
+        dynamic_cast<gen::QuestlineParser::RuleDeclContext*>(parser->getContext()))
+      expected = "an event name";
   }
   if (expected.empty()) {
     try {
@@ -141,21 +168,35 @@ void ErrorListener::syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* o
                                 size_t line, size_t, const std::string&, std::exception_ptr) {
   auto* parser = dynamic_cast<antlr4::Parser*>(recognizer);
   if (parser == nullptr || offending == nullptr) return;
-  error_tokens_.insert(
-      std::upper_bound(error_tokens_.begin(), error_tokens_.end(), offending->getTokenIndex()),
-      offending->getTokenIndex());
-  // An unterminated comment already explained why the file ends early; one
-  // mistake, one report. Likewise, a second error on the line of the previous
-  // one is almost always its echo.
+  antlr4::TokenStream* tokens = parser->getTokenStream();
+  // An unterminated comment already explained why the file ends early.
   if (offending->getType() == antlr4::Token::EOF && eof_reported_) return;
-  if (reported_ > 0 && line == last_line_) return;
-  if (offending->getTokenIndex() < quiet_until_) return;
-  if (reported_ >= max_errors_) return;
-  ++reported_;
-  last_line_ = line;
-  auto next = std::upper_bound(resync_points_.begin(), resync_points_.end(),
-                               offending->getTokenIndex());
-  quiet_until_ = next == resync_points_.end() ? SIZE_MAX : *next;
+  // One report per declaration: after the first error the parser is guessing,
+  // and whatever else it trips over is that error's echo.
+  if (reported_ || budget_.left == 0) return;
+  --budget_.left;
+  reported_ = true;
+
+  // The declaration ended (next declaration or end of file) while the parser
+  // still wanted more: the real mistake is an unclosed bracket.
+  if (offending->getType() == antlr4::Token::EOF) {
+    if (antlr4::Token* open = UnclosedBracket(tokens, offending->getTokenIndex())) {
+      std::string closer = open->getText() == "{" ? "}" : ")";
+      std::string where = next_declaration_.empty() ? "before the end of the file"
+                                                    : "before " + next_declaration_;
+      builder_.Error(diag::Kind::ExpectedToken, builder_.Range(open),
+                     "this `" + open->getText() + "` is never closed",
+                     "add `" + closer + "` " + where);
+      return;
+    }
+  }
+  if (BlamesFollower(offending->getText()) && offending->getTokenIndex() + 1 < tokens->size()) {
+    antlr4::Token* next = tokens->get(offending->getTokenIndex() + 1);
+    std::string hint;
+    std::string message = Describe(parser, next, &hint);
+    builder_.Error(diag::Kind::ExpectedToken, builder_.Range(next), message, hint);
+    return;
+  }
   std::string hint;
   std::string message = Describe(parser, offending, &hint);
   builder_.Error(diag::Kind::ExpectedToken, builder_.Range(offending), message, hint);

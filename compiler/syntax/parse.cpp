@@ -3,6 +3,7 @@
 // with error reporting only when SLL fails), then the AST builder.
 #include "compiler/syntax/parse.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "QuestlineLexer.h"
@@ -74,24 +75,94 @@ LexResult Lex(antlr4::CommonTokenStream& stream, Builder& b, const ParseLimits& 
   return out;
 }
 
-// Token indices of declaration keywords that are the first token on their line.
-std::vector<size_t> ResyncPoints(antlr4::CommonTokenStream& tokens) {
+// Declarations are parsed one by one: a line-initial declaration keyword
+// followed by its name (`rule slot_points`, `extend event`, `settings {`) starts
+// a new chunk. A mistake — even an unclosed brace — then cannot swallow the
+// declarations after it, and recovery never has to guess where one ends.
+bool StartsDeclaration(const std::vector<std::unique_ptr<antlr4::Token>>& tokens, size_t i,
+                       size_t previous_line) {
   static const size_t kStarts[] = {L::TYPE, L::EVENT, L::EXTEND, L::PROFILE, L::CURRENCY,
                                    L::SETTINGS, L::CONST, L::FN, L::METRIC, L::SEGMENT,
                                    L::RULE, L::LEVEL, L::BADGE, L::MISSION, L::LEADERBOARD,
                                    L::TOURNAMENT, L::ITEM, L::MINIGAME, L::RAFFLE, L::FLOW,
                                    L::POLICY};
-  std::vector<size_t> points;
-  size_t line = 0;
-  for (antlr4::Token* t : tokens.getTokens()) {
-    if (t->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
-    bool first_on_line = t->getLine() != line;
-    line = t->getLine();
-    if (!first_on_line) continue;
-    for (size_t start : kStarts)
-      if (t->getType() == start) points.push_back(t->getTokenIndex());
+  antlr4::Token* t = tokens[i].get();
+  if (t->getLine() == previous_line) return false;
+  if (std::find(std::begin(kStarts), std::end(kStarts), t->getType()) == std::end(kStarts))
+    return false;
+  size_t next = i + 1;
+  while (next < tokens.size() && tokens[next]->getChannel() != antlr4::Token::DEFAULT_CHANNEL) ++next;
+  if (next >= tokens.size()) return false;
+  size_t follower = tokens[next]->getType();
+  return follower == L::IDENT || follower == L::EVENT || follower == L::PROFILE ||
+         tokens[next]->getText() == "{";
+}
+
+struct Chunk {
+  std::vector<std::unique_ptr<antlr4::Token>> tokens;   // ends with its own EOF
+  std::string next_declaration;                          // "`rule` on line 12", or ""
+};
+
+std::vector<Chunk> SplitDeclarations(std::vector<std::unique_ptr<antlr4::Token>> tokens) {
+  std::vector<Chunk> chunks(1);
+  size_t previous_line = 0;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    antlr4::Token* t = tokens[i].get();
+    if (t->getType() == antlr4::Token::EOF) continue;
+    if (t->getChannel() == antlr4::Token::DEFAULT_CHANNEL) {
+      if (StartsDeclaration(tokens, i, previous_line) && !chunks.back().tokens.empty()) {
+        chunks.back().next_declaration =
+            "`" + t->getText() + "` on line " + std::to_string(t->getLine());
+        chunks.emplace_back();
+      }
+      previous_line = t->getLine();
+    }
+    chunks.back().tokens.push_back(std::move(tokens[i]));
   }
-  return points;
+  // Each chunk's EOF sits where the next chunk (or the file) begins.
+  for (size_t c = 0; c < chunks.size(); ++c) {
+    antlr4::Token* anchor = c + 1 < chunks.size() ? chunks[c + 1].tokens.front().get()
+                                                  : tokens.back().get();
+    auto eof = std::make_unique<antlr4::CommonToken>(antlr4::Token::EOF, "<EOF>");
+    eof->setStartIndex(anchor->getStartIndex());
+    eof->setStopIndex(anchor->getStartIndex() - 1);
+    eof->setLine(anchor->getLine());
+    eof->setCharPositionInLine(anchor->getCharPositionInLine());
+    chunks[c].tokens.push_back(std::move(eof));
+  }
+  return chunks;
+}
+
+// Two-stage parsing: SLL is much faster and almost always enough; only a
+// declaration that fails it is parsed again with full LL and error reporting.
+void ParseChunk(Chunk& chunk, Builder& builder, ast::Module& module, ErrorBudget& budget,
+                bool eof_reported) {
+  antlr4::ListTokenSource source(std::move(chunk.tokens));
+  antlr4::CommonTokenStream tokens(&source);
+  tokens.fill();
+  questline_antlr::QuestlineParser parser(&tokens);
+  parser.removeErrorListeners();
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+      antlr4::atn::PredictionMode::SLL);
+  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+  P::ModuleContext* tree = nullptr;
+  try {
+    tree = parser.module();
+  } catch (const antlr4::ParseCancellationException&) {
+    tree = nullptr;
+  }
+  ErrorListener listener(builder, budget, eof_reported && chunk.next_declaration.empty(),
+                         chunk.next_declaration);
+  if (tree == nullptr) {
+    tokens.seek(0);
+    parser.reset();
+    parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
+    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+        antlr4::atn::PredictionMode::LL);
+    parser.addErrorListener(&listener);
+    tree = parser.module();
+  }
+  builder.BuildDecls(tree, module);
 }
 
 }  // namespace
@@ -139,36 +210,11 @@ ast::Module Parse(diag::FileId file, const diag::SourceManager& sources,
     return empty;
   }
 
-  antlr4::ListTokenSource source_tokens(std::move(lexed.tokens));
-  antlr4::CommonTokenStream tokens(&source_tokens);
-  tokens.fill();
-  questline_antlr::QuestlineParser parser(&tokens);
-  parser.removeErrorListeners();
-
-  // Two-stage parsing: SLL is much faster and almost always enough; only a
-  // file that fails it is parsed again with full LL and error reporting.
-  P::ModuleContext* tree = nullptr;
-  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
-      antlr4::atn::PredictionMode::SLL);
-  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
-  try {
-    tree = parser.module();
-  } catch (const antlr4::ParseCancellationException&) {
-    tree = nullptr;
-  }
-  ErrorListener listener(builder, limits.max_errors_per_file, lexed.unterminated_comment,
-                         ResyncPoints(tokens));
-  if (tree == nullptr) {
-    tokens.seek(0);
-    parser.reset();
-    parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
-    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
-        antlr4::atn::PredictionMode::LL);
-    parser.addErrorListener(&listener);
-    tree = parser.module();
-  }
-  builder.SetErrorTokens(listener.ErrorTokens());
-  return builder.BuildModule(tree);
+  ast::Module module = std::move(empty);
+  ErrorBudget budget{limits.max_errors_per_file};
+  for (Chunk& chunk : SplitDeclarations(std::move(lexed.tokens)))
+    ParseChunk(chunk, builder, module, budget, lexed.unterminated_comment);
+  return module;
 }
 
 }  // namespace questline::syntax
