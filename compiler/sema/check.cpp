@@ -30,7 +30,9 @@ Package Checker::Run(const CheckOptions& options) {
   CheckFlows();
   CheckPolicies();
   CheckSemantics(pkg, modules_, sink_);
-  if (options.lints) RunLints(pkg, *this, modules_, sources_, sink_);
+  // Lints on a package with errors would mostly echo them (an unknown name
+  // leaves its target "unused"): they run once the package is correct.
+  if (options.lints && !sink_.HasErrors()) RunLints(pkg, *this, modules_, sources_, sink_);
   return std::move(pkg);
 }
 

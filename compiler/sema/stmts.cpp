@@ -27,7 +27,7 @@ Block Checker::CheckBlock(const ast::Block& block, StmtContext& ctx) {
     if (v.type.kind == TypeKind::Error) return std::nullopt;
     if (v.type.kind == TypeKind::Decimal) {
       Report(diag::Kind::DecimalAmountFloored, e.range,
-             std::string("decimal ") + what + " is floored to a whole number")
+             std::string(what) + " is a decimal and is floored to a whole number")
           .hints.push_back("write `floor(…)`, `ceil(…)` or `round(…)` to say which rounding you mean");
       Expr f;
       f.kind = ExprKind::Builtin;

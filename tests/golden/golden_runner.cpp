@@ -143,12 +143,14 @@ int RunCoverage(const std::string& docs_path, const std::string& golden_dir) {
   int failures = 0;
   for (const diag::KindInfo& k : diag::AllKinds()) {
     registry.insert(k.code);
-    if (std::string(k.code).rfind("Q09", 0) == 0) continue;   // driver codes: tested by CLI tests
     if (docs.find("## " + std::string(k.code)) == std::string::npos) {
       std::cout << k.code << " (" << k.name << ") has no entry in " << docs_path << "\n";
       ++failures;
     }
-    if (!golden_codes.count(k.code)) {
+    // Codes a golden file cannot carry: an 8 MiB file (Q0113, tests/syntax/bad_input_test.cpp)
+    // and driver errors about paths (Q09xx, tests/driver/).
+    const std::string code = k.code;
+    if (!golden_codes.count(k.code) && code != "Q0113" && code.rfind("Q09", 0) != 0) {
       std::cout << k.code << " (" << k.name << ") has no golden test under " << golden_dir << "\n";
       ++failures;
     }
