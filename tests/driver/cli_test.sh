@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The `quest check` contract of INTERFACES.md §1–2: exit codes, formats, --werror,
+# and the acceptance case of four unrelated errors. Usage: cli_test.sh QUEST SRC_DIR
+set -u
+quest=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+expect() {  # expect EXIT DESCRIPTION -- COMMAND...
+  local want=$1 what=$2
+  shift 3
+  "$@" > "$tmp/out" 2> "$tmp/err"
+  local got=$?
+  if [ "$got" != "$want" ]; then
+    echo "FAIL: $what: exit $got, wanted $want"; cat "$tmp/out" "$tmp/err" | head -20
+    failures=$((failures + 1))
+  fi
+}
+contains() {  # contains FILE TEXT DESCRIPTION
+  if ! grep -qF -- "$2" "$1"; then
+    echo "FAIL: $3: missing '$2'"; head -20 "$1"; failures=$((failures + 1))
+  fi
+}
+
+expect 0 "clean example" -- "$quest" check "$src/examples/casino"
+expect 2 "missing path" -- "$quest" check "$tmp/nope.quest"
+contains "$tmp/err" "no such file or directory" "missing path message"
+mkdir "$tmp/empty_dir"
+expect 2 "folder without .quest files" -- "$quest" check "$tmp/empty_dir"
+expect 2 "unknown option" -- "$quest" check --frobnicate "$src/examples/casino"
+expect 2 "unknown format" -- "$quest" check --format xml "$src/examples/casino"
+expect 0 "help" -- "$quest" check --help
+expect 2 "no command" -- "$quest"
+
+cat > "$tmp/four.quest" <<'Q'
+rule a on deposit where deposit.amout >= 20 { award points 1 }
+rule b on bet where bet.game_type == "slost" { award points 1  cap 10 points per day }
+rule c on bet where bet.game + 1 == "x" { award points 1  cap 10 points per day }
+rule d on depositt { award points 1 }
+policy p { block rewards when profile.self_excluded }
+Q
+expect 1 "four errors" -- "$quest" check "$tmp/four.quest"
+for code in "1:25: error[Q0203]" "2:38: error[Q0303]" "3:21: error[Q0301]" "4:11: error[Q0202]"; do
+  contains "$tmp/out" "$code" "text finding $code"
+done
+contains "$tmp/out" "did you mean 'amount'?" "field hint"
+contains "$tmp/out" 'did you mean "slots"?' "union hint"
+contains "$tmp/out" "did you mean 'deposit'?" "event hint"
+contains "$tmp/out" "^~~~~~~~~~~~~" "caret"
+contains "$tmp/err" "4 errors, 0 warnings in 1 file" "summary"
+
+expect 1 "four errors as json" -- "$quest" check --format json "$tmp/four.quest"
+python3 - "$tmp/out" <<'PY' || failures=$((failures + 1))
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert [x["code"] for x in d] == ["Q0203", "Q0303", "Q0301", "Q0202"], d
+assert all(set(x) == {"file","line","column","end_line","end_column","severity","code","message","hints"} for x in d)
+assert d[0]["line"] == 1 and d[0]["column"] == 25 and d[0]["end_column"] == 38, d[0]
+PY
+expect 1 "four errors as sarif" -- "$quest" check --format sarif "$tmp/four.quest"
+python3 - "$tmp/out" <<'PY' || failures=$((failures + 1))
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["version"] == "2.1.0"
+run = d["runs"][0]
+ids = {r["id"] for r in run["tool"]["driver"]["rules"]}
+res = run["results"]
+assert [r["ruleId"] for r in res] == ["Q0203", "Q0303", "Q0301", "Q0202"]
+for r in res:
+    assert r["ruleId"] in ids and r["level"] == "error"
+    reg = r["locations"][0]["physicalLocation"]["region"]
+    assert reg["startLine"] >= 1 and reg["startColumn"] >= 1
+PY
+
+printf 'metric unused = count(login)\n' > "$tmp/warn.quest"
+expect 0 "warnings only" -- "$quest" check "$tmp/warn.quest"
+expect 1 "--werror" -- "$quest" check --werror "$tmp/warn.quest"
+contains "$tmp/out" "error[W0502]" "werror renders warnings as errors"
+printf '// quest:allow W0502\nmetric unused = count(login)\n' > "$tmp/allowed.quest"
+expect 0 "quest:allow" -- "$quest" check --werror "$tmp/allowed.quest"
+
+if [ "$failures" -ne 0 ]; then echo "$failures failure(s)"; exit 1; fi
+echo "cli: all checks passed"
