@@ -71,6 +71,8 @@ class Checker {
   // ---- expressions (exprs.cpp, aggregates.cpp)
   Expr CheckExpr(const ast::Expr& e, const Scope& scope);
   Expr CheckCondition(const ast::Expr* e, const Scope& scope, const char* what);
+  // An optional condition clause (audience, where): nullopt when absent or wrong.
+  std::optional<Expr> CheckOptionalCondition(const ast::ExprPtr& e, const Scope& scope, const char* what);
   // A constant clause: folded to an integer of kind `kind`; false after reporting.
   bool ConstantInt(const ast::Expr* e, TypeKind kind, const char* clause, int64_t* out);
   Aggregate CheckAggregate(const ast::Expr& e, const Scope& scope);

@@ -244,6 +244,14 @@ Expr Checker::CheckCondition(const ast::Expr* e, const Scope& scope, const char*
   return c;
 }
 
+std::optional<Expr> Checker::CheckOptionalCondition(const ast::ExprPtr& e, const Scope& scope,
+                                                    const char* what) {
+  if (!e) return std::nullopt;
+  Expr c = CheckCondition(e.get(), scope, what);
+  if (c.type.kind == TypeKind::Error) return std::nullopt;
+  return c;
+}
+
 static Expr CheckName(Checker& c, const ast::Expr& e, const Scope& scope) {
   const std::string& name = e.text;
   auto make = [&](ExprKind kind, Type type, int32_t id) {

@@ -31,10 +31,7 @@ void Checker::CheckFlows() {
       default: break;
     }
     Scope scope;
-    if (d.audience) {
-      Expr a = CheckCondition(d.audience.get(), scope, "a flow's audience");
-      if (a.type.kind != TypeKind::Error) f.audience = std::move(a);
-    }
+    f.audience = CheckOptionalCondition(d.audience, scope, "a flow's audience");
     if (d.holdout) ConstantInt(d.holdout.get(), TypeKind::Percent, "holdout", &f.holdout);
     if (d.reenter_after) {
       int64_t ms;

@@ -29,10 +29,7 @@ void Checker::CheckCompetitions() {
       }
     }
     c.period = d.period;
-    if (d.audience) {
-      Expr a = CheckCondition(d.audience.get(), scope, "an audience");
-      if (a.type.kind != TypeKind::Error) c.audience = std::move(a);
-    }
+    c.audience = CheckOptionalCondition(d.audience, scope, "an audience");
     if (d.window) {
       int64_t from, to;
       if (ConstantInt(d.window->from.get(), TypeKind::Time, "window", &from) &&
@@ -68,10 +65,7 @@ void Checker::CheckStore() {
     ConstantInt(d.price.get(), TypeKind::Int, "price", &item.price);
     item.currency = Resolve(d.currency, SymbolKind::Currency, diag::Kind::UnknownCurrency, "currency");
     Scope scope;
-    if (d.audience) {
-      Expr a = CheckCondition(d.audience.get(), scope, "an audience");
-      if (a.type.kind != TypeKind::Error) item.audience = std::move(a);
-    }
+    item.audience = CheckOptionalCondition(d.audience, scope, "an audience");
     item.limit = CheckBoundClause(*this, d.limit, "limit");
     if (d.stock) ConstantInt(d.stock.get(), TypeKind::Int, "stock", &item.stock);
     StmtContext ctx;
@@ -89,10 +83,7 @@ void Checker::CheckStore() {
     if (!d.cost_currency.name.empty())
       g.cost_currency = Resolve(d.cost_currency, SymbolKind::Currency, diag::Kind::UnknownCurrency, "currency");
     Scope scope;
-    if (d.audience) {
-      Expr a = CheckCondition(d.audience.get(), scope, "an audience");
-      if (a.type.kind != TypeKind::Error) g.audience = std::move(a);
-    }
+    g.audience = CheckOptionalCondition(d.audience, scope, "an audience");
     g.limit = CheckBoundClause(*this, d.limit, "limit");
     for (const ast::GamePrize& p : d.prizes) {
       GamePrize prize;
@@ -113,10 +104,7 @@ void Checker::CheckStore() {
     Raffle r = pkg.raffles[i];
     r.title = d.title.value_or("");
     Scope scope;
-    if (d.audience) {
-      Expr a = CheckCondition(d.audience.get(), scope, "an audience");
-      if (a.type.kind != TypeKind::Error) r.audience = std::move(a);
-    }
+    r.audience = CheckOptionalCondition(d.audience, scope, "an audience");
     if (d.draw_at) ConstantInt(d.draw_at.get(), TypeKind::Time, "draw at", &r.draw_at);
     for (const ast::RafflePrize& p : d.prizes) {
       RafflePrize prize;

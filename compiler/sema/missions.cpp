@@ -48,10 +48,7 @@ void Checker::CheckMissions() {
     m.range = d.range;
     m.title = d.title.value_or("");
     Scope scope;
-    if (d.audience) {
-      Expr a = CheckCondition(d.audience.get(), scope, "a mission's audience");
-      if (a.type.kind != TypeKind::Error) m.audience = std::move(a);
-    }
+    m.audience = CheckOptionalCondition(d.audience, scope, "a mission's audience");
     m.unlock = d.unlock.kind;
     switch (d.unlock.kind) {
       case ast::UnlockKind::None: break;

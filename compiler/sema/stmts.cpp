@@ -53,6 +53,14 @@ Block Checker::CheckBlock(const ast::Block& block, StmtContext& ctx) {
     }
     return v;
   };
+  auto duration = [](int64_t ms) {
+    Expr e;
+    e.kind = ExprKind::Literal;
+    e.type = {TypeKind::Duration, -1};
+    e.value.kind = TypeKind::Duration;
+    e.value.i = ms;
+    return e;
+  };
   auto flow_only = [&](const ast::Stmt& s, const char* what) {
     if (ctx.in_flow) return true;
     Report(diag::Kind::StatementPlacement, s.range, std::string("`") + what + "` is only allowed in a flow")
@@ -135,11 +143,7 @@ Block Checker::CheckBlock(const ast::Block& block, StmtContext& ctx) {
         if (!flow_only(s, "wait")) continue;
         int64_t ms;
         if (!ConstantInt(s.value.get(), TypeKind::Duration, "wait", &ms)) continue;
-        st.value = Expr{};
-        st.value->kind = ExprKind::Literal;
-        st.value->type = {TypeKind::Duration, -1};
-        st.value->value.kind = TypeKind::Duration;
-        st.value->value.i = ms;
+        st.value = duration(ms);
         break;
       }
       case ast::StmtKind::WaitFor: {
@@ -163,16 +167,11 @@ Block Checker::CheckBlock(const ast::Block& block, StmtContext& ctx) {
         st.else_body = CheckBlock(s.else_body, timeout);
         st.has_else = s.has_else;
         if (!ok) continue;
-        st.value = Expr{};
-        st.value->kind = ExprKind::Literal;
-        st.value->type = {TypeKind::Duration, -1};
-        st.value->value.kind = TypeKind::Duration;
-        st.value->value.i = ms;
+        st.value = duration(ms);
         break;
       }
       case ast::StmtKind::Split: {
         if (!flow_only(s, "split")) continue;
-        bool ok = true;
         for (const ast::Branch& b : s.branches) {
           Branch branch;
           branch.range = b.range;
@@ -180,7 +179,6 @@ Block Checker::CheckBlock(const ast::Block& block, StmtContext& ctx) {
           branch.body = CheckBlock(b.body, ctx);
           st.branches.push_back(std::move(branch));
         }
-        if (!ok) continue;
         break;
       }
       case ast::StmtKind::ChooseBandit:
