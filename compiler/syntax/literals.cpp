@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include "stdlib/civil_time.h"
+
 namespace questline::syntax {
 namespace {
 
@@ -39,18 +41,6 @@ bool Fixed2(std::string_view text, size_t pos, int* out) {
   *out = (a - '0') * 10 + (b - '0');
   return true;
 }
-
-// Days from 1970-01-01 to a civil date (proleptic Gregorian); Howard Hinnant's algorithm.
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 }  // namespace
 
@@ -178,13 +168,11 @@ bool DecodeInstant(std::string_view t, int64_t* out, std::string* why) {
     offset_min = (oh * 60 + om) * (t[pos] == '-' ? -1 : 1);
   }
   int64_t year = y1 * 100 + y2;
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (mo < 1 || mo > 12) {
     *why = "month out of range";
     return false;
   }
-  int max_day = kDays[mo - 1] + (mo == 2 && IsLeap(year) ? 1 : 0);
-  if (d < 1 || d > max_day) {
+  if (d < 1 || d > stdlib::DaysInMonth(year, mo)) {
     *why = "day out of range for the month";
     return false;
   }
@@ -192,7 +180,7 @@ bool DecodeInstant(std::string_view t, int64_t* out, std::string* why) {
     *why = "time out of range";
     return false;
   }
-  int64_t days = DaysFromCivil(year, unsigned(mo), unsigned(d));
+  int64_t days = stdlib::DaysFromCivil(year, unsigned(mo), unsigned(d));
   *out = ((days * 24 + h) * 60 + mi - offset_min) * 60'000 + s * 1000 + ms;
   return true;
 }

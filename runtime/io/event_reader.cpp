@@ -1,0 +1,198 @@
+// NDJSON ingestion with simdjson: the DOM parser validates the whole line (a
+// malformed value anywhere rejects it), then each declared field is typed by
+// the schema. Decimals are read from the number's text, never through a double.
+#include "runtime/io/event_reader.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+
+namespace questline::io {
+
+struct EventReader::Impl {
+  simdjson::dom::parser dom;
+  simdjson::ondemand::parser ondemand;
+  std::string padded;   // the line plus simdjson's padding, for the ondemand pass
+};
+
+EventReader::EventReader(const engine::EventSchema& schema, engine::StringPool& strings, ReaderLimits limits)
+    : schema_(schema), strings_(strings), limits_(limits), impl_(new Impl) {}
+
+EventReader::~EventReader() { delete impl_; }
+
+namespace {
+
+using simdjson::dom::element_type;
+
+std::string Quoted(std::string_view s) {
+  std::string out = "'";
+  for (char c : s.substr(0, 64)) out.push_back(static_cast<unsigned char>(c) < 0x20 ? '?' : c);
+  return out + (s.size() > 64 ? "…'" : "'");
+}
+
+const char* JsonTypeName(element_type t) {
+  switch (t) {
+    case element_type::ARRAY: return "an array";
+    case element_type::OBJECT: return "an object";
+    case element_type::INT64:
+    case element_type::UINT64: return "an integer";
+    case element_type::DOUBLE: return "a number";
+    case element_type::STRING: return "a string";
+    case element_type::BOOL: return "a boolean";
+    case element_type::NULL_VALUE: return "null";
+  }
+  return "a value";
+}
+
+}  // namespace
+
+bool EventReader::ParseLine(std::string_view line, uint64_t line_no, engine::Event* out, std::string* reason) {
+  using engine::ValueKind;
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (line.size() > limits_.max_line_bytes) {
+    *reason = "line is " + std::to_string(line.size()) + " bytes; the limit is " +
+              std::to_string(limits_.max_line_bytes);
+    return false;
+  }
+  simdjson::dom::element doc;
+  if (auto error = impl_->dom.parse(line.data(), line.size(), true).get(doc)) {
+    *reason = std::string("not valid JSON: ") + simdjson::error_message(error);
+    return false;
+  }
+  simdjson::dom::object obj;
+  if (doc.get_object().get(obj)) {
+    *reason = std::string("not a JSON object but ") + JsonTypeName(doc.type());
+    return false;
+  }
+  auto required_string = [&](const char* key, std::string_view* value) {
+    simdjson::dom::element e;
+    if (obj[key].get(e)) {
+      *reason = std::string("missing required field '") + key + "'";
+      return false;
+    }
+    if (e.get_string().get(*value)) {
+      *reason = std::string("field '") + key + "' must be a string, found " + JsonTypeName(e.type());
+      return false;
+    }
+    return true;
+  };
+  std::string_view id, type, user;
+  if (!required_string("id", &id) || !required_string("type", &type) || !required_string("user", &user))
+    return false;
+  const int32_t type_id = schema_.Find(std::string(type));
+  if (type_id < 0) {
+    *reason = "unknown event type " + Quoted(type);
+    return false;
+  }
+  simdjson::dom::element ts;
+  if (obj["ts"].get(ts)) {
+    *reason = "missing required field 'ts'";
+    return false;
+  }
+  int64_t ts_ms = 0;
+  std::string_view ts_text;
+  if (ts.get_int64().get(ts_ms) && (ts.get_string().get(ts_text) || !ParseTimestamp(ts_text, &ts_ms))) {
+    *reason = "bad timestamp " + (ts.is_string() ? Quoted(ts_text) : std::string(JsonTypeName(ts.type()))) +
+              ": use RFC 3339 (2026-12-01T10:00:00Z) or epoch milliseconds";
+    return false;
+  }
+
+  const engine::EventType& et = schema_.types[size_t(type_id)];
+  out->type = type_id;
+  out->line = line_no;
+  out->fields.assign(et.fields.size(), engine::Value{});
+  out->fields[engine::kFieldId] = engine::Value::String(strings_.Intern(id));
+  out->fields[engine::kFieldUser] = engine::Value::String(strings_.Intern(user));
+  out->fields[engine::kFieldTs] = engine::Value::Time(ts_ms);
+
+  for (size_t f = 3; f < et.fields.size(); ++f) {
+    const engine::FieldSchema& fs = et.fields[f];
+    simdjson::dom::element e;
+    if (obj[fs.name].get(e) || e.is_null()) {
+      out->fields[f] = fs.default_value;
+      ++stats_.missing_fields;
+      continue;
+    }
+    auto wrong = [&](const char* wanted) {
+      *reason = "field '" + fs.name + "' must be " + wanted + ", found " + JsonTypeName(e.type());
+      return false;
+    };
+    engine::Value v;
+    v.kind = fs.kind;
+    switch (fs.kind) {
+      case ValueKind::Bool: {
+        bool b;
+        if (e.get_bool().get(b)) return wrong("a boolean");
+        v.i = b;
+        break;
+      }
+      case ValueKind::Int:
+      case ValueKind::Duration:
+        if (e.get_int64().get(v.i)) return wrong("a whole number");
+        break;
+      case ValueKind::Decimal:
+      case ValueKind::Percent: {
+        if (!e.is_number()) return wrong("a number");
+        int64_t whole;
+        if (!e.get_int64().get(whole)) {
+          if (whole > INT64_MAX / engine::kDecimalScale || whole < INT64_MIN / engine::kDecimalScale)
+            return wrong("a number within range");
+          v.i = whole * engine::kDecimalScale;
+          break;
+        }
+        // The DOM only has the double: read the number's own text instead.
+        impl_->padded.assign(line);
+        impl_->padded.append(simdjson::SIMDJSON_PADDING, ' ');
+        simdjson::ondemand::document od;
+        std::string_view raw;
+        if (impl_->ondemand.iterate(impl_->padded.data(), line.size(), impl_->padded.size()).get(od) ||
+            od[fs.name].raw_json_token().get(raw) || !ParseDecimal(raw, &v.i)) {
+          *reason = "field '" + fs.name + "' is not an exact decimal with at most 6 fractional digits";
+          return false;
+        }
+        break;
+      }
+      case ValueKind::String: {
+        std::string_view s;
+        if (e.get_string().get(s)) return wrong("a string");
+        if (!fs.union_members.empty() &&
+            std::find(fs.union_members.begin(), fs.union_members.end(), s) == fs.union_members.end()) {
+          *reason = "field '" + fs.name + "' is " + Quoted(s) + ", not one of its declared values";
+          return false;
+        }
+        v.i = strings_.Intern(s);
+        break;
+      }
+      case ValueKind::Time: {
+        std::string_view s;
+        if (e.get_int64().get(v.i) && (e.get_string().get(s) || !ParseTimestamp(s, &v.i)))
+          return wrong("a time (RFC 3339 or epoch milliseconds)");
+        break;
+      }
+    }
+    out->fields[f] = v;
+  }
+  return true;
+}
+
+void EventReader::ReadAll(std::istream& in, std::vector<engine::Event>* events,
+                          std::vector<Rejection>* rejections) {
+  std::string line;
+  uint64_t line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    ++stats_.lines;
+    engine::Event event;
+    std::string reason;
+    if (ParseLine(line, line_no, &event, &reason)) {
+      ++stats_.accepted;
+      events->push_back(std::move(event));
+    } else {
+      ++stats_.rejected;
+      rejections->push_back({line_no, std::move(reason)});
+    }
+  }
+}
+
+}  // namespace questline::io

@@ -1,0 +1,26 @@
+// Calendar arithmetic shared by the compiler (instant literals) and the
+// runtime (event timestamps): proleptic Gregorian, UTC, no time zones.
+#pragma once
+
+#include <cstdint>
+
+namespace questline::stdlib {
+
+inline bool IsLeapYear(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+inline int DaysInMonth(int64_t y, int m) {
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return kDays[m - 1] + (m == 2 && IsLeapYear(y) ? 1 : 0);
+}
+
+// Days from 1970-01-01 to y-m-d (Howard Hinnant's days_from_civil).
+inline int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+}  // namespace questline::stdlib
