@@ -14,5 +14,6 @@ inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
 
 int CheckCommand(const Args& args);
+int RunCommand(const Args& args);
 
 }  // namespace questline::driver

@@ -14,6 +14,7 @@ struct Command {
 
 const Command kCommands[] = {
     {"check", questline::driver::CheckCommand, "parse, type-check and lint a package"},
+    {"run", questline::driver::RunCommand, "replay events through a package, offline"},
 };
 
 void PrintUsage(std::ostream& out) {

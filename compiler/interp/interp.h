@@ -1,0 +1,72 @@
+// The reference interpreter: evaluates IR expressions and runs IR blocks.
+// Clear before clever: a switch over node kinds, no allocation per node, and
+// every effect goes through the Runtime interface the engine implements.
+#pragma once
+
+#include <vector>
+
+#include "compiler/ir/program.h"
+#include "runtime/engine/value.h"
+
+namespace questline::interp {
+
+using engine::Value;
+
+// What expressions read and statements do, as the engine provides it.
+class Runtime {
+ public:
+  virtual ~Runtime() = default;
+  virtual Value Metric(int32_t id) = 0;
+  virtual bool Segment(int32_t id) = 0;
+  virtual Value Profile(int32_t field) = 0;
+  virtual int64_t Balance(int32_t currency) = 0;
+  virtual int64_t PointsEver() = 0;
+  virtual Value Level() = 0;
+  virtual int64_t Now() = 0;
+  virtual int Hour(int64_t t) = 0;
+  virtual int Weekday(int64_t t) = 0;
+  virtual uint32_t StringId(int64_t program_string) = 0;   // literal -> interned id
+  virtual const std::string& StringText(uint32_t id) = 0;
+  virtual uint32_t InternText(const std::string& s) = 0;
+  virtual void CountWarning(const char* what) = 0;         // e.g. division by zero
+  // Effects. `amount` is already evaluated; the engine applies policies.
+  virtual void Effect(const ir::Stmt& stmt, Value value, const std::vector<Value>& data) = 0;
+};
+
+// Per evaluation: the current event (may be null), let-slots and fn parameters.
+struct Frame {
+  const engine::Event* event = nullptr;
+  std::vector<Value>* locals = nullptr;
+  const Value* params = nullptr;
+};
+
+// The one interface both backends implement: the interpreter here, the JIT
+// (compiler/jit/) next. The engine only ever talks to a Backend.
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual Value Eval(ir::ExprRef e, Frame& frame, Runtime& rt) const = 0;
+  // A condition: an absent one (-1) holds; a none value does not.
+  virtual bool Test(ir::ExprRef e, Frame& frame, Runtime& rt) const = 0;
+  // Runs a block of immediate statements. Flow steps (wait, split…) are the engine's.
+  virtual void Run(const ir::Block& block, Frame& frame, Runtime& rt) const = 0;
+};
+
+class Interpreter final : public Backend {
+ public:
+  explicit Interpreter(const ir::Program& program) : p_(program) {}
+
+  Value Eval(ir::ExprRef e, Frame& frame, Runtime& rt) const override;
+  bool Test(ir::ExprRef e, Frame& frame, Runtime& rt) const override;
+  void Run(const ir::Block& block, Frame& frame, Runtime& rt) const override;
+
+  // Fixed-point arithmetic shared with the JIT's reference behaviour.
+  static int64_t DecimalMul(int64_t a, int64_t b, bool* overflow);
+  static int64_t DecimalDiv(int64_t a, int64_t b, bool* by_zero);
+
+ private:
+  Value EvalBuiltin(const ir::Node& n, Frame& frame, Runtime& rt) const;
+  const ir::Program& p_;
+};
+
+}  // namespace questline::interp

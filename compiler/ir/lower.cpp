@@ -1,0 +1,283 @@
+// LowerToIr: names become indices, expression trees become flat node arrays,
+// and each event type gets its plan.
+#include "compiler/ir/lower.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "compiler/diag/diagnostics.h"
+
+namespace questline::ir {
+namespace {
+
+ValueKind KindOf(sema::Type t) {
+  switch (t.kind) {
+    case sema::TypeKind::Bool: return ValueKind::Bool;
+    case sema::TypeKind::Int: return ValueKind::Int;
+    case sema::TypeKind::Decimal: return ValueKind::Decimal;
+    case sema::TypeKind::String:
+    case sema::TypeKind::Union: return ValueKind::String;
+    case sema::TypeKind::Time: return ValueKind::Time;
+    case sema::TypeKind::Duration: return ValueKind::Duration;
+    case sema::TypeKind::Percent: return ValueKind::Percent;
+    case sema::TypeKind::Error: break;
+  }
+  diag::InternalError("LowerToIr", "an erroneous type reached lowering");
+}
+
+Period PeriodOf(ast::Period p) { return static_cast<Period>(static_cast<int>(p)); }
+
+class Lowering {
+ public:
+  explicit Lowering(const sema::Package& pkg) : pkg_(pkg) {}
+
+  Program Run() {
+    LowerSchema();
+    for (const sema::Fn& f : pkg_.fns) p_.fns.push_back({f.name, int32_t(f.params.size()), Expr(f.body)});
+    for (const sema::Metric& m : pkg_.metrics) p_.metrics.push_back({m.name, m.anonymous, Agg(m.aggregate)});
+    for (const sema::Segment& s : pkg_.segments)
+      p_.segments.push_back({s.name, s.imported, s.condition ? Expr(*s.condition) : -1, s.locked_at, s.time_dependent});
+    for (const sema::Rule& r : pkg_.rules)
+      p_.rules.push_back({r.name, r.event, r.where ? Expr(*r.where) : -1, LowerBlock(r.body), Bnd(r.cap),
+                          Bnd(r.limit), r.local_count});
+    for (const sema::Level& l : pkg_.levels) p_.levels.push_back({l.name, l.at, LowerBlock(l.on_reach)});
+    for (const sema::Badge& b : pkg_.badges) p_.badges.push_back({b.name, Expr(b.when), LowerBlock(b.on_earn)});
+    for (const sema::Mission& m : pkg_.missions) p_.missions.push_back(LowerMission(m));
+    for (const sema::Policy& pol : pkg_.policies) {
+      Policy out;
+      out.name = pol.name;
+      for (const auto& b : pol.blocks)
+        out.blocks.push_back({b.target == ast::PolicyTarget::Rewards ? PolicyTarget::Rewards : PolicyTarget::Messages,
+                              Expr(b.when)});
+      for (const auto& c : pol.message_caps) out.message_caps.push_back({c.count, PeriodOf(c.period)});
+      for (const auto& q : pol.quiet_hours) out.quiet_hours.push_back({q.from_minute, q.to_minute, q.channels});
+      p_.policies.push_back(std::move(out));
+    }
+    p_.settings = {pkg_.settings.timezone, pkg_.settings.week_starts, pkg_.settings.seed};
+    BuildPlans();
+    return std::move(p_);
+  }
+
+ private:
+  int64_t Intern(const std::string& s) {
+    auto it = strings_.find(s);
+    if (it != strings_.end()) return it->second;
+    p_.strings.push_back(s);
+    return strings_[s] = int64_t(p_.strings.size() - 1);
+  }
+
+  engine::Value ValueOf(const sema::Value& v, sema::Type t) {
+    engine::Value out;
+    out.kind = KindOf(t);
+    out.none = v.none;
+    out.i = out.kind == ValueKind::String ? Intern(v.s) : v.i;
+    return out;
+  }
+
+  void LowerSchema() {
+    for (const sema::Event& e : pkg_.events) {
+      engine::EventType et;
+      et.name = e.name;
+      et.request = e.request;
+      for (const sema::Field& f : e.fields) {
+        engine::FieldSchema fs;
+        fs.name = f.name;
+        fs.kind = KindOf(f.type);
+        if (f.type.kind == sema::TypeKind::Union) fs.union_members = pkg_.unions[size_t(f.type.union_id)].members;
+        fs.default_value.kind = fs.kind;
+        et.fields.push_back(std::move(fs));
+      }
+      p_.schema.types.push_back(std::move(et));
+    }
+    for (const sema::Field& f : pkg_.profile) {
+      p_.profile_names.push_back(f.name);
+      p_.profile_kinds.push_back(KindOf(f.type));
+      p_.profile_defaults.push_back(ValueOf(f.default_value, f.type));
+    }
+    for (const sema::Currency& c : pkg_.currencies) p_.currencies.push_back(c.name);
+    for (const sema::Minigame& g : pkg_.minigames) p_.minigames.push_back(g.name);
+    for (const sema::Raffle& r : pkg_.raffles) p_.raffles.push_back(r.name);
+    // A profile_update carries any subset of the profile: its schema lists every
+    // profile field, absent ones read as none and leave the profile unchanged.
+    if (int32_t pu = pkg_.EventId("profile_update"); pu >= 0) {
+      engine::EventType& et = p_.schema.types[size_t(pu)];
+      for (size_t i = 0; i < p_.profile_names.size(); ++i) {
+        engine::FieldSchema fs;
+        fs.name = p_.profile_names[i];
+        fs.kind = p_.profile_kinds[i];
+        const sema::Field& f = pkg_.profile[i];
+        if (f.type.kind == sema::TypeKind::Union) fs.union_members = pkg_.unions[size_t(f.type.union_id)].members;
+        fs.default_value = engine::Value::None(fs.kind);
+        et.fields.push_back(std::move(fs));
+      }
+    }
+    p_.mission_opt_in = pkg_.EventId("mission_opt_in");
+    p_.profile_update = pkg_.EventId("profile_update");
+  }
+
+  static NodeKind OpKind(sema::Op op) {
+    switch (op) {
+      case sema::Op::Neg: return NodeKind::Neg;
+      case sema::Op::Not: return NodeKind::Not;
+      case sema::Op::And: return NodeKind::And;
+      case sema::Op::Or: return NodeKind::Or;
+      case sema::Op::Eq: return NodeKind::Eq;
+      case sema::Op::Ne: return NodeKind::Ne;
+      case sema::Op::Lt: return NodeKind::Lt;
+      case sema::Op::Le: return NodeKind::Le;
+      case sema::Op::Gt: return NodeKind::Gt;
+      case sema::Op::Ge: return NodeKind::Ge;
+      case sema::Op::Add: return NodeKind::Add;
+      case sema::Op::Sub: return NodeKind::Sub;
+      case sema::Op::Mul: return NodeKind::Mul;
+      case sema::Op::Div: return NodeKind::Div;
+    }
+    return NodeKind::Add;
+  }
+
+  // Depth is bounded by the parser's nesting limit (syntax::ParseLimits).
+  ExprRef Expr(const sema::Expr& e) {
+    Node n;
+    n.type = KindOf(e.type);
+    switch (e.kind) {
+      case sema::ExprKind::Literal:
+      case sema::ExprKind::Const: {
+        n.kind = NodeKind::Const;
+        engine::Value v = ValueOf(e.value, e.type);
+        n.imm = v.i;
+        n.none = v.none;
+        break;
+      }
+      case sema::ExprKind::EventField: n.kind = NodeKind::EventField; n.a = e.field; break;
+      case sema::ExprKind::ProfileField: n.kind = NodeKind::ProfileField; n.a = e.field; break;
+      case sema::ExprKind::Metric: n.kind = NodeKind::Metric; n.a = e.id; break;
+      case sema::ExprKind::Segment: n.kind = NodeKind::Segment; n.a = e.id; break;
+      case sema::ExprKind::Param: n.kind = NodeKind::Param; n.a = e.id; break;
+      case sema::ExprKind::Local: n.kind = NodeKind::Local; n.a = e.id; break;
+      case sema::ExprKind::Balance: n.kind = NodeKind::Balance; n.a = e.id; break;
+      case sema::ExprKind::PointsEver: n.kind = NodeKind::PointsEver; break;
+      case sema::ExprKind::Level: n.kind = NodeKind::Level; break;
+      case sema::ExprKind::Now: n.kind = NodeKind::Now; break;
+      case sema::ExprKind::Builtin: n.kind = NodeKind::Builtin; n.a = int32_t(e.builtin); break;
+      case sema::ExprKind::FnCall: n.kind = NodeKind::Call; n.a = e.id; break;
+      case sema::ExprKind::Unary:
+      case sema::ExprKind::Binary: n.kind = OpKind(e.op); break;
+      case sema::ExprKind::Widen: n.kind = NodeKind::Widen; break;
+    }
+    std::vector<ExprRef> kids;
+    for (const sema::Expr& o : e.operands) kids.push_back(Expr(o));
+    n.first = uint32_t(p_.children.size());
+    n.count = uint32_t(kids.size());
+    p_.children.insert(p_.children.end(), kids.begin(), kids.end());
+    p_.nodes.push_back(n);
+    return ExprRef(p_.nodes.size() - 1);
+  }
+
+  Aggregate Agg(const sema::Aggregate& a) {
+    Aggregate out;
+    out.fn = static_cast<AggregateFn>(static_cast<int>(a.fn));
+    out.event = a.event;
+    out.argument = a.argument ? Expr(*a.argument) : -1;
+    if (a.argument) out.argument_kind = KindOf(a.argument->type);
+    out.filter = a.filter ? Expr(*a.filter) : -1;
+    out.window = static_cast<Window>(static_cast<int>(a.window.kind));
+    out.length_ms = a.window.length_ms;
+    out.result = KindOf(a.result);
+    return out;
+  }
+
+  std::optional<Bound> Bnd(const std::optional<sema::Bound>& b) {
+    if (!b) return std::nullopt;
+    return Bound{b->amount, b->currency, PeriodOf(b->period)};
+  }
+
+  Block LowerBlock(const sema::Block& block) {
+    Block out;
+    for (const sema::Stmt& s : block) {
+      Stmt st;
+      st.kind = static_cast<StmtKind>(LowerStmtKind(s.kind));
+      st.target = s.target;
+      st.value = s.value ? Expr(*s.value) : -1;
+      for (const auto& f : s.data) st.data.push_back({f.key, Expr(f.value)});
+      st.body = LowerBlock(s.body);
+      st.else_body = LowerBlock(s.else_body);
+      st.event = s.event;
+      st.where = s.where ? Expr(*s.where) : -1;
+      for (const auto& b : s.branches) st.branches.push_back({b.share, LowerBlock(b.body)});
+      out.push_back(std::move(st));
+    }
+    return out;
+  }
+
+  static int LowerStmtKind(ast::StmtKind k) {
+    switch (k) {
+      case ast::StmtKind::Award: return int(StmtKind::Award);
+      case ast::StmtKind::Deduct: return int(StmtKind::Deduct);
+      case ast::StmtKind::GrantBonus: return int(StmtKind::GrantBonus);
+      case ast::StmtKind::Send: return int(StmtKind::Send);
+      case ast::StmtKind::UnlockMission: return int(StmtKind::UnlockMission);
+      case ast::StmtKind::GiveMission: return int(StmtKind::GiveMission);
+      case ast::StmtKind::GiveAttempts: return int(StmtKind::GiveAttempts);
+      case ast::StmtKind::GiveTickets: return int(StmtKind::GiveTickets);
+      case ast::StmtKind::Tag: return int(StmtKind::Tag);
+      case ast::StmtKind::Untag: return int(StmtKind::Untag);
+      case ast::StmtKind::Let: return int(StmtKind::Let);
+      case ast::StmtKind::If: return int(StmtKind::If);
+      case ast::StmtKind::Wait: return int(StmtKind::Wait);
+      case ast::StmtKind::WaitFor: return int(StmtKind::WaitFor);
+      case ast::StmtKind::Split: return int(StmtKind::Split);
+      case ast::StmtKind::Exit:
+      case ast::StmtKind::ChooseBandit: return int(StmtKind::Exit);
+    }
+    return int(StmtKind::Exit);
+  }
+
+  Mission LowerMission(const sema::Mission& m) {
+    Mission out;
+    out.name = m.name;
+    out.audience = m.audience ? Expr(*m.audience) : -1;
+    out.unlock = static_cast<Unlock>(static_cast<int>(m.unlock));
+    out.unlock_target = m.unlock_target;
+    out.unlock_where = m.unlock_where ? Expr(*m.unlock_where) : -1;
+    out.opt_in = m.opt_in;
+    out.active_from = m.active_from;
+    out.active_to = m.active_to;
+    out.recurring = static_cast<Recurrence>(static_cast<int>(m.recurring));
+    out.time_limit_ms = m.time_limit_ms;
+    out.ordered = m.ordered;
+    for (const sema::Task& t : m.tasks)
+      out.tasks.push_back({t.name, Agg(t.aggregate), OpKind(t.op), Expr(t.threshold), LowerBlock(t.body)});
+    out.reward = LowerBlock(m.reward);
+    out.max_completions = m.max_completions;
+    return out;
+  }
+
+  void BuildPlans() {
+    p_.plans.resize(p_.schema.types.size());
+    for (size_t i = 0; i < p_.metrics.size(); ++i)
+      p_.plans[size_t(p_.metrics[i].aggregate.event)].metrics.push_back(int32_t(i));
+    for (size_t i = 0; i < p_.rules.size(); ++i) p_.plans[size_t(p_.rules[i].event)].rules.push_back(int32_t(i));
+    for (size_t i = 0; i < p_.missions.size(); ++i) {
+      const Mission& m = p_.missions[i];
+      if (m.unlock == Unlock::OnEvent) p_.plans[size_t(m.unlock_target)].unlocks.push_back(int32_t(i));
+      for (const Task& t : m.tasks) {
+        auto& list = p_.plans[size_t(t.aggregate.event)].missions;
+        if (std::find(list.begin(), list.end(), int32_t(i)) == list.end()) list.push_back(int32_t(i));
+      }
+    }
+  }
+
+  const sema::Package& pkg_;
+  Program p_;
+  std::unordered_map<std::string, int64_t> strings_;
+};
+
+}  // namespace
+
+Program LowerToIr(const sema::Package& package) {
+  Program program = Lowering(package).Run();
+  VerifyIr(program);
+  return program;
+}
+
+}  // namespace questline::ir

@@ -1,0 +1,177 @@
+// The IR: a checked package lowered for execution. Expressions are flat arrays
+// of typed nodes (children by index, no pointers), so the interpreter walks
+// them without allocation and the JIT can compile them node by node. Every
+// name is gone: a node reads an event field, a metric slot, a balance, a
+// profile field or a segment bit by index. For each event type, a plan lists
+// what runs, in the order of LANGUAGE.md §11.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/engine/event.h"
+#include "runtime/engine/value.h"
+
+namespace questline::ir {
+
+using engine::ValueKind;
+
+enum class NodeKind : uint8_t {
+  Const,        // imm (strings: imm indexes Program::strings)
+  EventField,   // a = field index of the current event
+  ProfileField, // a = profile field
+  Metric,       // a = metric
+  Segment,      // a = segment
+  Param,        // a = parameter of the enclosing fn
+  Local,        // a = let-slot
+  Balance,      // a = currency
+  PointsEver,
+  Level,        // the user's level name (a String value)
+  Now,
+  Builtin,      // a = sema builtin code, children
+  Call,         // a = fn, children = arguments
+  Neg, Not, And, Or,
+  Eq, Ne, Lt, Le, Gt, Ge,
+  Add, Sub, Mul, Div,
+  Widen,        // int -> decimal
+};
+
+enum class BuiltinFn : uint8_t {
+  Floor, Ceil, Round, Abs, Min, Max, Has, Hour, Weekday, Lower, Upper, Contains, StartsWith,
+};
+
+struct Node {
+  NodeKind kind = NodeKind::Const;
+  ValueKind type = ValueKind::Int;   // the type of the value the node produces
+  bool none = false;                 // Const: a none value
+  int32_t a = -1;
+  int64_t imm = 0;
+  uint32_t first = 0, count = 0;     // children: Program::children[first .. first + count)
+};
+
+using ExprRef = int32_t;             // index of a root node; -1 when absent
+
+enum class StmtKind : uint8_t {
+  Award, Deduct, GrantBonus, Send, UnlockMission, GiveMission, GiveAttempts, GiveTickets,
+  Tag, Untag, Let, If, Wait, WaitFor, Split, Exit,
+};
+
+struct SendField { std::string key; ExprRef value = -1; };
+
+struct Stmt {
+  StmtKind kind = StmtKind::Exit;
+  int32_t target = -1;               // currency, channel, mission, game, raffle, let-slot
+  ExprRef value = -1;
+  std::vector<SendField> data;
+  std::vector<Stmt> body, else_body;
+  int32_t event = -1;                // WaitFor
+  ExprRef where = -1;
+  std::vector<std::pair<int64_t, std::vector<Stmt>>> branches;   // Split: share, body
+};
+using Block = std::vector<Stmt>;
+
+enum class Period : uint8_t { Forever, Day, Week, Month };
+enum class Window : uint8_t { Lifetime, Last, Today, ThisWeek, ThisMonth };
+enum class AggregateFn : uint8_t {
+  Count, Sum, Min, Max, Avg, First, Last, Top, DistinctDays, StreakDays, StreakWeeks,
+};
+
+struct Aggregate {
+  AggregateFn fn = AggregateFn::Count;
+  int32_t event = -1;
+  ExprRef argument = -1;
+  ValueKind argument_kind = ValueKind::Int;
+  ExprRef filter = -1;
+  Window window = Window::Lifetime;
+  int64_t length_ms = 0;
+  ValueKind result = ValueKind::Int;
+};
+
+struct Bound { int64_t amount = 0; int32_t currency = -1; Period period = Period::Forever; };
+
+struct Metric { std::string name; bool anonymous = false; Aggregate aggregate; };
+struct Segment { std::string name; bool imported = false; ExprRef condition = -1;
+                 std::optional<int64_t> locked_at; bool time_dependent = false; };
+struct Rule { std::string name; int32_t event = -1; ExprRef where = -1; Block body;
+              std::optional<Bound> cap, limit; int32_t local_count = 0; };
+struct Level { std::string name; int64_t at = 0; Block on_reach; };
+struct Badge { std::string name; ExprRef when = -1; Block on_earn; };
+
+enum class Unlock : uint8_t { None, OnEvent, AfterMission, AtLevel };
+enum class Recurrence : uint8_t { None, Daily, Weekly, Monthly, OnCompletion };
+
+struct Task {
+  std::string name;
+  Aggregate aggregate;
+  NodeKind op = NodeKind::Ge;        // comparison of the aggregate with the threshold
+  ExprRef threshold = -1;
+  Block body;
+};
+
+struct Mission {
+  std::string name;
+  ExprRef audience = -1;
+  Unlock unlock = Unlock::None;
+  int32_t unlock_target = -1;
+  ExprRef unlock_where = -1;
+  bool opt_in = false;
+  std::optional<int64_t> active_from, active_to;
+  Recurrence recurring = Recurrence::None;
+  std::optional<int64_t> time_limit_ms;
+  bool ordered = false;
+  std::vector<Task> tasks;
+  Block reward;
+  int64_t max_completions = 0;
+};
+
+enum class PolicyTarget : uint8_t { Rewards, Messages };
+struct PolicyBlock { PolicyTarget target; ExprRef when = -1; };
+struct QuietHours { int from_minute = 0, to_minute = 0; uint32_t channels = 0; };
+struct Policy {
+  std::string name;
+  std::vector<PolicyBlock> blocks;
+  std::vector<std::pair<int64_t, Period>> message_caps;
+  std::vector<QuietHours> quiet_hours;
+};
+
+struct Fn { std::string name; int32_t params = 0; ExprRef body = -1; };
+
+// What one event type sets in motion, in processing order (LANGUAGE.md §11).
+struct EventPlan {
+  std::vector<int32_t> metrics;      // metrics aggregating this event
+  std::vector<int32_t> rules;        // rules on this event, package order
+  std::vector<int32_t> unlocks;      // missions unlocked by this event
+  std::vector<int32_t> missions;     // missions with a task counting this event
+};
+
+struct Settings { std::string timezone = "UTC"; int week_starts = 0; std::string seed; };
+
+struct Program {
+  engine::EventSchema schema;
+  std::vector<std::string> profile_names;
+  std::vector<engine::Value> profile_defaults;      // strings index `strings`
+  std::vector<ValueKind> profile_kinds;
+  std::vector<std::string> currencies;              // [0] = points
+  std::vector<std::string> minigames, raffles;      // names, for actions
+  std::vector<std::string> strings;                 // string literals and defaults
+  Settings settings;
+  std::vector<Node> nodes;
+  std::vector<ExprRef> children;
+  std::vector<Fn> fns;
+  std::vector<Metric> metrics;
+  std::vector<Segment> segments;
+  std::vector<Rule> rules;
+  std::vector<Level> levels;
+  std::vector<Badge> badges;
+  std::vector<Mission> missions;
+  std::vector<Policy> policies;
+  std::vector<EventPlan> plans;                     // by event type
+  int32_t mission_opt_in = -1, profile_update = -1; // request events the engine answers
+
+  const Node& At(ExprRef e) const { return nodes[size_t(e)]; }
+  ExprRef Child(const Node& n, uint32_t i) const { return children[n.first + i]; }
+};
+
+}  // namespace questline::ir

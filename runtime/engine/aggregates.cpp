@@ -1,0 +1,157 @@
+#include "runtime/engine/aggregates.h"
+
+#include <algorithm>
+
+namespace questline::engine {
+namespace {
+
+constexpr int64_t kSecond = 1000, kMinute = 60'000, kHour = 3'600'000, kDay = 86'400'000;
+
+int64_t BucketWidth(int64_t window) {
+  return window >= kDay ? kHour : window >= kHour ? kMinute : kSecond;
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+CalendarPeriod CalendarOf(ir::Window w) {
+  return w == ir::Window::Today ? CalendarPeriod::Day
+         : w == ir::Window::ThisWeek ? CalendarPeriod::Week : CalendarPeriod::Month;
+}
+
+int64_t KeyOf(const ir::Aggregate& a, int64_t t, const Calendar& cal) {
+  switch (a.window) {
+    case ir::Window::Lifetime: return 0;
+    case ir::Window::Last: return FloorDiv(t, BucketWidth(a.length_ms));
+    default: return cal.PeriodKey(CalendarOf(a.window), t);
+  }
+}
+
+// Whether a bucket still counts at `now`.
+bool Live(const ir::Aggregate& a, int64_t key, int64_t now, const Calendar& cal) {
+  switch (a.window) {
+    case ir::Window::Lifetime: return true;
+    case ir::Window::Last: {
+      int64_t w = BucketWidth(a.length_ms);
+      return (key + 1) * w > now - a.length_ms;
+    }
+    default: return key == cal.PeriodKey(CalendarOf(a.window), now);
+  }
+}
+
+bool IsPeriodic(ir::AggregateFn fn) {
+  return fn == ir::AggregateFn::DistinctDays || fn == ir::AggregateFn::StreakDays ||
+         fn == ir::AggregateFn::StreakWeeks;
+}
+
+}  // namespace
+
+void AddToAggregate(const ir::Aggregate& a, AggState& s, Value arg, int64_t t, const Calendar& cal) {
+  if (IsPeriodic(a.fn)) {
+    int64_t p = a.fn == ir::AggregateFn::StreakWeeks ? cal.LocalWeek(t) : cal.LocalDay(t);
+    auto it = std::lower_bound(s.periods.begin(), s.periods.end(), p);
+    if (it == s.periods.end() || *it != p) s.periods.insert(it, p);
+    return;
+  }
+  const int64_t key = KeyOf(a, t, cal);
+  // Drop buckets no window can see again (calendar windows keep only the current one).
+  while (!s.buckets.empty() && !Live(a, s.buckets.front().key, t, cal)) s.buckets.erase(s.buckets.begin());
+  s.top.erase(std::remove_if(s.top.begin(), s.top.end(),
+                             [&](const AggState::TopEntry& e) { return !Live(a, e.key, t, cal); }),
+              s.top.end());
+  auto it = std::lower_bound(s.buckets.begin(), s.buckets.end(), key,
+                             [](const AggState::Bucket& b, int64_t k) { return b.key < k; });
+  if (it == s.buckets.end() || it->key != key) {
+    AggState::Bucket b;
+    b.key = key;
+    b.min = b.max = b.first = b.last = Value::None(arg.kind);
+    it = s.buckets.insert(it, b);
+  }
+  it->count += 1;
+  if (!arg.none) {
+    it->sum = __builtin_add_overflow(it->sum, arg.i, &it->sum) ? (arg.i > 0 ? INT64_MAX : INT64_MIN) : it->sum;
+    if (it->min.none || arg.i < it->min.i) it->min = arg;
+    if (it->max.none || arg.i > it->max.i) it->max = arg;
+    if (it->first.none) it->first = arg;
+    it->last = arg;
+  }
+  if (a.fn == ir::AggregateFn::Top && !arg.none) {
+    auto e = std::find_if(s.top.begin(), s.top.end(),
+                          [&](const AggState::TopEntry& x) { return x.key == key && x.value == arg.i; });
+    if (e == s.top.end()) s.top.push_back({key, arg.i, 1});
+    else e->count += 1;
+  }
+}
+
+Value ReadAggregate(const ir::Aggregate& a, const AggState& s, int64_t now, const Calendar& cal) {
+  const ValueKind kind = a.result;
+  switch (a.fn) {
+    case ir::AggregateFn::DistinctDays: {
+      int64_t n = 0;
+      for (int64_t d : s.periods) {
+        int64_t start = cal.DayStart(d);
+        bool live = a.window == ir::Window::Lifetime ||
+                    (a.window == ir::Window::Last ? cal.DayStart(d + 1) > now - a.length_ms
+                                                  : cal.PeriodKey(CalendarOf(a.window), start) ==
+                                                        cal.PeriodKey(CalendarOf(a.window), now));
+        n += live && start <= now;
+      }
+      return Value::Int(n);
+    }
+    case ir::AggregateFn::StreakDays:
+    case ir::AggregateFn::StreakWeeks: {
+      // Consecutive periods with an event, ending in the current or previous one.
+      int64_t current = a.fn == ir::AggregateFn::StreakWeeks ? cal.LocalWeek(now) : cal.LocalDay(now);
+      auto it = std::upper_bound(s.periods.begin(), s.periods.end(), current);
+      if (it == s.periods.begin()) return Value::Int(0);
+      --it;
+      if (*it < current - 1) return Value::Int(0);
+      int64_t n = 1;
+      while (it != s.periods.begin() && *(it - 1) == *it - 1) { --it; ++n; }
+      return Value::Int(n);
+    }
+    default: break;
+  }
+  int64_t count = 0, sum = 0;
+  Value min = Value::None(kind), max = Value::None(kind), first = Value::None(kind), last = Value::None(kind);
+  for (const AggState::Bucket& b : s.buckets) {
+    if (!Live(a, b.key, now, cal)) continue;
+    count += b.count;
+    sum = __builtin_add_overflow(sum, b.sum, &sum) ? INT64_MAX : sum;
+    if (!b.min.none && (min.none || b.min.i < min.i)) min = b.min;
+    if (!b.max.none && (max.none || b.max.i > max.i)) max = b.max;
+    if (first.none && !b.first.none) first = b.first;
+    if (!b.last.none) last = b.last;
+  }
+  switch (a.fn) {
+    case ir::AggregateFn::Count: return Value::Int(count);
+    case ir::AggregateFn::Sum: return Value{sum, kind, false};
+    case ir::AggregateFn::Min: return min;
+    case ir::AggregateFn::Max: return max;
+    case ir::AggregateFn::First: return first;
+    case ir::AggregateFn::Last: return last;
+    case ir::AggregateFn::Avg: {
+      if (count == 0) return Value::None(ValueKind::Decimal);
+      // The sum of a decimal field is scaled already; an int field's is not.
+      __int128 scaled = a.argument_kind == ValueKind::Decimal ? __int128(sum) : __int128(sum) * kDecimalScale;
+      return Value::Decimal(int64_t(scaled / count));
+    }
+    case ir::AggregateFn::Top: {
+      // Most frequent value; ties go to the smaller interned id (first seen).
+      std::vector<std::pair<int64_t, int64_t>> totals;
+      for (const auto& e : s.top) {
+        if (!Live(a, e.key, now, cal)) continue;
+        auto t = std::find_if(totals.begin(), totals.end(), [&](auto& x) { return x.first == e.value; });
+        if (t == totals.end()) totals.push_back({e.value, e.count});
+        else t->second += e.count;
+      }
+      if (totals.empty()) return Value::None(kind);
+      auto best = std::min_element(totals.begin(), totals.end(), [](auto& x, auto& y) {
+        return x.second != y.second ? x.second > y.second : x.first < y.first;
+      });
+      return Value{best->first, kind, false};
+    }
+    default: return Value::None(kind);
+  }
+}
+
+}  // namespace questline::engine

@@ -1,0 +1,19 @@
+// Updating and reading aggregates over time windows (LANGUAGE.md §4):
+// lifetime, sliding `last D` (hour buckets for windows of a day or more,
+// minute buckets for an hour or more, second buckets below) and calendar
+// windows in the package's timezone.
+#pragma once
+
+#include "compiler/ir/program.h"
+#include "runtime/engine/calendar.h"
+#include "runtime/engine/state.h"
+
+namespace questline::engine {
+
+// Adds one matching event (its argument value, or an empty value for count-like
+// aggregates) at time `t`.
+void AddToAggregate(const ir::Aggregate& a, AggState& s, Value argument, int64_t t, const Calendar& cal);
+// The aggregate's value at time `now`; none for an empty min/max/avg/first/last/top.
+Value ReadAggregate(const ir::Aggregate& a, const AggState& s, int64_t now, const Calendar& cal);
+
+}  // namespace questline::engine

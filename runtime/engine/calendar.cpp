@@ -1,0 +1,85 @@
+#include "runtime/engine/calendar.h"
+
+#include <date/tz.h>
+
+
+namespace questline::engine {
+namespace {
+
+constexpr int64_t kDay = 86'400'000;
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+}  // namespace
+
+Calendar::Calendar(const std::string& timezone, int week_starts) : week_starts_(week_starts) {
+  if (timezone != "UTC") zone_ = date::locate_zone(timezone);
+}
+
+int64_t Calendar::Offset(int64_t t) const {
+  if (zone_ == nullptr) return 0;
+  auto info = zone_->get_info(date::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(t)));
+  return std::chrono::duration_cast<std::chrono::milliseconds>(info.offset).count();
+}
+
+int64_t Calendar::LocalDay(int64_t t) const { return FloorDiv(t + Offset(t), kDay); }
+
+int Calendar::LocalMinute(int64_t t) const {
+  int64_t local = t + Offset(t);
+  return int((local - FloorDiv(local, kDay) * kDay) / 60'000);
+}
+
+int Calendar::Hour(int64_t t) const { return LocalMinute(t) / 60; }
+
+// 1970-01-01 was a Thursday (3 with Monday = 0).
+int Calendar::Weekday(int64_t t) const { return int(((LocalDay(t) + 3) % 7 + 7) % 7); }
+
+int64_t Calendar::LocalWeek(int64_t t) const {
+  // Shift so that the week's first day maps to the start of a 7-day block.
+  return FloorDiv(LocalDay(t) + 3 - week_starts_, 7);
+}
+
+int64_t Calendar::LocalMonth(int64_t t) const {
+  date::sys_days days{date::days(LocalDay(t))};
+  date::year_month_day ymd{days};
+  return (int(ymd.year()) - 1970) * 12 + int(unsigned(ymd.month())) - 1;
+}
+
+int64_t Calendar::PeriodKey(CalendarPeriod p, int64_t t) const {
+  switch (p) {
+    case CalendarPeriod::Forever: return 0;
+    case CalendarPeriod::Day: return LocalDay(t);
+    case CalendarPeriod::Week: return LocalWeek(t);
+    case CalendarPeriod::Month: return LocalMonth(t);
+  }
+  return 0;
+}
+
+int64_t Calendar::DayStart(int64_t day) const {
+  // Local midnight: guess with the offset at UTC midnight, then correct once
+  // (offsets change at most once around a midnight in practice).
+  int64_t guess = day * kDay;
+  int64_t t = guess - Offset(guess);
+  return guess - Offset(t);
+}
+
+int64_t Calendar::NextPeriodStart(CalendarPeriod p, int64_t t) const {
+  int64_t day = LocalDay(t);
+  switch (p) {
+    case CalendarPeriod::Forever: return INT64_MAX;
+    case CalendarPeriod::Day: return DayStart(day + 1);
+    case CalendarPeriod::Week: {
+      int64_t first = LocalWeek(t) * 7 - 3 + week_starts_;
+      return DayStart(first + 7);
+    }
+    case CalendarPeriod::Month: {
+      date::year_month_day ymd{date::sys_days{date::days(day)}};
+      auto next = date::year_month{ymd.year(), ymd.month()} + date::months(1);
+      date::sys_days first{next / date::day(1)};
+      return DayStart(first.time_since_epoch().count());
+    }
+  }
+  return INT64_MAX;
+}
+
+}  // namespace questline::engine

@@ -1,0 +1,39 @@
+// Calendar periods in the package's timezone (settings.timezone), weeks
+// starting on settings.week_starts. All instants are epoch milliseconds (UTC);
+// a "day index" counts local calendar days since 1970-01-01.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace date { class time_zone; }
+
+namespace questline::engine {
+
+enum class CalendarPeriod : uint8_t { Forever, Day, Week, Month };
+
+class Calendar {
+ public:
+  // Throws std::runtime_error for an unknown zone (sema has already checked it).
+  Calendar(const std::string& timezone, int week_starts);
+
+  int64_t LocalDay(int64_t t) const;          // local calendar day index
+  int LocalMinute(int64_t t) const;           // minutes since local midnight
+  int Weekday(int64_t t) const;               // 0 = mon
+  int Hour(int64_t t) const;
+  int64_t LocalWeek(int64_t t) const;         // week index (weeks start on week_starts)
+  int64_t LocalMonth(int64_t t) const;        // months since 1970-01
+  // A key that changes exactly when the period does (0 for Forever).
+  int64_t PeriodKey(CalendarPeriod p, int64_t t) const;
+  // The first instant of the next period after t.
+  int64_t NextPeriodStart(CalendarPeriod p, int64_t t) const;
+  // The instant of local midnight starting day `day`.
+  int64_t DayStart(int64_t day) const;
+
+ private:
+  int64_t Offset(int64_t t) const;            // local minus UTC, ms
+  const date::time_zone* zone_ = nullptr;     // null: UTC
+  int week_starts_ = 0;
+};
+
+}  // namespace questline::engine

@@ -1,0 +1,193 @@
+// Effects of statements, each wrapped by the package's policies (LANGUAGE.md
+// §10): a blocked action is emitted as `blocked` with the policy's name; a
+// message in quiet hours is held and released when they end.
+#include <algorithm>
+
+#include "runtime/engine/engine.h"
+#include "runtime/engine/json_text.h"
+
+namespace questline::engine {
+namespace {
+
+const char* kChannels[] = {"inbox", "popup", "push", "email", "sms", "webhook"};
+
+}  // namespace
+
+bool Engine::PolicyBlocks(ir::PolicyTarget target, const char* action) {
+  interp::Frame frame{event_, nullptr, nullptr};
+  for (const ir::Policy& policy : p_.policies)
+    for (const ir::PolicyBlock& b : policy.blocks)
+      if (b.target == target && backend_.Test(b.when, frame, *this)) {
+        Emit(source_, "blocked",
+             {{"policy", ActionValue::String(policy.name)},
+              {"reason", ActionValue::String(target == ir::PolicyTarget::Rewards ? "rewards_blocked"
+                                                                                   : "messages_blocked")},
+              {"blocked", ActionValue::String(action)}});
+        return true;
+      }
+  return false;
+}
+
+// Message caps and quiet hours. False when a cap blocks (already emitted);
+// `release_at` is set when quiet hours hold the message.
+bool Engine::MessageAllowed(int32_t channel, int64_t* release_at) {
+  size_t cap_index = 0;
+  for (const ir::Policy& policy : p_.policies)
+    for (const auto& [count, period] : policy.message_caps) {
+      auto& [key, sent] = user_->message_counts[cap_index++];
+      int64_t now_key = calendar_.PeriodKey(static_cast<CalendarPeriod>(period), now_);
+      if (key != now_key) {
+        key = now_key;
+        sent = 0;
+      }
+      if (sent >= count) {
+        Emit(source_, "blocked",
+             {{"policy", ActionValue::String(policy.name)}, {"reason", ActionValue::String("message_cap")},
+              {"blocked", ActionValue::String("send")}});
+        return false;
+      }
+    }
+  cap_index = 0;
+  for (const ir::Policy& policy : p_.policies)
+    for (size_t c = 0; c < policy.message_caps.size(); ++c) ++user_->message_counts[cap_index++].second;
+  *release_at = INT64_MIN;
+  const int minute = calendar_.LocalMinute(now_);
+  for (const ir::Policy& policy : p_.policies)
+    for (const ir::QuietHours& q : policy.quiet_hours) {
+      if (q.channels != 0 && !(q.channels & (1u << uint32_t(channel)))) continue;
+      bool wraps = q.to_minute < q.from_minute;
+      bool quiet = wraps ? (minute >= q.from_minute || minute < q.to_minute)
+                         : (minute >= q.from_minute && minute < q.to_minute);
+      if (!quiet) continue;
+      int64_t day = calendar_.LocalDay(now_) + (wraps && minute >= q.from_minute ? 1 : 0);
+      *release_at = std::max(*release_at, calendar_.DayStart(day) + int64_t(q.to_minute) * 60'000);
+    }
+  return true;
+}
+
+void Engine::ApplyProfileUpdate(const Event& e) {
+  const EventType& et = p_.schema.types[size_t(e.type)];
+  for (size_t f = 3; f < et.fields.size(); ++f) {
+    if (e.fields[f].none) continue;
+    for (size_t i = 0; i < p_.profile_names.size(); ++i)
+      if (p_.profile_names[i] == et.fields[f].name) user_->profile[i] = e.fields[f];
+  }
+}
+
+static ActionValue ToActionValue(const Value& v, StringPool& strings) {
+  if (v.none) return ActionValue{};
+  switch (v.kind) {
+    case ValueKind::Bool: return ActionValue::Bool(v.i != 0);
+    case ValueKind::Decimal:
+    case ValueKind::Percent: return ActionValue::Decimal(v.i);
+    case ValueKind::String: return ActionValue::String(strings.Get(uint32_t(v.i)));
+    case ValueKind::Time: return ActionValue::Time(v.i);
+    default: return ActionValue::Int(v.i);
+  }
+}
+
+void Engine::Effect(const ir::Stmt& s, Value value, const std::vector<Value>& data) {
+  auto text = [&](const Value& v) { return v.none ? std::string() : strings_.Get(uint32_t(v.i)); };
+  switch (s.kind) {
+    case ir::StmtKind::Award: {
+      int64_t amount = value.none ? 0 : value.i;
+      RuleCounters* c = counters_;
+      if (rule_ && rule_->cap && rule_->cap->currency == s.target && c) {
+        int64_t key = calendar_.PeriodKey(static_cast<CalendarPeriod>(rule_->cap->period), now_);
+        if (key != c->cap_key) {
+          c->cap_key = key;
+          c->capped = 0;
+        }
+        amount = std::min(amount, rule_->cap->amount - c->capped);   // cut to what is left
+      }
+      if (amount <= 0 || PolicyBlocks(ir::PolicyTarget::Rewards, "award")) return;
+      if (c && rule_ && rule_->cap && rule_->cap->currency == s.target) c->capped += amount;
+      int64_t& balance = user_->balances[size_t(s.target)];
+      balance += amount;
+      if (s.target == 0) user_->points_ever += amount;
+      Emit(source_, "award", {{"currency", ActionValue::String(p_.currencies[size_t(s.target)])},
+                              {"amount", ActionValue::Int(amount)}, {"balance", ActionValue::Int(balance)}});
+      return;
+    }
+    case ir::StmtKind::Deduct: {
+      int64_t& balance = user_->balances[size_t(s.target)];
+      int64_t amount = std::min(value.none ? 0 : value.i, balance);
+      if (amount <= 0) return;
+      balance -= amount;
+      Emit(source_, "deduct", {{"currency", ActionValue::String(p_.currencies[size_t(s.target)])},
+                               {"amount", ActionValue::Int(amount)}, {"balance", ActionValue::Int(balance)}});
+      return;
+    }
+    case ir::StmtKind::GrantBonus:
+      if (PolicyBlocks(ir::PolicyTarget::Rewards, "bonus")) return;
+      Emit(source_, "bonus", {{"bonus", ActionValue::String(text(value))}});
+      return;
+    case ir::StmtKind::Send: {
+      if (PolicyBlocks(ir::PolicyTarget::Messages, "send")) return;
+      int64_t release_at;
+      if (!MessageAllowed(s.target, &release_at)) return;
+      std::string object = "{";
+      for (size_t i = 0; i < s.data.size(); ++i) {
+        if (i) object += ",";
+        AppendJsonString(object, s.data[i].key);
+        object += ":";
+        ActionValue v = ToActionValue(data[i], strings_);
+        switch (v.kind) {
+          case ActionValue::Kind::Null: object += "null"; break;
+          case ActionValue::Kind::Bool: object += v.i ? "true" : "false"; break;
+          case ActionValue::Kind::Decimal: AppendDecimal(object, v.i); break;
+          case ActionValue::Kind::String: AppendJsonString(object, v.s); break;
+          case ActionValue::Kind::Time: AppendTime(object, v.i); break;
+          default: object += std::to_string(v.i); break;
+        }
+      }
+      object += "}";
+      Emit(source_, "send", {{"channel", ActionValue::String(kChannels[s.target])},
+                             {"template", ActionValue::String(text(value))}, {"data", ActionValue::Raw(object)}});
+      if (release_at != INT64_MIN) {
+        // Held by quiet hours: it leaves the stream now and is released later.
+        deferred_.push_back(std::move(actions_.back()));
+        actions_.pop_back();
+        --stats_.actions["send"];
+        --seq_;
+        Schedule(release_at, TimerKind::ReleaseMessage, user_->user, -1, deferred_.size() - 1);
+      }
+      return;
+    }
+    case ir::StmtKind::UnlockMission: UnlockMission(s.target, false); return;
+    case ir::StmtKind::GiveMission: UnlockMission(s.target, true); return;
+    case ir::StmtKind::GiveAttempts:
+    case ir::StmtKind::GiveTickets: {
+      bool attempts = s.kind == ir::StmtKind::GiveAttempts;
+      if (value.none || value.i <= 0 || PolicyBlocks(ir::PolicyTarget::Rewards, attempts ? "attempts" : "tickets"))
+        return;
+      auto& list = attempts ? user_->attempts : user_->tickets;
+      auto it = std::find_if(list.begin(), list.end(), [&](auto& e) { return e.first == s.target; });
+      if (it == list.end()) it = list.insert(list.end(), {s.target, 0});
+      it->second += value.i;
+      Emit(source_, attempts ? "attempts" : "tickets",
+           {{attempts ? "game" : "raffle",
+             ActionValue::String(attempts ? p_.minigames[size_t(s.target)] : p_.raffles[size_t(s.target)])},
+            {"count", ActionValue::Int(value.i)},
+            {"total", ActionValue::Int(it->second)}});
+      return;
+    }
+    case ir::StmtKind::Tag:
+    case ir::StmtKind::Untag: {
+      if (value.none) return;
+      uint32_t tag = uint32_t(value.i);
+      auto it = std::lower_bound(user_->tags.begin(), user_->tags.end(), tag);
+      bool present = it != user_->tags.end() && *it == tag;
+      if (s.kind == ir::StmtKind::Tag && !present) user_->tags.insert(it, tag);
+      else if (s.kind == ir::StmtKind::Untag && present) user_->tags.erase(it);
+      else return;
+      Emit(source_, "tag", {{"tag", ActionValue::String(strings_.Get(tag))},
+                            {"op", ActionValue::String(s.kind == ir::StmtKind::Tag ? "add" : "remove")}});
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+}  // namespace questline::engine

@@ -1,0 +1,251 @@
+// Event processing in the order of LANGUAGE.md §11: timers due before the
+// event, then metrics → rules → mission tasks → requests → levels, badges,
+// segments and missions to a bounded fixpoint.
+#include "runtime/engine/engine.h"
+
+#include <algorithm>
+
+#include "runtime/engine/aggregates.h"
+#include "runtime/engine/json_text.h"
+
+namespace questline::engine {
+
+Engine::Engine(const ir::Program& program, const interp::Backend& backend, StringPool& strings,
+               EngineOptions options)
+    : p_(program), backend_(backend), strings_(strings), options_(options),
+      calendar_(program.settings.timezone, program.settings.week_starts) {
+  for (const std::string& s : p_.strings) literal_ids_.push_back(strings_.Intern(s));
+}
+
+UserState& Engine::UserFor(uint32_t user) {
+  auto it = user_index_.find(user);
+  if (it != user_index_.end()) return users_[it->second];
+  user_index_.emplace(user, users_.size());
+  UserState& u = users_.emplace_back();
+  u.user = user;
+  for (size_t i = 0; i < p_.profile_defaults.size(); ++i) {
+    Value v = p_.profile_defaults[i];
+    if (v.kind == ValueKind::String && !v.none) v.i = literal_ids_[size_t(v.i)];
+    u.profile.push_back(v);
+  }
+  u.balances.assign(p_.currencies.size(), 0);
+  u.badges.assign(p_.badges.size(), false);
+  u.segments.assign(p_.segments.size(), false);
+  u.metrics.resize(p_.metrics.size());
+  u.missions.resize(p_.missions.size());
+  for (size_t m = 0; m < p_.missions.size(); ++m) {
+    u.missions[m].tasks.resize(p_.missions[m].tasks.size());
+    u.missions[m].done.assign(p_.missions[m].tasks.size(), false);
+  }
+  u.rules.resize(p_.rules.size());
+  size_t caps = 0;
+  for (const ir::Policy& pol : p_.policies) caps += pol.message_caps.size();
+  u.message_counts.assign(caps, {INT64_MIN, 0});
+  return u;
+}
+
+void Engine::Schedule(int64_t deadline, TimerKind kind, uint32_t user, int32_t a, uint64_t b) {
+  timers_.push({deadline, timer_seq_++, kind, user, a, b});
+}
+
+void Engine::AdvanceTo(int64_t t) {
+  while (!timers_.empty() && timers_.top().deadline <= t) {
+    Timer timer = timers_.top();
+    timers_.pop();
+    FireTimer(timer);
+  }
+  if (t > clock_) clock_ = t;
+}
+
+void Engine::FireTimer(const Timer& t) {
+  ++stats_.timers;
+  if (t.deadline > clock_) clock_ = t.deadline;
+  now_ = clock_;
+  user_ = &UserFor(t.user);
+  event_ = nullptr;
+  event_id_ = "timer:" + std::to_string(t.deadline);
+  ordinal_ = 0;
+  switch (t.kind) {
+    case TimerKind::MissionDeadline: {
+      MissionState& ms = user_->missions[size_t(t.a)];
+      if (ms.phase == MissionPhase::Started && ms.start_seq == t.b && now_ >= ms.deadline)
+        ExpireMission(t.a, "expired");
+      break;
+    }
+    case TimerKind::ReleaseMessage: {
+      Action a = std::move(deferred_[t.b]);
+      a.seq = ++seq_;
+      a.ts = now_;
+      ++stats_.actions[a.action];
+      actions_.push_back(std::move(a));
+      break;
+    }
+  }
+  Settle();
+}
+
+void Engine::Process(const Event& e) {
+  if (!seen_ids_.insert(e.Id()).second) {
+    ++stats_.duplicates;
+    return;
+  }
+  ++stats_.events;
+  AdvanceTo(e.Ts());
+  if (e.Ts() < clock_) ++stats_.late;   // a late event is processed at the clock
+  now_ = clock_;
+  ++event_seq_;
+  user_ = &UserFor(e.User());
+  event_ = &e;
+  event_id_ = strings_.Get(e.Id());
+  ordinal_ = 0;
+  if (e.type == p_.profile_update) ApplyProfileUpdate(e);
+
+  const ir::EventPlan& plan = p_.plans[size_t(e.type)];
+  interp::Frame frame{&e, nullptr, nullptr};
+  for (int32_t m : plan.metrics) {
+    const ir::Aggregate& a = p_.metrics[size_t(m)].aggregate;
+    if (!backend_.Test(a.filter, frame, *this)) continue;
+    Value arg = a.argument >= 0 ? backend_.Eval(a.argument, frame, *this) : Value{};
+    AddToAggregate(a, user_->metrics[size_t(m)], arg, now_, calendar_);
+  }
+  RunRules(e);
+  UnlockByEvent(e);
+  RefreshMissions();
+  CountMissionEvent(e);
+  if (e.type == p_.mission_opt_in) HandleOptIn(e);
+  Settle();
+}
+
+void Engine::RunRules(const Event& e) {
+  for (int32_t r : p_.plans[size_t(e.type)].rules) {
+    const ir::Rule& rule = p_.rules[size_t(r)];
+    std::vector<Value> locals(size_t(rule.local_count));
+    interp::Frame frame{&e, &locals, nullptr};
+    if (!backend_.Test(rule.where, frame, *this)) continue;
+    RuleCounters& c = user_->rules[size_t(r)];
+    if (rule.limit) {
+      int64_t key = calendar_.PeriodKey(static_cast<CalendarPeriod>(rule.limit->period), now_);
+      if (key != c.limit_key) {
+        c.limit_key = key;
+        c.fired = 0;
+      }
+      if (c.fired >= rule.limit->amount) continue;
+      ++c.fired;
+    }
+    rule_ = &rule;
+    counters_ = &c;
+    source_ = "rule:" + rule.name;
+    backend_.Run(rule.body, frame, *this);
+    rule_ = nullptr;
+    counters_ = nullptr;
+  }
+}
+
+void Engine::RunBlock(const ir::Block& block, const std::string& source) {
+  std::string saved = source_;
+  source_ = source;
+  interp::Frame frame{event_, nullptr, nullptr};
+  backend_.Run(block, frame, *this);
+  source_ = saved;
+}
+
+// Levels, badges, segments and mission phases can each change the others
+// (a level's reward, a badge on a level …): settle them to a fixpoint.
+void Engine::Settle() {
+  for (int round = 0; round < options_.fixpoint_limit; ++round) {
+    bool changed = SettleLevels();
+    changed |= SettleBadges();
+    changed |= SettleSegments();
+    changed |= RefreshMissions();
+    if (!changed) return;
+  }
+  ++stats_.runtime_errors;
+}
+
+bool Engine::SettleLevels() {
+  bool changed = false;
+  while (size_t(user_->level + 1) < p_.levels.size() &&
+         user_->points_ever >= p_.levels[size_t(user_->level + 1)].at) {
+    const ir::Level& level = p_.levels[size_t(++user_->level)];
+    Emit("level:" + level.name, "level_up", {{"level", ActionValue::String(level.name)}});
+    RunBlock(level.on_reach, "level:" + level.name);
+    changed = true;
+  }
+  return changed;
+}
+
+bool Engine::SettleBadges() {
+  bool changed = false;
+  interp::Frame frame{event_, nullptr, nullptr};
+  for (size_t b = 0; b < p_.badges.size(); ++b) {
+    if (user_->badges[b] || !backend_.Test(p_.badges[b].when, frame, *this)) continue;
+    user_->badges[b] = true;
+    Emit("badge:" + p_.badges[b].name, "badge", {{"badge", ActionValue::String(p_.badges[b].name)}});
+    RunBlock(p_.badges[b].on_earn, "badge:" + p_.badges[b].name);
+    changed = true;
+  }
+  return changed;
+}
+
+bool Engine::SettleSegments() {
+  bool changed = false;
+  interp::Frame frame{event_, nullptr, nullptr};
+  for (size_t s = 0; s < p_.segments.size(); ++s) {
+    const ir::Segment& seg = p_.segments[s];
+    if (seg.imported || seg.condition < 0) continue;
+    if (seg.locked_at && now_ >= *seg.locked_at) continue;   // frozen at its instant
+    bool member = backend_.Test(seg.condition, frame, *this);
+    if (member != user_->segments[s]) {
+      user_->segments[s] = member;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+void Engine::Emit(const std::string& source, const char* action,
+                  std::vector<std::pair<std::string, ActionValue>> fields) {
+  Action a;
+  a.seq = ++seq_;
+  a.ts = now_;
+  a.user = strings_.Get(user_->user);
+  a.event = event_id_;
+  a.source = source;
+  a.action = action;
+  // Stable idempotency key: (source, user, event, ordinal within the step).
+  uint64_t h = 1469598103934665603ull;
+  auto mix = [&](std::string_view s) {
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull;
+  };
+  mix(source);
+  mix(a.user);
+  mix(a.event);
+  mix(std::to_string(ordinal_++));
+  a.key = Hex64(h);
+  a.fields = std::move(fields);
+  ++stats_.actions[a.action];
+  actions_.push_back(std::move(a));
+}
+
+std::vector<Action> Engine::DrainActions() {
+  std::vector<Action> out;
+  out.swap(actions_);
+  return out;
+}
+
+Value Engine::Metric(int32_t id) {
+  return ReadAggregate(p_.metrics[size_t(id)].aggregate, user_->metrics[size_t(id)], now_, calendar_);
+}
+
+bool Engine::Segment(int32_t id) { return user_->segments[size_t(id)]; }
+Value Engine::Profile(int32_t field) { return user_->profile[size_t(field)]; }
+int64_t Engine::Balance(int32_t currency) { return user_->balances[size_t(currency)]; }
+int64_t Engine::PointsEver() { return user_->points_ever; }
+
+Value Engine::Level() {
+  if (user_->level < 0) return Value::None(ValueKind::String);
+  return Value::String(strings_.Intern(p_.levels[size_t(user_->level)].name));
+}
+
+}  // namespace questline::engine

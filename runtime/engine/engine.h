@@ -1,0 +1,131 @@
+// The deterministic engine: event-time clock, timers, per-user state and the
+// processing order of LANGUAGE.md §11. No I/O, no wall clock, no threads: the
+// same program and events give the same actions and state, on every backend.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <queue>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "compiler/interp/interp.h"
+#include "compiler/ir/program.h"
+#include "runtime/engine/action.h"
+#include "runtime/engine/calendar.h"
+#include "runtime/engine/event.h"
+#include "runtime/engine/state.h"
+#include "runtime/engine/strings.h"
+
+namespace questline::engine {
+
+struct EngineOptions {
+  int fixpoint_limit = 16;   // rounds of levels/badges/segments/missions per event
+};
+
+struct EngineStats {
+  uint64_t events = 0, duplicates = 0, late = 0, timers = 0;
+  uint64_t runtime_errors = 0;                   // fixpoint bound exceeded
+  std::map<std::string, uint64_t> warnings;      // division_by_zero, overflow, …
+  std::map<std::string, uint64_t> actions;       // by kind
+};
+
+class Engine final : private interp::Runtime {
+ public:
+  Engine(const ir::Program& program, const interp::Backend& backend, StringPool& strings,
+         EngineOptions options = {});
+
+  void Process(const Event& event);
+  // Moves the clock to `t`, firing every timer due by then (for --until).
+  void AdvanceTo(int64_t t);
+  std::vector<Action> DrainActions();
+  std::string StateJson() const;                 // every user, sorted by id
+  const EngineStats& Stats() const { return stats_; }
+  int64_t Clock() const { return clock_; }
+
+ private:
+  enum class TimerKind : uint8_t { MissionDeadline, ReleaseMessage };
+  struct Timer {
+    int64_t deadline;
+    uint64_t seq;
+    TimerKind kind;
+    uint32_t user;
+    int32_t a;
+    uint64_t b;
+    bool operator>(const Timer& o) const { return deadline != o.deadline ? deadline > o.deadline : seq > o.seq; }
+  };
+
+  // interp::Runtime
+  Value Metric(int32_t id) override;
+  bool Segment(int32_t id) override;
+  Value Profile(int32_t field) override;
+  int64_t Balance(int32_t currency) override;
+  int64_t PointsEver() override;
+  Value Level() override;
+  int64_t Now() override { return now_; }
+  int Hour(int64_t t) override { return calendar_.Hour(t); }
+  int Weekday(int64_t t) override { return calendar_.Weekday(t); }
+  uint32_t StringId(int64_t program_string) override { return literal_ids_[size_t(program_string)]; }
+  const std::string& StringText(uint32_t id) override { return strings_.Get(id); }
+  uint32_t InternText(const std::string& s) override { return strings_.Intern(s); }
+  void CountWarning(const char* what) override { ++stats_.warnings[what]; }
+  void Effect(const ir::Stmt& stmt, Value value, const std::vector<Value>& data) override;
+
+  // engine.cpp
+  UserState& UserFor(uint32_t user);
+  void FireTimer(const Timer& t);
+  void Schedule(int64_t deadline, TimerKind kind, uint32_t user, int32_t a, uint64_t b);
+  void RunRules(const Event& e);
+  void Settle();
+  bool SettleLevels();
+  bool SettleBadges();
+  bool SettleSegments();
+  void Emit(const std::string& source, const char* action, std::vector<std::pair<std::string, ActionValue>> fields);
+  void RunBlock(const ir::Block& block, const std::string& source);
+
+  // missions.cpp
+  bool RefreshMissions();
+  void StartInstance(int32_t m);
+  void CountMissionEvent(const Event& e);
+  void UnlockByEvent(const Event& e);
+  void UnlockMission(int32_t m, bool given);
+  void CompleteMission(int32_t m);
+  void ExpireMission(int32_t m, const char* why);
+  void HandleOptIn(const Event& e);
+  void EmitMission(int32_t m, const char* state);
+
+  // effects.cpp
+  bool PolicyBlocks(ir::PolicyTarget target, const char* action);
+  bool MessageAllowed(int32_t channel, int64_t* release_at);
+  void ApplyProfileUpdate(const Event& e);
+
+  const ir::Program& p_;
+  const interp::Backend& backend_;
+  StringPool& strings_;
+  EngineOptions options_;
+  Calendar calendar_;
+  std::vector<uint32_t> literal_ids_;
+  std::deque<UserState> users_;                       // stable addresses
+  std::unordered_map<uint32_t, size_t> user_index_;
+  std::unordered_set<uint32_t> seen_ids_;
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
+  std::vector<Action> deferred_;                      // messages held by quiet hours
+  std::vector<Action> actions_;
+  EngineStats stats_;
+  int64_t clock_ = INT64_MIN;
+  int64_t now_ = 0;
+  uint64_t seq_ = 0, timer_seq_ = 0, event_seq_ = 0;
+  // The step being processed.
+  UserState* user_ = nullptr;
+  const Event* event_ = nullptr;
+  std::string event_id_;
+  uint64_t ordinal_ = 0;
+  std::string source_;
+  const ir::Rule* rule_ = nullptr;                    // the rule whose cap applies
+  RuleCounters* counters_ = nullptr;
+};
+
+}  // namespace questline::engine

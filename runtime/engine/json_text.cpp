@@ -1,0 +1,71 @@
+#include "runtime/engine/json_text.h"
+
+#include <cstdio>
+
+namespace questline::engine {
+
+void AppendJsonString(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out.push_back(char(c));
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+void AppendDecimal(std::string& out, int64_t scaled) {
+  uint64_t mag = scaled < 0 ? uint64_t(0) - uint64_t(scaled) : uint64_t(scaled);
+  if (scaled < 0) out.push_back('-');
+  out += std::to_string(mag / 1'000'000);
+  uint64_t frac = mag % 1'000'000;
+  if (frac == 0) return;
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%06llu", static_cast<unsigned long long>(frac));
+  std::string digits(buf);
+  while (!digits.empty() && digits.back() == '0') digits.pop_back();
+  out += "." + digits;
+}
+
+void AppendTime(std::string& out, int64_t ms) {
+  int64_t days = ms >= 0 ? ms / 86'400'000 : -((-ms + 86'400'000 - 1) / 86'400'000);
+  int64_t rem = ms - days * 86'400'000;
+  // civil_from_days (Howard Hinnant)
+  int64_t z = days + 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  unsigned doe = unsigned(z - era * 146097);
+  unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t y = int64_t(yoe) + era * 400;
+  unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  unsigned mp = (5 * doy + 2) / 153;
+  unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  y += m <= 2;
+  char buf[40];
+  int h = int(rem / 3'600'000), mi = int(rem / 60'000 % 60), s = int(rem / 1000 % 60), milli = int(rem % 1000);
+  if (milli)
+    std::snprintf(buf, sizeof buf, "\"%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ\"", (long long)y, m, d, h, mi, s, milli);
+  else
+    std::snprintf(buf, sizeof buf, "\"%04lld-%02u-%02uT%02d:%02d:%02dZ\"", (long long)y, m, d, h, mi, s);
+  out += buf;
+}
+
+std::string Hex64(uint64_t v) {
+  char buf[20];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+}  // namespace questline::engine

@@ -1,0 +1,16 @@
+// JSON text for engine output (actions, state): exact decimals, RFC 3339
+// times, escaped strings. Pure string building; writing is runtime/io's job.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace questline::engine {
+
+void AppendJsonString(std::string& out, std::string_view s);
+void AppendDecimal(std::string& out, int64_t scaled);       // 12500000 -> 12.5
+void AppendTime(std::string& out, int64_t ms);              // "2026-12-01T10:00:00Z" (ms when non-zero)
+std::string Hex64(uint64_t v);
+
+}  // namespace questline::engine

@@ -1,0 +1,228 @@
+// Missions (LANGUAGE.md §7): hidden → locked → available → started →
+// completed | expired, per user, with recurrence, time limits and tasks that
+// count only events after their instance started.
+#include <algorithm>
+
+#include "runtime/engine/aggregates.h"
+#include "runtime/engine/engine.h"
+
+namespace questline::engine {
+namespace {
+
+CalendarPeriod PeriodOf(ir::Recurrence r) {
+  return r == ir::Recurrence::Daily ? CalendarPeriod::Day
+         : r == ir::Recurrence::Weekly ? CalendarPeriod::Week : CalendarPeriod::Month;
+}
+
+bool Periodic(ir::Recurrence r) {
+  return r == ir::Recurrence::Daily || r == ir::Recurrence::Weekly || r == ir::Recurrence::Monthly;
+}
+
+const char* PhaseName(MissionPhase p) {
+  switch (p) {
+    case MissionPhase::Hidden: return "hidden";
+    case MissionPhase::Locked: return "locked";
+    case MissionPhase::Available: return "available";
+    case MissionPhase::Started: return "started";
+    case MissionPhase::Completed: return "completed";
+    case MissionPhase::Expired: return "expired";
+  }
+  return "?";
+}
+
+}  // namespace
+
+const char* MissionPhaseName(MissionPhase p) { return PhaseName(p); }
+
+void Engine::EmitMission(int32_t m, const char* state) {
+  const std::string& name = p_.missions[size_t(m)].name;
+  Emit("mission:" + name, "mission", {{"mission", ActionValue::String(name)}, {"state", ActionValue::String(state)}});
+}
+
+// `before_event`: a generally available instance exists from the start of its
+// period, so the event being processed counts toward it.
+static void ResetInstance(MissionState& ms) {
+  for (AggState& t : ms.tasks) t = AggState{};
+  std::fill(ms.done.begin(), ms.done.end(), false);
+}
+
+void Engine::StartInstance(int32_t m) {
+  const ir::Mission& mi = p_.missions[size_t(m)];
+  MissionState& ms = user_->missions[size_t(m)];
+  const bool general = mi.unlock == ir::Unlock::None && !mi.opt_in;
+  ResetInstance(ms);
+  ms.phase = MissionPhase::Started;
+  // An instance restarted by the event that completed the last one starts after it.
+  ms.start_seq = general && event_ != nullptr && ms.completed_seq != event_seq_ ? event_seq_ - 1 : event_seq_;
+  ms.started_at = now_;
+  ms.deadline = INT64_MAX;
+  if (mi.time_limit_ms) ms.deadline = now_ + *mi.time_limit_ms;
+  if (mi.active_to) ms.deadline = std::min(ms.deadline, *mi.active_to);
+  if (ms.deadline != INT64_MAX) Schedule(ms.deadline, TimerKind::MissionDeadline, user_->user, m, ms.start_seq);
+  EmitMission(m, "started");
+}
+
+void Engine::UnlockMission(int32_t m, bool given) {
+  MissionState& ms = user_->missions[size_t(m)];
+  ms.given |= given;
+  if (ms.unlocked) return;
+  ms.unlocked = true;
+  const std::string& name = p_.missions[size_t(m)].name;
+  Emit("mission:" + name, "unlock", {{"mission", ActionValue::String(name)}});
+}
+
+void Engine::UnlockByEvent(const Event& e) {
+  interp::Frame frame{&e, nullptr, nullptr};
+  for (int32_t m : p_.plans[size_t(e.type)].unlocks)
+    if (!user_->missions[size_t(m)].unlocked && backend_.Test(p_.missions[size_t(m)].unlock_where, frame, *this))
+      UnlockMission(m, false);
+}
+
+void Engine::ExpireMission(int32_t m, const char* why) {
+  user_->missions[size_t(m)].phase = MissionPhase::Expired;
+  EmitMission(m, why);
+}
+
+void Engine::CompleteMission(int32_t m) {
+  const ir::Mission& mi = p_.missions[size_t(m)];
+  MissionState& ms = user_->missions[size_t(m)];
+  ms.phase = MissionPhase::Completed;
+  ++ms.completions;
+  ms.completed_seq = event_seq_;
+  EmitMission(m, "completed");
+  RunBlock(mi.reward, "mission:" + mi.name);
+  for (size_t d = 0; d < p_.missions.size(); ++d)
+    if (p_.missions[d].unlock == ir::Unlock::AfterMission && p_.missions[d].unlock_target == m)
+      UnlockMission(int32_t(d), false);
+  bool more = mi.max_completions == 0 || ms.completions < mi.max_completions;
+  if (mi.recurring == ir::Recurrence::OnCompletion && more) {
+    ms.phase = mi.opt_in ? MissionPhase::Available : MissionPhase::Hidden;
+  }
+}
+
+// Phase transitions that depend on state rather than on one event.
+bool Engine::RefreshMissions() {
+  bool changed = false;
+  interp::Frame frame{event_, nullptr, nullptr};
+  for (size_t i = 0; i < p_.missions.size(); ++i) {
+    const int32_t m = int32_t(i);
+    const ir::Mission& mi = p_.missions[i];
+    MissionState& ms = user_->missions[i];
+    if (Periodic(mi.recurring)) {
+      int64_t key = calendar_.PeriodKey(PeriodOf(mi.recurring), now_);
+      if (key != ms.period_key) {
+        if (ms.phase == MissionPhase::Started) ExpireMission(m, "expired");
+        bool more = mi.max_completions == 0 || ms.completions < mi.max_completions;
+        if (ms.period_key != INT64_MIN && more &&
+            (ms.phase == MissionPhase::Completed || ms.phase == MissionPhase::Expired))
+          ms.phase = MissionPhase::Hidden;   // a fresh instance this period (a fresh opt-in too)
+        ms.period_key = key;
+        changed = true;
+      }
+    }
+    if (ms.phase == MissionPhase::Started && now_ >= ms.deadline) {
+      ExpireMission(m, "expired");
+      changed = true;
+      continue;
+    }
+    if (mi.unlock == ir::Unlock::AtLevel && !ms.unlocked && user_->level >= mi.unlock_target) {
+      UnlockMission(m, false);
+      changed = true;
+    }
+    const bool active = (!mi.active_from || now_ >= *mi.active_from) && (!mi.active_to || now_ < *mi.active_to);
+    const bool audience = ms.given || backend_.Test(mi.audience, frame, *this);
+    MissionPhase before = ms.phase;
+    switch (ms.phase) {
+      case MissionPhase::Hidden:
+      case MissionPhase::Locked:
+      case MissionPhase::Available:
+        if (!audience) {
+          ms.phase = MissionPhase::Hidden;
+        } else if (mi.unlock != ir::Unlock::None && !ms.unlocked) {
+          ms.phase = MissionPhase::Locked;
+        } else if (mi.opt_in) {
+          if (ms.phase != MissionPhase::Available) {
+            ms.phase = MissionPhase::Available;
+            EmitMission(m, "available");
+          }
+        } else if (active) {
+          StartInstance(m);
+        }
+        break;
+      default:
+        break;
+    }
+    changed |= ms.phase != before;
+  }
+  return changed;
+}
+
+void Engine::CountMissionEvent(const Event& e) {
+  interp::Frame frame{&e, nullptr, nullptr};
+  for (int32_t m : p_.plans[size_t(e.type)].missions) {
+    const ir::Mission& mi = p_.missions[size_t(m)];
+    MissionState& ms = user_->missions[size_t(m)];
+    if (ms.phase != MissionPhase::Started || event_seq_ <= ms.start_seq) continue;
+    for (size_t t = 0; t < mi.tasks.size(); ++t) {
+      if (ms.done[t]) continue;
+      const ir::Task& task = mi.tasks[t];
+      if (task.aggregate.event == e.type && backend_.Test(task.aggregate.filter, frame, *this)) {
+        Value arg = task.aggregate.argument >= 0 ? backend_.Eval(task.aggregate.argument, frame, *this) : Value{};
+        AddToAggregate(task.aggregate, ms.tasks[t], arg, now_, calendar_);
+        Value value = ReadAggregate(task.aggregate, ms.tasks[t], now_, calendar_);
+        Value threshold = backend_.Eval(task.threshold, frame, *this);
+        bool reached = false;
+        if (!value.none && !threshold.none) {
+          switch (task.op) {
+            case ir::NodeKind::Eq: reached = value.i == threshold.i; break;
+            case ir::NodeKind::Ne: reached = value.i != threshold.i; break;
+            case ir::NodeKind::Lt: reached = value.i < threshold.i; break;
+            case ir::NodeKind::Le: reached = value.i <= threshold.i; break;
+            case ir::NodeKind::Gt: reached = value.i > threshold.i; break;
+            default: reached = value.i >= threshold.i; break;
+          }
+        }
+        if (reached) {
+          ms.done[t] = true;
+          Emit("mission:" + mi.name, "task",
+               {{"mission", ActionValue::String(mi.name)}, {"task", ActionValue::String(task.name)},
+                {"state", ActionValue::String("completed")}});
+          RunBlock(task.body, "mission:" + mi.name);
+        }
+      }
+      if (mi.ordered) break;   // only the first unfinished task counts events
+    }
+    if (std::all_of(ms.done.begin(), ms.done.end(), [](bool d) { return d; }) && !ms.done.empty())
+      CompleteMission(m);
+  }
+}
+
+void Engine::HandleOptIn(const Event& e) {
+  const EventType& et = p_.schema.types[size_t(e.type)];
+  std::string name;
+  for (size_t f = 3; f < et.fields.size(); ++f)
+    if (et.fields[f].name == "mission" && !e.fields[f].none) name = strings_.Get(uint32_t(e.fields[f].i));
+  auto reject = [&](const char* reason) {
+    Emit("mission:" + name, "rejected",
+         {{"request", ActionValue::String("mission_opt_in")}, {"mission", ActionValue::String(name)},
+          {"reason", ActionValue::String(reason)}});
+  };
+  auto it = std::find_if(p_.missions.begin(), p_.missions.end(), [&](const ir::Mission& m) { return m.name == name; });
+  if (it == p_.missions.end()) return reject("unknown_mission");
+  const int32_t m = int32_t(it - p_.missions.begin());
+  MissionState& ms = user_->missions[size_t(m)];
+  if (!it->opt_in) return reject("no_opt_in_needed");
+  switch (ms.phase) {
+    case MissionPhase::Hidden: return reject("not_in_audience");
+    case MissionPhase::Locked: return reject("locked");
+    case MissionPhase::Started: return reject("already_started");
+    case MissionPhase::Completed:
+    case MissionPhase::Expired: return reject("not_available");
+    case MissionPhase::Available: break;
+  }
+  if ((it->active_from && now_ < *it->active_from) || (it->active_to && now_ >= *it->active_to))
+    return reject("outside_active_window");
+  StartInstance(m);
+}
+
+}  // namespace questline::engine

@@ -1,0 +1,65 @@
+// Per-user state: plain data, so that snapshots and the daemon's durability
+// (later) are a matter of serialising it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "runtime/engine/value.h"
+
+namespace questline::engine {
+
+// The running state of one aggregate (a metric, or a task of one mission instance).
+struct AggState {
+  struct Bucket {
+    int64_t key = 0;
+    int64_t count = 0;
+    int64_t sum = 0;
+    Value min, max, first, last;
+  };
+  struct TopEntry { int64_t key; int64_t value; int64_t count; };
+  std::vector<Bucket> buckets;        // ascending key; windowed ones pruned as time passes
+  std::vector<TopEntry> top;          // `top`: counts per value per bucket
+  std::vector<int64_t> periods;       // distinct_days / streaks: sorted day or week indices
+};
+
+enum class MissionPhase : uint8_t { Hidden, Locked, Available, Started, Completed, Expired };
+
+struct MissionState {
+  MissionPhase phase = MissionPhase::Hidden;
+  bool unlocked = false;              // the unlock condition has happened (or `give mission`)
+  bool given = false;                 // `give mission`: featured for this user whatever the audience
+  uint64_t start_seq = 0;             // events after this sequence number count
+  int64_t started_at = 0;
+  int64_t period_key = INT64_MIN;     // recurring: the period of the current instance
+  int64_t deadline = INT64_MAX;       // time_limit or end of `active`
+  int64_t completions = 0;
+  uint64_t completed_seq = 0;         // the event that completed the last instance
+  std::vector<AggState> tasks;
+  std::vector<bool> done;
+};
+
+struct RuleCounters {
+  int64_t cap_key = INT64_MIN, capped = 0;      // awarded in the cap's period
+  int64_t limit_key = INT64_MIN, fired = 0;     // firings in the limit's period
+};
+
+struct UserState {
+  uint32_t user = 0;
+  std::vector<Value> profile;
+  std::vector<int64_t> balances;                // by currency; [0] = points
+  int64_t points_ever = 0;
+  int32_t level = -1;
+  std::vector<bool> badges;
+  std::vector<bool> segments;
+  std::vector<AggState> metrics;
+  std::vector<MissionState> missions;
+  std::vector<RuleCounters> rules;
+  std::vector<std::pair<int64_t, int64_t>> message_counts;   // per policy cap: period key, count
+  std::vector<uint32_t> tags;                   // interned, sorted
+  std::vector<std::pair<int32_t, int64_t>> attempts;   // mini-game -> attempts
+  std::vector<std::pair<int32_t, int64_t>> tickets;    // raffle -> tickets
+};
+
+}  // namespace questline::engine

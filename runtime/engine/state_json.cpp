@@ -1,0 +1,112 @@
+// Every user's state as JSON (INTERFACES.md §5), users sorted by id, so the
+// same run always writes the same bytes.
+#include <algorithm>
+
+#include "runtime/engine/aggregates.h"
+#include "runtime/engine/engine.h"
+#include "runtime/engine/json_text.h"
+
+namespace questline::engine {
+
+const char* MissionPhaseName(MissionPhase p);   // missions.cpp
+
+namespace {
+
+void AppendValue(std::string& out, const Value& v, const StringPool& strings) {
+  if (v.none) {
+    out += "null";
+    return;
+  }
+  switch (v.kind) {
+    case ValueKind::Bool: out += v.i ? "true" : "false"; break;
+    case ValueKind::Decimal:
+    case ValueKind::Percent: AppendDecimal(out, v.i); break;
+    case ValueKind::String: AppendJsonString(out, strings.Get(uint32_t(v.i))); break;
+    case ValueKind::Time: AppendTime(out, v.i); break;
+    default: out += std::to_string(v.i); break;
+  }
+}
+
+}  // namespace
+
+std::string Engine::StateJson() const {
+  std::vector<const UserState*> users;
+  for (const UserState& u : users_) users.push_back(&u);
+  std::sort(users.begin(), users.end(), [&](const UserState* a, const UserState* b) {
+    return strings_.Get(a->user) < strings_.Get(b->user);
+  });
+  std::string out = "{\n  \"users\": [";
+  for (size_t n = 0; n < users.size(); ++n) {
+    const UserState& u = *users[n];
+    out += n ? ",\n    {" : "\n    {";
+    out += "\"user\":";
+    AppendJsonString(out, strings_.Get(u.user));
+    out += ",\"points\":" + std::to_string(u.balances[0]) + ",\"points_ever\":" + std::to_string(u.points_ever);
+    out += ",\"balances\":{";
+    for (size_t c = 1; c < u.balances.size(); ++c) {
+      if (c > 1) out += ",";
+      AppendJsonString(out, p_.currencies[c]);
+      out += ":" + std::to_string(u.balances[c]);
+    }
+    out += "},\"level\":";
+    if (u.level < 0) out += "null";
+    else AppendJsonString(out, p_.levels[size_t(u.level)].name);
+    out += ",\"badges\":[";
+    bool first = true;
+    for (size_t b = 0; b < u.badges.size(); ++b)
+      if (u.badges[b]) {
+        if (!first) out += ",";
+        first = false;
+        AppendJsonString(out, p_.badges[b].name);
+      }
+    out += "],\"segments\":[";
+    first = true;
+    for (size_t s = 0; s < u.segments.size(); ++s)
+      if (u.segments[s]) {
+        if (!first) out += ",";
+        first = false;
+        AppendJsonString(out, p_.segments[s].name);
+      }
+    out += "],\"metrics\":{";
+    first = true;
+    for (size_t m = 0; m < p_.metrics.size(); ++m) {
+      if (p_.metrics[m].anonymous) continue;
+      if (!first) out += ",";
+      first = false;
+      AppendJsonString(out, p_.metrics[m].name);
+      out += ":";
+      AppendValue(out, ReadAggregate(p_.metrics[m].aggregate, u.metrics[m], clock_, calendar_), strings_);
+    }
+    out += "},\"missions\":{";
+    first = true;
+    for (size_t m = 0; m < p_.missions.size(); ++m) {
+      const MissionState& ms = u.missions[m];
+      if (ms.phase == MissionPhase::Hidden && ms.completions == 0) continue;
+      if (!first) out += ",";
+      first = false;
+      AppendJsonString(out, p_.missions[m].name);
+      out += ":{\"state\":\"" + std::string(MissionPhaseName(ms.phase)) + "\",\"completions\":" +
+             std::to_string(ms.completions) + ",\"tasks\":{";
+      for (size_t t = 0; t < p_.missions[m].tasks.size(); ++t) {
+        const ir::Task& task = p_.missions[m].tasks[t];
+        if (t) out += ",";
+        AppendJsonString(out, task.name);
+        Value v = ReadAggregate(task.aggregate, ms.tasks[t], clock_, calendar_);
+        out += ":{\"value\":";
+        AppendValue(out, v, strings_);
+        out += ",\"done\":" + std::string(ms.done[t] ? "true" : "false") + "}";
+      }
+      out += "}}";
+    }
+    out += "},\"tags\":[";
+    for (size_t t = 0; t < u.tags.size(); ++t) {
+      if (t) out += ",";
+      AppendJsonString(out, strings_.Get(u.tags[t]));
+    }
+    out += "]}";
+  }
+  out += users.empty() ? "]\n}\n" : "\n  ]\n}\n";
+  return out;
+}
+
+}  // namespace questline::engine
