@@ -69,7 +69,7 @@ missionItem
   | RECURRING recurrence                           # missionRecurring
   | TIME_LIMIT expr                                # missionTimeLimit
   | ORDERED                                        # missionOrdered
-  | TASK IDENT STRING? '{' expr stmt* '}'          # missionTask
+  | TASK name STRING? '{' expr stmt* '}'           # missionTask
   | REWARD block                                   # missionReward
   | MAX_COMPLETIONS expr                           # missionMaxCompletions
   | ';'                                            # missionEmpty

@@ -137,7 +137,7 @@ ast::Decl Builder::BuildMission(P::MissionDeclContext* ctx) {
     } else if (auto* x = dynamic_cast<P::MissionTaskContext*>(item)) {
       // TASK IDENT STRING? '{' expr stmt* '}'
       ast::Task task;
-      task.name = MakeIdent(x->IDENT());
+      task.name = MakeIdent(x->name());
       if (x->STRING()) task.title = DecodeStringToken(x->STRING());
       task.goal = BuildExpr(x->expr());
       task.body = BuildStmts(x->stmt());

@@ -1,0 +1,92 @@
+// A scenario: a tiny package and an NDJSON event stream through the real
+// pipeline (Parse → Check → LowerToIr → interpreter → engine), returning the
+// actions as NDJSON lines and the final state as JSON.
+#pragma once
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "compiler/diag/render.h"
+#include "compiler/driver/pipeline.h"
+#include "compiler/interp/interp.h"
+#include "compiler/ir/lower.h"
+#include "compiler/sema/check.h"
+#include "compiler/syntax/parse.h"
+#include "runtime/engine/engine.h"
+#include "runtime/io/action_writer.h"
+#include "runtime/io/event_reader.h"
+#include "stdlib/prelude.h"
+
+namespace questline::testing {
+
+struct ScenarioResult {
+  std::vector<std::string> actions;   // one NDJSON line each
+  std::string state;
+  std::vector<io::Rejection> rejections;
+  engine::EngineStats stats;
+
+  // Actions whose line contains every one of `parts`.
+  size_t Count(std::initializer_list<std::string> parts) const {
+    size_t n = 0;
+    for (const std::string& a : actions) {
+      bool all = true;
+      for (const std::string& p : parts) all &= a.find(p) != std::string::npos;
+      n += all;
+    }
+    return n;
+  }
+};
+
+inline ScenarioResult RunScenario(const std::string& package, const std::string& events,
+                                  const std::string& until = "") {
+  driver::FrontEnd fe;
+  fe.sources.files.push_back(fe.sources.manager.AddFile(stdlib::kPreludePath, std::string(stdlib::PreludeText())));
+  fe.sources.files.push_back(fe.sources.manager.AddFile("scenario.quest", package));
+  driver::RunFrontEnd(fe);
+  if (!fe.ok()) {
+    std::ostringstream diags;
+    diag::Render(fe.sink.All(), fe.sources.manager, {}, diags);
+    FAIL("the scenario package does not check:\n" << diags.str());
+  }
+  ir::Program program = ir::LowerToIr(fe.package);
+  interp::Interpreter backend(program);
+  engine::StringPool strings;
+  engine::Engine engine(program, backend, strings);
+  io::EventReader reader(program.schema, strings);
+  std::istringstream in(events);
+  std::vector<engine::Event> parsed;
+  ScenarioResult result;
+  reader.ReadAll(in, &parsed, &result.rejections);
+  for (const engine::Event& e : parsed) engine.Process(e);
+  if (!until.empty()) {
+    int64_t t;
+    REQUIRE(io::ParseTimestamp(until, &t));
+    engine.AdvanceTo(t);
+  }
+  for (const engine::Action& a : engine.DrainActions()) {
+    std::string line;
+    io::AppendActionJson(line, a);
+    line.pop_back();
+    result.actions.push_back(line);
+  }
+  result.state = engine.StateJson();
+  result.stats = engine.Stats();
+  return result;
+}
+
+// A one-line bet event for scenarios.
+inline std::string Bet(const std::string& id, const std::string& user, const std::string& ts,
+                       const std::string& amount, const std::string& game_type = "slots") {
+  return R"({"id":")" + id + R"(","type":"bet","user":")" + user + R"(","ts":")" + ts +
+         R"(","game":"book","provider":"p","game_type":")" + game_type + R"(","amount":)" + amount +
+         R"(,"currency":"EUR","device":"mobile"})" + "\n";
+}
+
+inline std::string Event(const std::string& type, const std::string& id, const std::string& user,
+                         const std::string& ts, const std::string& fields = "") {
+  return R"({"id":")" + id + R"(","type":")" + type + R"(","user":")" + user + R"(","ts":")" + ts + "\"" +
+         (fields.empty() ? "" : "," + fields) + "}\n";
+}
+
+}  // namespace questline::testing
