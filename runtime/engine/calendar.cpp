@@ -18,8 +18,16 @@ Calendar::Calendar(const std::string& timezone, int week_starts) : week_starts_(
 
 int64_t Calendar::Offset(int64_t t) const {
   if (zone_ == nullptr) return 0;
+  if (t >= span_begin_ && t < span_end_) return span_offset_;
   auto info = zone_->get_info(date::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(t)));
-  return std::chrono::duration_cast<std::chrono::milliseconds>(info.offset).count();
+  using std::chrono::duration_cast;
+  using std::chrono::milliseconds;
+  span_begin_ = info.begin <= date::sys_seconds::min() ? INT64_MIN
+                                                        : duration_cast<milliseconds>(info.begin.time_since_epoch()).count();
+  span_end_ = info.end >= date::sys_seconds::max() ? INT64_MAX
+                                                    : duration_cast<milliseconds>(info.end.time_since_epoch()).count();
+  span_offset_ = duration_cast<milliseconds>(info.offset).count();
+  return span_offset_;
 }
 
 int64_t Calendar::LocalDay(int64_t t) const { return FloorDiv(t + Offset(t), kDay); }

@@ -34,6 +34,8 @@ class Calendar {
   int64_t Offset(int64_t t) const;            // local minus UTC, ms
   const date::time_zone* zone_ = nullptr;     // null: UTC
   int week_starts_ = 0;
+  // The zone's offset is constant between transitions: remember the last span.
+  mutable int64_t span_begin_ = 1, span_end_ = 0, span_offset_ = 0;
 };
 
 }  // namespace questline::engine

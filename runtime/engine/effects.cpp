@@ -18,7 +18,7 @@ bool Engine::PolicyBlocks(ir::PolicyTarget target, const char* action) {
   for (const ir::Policy& policy : p_.policies)
     for (const ir::PolicyBlock& b : policy.blocks)
       if (b.target == target && backend_.Test(b.when, frame, *this)) {
-        Emit(source_, "blocked",
+        Emit(*source_, "blocked",
              {{"policy", ActionValue::String(policy.name)},
               {"reason", ActionValue::String(target == ir::PolicyTarget::Rewards ? "rewards_blocked"
                                                                                    : "messages_blocked")},
@@ -41,7 +41,7 @@ bool Engine::MessageAllowed(int32_t channel, int64_t* release_at) {
         sent = 0;
       }
       if (sent >= count) {
-        Emit(source_, "blocked",
+        Emit(*source_, "blocked",
              {{"policy", ActionValue::String(policy.name)}, {"reason", ActionValue::String("message_cap")},
               {"blocked", ActionValue::String("send")}});
         return false;
@@ -105,7 +105,7 @@ void Engine::Effect(const ir::Stmt& s, Value value, const std::vector<Value>& da
       int64_t& balance = user_->balances[size_t(s.target)];
       balance += amount;
       if (s.target == 0) user_->points_ever += amount;
-      Emit(source_, "award", {{"currency", ActionValue::String(p_.currencies[size_t(s.target)])},
+      Emit(*source_, "award", {{"currency", ActionValue::String(p_.currencies[size_t(s.target)])},
                               {"amount", ActionValue::Int(amount)}, {"balance", ActionValue::Int(balance)}});
       return;
     }
@@ -114,13 +114,13 @@ void Engine::Effect(const ir::Stmt& s, Value value, const std::vector<Value>& da
       int64_t amount = std::min(value.none ? 0 : value.i, balance);
       if (amount <= 0) return;
       balance -= amount;
-      Emit(source_, "deduct", {{"currency", ActionValue::String(p_.currencies[size_t(s.target)])},
+      Emit(*source_, "deduct", {{"currency", ActionValue::String(p_.currencies[size_t(s.target)])},
                                {"amount", ActionValue::Int(amount)}, {"balance", ActionValue::Int(balance)}});
       return;
     }
     case ir::StmtKind::GrantBonus:
       if (PolicyBlocks(ir::PolicyTarget::Rewards, "bonus")) return;
-      Emit(source_, "bonus", {{"bonus", ActionValue::String(text(value))}});
+      Emit(*source_, "bonus", {{"bonus", ActionValue::String(text(value))}});
       return;
     case ir::StmtKind::Send: {
       if (PolicyBlocks(ir::PolicyTarget::Messages, "send")) return;
@@ -142,7 +142,7 @@ void Engine::Effect(const ir::Stmt& s, Value value, const std::vector<Value>& da
         }
       }
       object += "}";
-      Emit(source_, "send", {{"channel", ActionValue::String(kChannels[s.target])},
+      Emit(*source_, "send", {{"channel", ActionValue::String(kChannels[s.target])},
                              {"template", ActionValue::String(text(value))}, {"data", ActionValue::Raw(object)}});
       if (release_at != INT64_MIN) {
         // Held by quiet hours: it leaves the stream now and is released later.
@@ -165,7 +165,7 @@ void Engine::Effect(const ir::Stmt& s, Value value, const std::vector<Value>& da
       auto it = std::find_if(list.begin(), list.end(), [&](auto& e) { return e.first == s.target; });
       if (it == list.end()) it = list.insert(list.end(), {s.target, 0});
       it->second += value.i;
-      Emit(source_, attempts ? "attempts" : "tickets",
+      Emit(*source_, attempts ? "attempts" : "tickets",
            {{attempts ? "game" : "raffle",
              ActionValue::String(attempts ? p_.minigames[size_t(s.target)] : p_.raffles[size_t(s.target)])},
             {"count", ActionValue::Int(value.i)},
@@ -181,7 +181,7 @@ void Engine::Effect(const ir::Stmt& s, Value value, const std::vector<Value>& da
       if (s.kind == ir::StmtKind::Tag && !present) user_->tags.insert(it, tag);
       else if (s.kind == ir::StmtKind::Untag && present) user_->tags.erase(it);
       else return;
-      Emit(source_, "tag", {{"tag", ActionValue::String(strings_.Get(tag))},
+      Emit(*source_, "tag", {{"tag", ActionValue::String(strings_.Get(tag))},
                             {"op", ActionValue::String(s.kind == ir::StmtKind::Tag ? "add" : "remove")}});
       return;
     }

@@ -15,6 +15,10 @@ Engine::Engine(const ir::Program& program, const interp::Backend& backend, Strin
     : p_(program), backend_(backend), strings_(strings), options_(options),
       calendar_(program.settings.timezone, program.settings.week_starts) {
   for (const std::string& s : p_.strings) literal_ids_.push_back(strings_.Intern(s));
+  for (const ir::Rule& r : p_.rules) rule_sources_.push_back("rule:" + r.name);
+  for (const ir::Mission& m : p_.missions) mission_sources_.push_back("mission:" + m.name);
+  for (const ir::Level& l : p_.levels) level_sources_.push_back("level:" + l.name);
+  for (const ir::Badge& b : p_.badges) badge_sources_.push_back("badge:" + b.name);
 }
 
 UserState& Engine::UserFor(uint32_t user) {
@@ -134,7 +138,7 @@ void Engine::RunRules(const Event& e) {
     }
     rule_ = &rule;
     counters_ = &c;
-    source_ = "rule:" + rule.name;
+    source_ = &rule_sources_[size_t(r)];
     backend_.Run(rule.body, frame, *this);
     rule_ = nullptr;
     counters_ = nullptr;
@@ -142,8 +146,9 @@ void Engine::RunRules(const Event& e) {
 }
 
 void Engine::RunBlock(const ir::Block& block, const std::string& source) {
-  std::string saved = source_;
-  source_ = source;
+  if (block.empty()) return;
+  const std::string* saved = source_;
+  source_ = &source;
   interp::Frame frame{event_, nullptr, nullptr};
   backend_.Run(block, frame, *this);
   source_ = saved;
@@ -166,9 +171,9 @@ bool Engine::SettleLevels() {
   bool changed = false;
   while (size_t(user_->level + 1) < p_.levels.size() &&
          user_->points_ever >= p_.levels[size_t(user_->level + 1)].at) {
-    const ir::Level& level = p_.levels[size_t(++user_->level)];
-    Emit("level:" + level.name, "level_up", {{"level", ActionValue::String(level.name)}});
-    RunBlock(level.on_reach, "level:" + level.name);
+    const size_t l = size_t(++user_->level);
+    Emit(level_sources_[l], "level_up", {{"level", ActionValue::String(p_.levels[l].name)}});
+    RunBlock(p_.levels[l].on_reach, level_sources_[l]);
     changed = true;
   }
   return changed;
@@ -180,8 +185,8 @@ bool Engine::SettleBadges() {
   for (size_t b = 0; b < p_.badges.size(); ++b) {
     if (user_->badges[b] || !backend_.Test(p_.badges[b].when, frame, *this)) continue;
     user_->badges[b] = true;
-    Emit("badge:" + p_.badges[b].name, "badge", {{"badge", ActionValue::String(p_.badges[b].name)}});
-    RunBlock(p_.badges[b].on_earn, "badge:" + p_.badges[b].name);
+    Emit(badge_sources_[b], "badge", {{"badge", ActionValue::String(p_.badges[b].name)}});
+    RunBlock(p_.badges[b].on_earn, badge_sources_[b]);
     changed = true;
   }
   return changed;

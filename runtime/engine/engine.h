@@ -108,6 +108,8 @@ class Engine final : private interp::Runtime {
   EngineOptions options_;
   Calendar calendar_;
   std::vector<uint32_t> literal_ids_;
+  // Action sources, built once: "rule:NAME", "mission:NAME", "level:NAME", "badge:NAME".
+  std::vector<std::string> rule_sources_, mission_sources_, level_sources_, badge_sources_;
   std::deque<UserState> users_;                       // stable addresses
   std::unordered_map<uint32_t, size_t> user_index_;
   std::unordered_set<uint32_t> seen_ids_;
@@ -123,7 +125,7 @@ class Engine final : private interp::Runtime {
   const Event* event_ = nullptr;
   std::string event_id_;
   uint64_t ordinal_ = 0;
-  std::string source_;
+  const std::string* source_ = nullptr;               // "rule:slot_points", … of the running block
   const ir::Rule* rule_ = nullptr;                    // the rule whose cap applies
   RuleCounters* counters_ = nullptr;
 };

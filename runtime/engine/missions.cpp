@@ -36,7 +36,8 @@ const char* MissionPhaseName(MissionPhase p) { return PhaseName(p); }
 
 void Engine::EmitMission(int32_t m, const char* state) {
   const std::string& name = p_.missions[size_t(m)].name;
-  Emit("mission:" + name, "mission", {{"mission", ActionValue::String(name)}, {"state", ActionValue::String(state)}});
+  Emit(mission_sources_[size_t(m)], "mission",
+       {{"mission", ActionValue::String(name)}, {"state", ActionValue::String(state)}});
 }
 
 // `before_event`: a generally available instance exists from the start of its
@@ -68,7 +69,7 @@ void Engine::UnlockMission(int32_t m, bool given) {
   if (ms.unlocked) return;
   ms.unlocked = true;
   const std::string& name = p_.missions[size_t(m)].name;
-  Emit("mission:" + name, "unlock", {{"mission", ActionValue::String(name)}});
+  Emit(mission_sources_[size_t(m)], "unlock", {{"mission", ActionValue::String(name)}});
 }
 
 void Engine::UnlockByEvent(const Event& e) {
@@ -90,7 +91,7 @@ void Engine::CompleteMission(int32_t m) {
   ++ms.completions;
   ms.completed_seq = event_seq_;
   EmitMission(m, "completed");
-  RunBlock(mi.reward, "mission:" + mi.name);
+  RunBlock(mi.reward, mission_sources_[size_t(m)]);
   for (size_t d = 0; d < p_.missions.size(); ++d)
     if (p_.missions[d].unlock == ir::Unlock::AfterMission && p_.missions[d].unlock_target == m)
       UnlockMission(int32_t(d), false);
@@ -184,10 +185,10 @@ void Engine::CountMissionEvent(const Event& e) {
         }
         if (reached) {
           ms.done[t] = true;
-          Emit("mission:" + mi.name, "task",
+          Emit(mission_sources_[size_t(m)], "task",
                {{"mission", ActionValue::String(mi.name)}, {"task", ActionValue::String(task.name)},
                 {"state", ActionValue::String("completed")}});
-          RunBlock(task.body, "mission:" + mi.name);
+          RunBlock(task.body, mission_sources_[size_t(m)]);
         }
       }
       if (mi.ordered) break;   // only the first unfinished task counts events
