@@ -80,5 +80,25 @@ contains "$tmp/out" "error[W0502]" "werror renders warnings as errors"
 printf '// quest:allow W0502\nmetric unused = count(login)\n' > "$tmp/allowed.quest"
 expect 0 "quest:allow" -- "$quest" check --werror "$tmp/allowed.quest"
 
+# quest run: exit codes, rejected lines on stderr with their line numbers, outputs.
+expect 2 "run without --events" -- "$quest" run "$src/examples/casino"
+expect 2 "run with a missing events file" -- "$quest" run "$src/examples/casino" --events "$tmp/none.ndjson"
+expect 2 "run with an unknown engine" -- "$quest" run "$src/examples/casino" --events - --engine turbo
+expect 1 "run a package with errors" -- "$quest" run "$tmp/four.quest" --events -
+cat > "$tmp/events.ndjson" <<'N'
+{"id":"e1","type":"deposit","user":"u1","ts":"2026-12-01T10:00:00Z","amount":25,"currency":"EUR","method":"card","first":true}
+{"id":"e2","type":"deposit","user":"u1","ts":"2026-12-01T10:05:00Z","amount":"lots"}
+not json at all
+{"id":"e1","type":"deposit","user":"u1","ts":"2026-12-01T10:00:00Z","amount":25}
+N
+expect 0 "run the casino" -- "$quest" run "$src/examples/casino" --events "$tmp/events.ndjson" --state "$tmp/state.json" --actions "$tmp/actions.ndjson"
+contains "$tmp/err" "events.ndjson:2: rejected: field 'amount' must be a number" "rejection with line"
+contains "$tmp/err" "events.ndjson:3: rejected: not valid JSON" "malformed line"
+contains "$tmp/err" "1 processed, 2 rejected, 1 duplicate" "summary counts"
+contains "$tmp/actions.ndjson" '"source":"rule:first_deposit_gift","action":"bonus"' "first deposit gift"
+contains "$tmp/state.json" '"user":"u1"' "state written"
+python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1])]; json.load(open(sys.argv[2]))" \
+  "$tmp/actions.ndjson" "$tmp/state.json" || { echo "FAIL: run outputs are not JSON"; failures=$((failures + 1)); }
+
 if [ "$failures" -ne 0 ]; then echo "$failures failure(s)"; exit 1; fi
 echo "cli: all checks passed"

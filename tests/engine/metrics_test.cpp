@@ -1,0 +1,74 @@
+// Every aggregate and window kind, read back through the state.
+#include <catch2/catch.hpp>
+
+#include "tests/engine/scenario.h"
+
+using namespace questline::testing;
+
+TEST_CASE("aggregates over lifetime, sliding and calendar windows", "[engine][metrics]") {
+  auto r = RunScenario(R"(settings { timezone "UTC" }
+metric n_total   = count(deposit)
+metric sum_30d   = sum(deposit.amount) over last 30d
+metric n_today   = count(deposit) over today
+metric n_week    = count(deposit) over this week
+metric n_month   = count(deposit) over this month
+metric smallest  = min(deposit.amount)
+metric biggest   = max(deposit.amount)
+metric average   = avg(deposit.amount)
+metric firsts    = first(deposit.method)
+metric lasts     = last(deposit.ts)
+metric method    = top(deposit.method)
+metric days      = distinct_days(deposit) over last 30d
+metric streak    = streak_days(deposit)
+metric weeks     = streak_weeks(deposit)
+metric big_ones  = count(deposit where deposit.amount >= 50)
+metric never     = max(withdrawal.amount)
+segment all_used = n_total + n_today + n_week + n_month + days + streak + weeks + big_ones > 0
+  and sum_30d > 0 and has(smallest) and has(biggest) and has(average) and has(firsts) and has(lasts)
+  and has(method) and not has(never)
+flow f { on enter all_used })",
+                       Event("deposit", "d1", "u", "2026-10-15T10:00:00Z", R"("amount":100,"method":"card")") +
+                           Event("deposit", "d2", "u", "2026-11-29T10:00:00Z", R"("amount":20,"method":"btc")") +
+                           Event("deposit", "d3", "u", "2026-11-30T10:00:00Z", R"("amount":30.5,"method":"btc")") +
+                           Event("deposit", "d4", "u", "2026-12-01T09:00:00Z", R"("amount":50,"method":"card")") +
+                           Event("deposit", "d5", "u", "2026-12-01T10:00:00Z", R"("amount":10,"method":"btc")"));
+  const std::string& s = r.state;
+  auto has = [&](const char* text) {
+    INFO(text << "\n" << s);
+    CHECK(s.find(text) != std::string::npos);
+  };
+  has("\"n_total\":5");
+  has("\"sum_30d\":110.5");          // d1 is outside the last 30 days
+  has("\"n_today\":2");
+  has("\"n_week\":3");               // 2026-11-30 is a Monday
+  has("\"n_month\":2");
+  has("\"smallest\":10");
+  has("\"biggest\":100");
+  has("\"average\":42.1");           // 210.5 / 5
+  has("\"firsts\":\"card\"");
+  has("\"lasts\":\"2026-12-01T10:00:00Z\"");
+  has("\"method\":\"btc\"");          // three btc against two card
+  has("\"days\":3");
+  has("\"streak\":3");
+  has("\"weeks\":2");
+  has("\"big_ones\":2");
+  has("\"never\":null");
+  has("\"segments\":[\"all_used\"]");
+}
+
+TEST_CASE("tags, give mission and attempts are applied and reported", "[engine]") {
+  auto r = RunScenario(R"(minigame wheel { cost 1 attempt  prize p weight 1 }
+mission vip { opt_in  audience profile.vip  task t { count(bet) >= 1 } }
+rule welcome on registration { tag "new"  give attempts wheel 2  give mission vip }
+rule verified on deposit { untag "new" }
+policy rg { block rewards when profile.self_excluded })",
+                       Event("registration", "r1", "u", "2026-12-01T10:00:00Z") +
+                           Event("mission_opt_in", "o1", "u", "2026-12-01T10:01:00Z", R"("mission":"vip")") +
+                           Event("deposit", "d1", "u", "2026-12-01T11:00:00Z", R"("amount":10)"));
+  CHECK(r.Count({"\"action\":\"tag\"", "\"tag\":\"new\"", "\"op\":\"add\""}) == 1);
+  CHECK(r.Count({"\"action\":\"tag\"", "\"op\":\"remove\""}) == 1);
+  CHECK(r.Count({"\"action\":\"attempts\"", "\"game\":\"wheel\"", "\"total\":2"}) == 1);
+  // `give mission` features it for this player even outside its audience.
+  CHECK(r.Count({"\"event\":\"o1\"", "\"mission\":\"vip\"", "\"state\":\"started\""}) == 1);
+  CHECK(r.state.find("\"tags\":[]") != std::string::npos);
+}
