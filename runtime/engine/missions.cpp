@@ -59,6 +59,9 @@ void Engine::StartInstance(int32_t m) {
   ms.deadline = INT64_MAX;
   if (mi.time_limit_ms) ms.deadline = now_ + *mi.time_limit_ms;
   if (mi.active_to) ms.deadline = std::min(ms.deadline, *mi.active_to);
+  // A recurring instance ends with its period: expired at the boundary if unfinished.
+  if (Periodic(mi.recurring))
+    ms.deadline = std::min(ms.deadline, calendar_.NextPeriodStart(PeriodOf(mi.recurring), now_));
   if (ms.deadline != INT64_MAX) Schedule(ms.deadline, TimerKind::MissionDeadline, user_->user, m, ms.start_seq);
   EmitMission(m, "started");
 }

@@ -61,8 +61,9 @@ TEST_CASE("a weekly mission recurs at the week boundary of the package's timezon
 mission weekly_spins { recurring weekly  task spins { count(bet) >= 2 }  reward { award points 10 } })") + kPolicy;
   auto r = RunScenario(pkg, Bet("b1", "u", "2026-12-06T10:00:00Z", "1") + Bet("b2", "u", "2026-12-06T11:30:00Z", "1") +
                                 Bet("b3", "u", "2026-12-06T12:00:00Z", "1"));
-  // b1 alone in the old week: expired; b2 and b3 complete the new week's instance.
-  CHECK(r.Count({"\"event\":\"b2\"", "\"state\":\"expired\""}) == 1);
+  // b1 alone in the old week: expired at the boundary, Monday 00:00 in Auckland;
+  // b2 and b3 complete the new week's instance.
+  CHECK(r.Count({"\"state\":\"expired\"", "\"ts\":\"2026-12-06T11:00:00Z\"", "\"event\":\"timer:"}) == 1);
   CHECK(r.Count({"\"event\":\"b3\"", "\"action\":\"mission\"", "\"state\":\"completed\""}) == 1);
   // In UTC the same bets are one week: b2 completes it.
   auto utc = RunScenario(std::string(R"(mission weekly_spins { recurring weekly  task spins { count(bet) >= 2 }  reward { award points 10 } })") + kPolicy,
