@@ -53,6 +53,21 @@ class Lowering {
       for (const auto& q : pol.quiet_hours) out.quiet_hours.push_back({q.from_minute, q.to_minute, q.channels});
       p_.policies.push_back(std::move(out));
     }
+    for (const sema::Item& i : pkg_.items)
+      p_.items.push_back({i.name, i.price, i.currency, i.audience ? Expr(*i.audience) : -1, Bnd(i.limit), i.stock,
+                          LowerBlock(i.on_purchase)});
+    for (const sema::Minigame& g : pkg_.minigames) {
+      Minigame out{g.name, g.cost, g.cost_currency, g.audience ? Expr(*g.audience) : -1, Bnd(g.limit), {}};
+      for (const sema::GamePrize& prize : g.prizes)
+        out.prizes.push_back({prize.name, prize.weight, prize.stock, LowerBlock(prize.body)});
+      p_.games.push_back(std::move(out));
+    }
+    for (const sema::Raffle& r : pkg_.raffles) {
+      Raffle out{r.name, r.audience ? Expr(*r.audience) : -1, r.draw_at, {}, r.max_prizes_per_user};
+      for (const sema::RafflePrize& prize : r.prizes)
+        out.prizes.push_back({prize.name, prize.count, prize.max_per_user, LowerBlock(prize.body)});
+      p_.raffle_table.push_back(std::move(out));
+    }
     p_.settings = {pkg_.settings.timezone, pkg_.settings.week_starts, pkg_.settings.seed};
     BuildPlans();
     return std::move(p_);
@@ -113,6 +128,8 @@ class Lowering {
     }
     p_.mission_opt_in = pkg_.EventId("mission_opt_in");
     p_.profile_update = pkg_.EventId("profile_update");
+    p_.store_purchase = pkg_.EventId("store_purchase");
+    p_.minigame_play = pkg_.EventId("minigame_play");
   }
 
   static NodeKind OpKind(sema::Op op) {

@@ -138,6 +138,35 @@ struct Policy {
 
 struct Fn { std::string name; int32_t params = 0; ExprRef body = -1; };
 
+struct Item {
+  std::string name;
+  int64_t price = 0;
+  int32_t currency = 0;
+  ExprRef audience = -1;
+  std::optional<Bound> limit;
+  int64_t stock = -1;                // -1: unlimited
+  Block on_purchase;
+};
+
+struct GamePrize { std::string name; int64_t weight = 0; int64_t stock = -1; Block body; };
+struct Minigame {
+  std::string name;
+  int64_t cost = 0;
+  int32_t cost_currency = -1;        // -1: attempts
+  ExprRef audience = -1;
+  std::optional<Bound> limit;
+  std::vector<GamePrize> prizes;
+};
+
+struct RafflePrize { std::string name; int64_t count = 0; int64_t max_per_user = 0; Block body; };
+struct Raffle {
+  std::string name;
+  ExprRef audience = -1;
+  int64_t draw_at = 0;
+  std::vector<RafflePrize> prizes;
+  int64_t max_prizes_per_user = 0;
+};
+
 // What one event type sets in motion, in processing order (LANGUAGE.md §11).
 struct EventPlan {
   std::vector<int32_t> metrics;      // metrics aggregating this event
@@ -167,8 +196,12 @@ struct Program {
   std::vector<Badge> badges;
   std::vector<Mission> missions;
   std::vector<Policy> policies;
+  std::vector<Item> items;
+  std::vector<Minigame> games;
+  std::vector<Raffle> raffle_table;
   std::vector<EventPlan> plans;                     // by event type
   int32_t mission_opt_in = -1, profile_update = -1; // request events the engine answers
+  int32_t store_purchase = -1, minigame_play = -1;
 
   const Node& At(ExprRef e) const { return nodes[size_t(e)]; }
   ExprRef Child(const Node& n, uint32_t i) const { return children[n.first + i]; }

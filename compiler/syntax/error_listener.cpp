@@ -1,6 +1,7 @@
 #include "compiler/syntax/error_listener.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 namespace questline::syntax {
@@ -154,6 +155,15 @@ std::string ErrorListener::Describe(antlr4::Parser* parser, antlr4::Token* offen
     }
   }
   std::string found = TokenWords(offending);
+  // A reserved word where a declaration's name belongs: say so plainly.
+  const std::string text = offending->getText();
+  if (expected.size() > 5 && expected.compare(expected.size() - 5, 5, " name") == 0 &&
+      offending->getType() != gen::QuestlineParser::IDENT && !text.empty() &&
+      std::isalpha(static_cast<unsigned char>(text[0]))) {
+    *hint = "reserved words cannot name declarations; try `" + text + "_" +
+            (previous ? previous->getText() : std::string("name")) + "`";
+    return "`" + text + "` is a reserved word, not " + expected;
+  }
   if (!expected.empty()) {
     std::string message = "expected " + expected;
     if (previous) message += " after `" + previous->getText() + "`";

@@ -13,7 +13,14 @@ namespace questline::engine {
 Engine::Engine(const ir::Program& program, const interp::Backend& backend, StringPool& strings,
                EngineOptions options)
     : p_(program), backend_(backend), strings_(strings), options_(options),
-      calendar_(program.settings.timezone, program.settings.week_starts) {
+      calendar_(program.settings.timezone, program.settings.week_starts), random_(program.settings.seed) {
+  for (const ir::Item& i : p_.items) item_stock_.push_back(i.stock);
+  for (const ir::Minigame& g : p_.games) {
+    prize_stock_.emplace_back();
+    for (const ir::GamePrize& prize : g.prizes) prize_stock_.back().push_back(prize.stock);
+  }
+  for (size_t r = 0; r < p_.raffle_table.size(); ++r)
+    Schedule(p_.raffle_table[r].draw_at, TimerKind::RaffleDraw, 0, int32_t(r), 0);
   for (const std::string& s : p_.strings) literal_ids_.push_back(strings_.Intern(s));
   for (const ir::Rule& r : p_.rules) rule_sources_.push_back("rule:" + r.name);
   for (const ir::Mission& m : p_.missions) mission_sources_.push_back("mission:" + m.name);
@@ -42,6 +49,8 @@ UserState& Engine::UserFor(uint32_t user) {
     u.missions[m].done.assign(p_.missions[m].tasks.size(), false);
   }
   u.rules.resize(p_.rules.size());
+  u.item_counts.assign(p_.items.size(), {INT64_MIN, 0});
+  u.game_counts.assign(p_.games.size(), {INT64_MIN, 0});
   size_t caps = 0;
   for (const ir::Policy& pol : p_.policies) caps += pol.message_caps.size();
   u.message_counts.assign(caps, {INT64_MIN, 0});
@@ -65,10 +74,11 @@ void Engine::FireTimer(const Timer& t) {
   ++stats_.timers;
   if (t.deadline > clock_) clock_ = t.deadline;
   now_ = clock_;
-  user_ = &UserFor(t.user);
   event_ = nullptr;
   event_id_ = "timer:" + std::to_string(t.deadline);
   ordinal_ = 0;
+  if (t.kind == TimerKind::RaffleDraw) return DrawRaffle(t.a);   // not one user's timer
+  user_ = &UserFor(t.user);
   switch (t.kind) {
     case TimerKind::MissionDeadline: {
       MissionState& ms = user_->missions[size_t(t.a)];
@@ -84,6 +94,7 @@ void Engine::FireTimer(const Timer& t) {
       actions_.push_back(std::move(a));
       break;
     }
+    case TimerKind::RaffleDraw: break;
   }
   Settle();
 }
@@ -117,6 +128,8 @@ void Engine::Process(const Event& e) {
   RefreshMissions();
   CountMissionEvent(e);
   if (e.type == p_.mission_opt_in) HandleOptIn(e);
+  if (e.type == p_.store_purchase) HandlePurchase(e);
+  if (e.type == p_.minigame_play) HandlePlay(e);
   Settle();
 }
 

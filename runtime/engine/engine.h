@@ -17,6 +17,7 @@
 #include "runtime/engine/action.h"
 #include "runtime/engine/calendar.h"
 #include "runtime/engine/event.h"
+#include "runtime/engine/random.h"
 #include "runtime/engine/state.h"
 #include "runtime/engine/strings.h"
 
@@ -47,7 +48,7 @@ class Engine final : private interp::Runtime {
   int64_t Clock() const { return clock_; }
 
  private:
-  enum class TimerKind : uint8_t { MissionDeadline, ReleaseMessage };
+  enum class TimerKind : uint8_t { MissionDeadline, ReleaseMessage, RaffleDraw };
   struct Timer {
     int64_t deadline;
     uint64_t seq;
@@ -97,6 +98,14 @@ class Engine final : private interp::Runtime {
   void HandleOptIn(const Event& e);
   void EmitMission(int32_t m, const char* state);
 
+  // store.cpp
+  void HandlePurchase(const Event& e);
+  void HandlePlay(const Event& e);
+  void DrawRaffle(int32_t raffle);
+  std::string RequestField(const Event& e, const char* name) const;
+  void Reject(const std::string& source, const char* request, const char* reason,
+              std::vector<std::pair<std::string, ActionValue>> fields = {});
+
   // effects.cpp
   bool PolicyBlocks(ir::PolicyTarget target, const char* action);
   bool MessageAllowed(int32_t channel, int64_t* release_at);
@@ -115,6 +124,9 @@ class Engine final : private interp::Runtime {
   std::unordered_set<uint32_t> seen_ids_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
   std::vector<Action> deferred_;                      // messages held by quiet hours
+  KeyedRandom random_;
+  std::vector<int64_t> item_stock_;                   // global, -1 unlimited
+  std::vector<std::vector<int64_t>> prize_stock_;     // per mini-game prize, -1 unlimited
   std::vector<Action> actions_;
   EngineStats stats_;
   int64_t clock_ = INT64_MIN;

@@ -58,6 +58,8 @@ struct UserState {
   std::vector<RuleCounters> rules;
   std::vector<std::pair<int64_t, int64_t>> message_counts;   // per policy cap: period key, count
   std::vector<uint32_t> tags;                   // interned, sorted
+  std::vector<std::pair<int64_t, int64_t>> item_counts;   // per item: limit period key, purchases
+  std::vector<std::pair<int64_t, int64_t>> game_counts;   // per mini-game: limit period key, plays
   std::vector<std::pair<int32_t, int64_t>> attempts;   // mini-game -> attempts
   std::vector<std::pair<int32_t, int64_t>> tickets;    // raffle -> tickets
 };
