@@ -68,6 +68,7 @@ class Lowering {
         out.prizes.push_back({prize.name, prize.count, prize.max_per_user, LowerBlock(prize.body)});
       p_.raffle_table.push_back(std::move(out));
     }
+    for (const sema::Flow& f : pkg_.flows) p_.flows.push_back(LowerFlow(f));
     p_.settings = {pkg_.settings.timezone, pkg_.settings.week_starts, pkg_.settings.seed};
     BuildPlans();
     return std::move(p_);
@@ -249,6 +250,125 @@ class Lowering {
     return int(StmtKind::Exit);
   }
 
+  static bool HasFlowStep(const sema::Block& block) {
+    for (const sema::Stmt& s : block) {
+      if (s.kind == ast::StmtKind::Wait || s.kind == ast::StmtKind::WaitFor || s.kind == ast::StmtKind::Split ||
+          s.kind == ast::StmtKind::Exit)
+        return true;
+      if (HasFlowStep(s.body) || HasFlowStep(s.else_body)) return true;
+    }
+    return false;
+  }
+
+  // Appends `block` to `ops`; statements without flow steps are batched into Run ops.
+  void LowerSteps(const sema::Block& block, std::vector<FlowOp>& ops) {
+    for (const sema::Stmt& s : block) {
+      const int32_t here = int32_t(ops.size());
+      switch (s.kind) {
+        case ast::StmtKind::Wait: {
+          FlowOp op;
+          op.kind = FlowOpKind::Wait;
+          op.duration = s.value ? s.value->value.i : 0;
+          ops.push_back(std::move(op));
+          continue;
+        }
+        case ast::StmtKind::WaitFor: {
+          FlowOp op;
+          op.kind = FlowOpKind::WaitFor;
+          op.event = s.event;
+          op.cond = s.where ? Expr(*s.where) : -1;
+          op.duration = s.value ? s.value->value.i : 0;
+          ops.push_back(std::move(op));
+          LowerSteps(s.body, ops);                 // the event arrived
+          FlowOp jump;
+          jump.kind = FlowOpKind::Jump;
+          ops.push_back(std::move(jump));
+          const int32_t jump_at = int32_t(ops.size() - 1);
+          ops[size_t(here)].target = int32_t(ops.size());
+          LowerSteps(s.else_body, ops);            // the timeout
+          ops[size_t(jump_at)].target = int32_t(ops.size());
+          continue;
+        }
+        case ast::StmtKind::Split: {
+          FlowOp op;
+          op.kind = FlowOpKind::Split;
+          ops.push_back(std::move(op));
+          int64_t total = 0;
+          std::vector<int32_t> jumps;
+          for (const sema::Branch& b : s.branches) {
+            total += b.share;
+            ops[size_t(here)].shares.push_back(total);
+            ops[size_t(here)].targets.push_back(int32_t(ops.size()));
+            LowerSteps(b.body, ops);
+            FlowOp jump;
+            jump.kind = FlowOpKind::Jump;
+            ops.push_back(std::move(jump));
+            jumps.push_back(int32_t(ops.size() - 1));
+          }
+          for (int32_t j : jumps) ops[size_t(j)].target = int32_t(ops.size());
+          continue;
+        }
+        case ast::StmtKind::Exit: {
+          FlowOp op;
+          op.kind = FlowOpKind::Exit;
+          ops.push_back(std::move(op));
+          continue;
+        }
+        case ast::StmtKind::If:
+          if (HasFlowStep(s.body) || HasFlowStep(s.else_body)) {
+            FlowOp branch;
+            branch.kind = FlowOpKind::Branch;
+            branch.cond = Expr(*s.value);
+            ops.push_back(std::move(branch));
+            LowerSteps(s.body, ops);
+            FlowOp jump;
+            jump.kind = FlowOpKind::Jump;
+            ops.push_back(std::move(jump));
+            const int32_t jump_at = int32_t(ops.size() - 1);
+            ops[size_t(here)].target = int32_t(ops.size());
+            LowerSteps(s.else_body, ops);
+            ops[size_t(jump_at)].target = int32_t(ops.size());
+            continue;
+          }
+          break;
+        default:
+          break;
+      }
+      // An immediate statement: batch it with the previous Run op.
+      if (ops.empty() || ops.back().kind != FlowOpKind::Run || !open_run_) {
+        FlowOp run;
+        run.kind = FlowOpKind::Run;
+        ops.push_back(std::move(run));
+        open_run_ = true;
+      }
+      sema::Block one{s};
+      Block lowered = LowerBlock(one);
+      for (Stmt& st : lowered) ops.back().block.push_back(std::move(st));
+      continue;
+    }
+    open_run_ = false;   // a jump target may follow: never merge across it
+  }
+
+  Flow LowerFlow(const sema::Flow& f) {
+    Flow out;
+    out.name = f.name;
+    out.trigger = static_cast<TriggerKind>(static_cast<int>(f.trigger.kind));
+    out.target = f.trigger.target;
+    out.where = f.trigger.where ? Expr(*f.trigger.where) : -1;
+    out.weekday = f.trigger.weekday;
+    out.minute = f.trigger.minute;
+    out.audience = f.audience ? Expr(*f.audience) : -1;
+    out.holdout = f.holdout;
+    out.reenter_after_ms = f.reenter_after_ms;
+    out.local_count = f.local_count;
+    open_run_ = false;
+    LowerSteps(f.steps, out.ops);
+    FlowOp exit;
+    exit.kind = FlowOpKind::Exit;
+    out.ops.push_back(std::move(exit));
+    return out;
+  }
+
   Mission LowerMission(const sema::Mission& m) {
     Mission out;
     out.name = m.name;
@@ -286,6 +406,7 @@ class Lowering {
 
   const sema::Package& pkg_;
   Program p_;
+  bool open_run_ = false;
   std::unordered_map<std::string, int64_t> strings_;
 };
 

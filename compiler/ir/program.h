@@ -138,6 +138,44 @@ struct Policy {
 
 struct Fn { std::string name; int32_t params = 0; ExprRef body = -1; };
 
+// Flows are lowered to a linear program with jumps: an instance's position is
+// one integer, so a waiting instance is plain data the daemon can persist.
+enum class FlowOpKind : uint8_t {
+  Run,       // run `block` (effects, let, if without waits)
+  Branch,    // if `cond` fails, jump to `target`
+  Wait,      // sleep `duration`
+  WaitFor,   // wait for `event` [where `cond`] strictly before now + `duration`; timeout → `target`
+  Split,     // jump to `targets[i]` for the user's sticky bucket under `shares`
+  Jump,      // to `target`
+  Exit,      // leave the flow
+};
+
+struct FlowOp {
+  FlowOpKind kind = FlowOpKind::Exit;
+  Block block;
+  ExprRef cond = -1;
+  int32_t event = -1;
+  int64_t duration = 0;
+  int32_t target = -1;
+  std::vector<int64_t> shares;       // Split: cumulative, scaled percent
+  std::vector<int32_t> targets;
+};
+
+enum class TriggerKind : uint8_t { None, Event, Enter, Exit, Schedule };
+
+struct Flow {
+  std::string name;
+  TriggerKind trigger = TriggerKind::None;
+  int32_t target = -1;               // event or segment
+  ExprRef where = -1;
+  int weekday = -1, minute = 0;      // Schedule
+  ExprRef audience = -1;
+  int64_t holdout = 0;               // scaled percent
+  std::optional<int64_t> reenter_after_ms;
+  int32_t local_count = 0;
+  std::vector<FlowOp> ops;           // ends with Exit
+};
+
 struct Item {
   std::string name;
   int64_t price = 0;
@@ -199,6 +237,7 @@ struct Program {
   std::vector<Item> items;
   std::vector<Minigame> games;
   std::vector<Raffle> raffle_table;
+  std::vector<Flow> flows;
   std::vector<EventPlan> plans;                     // by event type
   int32_t mission_opt_in = -1, profile_update = -1; // request events the engine answers
   int32_t store_purchase = -1, minigame_play = -1;

@@ -21,11 +21,13 @@ Engine::Engine(const ir::Program& program, const interp::Backend& backend, Strin
   }
   for (size_t r = 0; r < p_.raffle_table.size(); ++r)
     Schedule(p_.raffle_table[r].draw_at, TimerKind::RaffleDraw, 0, int32_t(r), 0);
+  scheduled_flows_pending_ = true;
   for (const std::string& s : p_.strings) literal_ids_.push_back(strings_.Intern(s));
   for (const ir::Rule& r : p_.rules) rule_sources_.push_back("rule:" + r.name);
   for (const ir::Mission& m : p_.missions) mission_sources_.push_back("mission:" + m.name);
   for (const ir::Level& l : p_.levels) level_sources_.push_back("level:" + l.name);
   for (const ir::Badge& b : p_.badges) badge_sources_.push_back("badge:" + b.name);
+  for (const ir::Flow& f : p_.flows) flow_sources_.push_back("flow:" + f.name);
 }
 
 UserState& Engine::UserFor(uint32_t user) {
@@ -49,6 +51,8 @@ UserState& Engine::UserFor(uint32_t user) {
     u.missions[m].done.assign(p_.missions[m].tasks.size(), false);
   }
   u.rules.resize(p_.rules.size());
+  u.flows.resize(p_.flows.size());
+  for (size_t f = 0; f < p_.flows.size(); ++f) u.flows[f].locals.resize(size_t(p_.flows[f].local_count));
   u.item_counts.assign(p_.items.size(), {INT64_MIN, 0});
   u.game_counts.assign(p_.games.size(), {INT64_MIN, 0});
   size_t caps = 0;
@@ -77,7 +81,9 @@ void Engine::FireTimer(const Timer& t) {
   event_ = nullptr;
   event_id_ = "timer:" + std::to_string(t.deadline);
   ordinal_ = 0;
+  segment_changes_.clear();
   if (t.kind == TimerKind::RaffleDraw) return DrawRaffle(t.a);   // not one user's timer
+  if (t.kind == TimerKind::FlowSchedule) return FireSchedule(t.a);
   user_ = &UserFor(t.user);
   switch (t.kind) {
     case TimerKind::MissionDeadline: {
@@ -94,15 +100,33 @@ void Engine::FireTimer(const Timer& t) {
       actions_.push_back(std::move(a));
       break;
     }
-    case TimerKind::RaffleDraw: break;
+    case TimerKind::FlowWake: {
+      FlowState& fs = user_->flows[size_t(t.a)];
+      if (!fs.running || fs.token != t.b) break;   // a stale timer
+      const ir::FlowOp& op = p_.flows[size_t(t.a)].ops[size_t(fs.pc)];
+      // A wait ends, or a `wait for` times out (its event never came).
+      fs.pc = op.kind == ir::FlowOpKind::WaitFor ? op.target : fs.pc + 1;
+      fs.waiting_event = -1;
+      ContinueFlow(t.a);
+      break;
+    }
+    case TimerKind::RaffleDraw:
+    case TimerKind::FlowSchedule: break;
   }
   Settle();
+  TriggerFlows(nullptr);
 }
 
 void Engine::Process(const Event& e) {
   if (!seen_ids_.insert(e.Id()).second) {
     ++stats_.duplicates;
     return;
+  }
+  if (scheduled_flows_pending_) {
+    // Scheduled flows start counting from the first event's time.
+    scheduled_flows_pending_ = false;
+    for (size_t f = 0; f < p_.flows.size(); ++f)
+      if (p_.flows[f].trigger == ir::TriggerKind::Schedule) ScheduleFlow(int32_t(f), e.Ts());
   }
   ++stats_.events;
   AdvanceTo(e.Ts());
@@ -113,6 +137,7 @@ void Engine::Process(const Event& e) {
   event_ = &e;
   event_id_ = strings_.Get(e.Id());
   ordinal_ = 0;
+  segment_changes_.clear();
   if (e.type == p_.profile_update) ApplyProfileUpdate(e);
 
   const ir::EventPlan& plan = p_.plans[size_t(e.type)];
@@ -131,6 +156,8 @@ void Engine::Process(const Event& e) {
   if (e.type == p_.store_purchase) HandlePurchase(e);
   if (e.type == p_.minigame_play) HandlePlay(e);
   Settle();
+  ResumeWaitingFlows(e);
+  TriggerFlows(&e);
 }
 
 void Engine::RunRules(const Event& e) {
@@ -215,6 +242,7 @@ bool Engine::SettleSegments() {
     bool member = backend_.Test(seg.condition, frame, *this);
     if (member != user_->segments[s]) {
       user_->segments[s] = member;
+      segment_changes_.push_back({int32_t(s), member});
       changed = true;
     }
   }

@@ -48,7 +48,7 @@ class Engine final : private interp::Runtime {
   int64_t Clock() const { return clock_; }
 
  private:
-  enum class TimerKind : uint8_t { MissionDeadline, ReleaseMessage, RaffleDraw };
+  enum class TimerKind : uint8_t { MissionDeadline, ReleaseMessage, RaffleDraw, FlowWake, FlowSchedule };
   struct Timer {
     int64_t deadline;
     uint64_t seq;
@@ -98,6 +98,15 @@ class Engine final : private interp::Runtime {
   void HandleOptIn(const Event& e);
   void EmitMission(int32_t m, const char* state);
 
+  // flows.cpp
+  void EnterFlow(int32_t flow);
+  void ContinueFlow(int32_t flow);
+  void ResumeWaitingFlows(const Event& e);
+  void TriggerFlows(const Event* e);
+  void ScheduleFlow(int32_t flow, int64_t after);
+  void FireSchedule(int32_t flow);
+  uint64_t StickyBucket(const std::string& salt) const;   // [0, 100%) scaled by 1e6
+
   // store.cpp
   void HandlePurchase(const Event& e);
   void HandlePlay(const Event& e);
@@ -118,7 +127,7 @@ class Engine final : private interp::Runtime {
   Calendar calendar_;
   std::vector<uint32_t> literal_ids_;
   // Action sources, built once: "rule:NAME", "mission:NAME", "level:NAME", "badge:NAME".
-  std::vector<std::string> rule_sources_, mission_sources_, level_sources_, badge_sources_;
+  std::vector<std::string> rule_sources_, mission_sources_, level_sources_, badge_sources_, flow_sources_;
   std::deque<UserState> users_;                       // stable addresses
   std::unordered_map<uint32_t, size_t> user_index_;
   std::unordered_set<uint32_t> seen_ids_;
@@ -127,11 +136,13 @@ class Engine final : private interp::Runtime {
   KeyedRandom random_;
   std::vector<int64_t> item_stock_;                   // global, -1 unlimited
   std::vector<std::vector<int64_t>> prize_stock_;     // per mini-game prize, -1 unlimited
+  std::vector<std::pair<int32_t, bool>> segment_changes_;   // (segment, entered) of this step, for flows
   std::vector<Action> actions_;
   EngineStats stats_;
   int64_t clock_ = INT64_MIN;
   int64_t now_ = 0;
   uint64_t seq_ = 0, timer_seq_ = 0, event_seq_ = 0;
+  bool scheduled_flows_pending_ = false;
   // The step being processed.
   UserState* user_ = nullptr;
   const Event* event_ = nullptr;

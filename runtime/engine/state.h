@@ -40,6 +40,17 @@ struct MissionState {
   std::vector<bool> done;
 };
 
+// A flow instance: where it is (an op index of ir::Flow::ops) and what it waits for.
+struct FlowState {
+  bool running = false;
+  int32_t pc = 0;
+  int32_t waiting_event = -1;         // WaitFor: the event type, or -1
+  int64_t deadline = 0;               // Wait: wake-up; WaitFor: timeout (exclusive)
+  uint64_t token = 0;                 // invalidates timers of an earlier instance or step
+  int64_t last_entry = INT64_MIN;     // for `reenter after`
+  std::vector<Value> locals;
+};
+
 struct RuleCounters {
   int64_t cap_key = INT64_MIN, capped = 0;      // awarded in the cap's period
   int64_t limit_key = INT64_MIN, fired = 0;     // firings in the limit's period
@@ -55,6 +66,7 @@ struct UserState {
   std::vector<bool> segments;
   std::vector<AggState> metrics;
   std::vector<MissionState> missions;
+  std::vector<FlowState> flows;
   std::vector<RuleCounters> rules;
   std::vector<std::pair<int64_t, int64_t>> message_counts;   // per policy cap: period key, count
   std::vector<uint32_t> tags;                   // interned, sorted

@@ -1,0 +1,143 @@
+// Flows (LANGUAGE.md §9): triggers, audience, holdout, re-entry, and the step
+// machine over ir::Flow::ops. A waiting instance is an op index, a deadline
+// and a timer token: plain data.
+#include <algorithm>
+
+#include "runtime/engine/engine.h"
+
+namespace questline::engine {
+
+uint64_t Engine::StickyBucket(const std::string& salt) const {
+  // Sticky per user: the same user lands in the same bucket on every replay.
+  return random_.Below(100 * uint64_t(kDecimalScale), strings_.Get(user_->user), salt, 0);
+}
+
+void Engine::ScheduleFlow(int32_t f, int64_t after) {
+  const ir::Flow& flow = p_.flows[size_t(f)];
+  const int64_t day = calendar_.LocalDay(after);
+  for (int64_t k = 0; k <= 8; ++k) {
+    int64_t at = calendar_.DayStart(day + k) + int64_t(flow.minute) * 60'000;
+    if (at < after || (flow.weekday >= 0 && calendar_.Weekday(at) != flow.weekday)) continue;
+    Schedule(at, TimerKind::FlowSchedule, 0, f, 0);
+    return;
+  }
+}
+
+void Engine::FireSchedule(int32_t f) {
+  for (UserState& u : users_) {
+    user_ = &u;
+    ordinal_ = 0;
+    segment_changes_.clear();
+    EnterFlow(f);
+    Settle();
+  }
+  user_ = nullptr;
+  ScheduleFlow(f, now_ + 1);
+}
+
+void Engine::EnterFlow(int32_t f) {
+  const ir::Flow& flow = p_.flows[size_t(f)];
+  FlowState& fs = user_->flows[size_t(f)];
+  if (fs.running) return;   // at most once at a time
+  if (flow.reenter_after_ms && fs.last_entry != INT64_MIN && now_ < fs.last_entry + *flow.reenter_after_ms) return;
+  interp::Frame frame{event_, nullptr, nullptr};
+  if (!backend_.Test(flow.audience, frame, *this)) return;
+  fs.last_entry = now_;
+  if (flow.holdout > 0 && int64_t(StickyBucket("holdout:" + flow.name)) < flow.holdout) {
+    Emit(flow_sources_[size_t(f)], "flow", {{"flow", ActionValue::String(flow.name)}, {"control", ActionValue::Bool(true)}});
+    return;
+  }
+  fs.running = true;
+  fs.pc = 0;
+  fs.waiting_event = -1;
+  ++fs.token;
+  std::fill(fs.locals.begin(), fs.locals.end(), Value{});
+  Emit(flow_sources_[size_t(f)], "flow", {{"flow", ActionValue::String(flow.name)}, {"state", ActionValue::String("entered")}});
+  ContinueFlow(f);
+}
+
+void Engine::ContinueFlow(int32_t f) {
+  const ir::Flow& flow = p_.flows[size_t(f)];
+  FlowState& fs = user_->flows[size_t(f)];
+  const std::string& source = flow_sources_[size_t(f)];
+  // Jumps only go forward, so one pass over the ops bounds the loop.
+  for (size_t steps = 0; fs.running && steps <= flow.ops.size(); ++steps) {
+    const ir::FlowOp& op = flow.ops[size_t(fs.pc)];
+    switch (op.kind) {
+      case ir::FlowOpKind::Run: {
+        const std::string* saved = source_;
+        source_ = &source;
+        interp::Frame frame{event_, &fs.locals, nullptr};
+        backend_.Run(op.block, frame, *this);
+        source_ = saved;
+        ++fs.pc;
+        break;
+      }
+      case ir::FlowOpKind::Branch: {
+        interp::Frame frame{event_, &fs.locals, nullptr};
+        fs.pc = backend_.Test(op.cond, frame, *this) ? fs.pc + 1 : op.target;
+        break;
+      }
+      case ir::FlowOpKind::Jump: fs.pc = op.target; break;
+      case ir::FlowOpKind::Split: {
+        uint64_t bucket = StickyBucket("split:" + flow.name + ":" + std::to_string(fs.pc));
+        size_t branch = 0;
+        while (branch + 1 < op.shares.size() && int64_t(bucket) >= op.shares[branch]) ++branch;
+        fs.pc = op.targets.empty() ? fs.pc + 1 : op.targets[branch];
+        break;
+      }
+      case ir::FlowOpKind::Wait:
+      case ir::FlowOpKind::WaitFor:
+        fs.deadline = now_ + op.duration;
+        fs.waiting_event = op.kind == ir::FlowOpKind::WaitFor ? op.event : -1;
+        ++fs.token;
+        Schedule(fs.deadline, TimerKind::FlowWake, user_->user, f, fs.token);
+        return;
+      case ir::FlowOpKind::Exit:
+        fs.running = false;
+        Emit(source, "flow", {{"flow", ActionValue::String(flow.name)}, {"state", ActionValue::String("exited")}});
+        return;
+    }
+  }
+}
+
+// `wait for E [where C] within D`: the event counts strictly before start + D
+// (a timer due at the event's own time has already fired).
+void Engine::ResumeWaitingFlows(const Event& e) {
+  for (size_t f = 0; f < p_.flows.size(); ++f) {
+    FlowState& fs = user_->flows[f];
+    if (!fs.running || fs.waiting_event != e.type || now_ >= fs.deadline) continue;
+    const ir::FlowOp& op = p_.flows[f].ops[size_t(fs.pc)];
+    interp::Frame frame{&e, &fs.locals, nullptr};
+    if (!backend_.Test(op.cond, frame, *this)) continue;
+    fs.waiting_event = -1;
+    ++fs.token;   // the timeout timer is now stale
+    ++fs.pc;      // the body follows the WaitFor op
+    ContinueFlow(int32_t(f));
+  }
+}
+
+void Engine::TriggerFlows(const Event* e) {
+  std::vector<std::pair<int32_t, bool>> changes;
+  changes.swap(segment_changes_);
+  for (size_t f = 0; f < p_.flows.size(); ++f) {
+    const ir::Flow& flow = p_.flows[f];
+    switch (flow.trigger) {
+      case ir::TriggerKind::Event:
+        if (e != nullptr && e->type == flow.target) {
+          interp::Frame frame{e, nullptr, nullptr};
+          if (backend_.Test(flow.where, frame, *this)) EnterFlow(int32_t(f));
+        }
+        break;
+      case ir::TriggerKind::Enter:
+      case ir::TriggerKind::Exit:
+        for (const auto& [segment, entered] : changes)
+          if (segment == flow.target && entered == (flow.trigger == ir::TriggerKind::Enter)) EnterFlow(int32_t(f));
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+}  // namespace questline::engine
