@@ -69,6 +69,7 @@ class Lowering {
       p_.raffle_table.push_back(std::move(out));
     }
     for (const sema::Flow& f : pkg_.flows) p_.flows.push_back(LowerFlow(f));
+    for (const sema::Competition& c : pkg_.competitions) p_.competitions.push_back(LowerCompetition(c));
     p_.settings = {pkg_.settings.timezone, pkg_.settings.week_starts, pkg_.settings.seed};
     BuildPlans();
     return std::move(p_);
@@ -131,6 +132,7 @@ class Lowering {
     p_.profile_update = pkg_.EventId("profile_update");
     p_.store_purchase = pkg_.EventId("store_purchase");
     p_.minigame_play = pkg_.EventId("minigame_play");
+    p_.tournament_register = pkg_.EventId("tournament_register");
   }
 
   static NodeKind OpKind(sema::Op op) {
@@ -366,6 +368,37 @@ class Lowering {
     FlowOp exit;
     exit.kind = FlowOpKind::Exit;
     out.ops.push_back(std::move(exit));
+    return out;
+  }
+
+  Competition LowerCompetition(const sema::Competition& c) {
+    Competition out;
+    out.name = c.name;
+    out.tournament = c.kind == ast::CompetitionKind::Tournament;
+    out.points_earned = c.points_earned;
+    if (c.score) out.score = Agg(*c.score);
+    out.period = c.period == ast::Recurrence::Daily   ? Period::Day
+                 : c.period == ast::Recurrence::Weekly ? Period::Week
+                 : c.period == ast::Recurrence::Monthly ? Period::Month : Period::Forever;
+    out.window_from = c.window_from;
+    out.window_to = c.window_to;
+    if (c.recurring_window) {
+      out.recurring_window = true;
+      out.every_week = c.recurring_window->every == ast::Period::Week;
+      out.from_weekday = c.recurring_window->from_weekday;
+      out.to_weekday = c.recurring_window->to_weekday;
+      out.from_minute = c.recurring_window->from_minute;
+      out.to_minute = c.recurring_window->to_minute;
+    }
+    out.audience = c.audience ? Expr(*c.audience) : -1;
+    out.registration = c.registration;
+    out.buy_in = c.buy_in;
+    out.buy_in_currency = c.buy_in_currency;
+    for (const auto& h : c.happy_hours) out.happy_hours.push_back({h.weekday, h.from_minute, h.to_minute, h.multiplier});
+    out.min_score = c.min_score;
+    out.min_players = c.min_players;
+    out.max_players = c.max_players;
+    for (const sema::Prize& p : c.prizes) out.prizes.push_back({p.first_rank, p.last_rank, LowerBlock(p.body)});
     return out;
   }
 

@@ -176,6 +176,28 @@ struct Flow {
   std::vector<FlowOp> ops;           // ends with Exit
 };
 
+struct HappyHour { int weekday = 0, from_minute = 0, to_minute = 0; int64_t multiplier = 1; };
+struct Prize { int64_t first_rank = 0, last_rank = 0; Block body; };
+
+struct Competition {
+  std::string name;
+  bool tournament = false;
+  bool points_earned = false;        // the score is the points awarded in the window
+  std::optional<Aggregate> score;
+  Period period = Period::Forever;   // leaderboards: Day | Week | Month
+  std::optional<int64_t> window_from, window_to;
+  bool recurring_window = false;     // every day|week FROM .. TO
+  bool every_week = false;
+  int from_weekday = -1, to_weekday = -1, from_minute = 0, to_minute = 0;
+  ExprRef audience = -1;
+  bool registration = false;
+  int64_t buy_in = 0;
+  int32_t buy_in_currency = -1;
+  std::vector<HappyHour> happy_hours;
+  int64_t min_score = 0, min_players = 0, max_players = 0;
+  std::vector<Prize> prizes;
+};
+
 struct Item {
   std::string name;
   int64_t price = 0;
@@ -238,9 +260,10 @@ struct Program {
   std::vector<Minigame> games;
   std::vector<Raffle> raffle_table;
   std::vector<Flow> flows;
+  std::vector<Competition> competitions;
   std::vector<EventPlan> plans;                     // by event type
   int32_t mission_opt_in = -1, profile_update = -1; // request events the engine answers
-  int32_t store_purchase = -1, minigame_play = -1;
+  int32_t store_purchase = -1, minigame_play = -1, tournament_register = -1;
 
   const Node& At(ExprRef e) const { return nodes[size_t(e)]; }
   ExprRef Child(const Node& n, uint32_t i) const { return children[n.first + i]; }

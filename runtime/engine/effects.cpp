@@ -104,7 +104,10 @@ void Engine::Effect(const ir::Stmt& s, Value value, const std::vector<Value>& da
       if (c && rule_ && rule_->cap && rule_->cap->currency == s.target) c->capped += amount;
       int64_t& balance = user_->balances[size_t(s.target)];
       balance += amount;
-      if (s.target == 0) user_->points_ever += amount;
+      if (s.target == 0) {
+        user_->points_ever += amount;
+        ScorePoints(amount);
+      }
       Emit(*source_, "award", {{"currency", ActionValue::String(p_.currencies[size_t(s.target)])},
                               {"amount", ActionValue::Int(amount)}, {"balance", ActionValue::Int(balance)}});
       return;

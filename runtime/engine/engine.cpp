@@ -22,6 +22,7 @@ Engine::Engine(const ir::Program& program, const interp::Backend& backend, Strin
   for (size_t r = 0; r < p_.raffle_table.size(); ++r)
     Schedule(p_.raffle_table[r].draw_at, TimerKind::RaffleDraw, 0, int32_t(r), 0);
   scheduled_flows_pending_ = true;
+  competitions_.resize(p_.competitions.size());
   for (const std::string& s : p_.strings) literal_ids_.push_back(strings_.Intern(s));
   for (const ir::Rule& r : p_.rules) rule_sources_.push_back("rule:" + r.name);
   for (const ir::Mission& m : p_.missions) mission_sources_.push_back("mission:" + m.name);
@@ -84,6 +85,7 @@ void Engine::FireTimer(const Timer& t) {
   segment_changes_.clear();
   if (t.kind == TimerKind::RaffleDraw) return DrawRaffle(t.a);   // not one user's timer
   if (t.kind == TimerKind::FlowSchedule) return FireSchedule(t.a);
+  if (t.kind == TimerKind::CompetitionClose) return CloseCompetition(t.a);
   user_ = &UserFor(t.user);
   switch (t.kind) {
     case TimerKind::MissionDeadline: {
@@ -111,7 +113,8 @@ void Engine::FireTimer(const Timer& t) {
       break;
     }
     case TimerKind::RaffleDraw:
-    case TimerKind::FlowSchedule: break;
+    case TimerKind::FlowSchedule:
+    case TimerKind::CompetitionClose: break;
   }
   Settle();
   TriggerFlows(nullptr);
@@ -152,7 +155,9 @@ void Engine::Process(const Event& e) {
   UnlockByEvent(e);
   RefreshMissions();
   CountMissionEvent(e);
+  ScoreEvent(e);
   if (e.type == p_.mission_opt_in) HandleOptIn(e);
+  if (e.type == p_.tournament_register) HandleRegister(e);
   if (e.type == p_.store_purchase) HandlePurchase(e);
   if (e.type == p_.minigame_play) HandlePlay(e);
   Settle();

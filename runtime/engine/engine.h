@@ -48,7 +48,17 @@ class Engine final : private interp::Runtime {
   int64_t Clock() const { return clock_; }
 
  private:
-  enum class TimerKind : uint8_t { MissionDeadline, ReleaseMessage, RaffleDraw, FlowWake, FlowSchedule };
+  enum class TimerKind : uint8_t {
+    MissionDeadline, ReleaseMessage, RaffleDraw, FlowWake, FlowSchedule, CompetitionClose,
+  };
+  // One window of one competition (shared by every player).
+  struct Entry { uint32_t user; int64_t score = 0; uint64_t reached = 0; bool registered = false; };
+  struct CompetitionState {
+    int64_t window_start = INT64_MIN, window_end = INT64_MIN;   // the current window
+    int64_t closed_end = INT64_MIN;                              // the last window paid out
+    std::vector<Entry> entries;
+    std::unordered_map<uint32_t, size_t> index;
+  };
   struct Timer {
     int64_t deadline;
     uint64_t seq;
@@ -107,6 +117,16 @@ class Engine final : private interp::Runtime {
   void FireSchedule(int32_t flow);
   uint64_t StickyBucket(const std::string& salt) const;   // [0, 100%) scaled by 1e6
 
+  // competitions.cpp
+  bool WindowAt(const ir::Competition& c, int64_t t, int64_t* start, int64_t* end) const;
+  CompetitionState& CurrentWindow(int32_t c, bool* open);
+  Entry* EntryFor(int32_t c, bool create);
+  void ScoreEvent(const Event& e);
+  void ScorePoints(int64_t amount);
+  void AddScore(int32_t c, int64_t amount);
+  void CloseCompetition(int32_t c);
+  void HandleRegister(const Event& e);
+
   // store.cpp
   void HandlePurchase(const Event& e);
   void HandlePlay(const Event& e);
@@ -137,6 +157,8 @@ class Engine final : private interp::Runtime {
   std::vector<int64_t> item_stock_;                   // global, -1 unlimited
   std::vector<std::vector<int64_t>> prize_stock_;     // per mini-game prize, -1 unlimited
   std::vector<std::pair<int32_t, bool>> segment_changes_;   // (segment, entered) of this step, for flows
+  std::vector<CompetitionState> competitions_;
+  uint64_t score_seq_ = 0;                                  // orders equal scores: first reached ranks first
   std::vector<Action> actions_;
   EngineStats stats_;
   int64_t clock_ = INT64_MIN;
