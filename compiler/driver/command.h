@@ -15,5 +15,6 @@ inline constexpr int kExitUsage = 2;
 
 int CheckCommand(const Args& args);
 int RunCommand(const Args& args);
+int TestCommand(const Args& args);
 
 }  // namespace questline::driver

@@ -15,6 +15,7 @@ struct Command {
 const Command kCommands[] = {
     {"check", questline::driver::CheckCommand, "parse, type-check and lint a package"},
     {"run", questline::driver::RunCommand, "replay events through a package, offline"},
+    {"test", questline::driver::TestCommand, "run scenario files (*.test.yaml)"},
 };
 
 void PrintUsage(std::ostream& out) {

@@ -1,0 +1,324 @@
+// quest test PATH…: runs scenario files (*.test.yaml) — a package, a clock
+// start, events, and expectations on actions and state. Format: docs/scenarios.md.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <simdjson.h>
+#include <sstream>
+
+#include "compiler/diag/render.h"
+#include "compiler/driver/command.h"
+#include "compiler/driver/pipeline.h"
+#include "compiler/interp/interp.h"
+#include "compiler/ir/lower.h"
+#include "runtime/engine/engine.h"
+#include "runtime/engine/json_text.h"
+#include "runtime/io/action_writer.h"
+#include "runtime/io/event_reader.h"
+
+namespace questline::driver {
+namespace {
+
+namespace fs = std::filesystem;
+
+// "+90m", "+1h", "+2d", "+1w" after `start`, or an RFC 3339 time.
+bool ParseAt(const std::string& text, int64_t start, int64_t* out) {
+  if (!text.empty() && text[0] == '+') {
+    size_t unit = text.find_first_not_of("0123456789", 1);
+    if (unit == std::string::npos || unit == 1 || unit + 1 != text.size()) return false;
+    int64_t n = std::stoll(text.substr(1, unit - 1));
+    static const std::pair<char, int64_t> kUnits[] = {{'s', 1000}, {'m', 60'000}, {'h', 3'600'000},
+                                                     {'d', 86'400'000}, {'w', 604'800'000}};
+    for (auto [c, ms] : kUnits)
+      if (text[unit] == c) {
+        *out = start + n * ms;
+        return true;
+      }
+    return false;
+  }
+  return io::ParseTimestamp(text, out);
+}
+
+std::string JsonScalar(const YAML::Node& node) {
+  std::string s = node.Scalar(), out;
+  if (node.Tag() == "!") {   // quoted in YAML: always a string
+    engine::AppendJsonString(out, s);
+    return out;
+  }
+  if (s == "true" || s == "false") return s;
+  char* end = nullptr;
+  std::strtod(s.c_str(), &end);
+  if (!s.empty() && end == s.c_str() + s.size() && s.find_first_of("0123456789") != std::string::npos) return s;
+  engine::AppendJsonString(out, s);
+  return out;
+}
+
+std::string ActionField(const engine::Action& a, const std::string& key) {
+  if (key == "action") return a.action;
+  if (key == "user") return a.user;
+  if (key == "source") return a.source;
+  if (key == "event") return a.event;
+  if (key == "seq") return std::to_string(a.seq);
+  std::string out;
+  if (key == "ts") {
+    engine::AppendTime(out, a.ts);
+    return out.substr(1, out.size() - 2);
+  }
+  for (const auto& [name, v] : a.fields) {
+    if (name != key) continue;
+    switch (v.kind) {
+      case engine::ActionValue::Kind::Int: return std::to_string(v.i);
+      case engine::ActionValue::Kind::Decimal: engine::AppendDecimal(out, v.i); return out;
+      case engine::ActionValue::Kind::Bool: return v.i ? "true" : "false";
+      case engine::ActionValue::Kind::Time: engine::AppendTime(out, v.i); return out.substr(1, out.size() - 2);
+      case engine::ActionValue::Kind::Null: return "null";
+      default: return v.s;
+    }
+  }
+  return "\x01missing";
+}
+
+bool Matches(const engine::Action& a, const YAML::Node& want) {
+  for (const auto& kv : want)
+    if (ActionField(a, kv.first.Scalar()) != kv.second.Scalar()) return false;
+  return true;
+}
+
+std::string Describe(const YAML::Node& want) {
+  std::string out = "{";
+  for (const auto& kv : want) out += (out.size() > 1 ? ", " : "") + kv.first.Scalar() + ": " + kv.second.Scalar();
+  return out + "}";
+}
+
+// "u1.points == 160", "u1.missions.m.state == completed", "u1.badges contains loyal".
+bool CheckState(const std::string& state_json, const std::string& claim, std::string* why) {
+  std::istringstream words(claim);
+  std::string path, op, expected;
+  words >> path >> op;
+  std::getline(words, expected);
+  expected.erase(0, expected.find_first_not_of(' '));
+  size_t dot = path.find('.');
+  if (dot == std::string::npos || (op != "==" && op != "!=" && op != "contains")) {
+    *why = "cannot read the claim (USER.PATH == VALUE)";
+    return false;
+  }
+  simdjson::dom::parser parser;
+  simdjson::dom::element root = parser.parse(state_json);
+  simdjson::dom::element user;
+  bool found = false;
+  for (simdjson::dom::element u : root["users"].get_array()) {
+    std::string_view id;
+    if (!u["user"].get_string().get(id) && id == path.substr(0, dot)) {
+      user = u;
+      found = true;
+    }
+  }
+  if (!found) {
+    *why = "no user '" + path.substr(0, dot) + "' in the state";
+    return false;
+  }
+  simdjson::dom::element at = user;
+  std::string rest = path.substr(dot + 1);
+  std::stringstream parts(rest);
+  for (std::string part; std::getline(parts, part, '.');) {
+    if (at[part].get(at)) {
+      *why = "no '" + part + "' in " + path;
+      return op == "!=";
+    }
+  }
+  auto text = [](simdjson::dom::element e) {
+    std::string_view s;
+    if (!e.get_string().get(s)) return std::string(s);
+    return simdjson::minify(e);
+  };
+  if (op == "contains") {
+    simdjson::dom::array arr;
+    if (at.get_array().get(arr)) {
+      *why = path + " is not a list";
+      return false;
+    }
+    for (simdjson::dom::element e : arr)
+      if (text(e) == expected) return true;
+    *why = path + " is " + simdjson::minify(at);
+    return false;
+  }
+  bool equal = text(at) == expected;
+  if (equal != (op == "==")) *why = path + " is " + text(at);
+  return equal == (op == "==");
+}
+
+int RunScenarioFile(const fs::path& file) {
+  YAML::Node doc = YAML::LoadFile(file.string());
+  fs::path dir = file.parent_path();
+  std::string package = doc["package"] ? (dir / doc["package"].as<std::string>()).string() : dir.string();
+  FrontEnd fe;
+  std::string error;
+  if (!LoadPackage({package}, &fe.sources, &error)) {
+    std::cout << file.string() << ": " << error << "\n";
+    return 1;
+  }
+  RunFrontEnd(fe);
+  if (!fe.ok()) {
+    diag::Render(fe.sink.All(), fe.sources.manager, {}, std::cout);
+    return 1;
+  }
+  ir::Program program = ir::LowerToIr(fe.package);
+  interp::Interpreter backend(program);
+  engine::StringPool strings;
+  engine::Engine engine(program, backend, strings);
+  io::EventReader reader(program.schema, strings);
+  int64_t start = 0;
+  if (doc["start"] && !io::ParseTimestamp(doc["start"].as<std::string>(), &start)) {
+    std::cout << file.string() << ": `start` must be an RFC 3339 time\n";
+    return 1;
+  }
+  int failures = 0;
+  std::vector<engine::Action> actions;
+  size_t n = 0;
+  for (const YAML::Node& item : doc["events"]) {
+    ++n;
+    std::string type;
+    YAML::Node fields = item;
+    if (item["type"]) {
+      type = item["type"].as<std::string>();
+    } else if (item.IsMap() && item.size() == 1) {   // short form: `- deposit: {user: u1, …}`
+      type = item.begin()->first.as<std::string>();
+      fields = item.begin()->second;
+    }
+    int64_t ts = start;
+    std::string line = "{\"type\":";
+    engine::AppendJsonString(line, type);
+    bool has_id = false;
+    for (const auto& kv : fields) {
+      std::string key = kv.first.as<std::string>();
+      if (key == "type") continue;
+      if (key == "at") {
+        if (!ParseAt(kv.second.as<std::string>(), start, &ts)) {
+          std::cout << file.string() << ": event " << n << ": bad `at`\n";
+          return 1;
+        }
+        continue;
+      }
+      has_id |= key == "id";
+      line += ",";
+      engine::AppendJsonString(line, key);
+      line += ":" + JsonScalar(kv.second);
+    }
+    if (!has_id) line += ",\"id\":\"scenario-" + std::to_string(n) + "\"";
+    if (!fields["ts"]) line += ",\"ts\":" + std::to_string(ts);
+    line += "}";
+    engine::Event event;
+    std::string reason;
+    if (!reader.ParseLine(line, n, &event, &reason)) {
+      std::cout << file.string() << ": event " << n << " rejected: " << reason << "\n";
+      ++failures;
+      continue;
+    }
+    engine.Process(event);
+  }
+  if (doc["until"]) {
+    int64_t until;
+    if (!ParseAt(doc["until"].as<std::string>(), start, &until)) {
+      std::cout << file.string() << ": bad `until`\n";
+      return 1;
+    }
+    engine.AdvanceTo(until);
+  }
+  actions = engine.DrainActions();
+  const YAML::Node expect = doc["expect"];
+  auto show_actions = [&] {
+    std::cout << "  actions were:\n";
+    for (size_t i = 0; i < actions.size() && i < 40; ++i) {
+      std::string json;
+      io::AppendActionJson(json, actions[i]);
+      std::cout << "    " << json;
+    }
+  };
+  for (const YAML::Node& want : expect["actions"]["contains"]) {
+    bool any = false;
+    for (const engine::Action& a : actions) any |= Matches(a, want);
+    if (!any) {
+      std::cout << file.string() << ": expected an action " << Describe(want) << ", none matched\n";
+      ++failures;
+    }
+  }
+  for (const YAML::Node& want : expect["actions"]["not_contains"]) {
+    for (const engine::Action& a : actions)
+      if (Matches(a, want)) {
+        std::cout << file.string() << ": did not expect an action " << Describe(want) << "\n";
+        ++failures;
+        break;
+      }
+  }
+  if (expect["actions"]["sequence"]) {
+    size_t next = 0;
+    const YAML::Node seq = expect["actions"]["sequence"];
+    for (const engine::Action& a : actions)
+      if (next < seq.size() && Matches(a, seq[next])) ++next;
+    if (next < seq.size()) {
+      std::cout << file.string() << ": the sequence stops matching at " << Describe(seq[next]) << "\n";
+      ++failures;
+    }
+  }
+  if (failures && !actions.empty()) show_actions();
+  const std::string state = engine.StateJson();
+  for (const YAML::Node& claim : expect["state"]) {
+    std::string why;
+    if (!CheckState(state, claim.as<std::string>(), &why)) {
+      std::cout << file.string() << ": state: " << claim.as<std::string>() << " — but " << why << "\n";
+      ++failures;
+    }
+  }
+  std::cout << (failures ? "FAIL " : "ok   ") << file.string() << " (" << actions.size() << " actions)\n";
+  return failures ? 1 : 0;
+}
+
+const char* kHelp =
+    "usage: quest test PATH...\n"
+    "\n"
+    "Run scenario files (*.test.yaml; folders recurse): events through a package,\n"
+    "then expectations on its actions and state. Format: docs/scenarios.md.\n"
+    "exit: 0 all pass, 1 a failure, 2 usage\n";
+
+}  // namespace
+
+int TestCommand(const Args& args) {
+  std::vector<fs::path> files;
+  for (const std::string& a : args) {
+    if (a == "--help" || a == "-h") {
+      std::cout << kHelp;
+      return kExitOk;
+    }
+    std::error_code ec;
+    if (fs::is_directory(a, ec)) {
+      for (auto& e : fs::recursive_directory_iterator(a))
+        if (e.path().string().size() > 10 && e.path().string().rfind(".test.yaml") == e.path().string().size() - 10)
+          files.push_back(e.path());
+    } else if (fs::exists(a, ec)) {
+      files.push_back(a);
+    } else {
+      std::cerr << "quest test: cannot read '" << a << "'\n";
+      return kExitUsage;
+    }
+  }
+  if (files.empty()) {
+    std::cerr << kHelp;
+    return kExitUsage;
+  }
+  std::sort(files.begin(), files.end());
+  int failed = 0;
+  for (const fs::path& f : files) {
+    try {
+      failed += RunScenarioFile(f);
+    } catch (const std::exception& e) {
+      std::cout << "FAIL " << f.string() << ": " << e.what() << "\n";
+      ++failed;
+    }
+  }
+  std::cout << files.size() - size_t(failed) << " of " << files.size() << " scenarios passed\n";
+  return failed ? kExitFailure : kExitOk;
+}
+
+}  // namespace questline::driver
