@@ -112,6 +112,9 @@ void Engine::FireTimer(const Timer& t) {
       ContinueFlow(t.a);
       break;
     }
+    case TimerKind::SegmentRecheck:
+      if (user_->segment_recheck == t.deadline) user_->segment_recheck = INT64_MAX;
+      break;   // the Settle below re-evaluates the segments
     case TimerKind::RaffleDraw:
     case TimerKind::FlowSchedule:
     case TimerKind::CompetitionClose: break;
@@ -207,9 +210,46 @@ void Engine::Settle() {
     changed |= SettleBadges();
     changed |= SettleSegments();
     changed |= RefreshMissions();
-    if (!changed) return;
+    if (!changed) {
+      ScheduleSegmentRecheck();
+      return;
+    }
   }
   ++stats_.runtime_errors;
+}
+
+// Segments that read `now` can change with no event at all (`now - last_deposit
+// > 7d`): find the earliest instant a `now - X <cmp> D` in them flips for this
+// user and re-evaluate then.
+void Engine::NextTimeChange(ir::ExprRef e, int64_t* next) {
+  const ir::Node& n = p_.At(e);
+  const bool compare = n.kind == ir::NodeKind::Gt || n.kind == ir::NodeKind::Ge || n.kind == ir::NodeKind::Lt ||
+                       n.kind == ir::NodeKind::Le;
+  if (compare && n.count == 2) {
+    const ir::Node& lhs = p_.At(p_.Child(n, 0));
+    const ir::Node& rhs = p_.At(p_.Child(n, 1));
+    if (lhs.kind == ir::NodeKind::Sub && p_.At(p_.Child(lhs, 0)).kind == ir::NodeKind::Now &&
+        rhs.kind == ir::NodeKind::Const) {
+      interp::Frame frame{nullptr, nullptr, nullptr};
+      Value x = backend_.Eval(p_.Child(lhs, 1), frame, *this);
+      if (!x.none) {
+        // now - x > d flips at x + d + 1 ms; now - x >= d at x + d.
+        int64_t at = x.i + rhs.imm + (n.kind == ir::NodeKind::Gt || n.kind == ir::NodeKind::Le ? 1 : 0);
+        if (at > now_ && at < *next) *next = at;
+      }
+    }
+  }
+  for (uint32_t i = 0; i < n.count; ++i) NextTimeChange(p_.Child(n, i), next);
+}
+
+void Engine::ScheduleSegmentRecheck() {
+  int64_t next = INT64_MAX;
+  for (const ir::Segment& s : p_.segments)
+    if (s.time_dependent && s.condition >= 0 && !(s.locked_at && now_ >= *s.locked_at))
+      NextTimeChange(s.condition, &next);
+  if (next == INT64_MAX || next >= user_->segment_recheck) return;
+  user_->segment_recheck = next;
+  Schedule(next, TimerKind::SegmentRecheck, user_->user, -1, 0);
 }
 
 bool Engine::SettleLevels() {

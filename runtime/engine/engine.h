@@ -49,7 +49,7 @@ class Engine final : private interp::Runtime {
 
  private:
   enum class TimerKind : uint8_t {
-    MissionDeadline, ReleaseMessage, RaffleDraw, FlowWake, FlowSchedule, CompetitionClose,
+    MissionDeadline, ReleaseMessage, RaffleDraw, FlowWake, FlowSchedule, CompetitionClose, SegmentRecheck,
   };
   // One window of one competition (shared by every player).
   struct Entry { uint32_t user; int64_t score = 0; uint64_t reached = 0; bool registered = false; };
@@ -94,6 +94,9 @@ class Engine final : private interp::Runtime {
   bool SettleLevels();
   bool SettleBadges();
   bool SettleSegments();
+  // The next instant at which `now - X <op> D` inside expression `e` flips for this user.
+  void NextTimeChange(ir::ExprRef e, int64_t* next);
+  void ScheduleSegmentRecheck();
   void Emit(const std::string& source, const char* action, std::vector<std::pair<std::string, ActionValue>> fields);
   void RunBlock(const ir::Block& block, const std::string& source);
 

@@ -64,6 +64,7 @@ struct UserState {
   int32_t level = -1;
   std::vector<bool> badges;
   std::vector<bool> segments;
+  int64_t segment_recheck = INT64_MAX;          // a pending re-evaluation of time-dependent segments
   std::vector<AggState> metrics;
   std::vector<MissionState> missions;
   std::vector<FlowState> flows;

@@ -93,3 +93,14 @@ policy consent { block messages when not profile.marketing_opt_in })") + kPolicy
   CHECK(r.Count({"\"user\":\"yes\"", "\"template\":\"tip\"", "\"ts\":\"2026-12-02T09:00:00Z\""}) == 1);
   CHECK(r.Count({"\"user\":\"no\"", "\"template\":\"tip\""}) == 0);
 }
+
+TEST_CASE("a silent player enters a time-dependent segment when the clock passes it", "[engine][flows]") {
+  auto r = RunScenario(std::string(R"(metric last_deposit = last(deposit.ts)
+segment sleeping = has(last_deposit) and now - last_deposit > 7d
+flow reactivation { on enter sleeping  grant bonus "we_miss_you" })") + kPolicy,
+                       Event("deposit", "d1", "u", "2026-12-01T10:00:00Z", R"("amount":5)"),
+                       "2026-12-20T00:00:00Z");
+  // No event after d1: the timer at d1 + 7d + 1ms puts the player in the segment.
+  CHECK(r.Count({"\"bonus\":\"we_miss_you\"", "\"ts\":\"2026-12-08T10:00:00.001Z\""}) == 1);
+  CHECK(r.state.find("\"segments\":[\"sleeping\"]") != std::string::npos);
+}
