@@ -1,6 +1,8 @@
 // Text (compiler style, with a caret), JSON and SARIF 2.1.0 renderings.
 #include "compiler/diag/render.h"
 
+#include "stdlib/json_text.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -95,20 +97,9 @@ void RenderText(const std::vector<Diagnostic>& diags, const SourceManager& sourc
 }
 
 std::string JsonString(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) out += fmt::format("\\u{:04x}", c);
-        else out.push_back(char(c));
-    }
-  }
-  return out + "\"";
+  std::string out;
+  stdlib::AppendJsonString(out, s);
+  return out;
 }
 
 std::string PathOf(const Diagnostic& d, const SourceManager& sources) {
