@@ -153,6 +153,10 @@ int RunCommand(const Args& args) {
   const engine::EngineStats& s = engine.Stats();
   std::cerr << "events: " << s.events << " processed, " << rejected << " rejected, " << s.duplicates
             << " duplicate, " << s.late << " late; timers fired: " << s.timers << "\n";
+  if (reader.Stats().missing_fields)
+    std::cerr << "warning: " << reader.Stats().missing_fields
+              << " declared fields were missing and took their type's zero value\n";
+  for (const auto& [what, n] : s.warnings) std::cerr << "warning: " << n << " x " << what << "\n";
   std::cerr << "actions:";
   for (const auto& [kind, n] : s.actions) std::cerr << " " << kind << "=" << n;
   std::cerr << "\n";
