@@ -110,7 +110,8 @@ bool EventReader::ParseLine(std::string_view line, uint64_t line_no, engine::Eve
     simdjson::dom::element e;
     if (obj[fs.name].get(e) || e.is_null()) {
       out->fields[f] = fs.default_value;
-      ++stats_.missing_fields;
+      // A none default marks an optional field (profile_update's profile fields).
+      if (!fs.default_value.none) ++stats_.missing_fields;
       continue;
     }
     auto wrong = [&](const char* wanted) {
