@@ -26,6 +26,8 @@ const char* kHelp =
     "  --state OUT    write every user's final state as JSON to OUT\n"
     "  --until TIME   advance the clock to TIME (RFC 3339) after the last event,\n"
     "                 firing the timers due by then (time limits, quiet hours)\n"
+    "  --seed S       the random source's key (mini-games, raffles, holdouts, splits);\n"
+    "                 default: the package's settings.seed\n"
     "  --engine E     interp (the reference interpreter; the JIT is not built yet)\n"
     "exit: 0 replayed, 1 compile errors, 2 usage or unreadable input\n";
 
@@ -33,7 +35,8 @@ const char* kHelp =
 
 int RunCommand(const Args& args) {
   std::vector<std::string> paths;
-  std::string events_path, actions_path, state_path, until_text, engine_name = "interp";
+  std::string events_path, actions_path, state_path, until_text, seed, engine_name = "interp";
+  bool seed_given = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](std::string* out) {
@@ -41,7 +44,6 @@ int RunCommand(const Args& args) {
       *out = args[++i];
       return true;
     };
-    std::string ignored;
     bool ok = true;
     if (a == "--help" || a == "-h") {
       std::cout << kHelp;
@@ -50,7 +52,7 @@ int RunCommand(const Args& args) {
     else if (a == "--actions") ok = value(&actions_path);
     else if (a == "--state") ok = value(&state_path);
     else if (a == "--until") ok = value(&until_text);
-    else if (a == "--seed") ok = value(&ignored);
+    else if (a == "--seed") ok = seed_given = value(&seed);
     else if (a == "--engine") ok = value(&engine_name);
     else if (!a.empty() && a[0] == '-' && a != "-") {
       std::cerr << "quest run: unknown option '" << a << "'\n" << kHelp;
@@ -87,6 +89,7 @@ int RunCommand(const Args& args) {
     return kExitFailure;
   }
   ir::Program program = ir::LowerToIr(fe.package);
+  if (seed_given) program.settings.seed = seed;   // overrides settings.seed for every draw
   interp::Interpreter backend(program);
   engine::StringPool strings;
   engine::Engine engine(program, backend, strings);

@@ -100,5 +100,12 @@ contains "$tmp/state.json" '"user":"u1"' "state written"
 python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1])]; json.load(open(sys.argv[2]))" \
   "$tmp/actions.ndjson" "$tmp/state.json" || { echo "FAIL: run outputs are not JSON"; failures=$((failures + 1)); }
 
+# --seed changes the draws; the same seed replays them.
+"$quest" run "$src/examples/casino" --events "$src/examples/casino/events.ndjson" --seed one > "$tmp/s1" 2>/dev/null
+"$quest" run "$src/examples/casino" --events "$src/examples/casino/events.ndjson" --seed one > "$tmp/s1b" 2>/dev/null
+"$quest" run "$src/examples/casino" --events "$src/examples/casino/events.ndjson" --seed two > "$tmp/s2" 2>/dev/null
+cmp -s "$tmp/s1" "$tmp/s1b" || { echo "FAIL: the same seed gave different actions"; failures=$((failures + 1)); }
+cmp -s "$tmp/s1" "$tmp/s2" && { echo "FAIL: another seed gave the same actions"; failures=$((failures + 1)); }
+
 if [ "$failures" -ne 0 ]; then echo "$failures failure(s)"; exit 1; fi
 echo "cli: all checks passed"
