@@ -28,8 +28,10 @@ void Engine::FireSchedule(int32_t f) {
     user_ = &u;
     ordinal_ = 0;
     segment_changes_.clear();
+    const uint64_t before = seq_;
     EnterFlow(f);
-    Settle();
+    // Nothing happened to a player the flow passed over: nothing to settle.
+    if (seq_ != before) Settle();
   }
   user_ = nullptr;
   ScheduleFlow(f, now_ + 1);
