@@ -72,7 +72,10 @@ bool Checker::ConstantInt(const ast::Expr* e, TypeKind kind, const char* clause,
   scope.constant = true;
   scope.allow_aggregates = false;
   Expr checked = CheckExpr(*e, scope);
-  if (checked.type.kind == TypeKind::Error) return false;
+  if (checked.type.kind == TypeKind::Error) {
+    pkg.unfolded.push_back(e->range);
+    return false;
+  }
   if (checked.type.kind != kind && !(kind == TypeKind::Decimal && checked.type.kind == TypeKind::Int)) {
     static const char* kWanted[] = {"", "a bool", "a whole number such as `10`",
                                     "a number such as `12.50`", "a string",
@@ -81,12 +84,14 @@ bool Checker::ConstantInt(const ast::Expr* e, TypeKind kind, const char* clause,
     Report(diag::Kind::ClauseType, e->range,
            std::string("`") + clause + "` expects " + kWanted[int(kind)] + ", found " +
                TypeName(checked.type));
+    pkg.unfolded.push_back(e->range);
     return false;
   }
   Value v;
   if (!Fold(Convert(std::move(checked), {kind, -1}), &v)) {
     Report(diag::Kind::NotConstant, e->range,
            std::string("`") + clause + "` needs a value known before the package runs");
+    pkg.unfolded.push_back(e->range);
     return false;
   }
   *out = v.i;

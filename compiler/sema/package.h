@@ -409,6 +409,9 @@ struct Package {
   std::vector<Flow> flows;
   std::vector<Policy> policies;
   std::unordered_map<std::string, Symbol> symbols;   // the package's one namespace
+  // Clause values that could not be folded (already reported): the semantic
+  // checks skip them rather than echo the error as "must be positive".
+  std::vector<SourceRange> unfolded;
 
   const Symbol* Find(const std::string& name) const {
     auto it = symbols.find(name);

@@ -36,8 +36,21 @@ class Semantics {
     if (!hint.empty()) d.hints.push_back(std::move(hint));
   }
 
+  bool Unfolded(const SourceRange& r) const {
+    for (const SourceRange& u : pkg_.unfolded)
+      if (u.file == r.file && !(u < r) && !(r < u)) return true;
+    return false;
+  }
+
+  // Whether an unfolded clause lies inside `r` (a whole declaration).
+  bool HasUnfolded(const SourceRange& r) const {
+    for (const SourceRange& u : pkg_.unfolded)
+      if (u.file == r.file && u.line >= r.line && u.line <= r.end_line) return true;
+    return false;
+  }
+
   void Positive(const ast::Expr* e, int64_t value, const char* what, bool zero_ok = false) {
-    if (e == nullptr) return;
+    if (e == nullptr || Unfolded(e->range)) return;
     if (value > 0 || (zero_ok && value == 0)) return;
     Error(diag::Kind::NotPositive, e->range,
           std::string(what) + " must be " + (zero_ok ? "zero or more" : "positive") + ", found " +
@@ -56,7 +69,7 @@ class Semantics {
     for (size_t i = 1; i < pkg_.levels.size(); ++i) {
       const Level& prev = pkg_.levels[i - 1];
       const Level& cur = pkg_.levels[i];
-      if (cur.at > prev.at) continue;
+      if (cur.at > prev.at || HasUnfolded(prev.range) || HasUnfolded(cur.range)) continue;
       diag::Diagnostic& d = sink_.Report(
           diag::Kind::LevelOrder, cur.range,
           "level '" + cur.name + "' at " + std::to_string(cur.at) + " is not above '" + prev.name +
