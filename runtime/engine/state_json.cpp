@@ -30,6 +30,17 @@ void AppendValue(std::string& out, const Value& v, const StringPool& strings) {
 }  // namespace
 
 std::string Engine::StateJson() const {
+  // Ranks in each competition's current window, computed once.
+  std::vector<std::unordered_map<uint32_t, std::pair<int64_t, size_t>>> ranks(competitions_.size());
+  for (size_t c = 0; c < competitions_.size(); ++c) {
+    std::vector<const Entry*> ranked;
+    for (const Entry& e : competitions_[c].entries)
+      if (e.reached > 0) ranked.push_back(&e);
+    std::sort(ranked.begin(), ranked.end(), [](const Entry* a, const Entry* b) {
+      return a->score != b->score ? a->score > b->score : a->reached < b->reached;
+    });
+    for (size_t r = 0; r < ranked.size(); ++r) ranks[c][ranked[r]->user] = {ranked[r]->score, r + 1};
+  }
   std::vector<const UserState*> users;
   for (const UserState& u : users_) users.push_back(&u);
   std::sort(users.begin(), users.end(), [&](const UserState* a, const UserState* b) {
@@ -94,11 +105,73 @@ std::string Engine::StateJson() const {
         Value v = ReadAggregate(task.aggregate, ms.tasks[t], clock_, calendar_);
         out += ":{\"value\":";
         AppendValue(out, v, strings_);
+        // Thresholds are constants (possibly widened to decimal) in practice.
+        const ir::Node* threshold = &p_.At(task.threshold);
+        int64_t scale = 1;
+        if (threshold->kind == ir::NodeKind::Widen) {
+          threshold = &p_.At(p_.Child(*threshold, 0));
+          scale = kDecimalScale;
+        }
+        if (threshold->kind == ir::NodeKind::Const && !threshold->none) {
+          const int64_t limit = threshold->imm * scale;
+          out += ",\"threshold\":";
+          AppendValue(out, Value{limit, scale > 1 ? ValueKind::Decimal : threshold->type, false}, strings_);
+          if (!v.none && limit > 0)
+            out += ",\"percent\":" + std::to_string(std::min<int64_t>(100, int64_t(__int128(v.i) * 100 / limit)));
+        }
         out += ",\"done\":" + std::string(ms.done[t] ? "true" : "false") + "}";
       }
       out += "}}";
     }
-    out += "},\"tags\":[";
+    out += "},\"competitions\":{";
+    first = true;
+    for (size_t c = 0; c < competitions_.size(); ++c) {
+      auto it = ranks[c].find(u.user);
+      if (it == ranks[c].end()) continue;
+      if (!first) out += ",";
+      first = false;
+      AppendJsonString(out, p_.competitions[c].name);
+      out += ":{\"score\":" + std::to_string(it->second.first) + ",\"rank\":" + std::to_string(it->second.second) + "}";
+    }
+    out += "},\"purchases\":{";
+    first = true;
+    for (size_t i = 0; i < u.item_counts.size(); ++i) {
+      if (u.item_counts[i].second == 0) continue;
+      if (!first) out += ",";
+      first = false;
+      AppendJsonString(out, p_.items[i].name);
+      out += ":" + std::to_string(u.item_counts[i].second);
+    }
+    out += "},\"attempts\":{";
+    for (size_t a = 0; a < u.attempts.size(); ++a) {
+      if (a) out += ",";
+      AppendJsonString(out, p_.minigames[size_t(u.attempts[a].first)]);
+      out += ":" + std::to_string(u.attempts[a].second);
+    }
+    out += "},\"tickets\":{";
+    for (size_t t = 0; t < u.tickets.size(); ++t) {
+      if (t) out += ",";
+      AppendJsonString(out, p_.raffles[size_t(u.tickets[t].first)]);
+      out += ":" + std::to_string(u.tickets[t].second);
+    }
+    out += "},\"flows\":[";
+    first = true;
+    for (size_t f = 0; f < u.flows.size(); ++f) {
+      const FlowState& fs = u.flows[f];
+      if (!fs.running) continue;
+      if (!first) out += ",";
+      first = false;
+      out += "{\"flow\":";
+      AppendJsonString(out, p_.flows[f].name);
+      out += ",\"step\":" + std::to_string(fs.pc);
+      if (p_.flows[f].ops[size_t(fs.pc)].kind == ir::FlowOpKind::Wait ||
+          p_.flows[f].ops[size_t(fs.pc)].kind == ir::FlowOpKind::WaitFor) {
+        out += ",\"waiting_until\":";
+        AppendTime(out, fs.deadline);
+      }
+      out += "}";
+    }
+    out += "],\"tags\":[";
     for (size_t t = 0; t < u.tags.size(); ++t) {
       if (t) out += ",";
       AppendJsonString(out, strings_.Get(u.tags[t]));

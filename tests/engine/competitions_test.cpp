@@ -49,6 +49,13 @@ rule pts on deposit { award points floor(deposit.amount) })") + kPolicy,
                        "2026-12-15T00:00:00Z");
   CHECK(r.Count({"\"user\":\"b\"", "\"bonus\":\"top\"", "\"ts\":\"2026-12-07T00:00:00Z\""}) == 1);
   CHECK(r.Count({"\"user\":\"a\"", "\"bonus\":\"top\"", "\"ts\":\"2026-12-14T00:00:00Z\""}) == 1);
+  // Mid-window, the state shows each player's score and rank.
+  auto mid = RunScenario(std::string(R"(leaderboard weekly_race { score points_earned  period weekly  prizes { 1: grant bonus "top" } }
+rule pts on deposit { award points floor(deposit.amount) })") + kPolicy,
+                         Event("deposit", "d1", "a", "2026-12-01T10:00:00Z", R"("amount":50)") +
+                             Event("deposit", "d2", "b", "2026-12-02T10:00:00Z", R"("amount":80)"));
+  CHECK(mid.state.find("\"user\":\"a\"") < mid.state.find("\"weekly_race\":{\"score\":50,\"rank\":2}"));
+  CHECK(mid.state.find("\"weekly_race\":{\"score\":80,\"rank\":1}") != std::string::npos);
 }
 
 TEST_CASE("tournament registration: buy-in, and every rejection reason", "[engine][competitions]") {

@@ -34,7 +34,11 @@ TEST_CASE("wait for: an event exactly at start + D is too late: the timeout runs
 TEST_CASE("wait D resumes when --until passes it", "[engine][flows]") {
   auto pkg = std::string(R"(flow later { on registration  wait 1d  grant bonus "next_day" })") + kPolicy;
   auto events = Event("registration", "r1", "u", "2026-12-01T10:00:00Z");
-  CHECK(RunScenario(pkg, events, "2026-12-02T09:00:00Z").Count({"\"bonus\":\"next_day\""}) == 0);
+  auto waiting = RunScenario(pkg, events, "2026-12-02T09:00:00Z");
+  CHECK(waiting.Count({"\"bonus\":\"next_day\""}) == 0);
+  // A waiting instance is state: its flow, step and wake-up time.
+  CHECK(waiting.state.find("\"flows\":[{\"flow\":\"later\",\"step\":0,\"waiting_until\":\"2026-12-02T10:00:00Z\"}]") !=
+        std::string::npos);
   CHECK(RunScenario(pkg, events, "2026-12-02T10:00:00Z").Count({"\"bonus\":\"next_day\"", "\"ts\":\"2026-12-02T10:00:00Z\""}) == 1);
 }
 

@@ -44,6 +44,7 @@ flow f { on enter vip })") + kPolicy,
   CHECK(r.Count({"\"event\":\"p5\"", "\"reason\":\"out_of_stock\""}) == 1);
   // A rejected request changes no state.
   CHECK(r.state.find("\"user\":\"bob\",\"points\":150") != std::string::npos);
+  CHECK(r.state.find("\"purchases\":{\"spins\":1}") != std::string::npos);
 }
 
 TEST_CASE("mini-game draws replay identically with a seed and differ with another", "[engine][minigames]") {
