@@ -153,12 +153,11 @@ void Engine::CloseCompetition(int32_t c) {
 // tournament_register {tournament}: exists, takes registrations, window open,
 // audience, not yet registered, capacity, buy-in.
 void Engine::HandleRegister(const Event& e) {
-  const std::string name = RequestField(e, "tournament");
+  std::string name;
+  const int32_t c = RequestTarget(e, competition_by_name_, &name);
   const std::string source = "tournament:" + name;
-  auto it = std::find_if(p_.competitions.begin(), p_.competitions.end(),
-                         [&](const ir::Competition& c) { return c.name == name; });
-  if (it == p_.competitions.end()) return Reject(source, "tournament_register", "unknown_tournament");
-  const int32_t c = int32_t(it - p_.competitions.begin());
+  if (c < 0) return Reject(source, "tournament_register", "unknown_tournament");
+  const auto it = p_.competitions.begin() + c;
   if (!it->registration) return Reject(source, "tournament_register", "no_registration_needed");
   bool open;
   CompetitionState& cs = CurrentWindow(c, &open);

@@ -23,6 +23,20 @@ Engine::Engine(const ir::Program& program, const interp::Backend& backend, Strin
     Schedule(p_.raffle_table[r].draw_at, TimerKind::RaffleDraw, 0, int32_t(r), 0);
   scheduled_flows_pending_ = true;
   competitions_.resize(p_.competitions.size());
+  for (size_t i = 0; i < p_.missions.size(); ++i) mission_by_name_[strings_.Intern(p_.missions[i].name)] = int32_t(i);
+  for (size_t i = 0; i < p_.items.size(); ++i) item_by_name_[strings_.Intern(p_.items[i].name)] = int32_t(i);
+  for (size_t i = 0; i < p_.games.size(); ++i) game_by_name_[strings_.Intern(p_.games[i].name)] = int32_t(i);
+  for (size_t i = 0; i < p_.competitions.size(); ++i)
+    competition_by_name_[strings_.Intern(p_.competitions[i].name)] = int32_t(i);
+  static const char* kRequestFields[] = {"mission", "item", "game", "tournament"};
+  for (const EventType& et : p_.schema.types) {
+    int32_t field = -1;
+    if (et.request)
+      for (size_t f = 3; f < et.fields.size(); ++f)
+        for (const char* name : kRequestFields)
+          if (et.fields[f].name == name) field = int32_t(f);
+    request_field_.push_back(field);
+  }
   for (const std::string& s : p_.strings) literal_ids_.push_back(strings_.Intern(s));
   for (const ir::Rule& r : p_.rules) rule_sources_.push_back("rule:" + r.name);
   for (const ir::Mission& m : p_.missions) mission_sources_.push_back("mission:" + m.name);

@@ -134,7 +134,10 @@ class Engine final : private interp::Runtime {
   void HandlePurchase(const Event& e);
   void HandlePlay(const Event& e);
   void DrawRaffle(int32_t raffle);
-  std::string RequestField(const Event& e, const char* name) const;
+  // A request's target: the index of the named mission/item/game/competition, or -1;
+  // `name` is the requested name (for the action). Lookups are by interned id.
+  int32_t RequestTarget(const Event& e, const std::unordered_map<uint32_t, int32_t>& by_name,
+                        std::string* name) const;
   void Reject(const std::string& source, const char* request, const char* reason,
               std::vector<std::pair<std::string, ActionValue>> fields = {});
 
@@ -161,6 +164,9 @@ class Engine final : private interp::Runtime {
   std::vector<std::vector<int64_t>> prize_stock_;     // per mini-game prize, -1 unlimited
   std::vector<std::pair<int32_t, bool>> segment_changes_;   // (segment, entered) of this step, for flows
   std::vector<CompetitionState> competitions_;
+  // Interned name -> index, so requests never compare strings.
+  std::unordered_map<uint32_t, int32_t> mission_by_name_, item_by_name_, game_by_name_, competition_by_name_;
+  std::vector<int32_t> request_field_;               // per event type: the request's name field, or -1
   uint64_t score_seq_ = 0;                                  // orders equal scores: first reached ranks first
   std::vector<Action> actions_;
   EngineStats stats_;

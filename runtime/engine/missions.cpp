@@ -202,18 +202,16 @@ void Engine::CountMissionEvent(const Event& e) {
 }
 
 void Engine::HandleOptIn(const Event& e) {
-  const EventType& et = p_.schema.types[size_t(e.type)];
   std::string name;
-  for (size_t f = 3; f < et.fields.size(); ++f)
-    if (et.fields[f].name == "mission" && !e.fields[f].none) name = strings_.Get(uint32_t(e.fields[f].i));
+  const int32_t target = RequestTarget(e, mission_by_name_, &name);
   auto reject = [&](const char* reason) {
     Emit("mission:" + name, "rejected",
          {{"request", ActionValue::String("mission_opt_in")}, {"mission", ActionValue::String(name)},
           {"reason", ActionValue::String(reason)}});
   };
-  auto it = std::find_if(p_.missions.begin(), p_.missions.end(), [&](const ir::Mission& m) { return m.name == name; });
-  if (it == p_.missions.end()) return reject("unknown_mission");
-  const int32_t m = int32_t(it - p_.missions.begin());
+  if (target < 0) return reject("unknown_mission");
+  const int32_t m = target;
+  const auto it = p_.missions.begin() + target;
   MissionState& ms = user_->missions[size_t(m)];
   if (!it->opt_in) return reject("no_opt_in_needed");
   switch (ms.phase) {

@@ -18,11 +18,14 @@ bool WithinLimit(const std::optional<ir::Bound>& limit, std::pair<int64_t, int64
 
 }  // namespace
 
-std::string Engine::RequestField(const Event& e, const char* name) const {
-  const EventType& et = p_.schema.types[size_t(e.type)];
-  for (size_t f = 3; f < et.fields.size(); ++f)
-    if (et.fields[f].name == name && !e.fields[f].none) return strings_.Get(uint32_t(e.fields[f].i));
-  return {};
+int32_t Engine::RequestTarget(const Event& e, const std::unordered_map<uint32_t, int32_t>& by_name,
+                              std::string* name) const {
+  const int32_t field = request_field_[size_t(e.type)];
+  if (field < 0 || e.fields[size_t(field)].none) return -1;
+  const uint32_t id = uint32_t(e.fields[size_t(field)].i);
+  *name = strings_.Get(id);
+  auto it = by_name.find(id);
+  return it == by_name.end() ? -1 : it->second;
 }
 
 void Engine::Reject(const std::string& source, const char* request, const char* reason,
@@ -33,11 +36,12 @@ void Engine::Reject(const std::string& source, const char* request, const char* 
 
 // store_purchase {item}: exists, audience, per-user limit, stock, balance.
 void Engine::HandlePurchase(const Event& e) {
-  const std::string name = RequestField(e, "item");
+  std::string name;
+  const int32_t target = RequestTarget(e, item_by_name_, &name);
   const std::string source = "item:" + name;
-  auto it = std::find_if(p_.items.begin(), p_.items.end(), [&](const ir::Item& i) { return i.name == name; });
-  if (it == p_.items.end()) return Reject(source, "store_purchase", "unknown_item");
-  const size_t i = size_t(it - p_.items.begin());
+  if (target < 0) return Reject(source, "store_purchase", "unknown_item");
+  const size_t i = size_t(target);
+  const auto it = p_.items.begin() + target;
   interp::Frame frame{&e, nullptr, nullptr};
   if (!backend_.Test(it->audience, frame, *this)) return Reject(source, "store_purchase", "not_in_audience");
   auto counter = user_->item_counts[i];
@@ -58,11 +62,12 @@ void Engine::HandlePurchase(const Event& e) {
 // minigame_play {game}: exists, audience, per-user limit, cost (attempts or a
 // currency), then a keyed draw among the prizes still in stock.
 void Engine::HandlePlay(const Event& e) {
-  const std::string name = RequestField(e, "game");
+  std::string name;
+  const int32_t target = RequestTarget(e, game_by_name_, &name);
   const std::string source = "minigame:" + name;
-  auto it = std::find_if(p_.games.begin(), p_.games.end(), [&](const ir::Minigame& g) { return g.name == name; });
-  if (it == p_.games.end()) return Reject(source, "minigame_play", "unknown_game");
-  const size_t g = size_t(it - p_.games.begin());
+  if (target < 0) return Reject(source, "minigame_play", "unknown_game");
+  const size_t g = size_t(target);
+  const auto it = p_.games.begin() + target;
   interp::Frame frame{&e, nullptr, nullptr};
   if (!backend_.Test(it->audience, frame, *this)) return Reject(source, "minigame_play", "not_in_audience");
   auto counter = user_->game_counts[g];
