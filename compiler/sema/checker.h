@@ -75,6 +75,9 @@ class Checker {
   std::optional<Expr> CheckOptionalCondition(const ast::ExprPtr& e, const Scope& scope, const char* what);
   // A constant clause: folded to an integer of kind `kind`; false after reporting.
   bool ConstantInt(const ast::Expr* e, TypeKind kind, const char* clause, int64_t* out);
+  // `FROM .. TO` of instants (an `active` or `window` clause); both set, or neither.
+  void ConstantInterval(const std::optional<ast::Interval>& interval, const char* clause,
+                        std::optional<int64_t>* from, std::optional<int64_t>* to);
   Aggregate CheckAggregate(const ast::Expr& e, const Scope& scope);
   Expr CheckUnionLiteral(Expr literal, Type union_type, SourceRange range);
   bool Fold(const Expr& e, Value* out) const;

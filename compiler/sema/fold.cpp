@@ -98,4 +98,14 @@ bool Checker::ConstantInt(const ast::Expr* e, TypeKind kind, const char* clause,
   return true;
 }
 
+void Checker::ConstantInterval(const std::optional<ast::Interval>& interval, const char* clause,
+                               std::optional<int64_t>* from, std::optional<int64_t>* to) {
+  int64_t a, b;
+  if (interval && ConstantInt(interval->from.get(), TypeKind::Time, clause, &a) &&
+      ConstantInt(interval->to.get(), TypeKind::Time, clause, &b)) {
+    *from = a;
+    *to = b;
+  }
+}
+
 }  // namespace questline::sema

@@ -30,14 +30,7 @@ void Checker::CheckCompetitions() {
     }
     c.period = d.period;
     c.audience = CheckOptionalCondition(d.audience, scope, "an audience");
-    if (d.window) {
-      int64_t from, to;
-      if (ConstantInt(d.window->from.get(), TypeKind::Time, "window", &from) &&
-          ConstantInt(d.window->to.get(), TypeKind::Time, "window", &to)) {
-        c.window_from = from;
-        c.window_to = to;
-      }
-    }
+    ConstantInterval(d.window, "window", &c.window_from, &c.window_to);
     c.recurring_window = d.recurring_window;
     c.registration = d.registration;
     if (d.buy_in) {

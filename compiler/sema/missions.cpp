@@ -70,14 +70,7 @@ void Checker::CheckMissions() {
         break;
     }
     m.opt_in = d.opt_in;
-    if (d.active) {
-      int64_t from, to;
-      if (ConstantInt(d.active->from.get(), TypeKind::Time, "active", &from) &&
-          ConstantInt(d.active->to.get(), TypeKind::Time, "active", &to)) {
-        m.active_from = from;
-        m.active_to = to;
-      }
-    }
+    ConstantInterval(d.active, "active", &m.active_from, &m.active_to);
     m.recurring = d.recurring;
     if (d.time_limit) {
       int64_t ms;
