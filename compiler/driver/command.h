@@ -13,6 +13,7 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
 
+int BuildCommand(const Args& args);
 int CheckCommand(const Args& args);
 int RunCommand(const Args& args);
 int TestCommand(const Args& args);

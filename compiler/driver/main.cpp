@@ -14,6 +14,7 @@ struct Command {
 
 const Command kCommands[] = {
     {"check", questline::driver::CheckCommand, "parse, type-check and lint a package"},
+    {"build", questline::driver::BuildCommand, "compile a package into a bundle (FILE.qlb)"},
     {"run", questline::driver::RunCommand, "replay events through a package, offline"},
     {"test", questline::driver::TestCommand, "run scenario files (*.test.yaml)"},
 };

@@ -1,5 +1,5 @@
-// quest run PATH… --events FILE [--actions OUT] [--state OUT] [--until TIME]
-//                [--seed S] [--engine interp|jit]
+// quest run PATH…|--bundle FILE.qlb --events FILE [--actions OUT] [--state OUT]
+//           [--until TIME] [--seed S] [--engine jit|interp]
 #include <algorithm>
 #include <fstream>
 #include <iostream>
@@ -8,8 +8,12 @@
 #include "compiler/diag/render.h"
 #include "compiler/driver/command.h"
 #include "compiler/driver/pipeline.h"
+#include "compiler/driver/backend_choice.h"
 #include "compiler/interp/interp.h"
 #include "compiler/ir/lower.h"
+#include "compiler/jit/bundle.h"
+#include "compiler/jit/jit.h"
+#include "compiler/jit/sealed_file.h"
 #include "runtime/engine/engine.h"
 #include "runtime/io/action_writer.h"
 #include "runtime/io/event_reader.h"
@@ -19,7 +23,8 @@ namespace {
 
 const char* kHelp =
     "usage: quest run PATH... --events FILE [--actions OUT] [--state OUT] [--until TIME]\n"
-    "                 [--seed S] [--engine interp]\n"
+    "                 [--seed S] [--engine jit|interp]\n"
+    "       quest run --bundle FILE.qlb --events FILE [same options]\n"
     "\n"
     "Replay NDJSON events (FILE, or - for stdin) through a package, offline.\n"
     "  --actions OUT  write actions as NDJSON to OUT (default: stdout)\n"
@@ -28,14 +33,17 @@ const char* kHelp =
     "                 firing the timers due by then (time limits, quiet hours)\n"
     "  --seed S       the random source's key (mini-games, raffles, holdouts, splits);\n"
     "                 default: the package's settings.seed\n"
-    "  --engine E     interp (the reference interpreter; the JIT is not built yet)\n"
+    "  --engine E     jit (default: native code, cached between runs; falls back to\n"
+    "                 the interpreter with a warning if LLVM fails) or interp (the\n"
+    "                 reference interpreter); both give the same bytes\n"
+    "  --bundle FILE  run a bundle from `quest build` instead of a package's sources\n"
     "exit: 0 replayed, 1 compile errors, 2 usage or unreadable input\n";
 
 }  // namespace
 
 int RunCommand(const Args& args) {
   std::vector<std::string> paths;
-  std::string events_path, actions_path, state_path, until_text, seed, engine_name = "interp";
+  std::string events_path, actions_path, state_path, until_text, seed, engine_name = "jit", bundle_path;
   bool seed_given = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -54,6 +62,7 @@ int RunCommand(const Args& args) {
     else if (a == "--until") ok = value(&until_text);
     else if (a == "--seed") ok = seed_given = value(&seed);
     else if (a == "--engine") ok = value(&engine_name);
+    else if (a == "--bundle") ok = value(&bundle_path);
     else if (!a.empty() && a[0] == '-' && a != "-") {
       std::cerr << "quest run: unknown option '" << a << "'\n" << kHelp;
       return kExitUsage;
@@ -63,12 +72,16 @@ int RunCommand(const Args& args) {
       return kExitUsage;
     }
   }
-  if (paths.empty() || events_path.empty()) {
+  if (paths.size() == 1 && bundle_path.empty() && paths[0].size() > 4 &&
+      paths[0].compare(paths[0].size() - 4, 4, ".qlb") == 0)
+    bundle_path = paths[0], paths.clear();   // a bundle given as the package
+  if (paths.empty() == bundle_path.empty() || events_path.empty()) {
     std::cerr << kHelp;
     return kExitUsage;
   }
-  if (engine_name != "interp") {
-    std::cerr << "quest run: engine '" << engine_name << "' is not available in this build; use --engine interp\n";
+  EngineKind engine_kind;
+  if (!ParseEngine(engine_name, &engine_kind)) {
+    std::cerr << "quest run: unknown engine '" << engine_name << "'; use --engine jit or --engine interp\n";
     return kExitUsage;
   }
   int64_t until = INT64_MIN;
@@ -77,22 +90,46 @@ int RunCommand(const Args& args) {
     return kExitUsage;
   }
 
-  FrontEnd fe;
+  ir::Program program;
+  std::unique_ptr<interp::Backend> backend;
   std::string error;
-  if (!LoadPackage(paths, &fe.sources, &error)) {
-    std::cerr << "quest run: " << error << "\n";
-    return kExitUsage;
+  if (!bundle_path.empty()) {
+    std::string bytes;
+    jit::Bundle bundle;
+    if (!jit::ReadWholeFile(bundle_path, &bytes)) {
+      std::cerr << "quest run: cannot read '" << bundle_path << "'\n";
+      return kExitUsage;
+    }
+    if (!jit::DecodeBundle(bytes, &bundle, &error)) {
+      std::cerr << "quest run: " << bundle_path << ": " << error << "\n";
+      return kExitUsage;
+    }
+    program = std::move(bundle.program);
+    ir::VerifyIr(program);
+    // The seed is data the code reads at run time, never compiled in: the
+    // bundle's objects stay valid under --seed.
+    if (seed_given) program.settings.seed = seed;
+    std::string warning;
+    if (engine_kind == EngineKind::Jit) backend = jit::LinkOrInterpret(program, bundle.objects, &warning);
+    else backend = std::make_unique<interp::Interpreter>(program);
+    if (!warning.empty()) std::cerr << "quest run: warning: " << warning << "\n";
+  } else {
+    FrontEnd fe;
+    if (!LoadPackage(paths, &fe.sources, &error)) {
+      std::cerr << "quest run: " << error << "\n";
+      return kExitUsage;
+    }
+    RunFrontEnd(fe);
+    if (!fe.ok()) {
+      diag::Render(fe.sink.All(), fe.sources.manager, {}, std::cerr);
+      return kExitFailure;
+    }
+    program = ir::LowerToIr(fe.package);
+    if (seed_given) program.settings.seed = seed;   // overrides settings.seed for every draw
+    backend = MakeBackend(program, engine_kind, "quest run", std::cerr);
   }
-  RunFrontEnd(fe);
-  if (!fe.ok()) {
-    diag::Render(fe.sink.All(), fe.sources.manager, {}, std::cerr);
-    return kExitFailure;
-  }
-  ir::Program program = ir::LowerToIr(fe.package);
-  if (seed_given) program.settings.seed = seed;   // overrides settings.seed for every draw
-  interp::Interpreter backend(program);
   engine::StringPool strings;
-  engine::Engine engine(program, backend, strings);
+  engine::Engine engine(program, *backend, strings);
 
   std::ifstream file;
   std::istream* in = &std::cin;

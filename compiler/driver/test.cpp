@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "compiler/diag/render.h"
+#include "compiler/driver/backend_choice.h"
 #include "compiler/driver/command.h"
 #include "compiler/driver/pipeline.h"
 #include "compiler/interp/interp.h"
@@ -149,7 +150,7 @@ bool CheckState(const std::string& state_json, const std::string& claim, std::st
   return equal == (op == "==");
 }
 
-int RunScenarioFile(const fs::path& file) {
+int RunScenarioFile(const fs::path& file, EngineKind engine_kind) {
   YAML::Node doc = YAML::LoadFile(file.string());
   fs::path dir = file.parent_path();
   std::string package = doc["package"] ? (dir / doc["package"].as<std::string>()).string() : dir.string();
@@ -165,9 +166,9 @@ int RunScenarioFile(const fs::path& file) {
     return 1;
   }
   ir::Program program = ir::LowerToIr(fe.package);
-  interp::Interpreter backend(program);
+  std::unique_ptr<interp::Backend> backend = MakeBackend(program, engine_kind, file.string(), std::cout);
   engine::StringPool strings;
-  engine::Engine engine(program, backend, strings);
+  engine::Engine engine(program, *backend, strings);
   io::EventReader reader(program.schema, strings);
   int64_t start = 0;
   if (doc["start"] && !io::ParseTimestamp(doc["start"].as<std::string>(), &start)) {
@@ -276,20 +277,31 @@ int RunScenarioFile(const fs::path& file) {
 }
 
 const char* kHelp =
-    "usage: quest test PATH...\n"
+    "usage: quest test PATH... [--engine jit|interp]\n"
     "\n"
     "Run scenario files (*.test.yaml; folders recurse): events through a package,\n"
     "then expectations on its actions and state. Format: docs/scenarios.md.\n"
+    "  --engine E  jit (default) or interp, as for quest run\n"
     "exit: 0 all pass, 1 a failure, 2 usage\n";
 
 }  // namespace
 
 int TestCommand(const Args& args) {
   std::vector<fs::path> files;
-  for (const std::string& a : args) {
+  EngineKind engine_kind = EngineKind::Jit;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
     if (a == "--help" || a == "-h") {
       std::cout << kHelp;
       return kExitOk;
+    }
+    if (a == "--engine") {
+      if (i + 1 >= args.size() || !ParseEngine(args[i + 1], &engine_kind)) {
+        std::cerr << "quest test: --engine takes jit or interp\n";
+        return kExitUsage;
+      }
+      ++i;
+      continue;
     }
     std::error_code ec;
     if (fs::is_directory(a, ec)) {
@@ -311,7 +323,7 @@ int TestCommand(const Args& args) {
   int failed = 0;
   for (const fs::path& f : files) {
     try {
-      failed += RunScenarioFile(f);
+      failed += RunScenarioFile(f, engine_kind);
     } catch (const std::exception& e) {
       std::cout << "FAIL " << f.string() << ": " << e.what() << "\n";
       ++failed;

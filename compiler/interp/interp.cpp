@@ -219,4 +219,23 @@ void Interpreter::Run(const ir::Block& block, Frame& frame, Runtime& rt) const {
   }
 }
 
+void Interpreter::HandleEvent(const engine::Event& event, Runtime& rt) const {
+  const ir::EventPlan& plan = p_.plans[size_t(event.type)];
+  Frame frame{&event, nullptr, nullptr};
+  for (int32_t m : plan.metrics) {
+    const ir::Aggregate& a = p_.metrics[size_t(m)].aggregate;
+    if (!Test(a.filter, frame, rt)) continue;
+    rt.AddToMetric(m, a.argument >= 0 ? Eval(a.argument, frame, rt) : Value{});
+  }
+  std::vector<Value> locals;
+  for (int32_t r : plan.rules) {
+    const ir::Rule& rule = p_.rules[size_t(r)];
+    locals.assign(size_t(rule.local_count), Value{});
+    Frame rule_frame{&event, &locals, nullptr};
+    if (!Test(rule.where, rule_frame, rt) || !rt.EnterRule(r)) continue;
+    Run(rule.body, rule_frame, rt);
+    rt.LeaveRule();
+  }
+}
+
 }  // namespace questline::interp

@@ -31,6 +31,12 @@ class Runtime {
   virtual void CountWarning(const char* what) = 0;         // e.g. division by zero
   // Effects. `amount` is already evaluated; the engine applies policies.
   virtual void Effect(const ir::Stmt& stmt, Value value, const std::vector<Value>& data) = 0;
+  // The steps of an event's handler that stay in C++ (Backend::HandleEvent):
+  // one matching event into a metric's aggregate; a rule whose condition held
+  // starting (false: its limit is reached, skip it) and finishing.
+  virtual void AddToMetric(int32_t metric, Value argument) = 0;
+  virtual bool EnterRule(int32_t rule) = 0;
+  virtual void LeaveRule() = 0;
 };
 
 // Per evaluation: the current event (may be null), let-slots and fn parameters.
@@ -50,6 +56,12 @@ class Backend {
   virtual bool Test(ir::ExprRef e, Frame& frame, Runtime& rt) const = 0;
   // Runs a block of immediate statements. Flow steps (wait, split…) are the engine's.
   virtual void Run(const ir::Block& block, Frame& frame, Runtime& rt) const = 0;
+  // The event's own handler, the metric and rule steps of LANGUAGE.md §11: for
+  // each metric of the event's plan whose filter holds, AddToMetric(argument);
+  // then for each rule in package order whose condition holds (with fresh
+  // let-slots) and that EnterRule admits, its body, then LeaveRule. The JIT
+  // compiles this into one native function per event type.
+  virtual void HandleEvent(const engine::Event& event, Runtime& rt) const = 0;
 };
 
 class Interpreter final : public Backend {
@@ -59,6 +71,7 @@ class Interpreter final : public Backend {
   Value Eval(ir::ExprRef e, Frame& frame, Runtime& rt) const override;
   bool Test(ir::ExprRef e, Frame& frame, Runtime& rt) const override;
   void Run(const ir::Block& block, Frame& frame, Runtime& rt) const override;
+  void HandleEvent(const engine::Event& event, Runtime& rt) const override;
 
   // Fixed-point arithmetic shared with the JIT's reference behaviour.
   static int64_t DecimalMul(int64_t a, int64_t b, bool* overflow);

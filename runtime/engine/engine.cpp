@@ -160,15 +160,7 @@ void Engine::Process(const Event& e) {
   segment_changes_.clear();
   if (e.type == p_.profile_update) ApplyProfileUpdate(e);
 
-  const ir::EventPlan& plan = p_.plans[size_t(e.type)];
-  interp::Frame frame{&e, nullptr, nullptr};
-  for (int32_t m : plan.metrics) {
-    const ir::Aggregate& a = p_.metrics[size_t(m)].aggregate;
-    if (!backend_.Test(a.filter, frame, *this)) continue;
-    Value arg = a.argument >= 0 ? backend_.Eval(a.argument, frame, *this) : Value{};
-    AddToAggregate(a, user_->metrics[size_t(m)], arg, now_, calendar_);
-  }
-  RunRules(e);
+  backend_.HandleEvent(e, *this);   // metrics, then rules (AddToMetric, EnterRule, LeaveRule)
   UnlockByEvent(e);
   RefreshMissions();
   CountMissionEvent(e);
@@ -182,29 +174,33 @@ void Engine::Process(const Event& e) {
   TriggerFlows(&e);
 }
 
-void Engine::RunRules(const Event& e) {
-  for (int32_t r : p_.plans[size_t(e.type)].rules) {
-    const ir::Rule& rule = p_.rules[size_t(r)];
-    std::vector<Value> locals(size_t(rule.local_count));
-    interp::Frame frame{&e, &locals, nullptr};
-    if (!backend_.Test(rule.where, frame, *this)) continue;
-    RuleCounters& c = user_->rules[size_t(r)];
-    if (rule.limit) {
-      int64_t key = calendar_.PeriodKey(static_cast<CalendarPeriod>(rule.limit->period), now_);
-      if (key != c.limit_key) {
-        c.limit_key = key;
-        c.fired = 0;
-      }
-      if (c.fired >= rule.limit->amount) continue;
-      ++c.fired;
+void Engine::AddToMetric(int32_t metric, Value argument) {
+  AddToAggregate(p_.metrics[size_t(metric)].aggregate, user_->metrics[size_t(metric)], argument, now_, calendar_);
+}
+
+// A rule whose condition held: its limit counts this firing (or refuses it),
+// and its body's awards are cut by its cap (Effect) until LeaveRule.
+bool Engine::EnterRule(int32_t r) {
+  const ir::Rule& rule = p_.rules[size_t(r)];
+  RuleCounters& c = user_->rules[size_t(r)];
+  if (rule.limit) {
+    int64_t key = calendar_.PeriodKey(static_cast<CalendarPeriod>(rule.limit->period), now_);
+    if (key != c.limit_key) {
+      c.limit_key = key;
+      c.fired = 0;
     }
-    rule_ = &rule;
-    counters_ = &c;
-    source_ = &rule_sources_[size_t(r)];
-    backend_.Run(rule.body, frame, *this);
-    rule_ = nullptr;
-    counters_ = nullptr;
+    if (c.fired >= rule.limit->amount) return false;
+    ++c.fired;
   }
+  rule_ = &rule;
+  counters_ = &c;
+  source_ = &rule_sources_[size_t(r)];
+  return true;
+}
+
+void Engine::LeaveRule() {
+  rule_ = nullptr;
+  counters_ = nullptr;
 }
 
 void Engine::RunBlock(const ir::Block& block, const std::string& source) {

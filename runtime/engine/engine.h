@@ -84,12 +84,14 @@ class Engine final : private interp::Runtime {
   uint32_t InternText(const std::string& s) override { return strings_.Intern(s); }
   void CountWarning(const char* what) override { ++stats_.warnings[what]; }
   void Effect(const ir::Stmt& stmt, Value value, const std::vector<Value>& data) override;
+  void AddToMetric(int32_t metric, Value argument) override;
+  bool EnterRule(int32_t rule) override;
+  void LeaveRule() override;
 
   // engine.cpp
   UserState& UserFor(uint32_t user);
   void FireTimer(const Timer& t);
   void Schedule(int64_t deadline, TimerKind kind, uint32_t user, int32_t a, uint64_t b);
-  void RunRules(const Event& e);
   void Settle();
   bool SettleLevels();
   bool SettleBadges();

@@ -1,6 +1,9 @@
 // A scenario: a tiny package and an NDJSON event stream through the real
-// pipeline (Parse → Check → LowerToIr → interpreter → engine), returning the
-// actions as NDJSON lines and the final state as JSON.
+// pipeline (Parse → Check → LowerToIr → backend → engine), returning the
+// actions as NDJSON lines and the final state as JSON. Every scenario runs on
+// both backends — the reference interpreter and the JIT's native code — and
+// fails unless their actions and state are the same bytes: each engine test
+// is also a differential test.
 #pragma once
 
 #include <sstream>
@@ -10,6 +13,8 @@
 #include "compiler/diag/render.h"
 #include "compiler/driver/pipeline.h"
 #include "compiler/interp/interp.h"
+#include "compiler/jit/backend.h"
+#include "compiler/jit/compile.h"
 #include "compiler/ir/lower.h"
 #include "compiler/sema/check.h"
 #include "compiler/syntax/parse.h"
@@ -38,6 +43,9 @@ struct ScenarioResult {
   }
 };
 
+inline ScenarioResult RunOn(const ir::Program& program, const interp::Backend& backend, const std::string& events,
+                            const std::string& until);
+
 inline ScenarioResult RunScenario(const std::string& package, const std::string& events,
                                   const std::string& until = "") {
   driver::FrontEnd fe;
@@ -50,7 +58,26 @@ inline ScenarioResult RunScenario(const std::string& package, const std::string&
     FAIL("the scenario package does not check:\n" << diags.str());
   }
   ir::Program program = ir::LowerToIr(fe.package);
-  interp::Interpreter backend(program);
+  interp::Interpreter interpreter(program);
+  ScenarioResult reference = RunOn(program, interpreter, events, until);
+
+  std::vector<std::string> objects;
+  jit::CompileReport report;
+  std::string error;
+  jit::CompileOptions options;   // no cache dir: every scenario compiles cold
+  if (!jit::CompileProgram(program, options, &objects, &report, &error)) FAIL("the JIT cannot compile: " << error);
+  std::unique_ptr<jit::NativeBackend> native = jit::NativeBackend::Load(program, objects, &error);
+  if (!native) FAIL("the JIT cannot link: " << error);
+  ScenarioResult jitted = RunOn(program, *native, events, until);
+  REQUIRE(jitted.actions == reference.actions);
+  REQUIRE(jitted.state == reference.state);
+  REQUIRE(jitted.stats.warnings == reference.stats.warnings);
+  return reference;
+}
+
+// One backend's run of a scenario.
+inline ScenarioResult RunOn(const ir::Program& program, const interp::Backend& backend, const std::string& events,
+                            const std::string& until) {
   engine::StringPool strings;
   engine::Engine engine(program, backend, strings);
   io::EventReader reader(program.schema, strings);

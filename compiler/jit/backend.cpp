@@ -1,0 +1,93 @@
+#include "compiler/jit/backend.h"
+
+#include <unordered_map>
+
+#include "compiler/jit/abi.h"
+#include "compiler/jit/codegen.h"
+#include "compiler/jit/native_code.h"
+#include "compiler/jit/program_index.h"
+
+namespace questline::jit {
+
+struct NativeBackend::Impl {
+  const ir::Program& program;
+  interp::Interpreter fallback;
+  ProgramIndex index;
+  std::unique_ptr<NativeCode> code;
+  std::vector<ExprFn> exprs;                                // by node; null: not an entry point
+  std::unordered_map<const ir::Block*, BlockFn> blocks;
+  std::vector<HandlerFn> handlers;                          // by event type; null: nothing to run
+
+  Impl(const ir::Program& p) : program(p), fallback(p), index(IndexProgram(p)) {}
+
+  NativeFrame FrameFor(const interp::Frame& f, interp::Runtime& rt) const {
+    NativeFrame nf;
+    if (f.event) {
+      nf.fields = f.event->fields.data();
+      nf.field_count = f.event->fields.size();
+    }
+    nf.locals = f.locals ? f.locals->data() : nullptr;
+    nf.params = f.params;
+    nf.rt = &rt;
+    nf.stmts = index.stmts.data();
+    return nf;
+  }
+};
+
+NativeBackend::NativeBackend(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+NativeBackend::~NativeBackend() = default;
+
+std::unique_ptr<NativeBackend> NativeBackend::Load(const ir::Program& program, const std::vector<std::string>& objects,
+                                                   std::string* error) {
+  auto impl = std::make_unique<Impl>(program);
+  impl->code = NativeCode::Create(error);
+  if (!impl->code) return nullptr;
+  for (const std::string& object : objects)
+    if (!impl->code->AddObject(object, error)) return nullptr;
+  void* table_address = impl->code->Lookup(kEntryTable, error);
+  if (!table_address) return nullptr;
+  // The table lists entry points in ProgramIndex order, which Load recomputes
+  // from the same program: exprs, then blocks, then one handler per event type.
+  void* const* table = static_cast<void* const*>(table_address);
+  const ProgramIndex& index = impl->index;
+  size_t slot = 0;
+  impl->exprs.assign(program.nodes.size(), nullptr);
+  for (ir::ExprRef e : index.exprs) impl->exprs[size_t(e)] = reinterpret_cast<ExprFn>(table[slot++]);
+  for (const ir::Block* b : index.blocks) impl->blocks.emplace(b, reinterpret_cast<BlockFn>(table[slot++]));
+  for (size_t t = 0; t < index.handlers; ++t) impl->handlers.push_back(reinterpret_cast<HandlerFn>(table[slot++]));
+  return std::unique_ptr<NativeBackend>(new NativeBackend(std::move(impl)));
+}
+
+interp::Value NativeBackend::Eval(ir::ExprRef e, interp::Frame& frame, interp::Runtime& rt) const {
+  ExprFn fn = e >= 0 && size_t(e) < impl_->exprs.size() ? impl_->exprs[size_t(e)] : nullptr;
+  if (!fn) return impl_->fallback.Eval(e, frame, rt);
+  const NativeFrame nf = impl_->FrameFor(frame, rt);
+  interp::Value out;
+  fn(&nf, &out);
+  return out;
+}
+
+bool NativeBackend::Test(ir::ExprRef e, interp::Frame& frame, interp::Runtime& rt) const {
+  if (e < 0) return true;
+  const interp::Value v = Eval(e, frame, rt);
+  return !v.none && v.i != 0;
+}
+
+void NativeBackend::Run(const ir::Block& block, interp::Frame& frame, interp::Runtime& rt) const {
+  if (block.empty()) return;
+  auto it = impl_->blocks.find(&block);
+  if (it == impl_->blocks.end()) return impl_->fallback.Run(block, frame, rt);
+  const NativeFrame nf = impl_->FrameFor(frame, rt);
+  it->second(&nf);
+}
+
+void NativeBackend::HandleEvent(const engine::Event& event, interp::Runtime& rt) const {
+  const size_t type = size_t(event.type);
+  HandlerFn fn = type < impl_->handlers.size() ? impl_->handlers[type] : nullptr;
+  if (!fn) return impl_->fallback.HandleEvent(event, rt);   // an empty plan: nothing runs either way
+  interp::Frame frame{&event, nullptr, nullptr};
+  const NativeFrame nf = impl_->FrameFor(frame, rt);
+  fn(&nf);
+}
+
+}  // namespace questline::jit

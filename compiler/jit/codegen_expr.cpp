@@ -1,0 +1,330 @@
+// Expressions: one case per ir::NodeKind, each the native image of the same
+// case in interp::Interpreter::Eval. Pure operations become selects; anything
+// with an effect (a warning, interning a string) or that must not run on a
+// none value sits behind a branch, exactly where the interpreter tests.
+#include <llvm/IR/Intrinsics.h>
+
+#include "compiler/jit/codegen.h"
+
+namespace questline::jit {
+
+using engine::ValueKind;
+using ir::NodeKind;
+
+Emitter::Emitter(ModuleContext& mc, llvm::Function* fn, LocalsMode mode)
+    : mc_(mc), fn_(fn), b_(mc.ctx), entry_(mc.ctx), frame_(fn->getArg(0)), mode_(mode) {
+  llvm::BasicBlock* entry = llvm::BasicBlock::Create(mc.ctx, "entry", fn);
+  b_.SetInsertPoint(entry);
+  entry_.SetInsertPoint(entry);
+  // The frame never changes while generated code runs: read it once.
+  fields_ = b_.CreateLoad(mc.value_type->getPointerTo(), FramePtr(jit::FrameField::Fields), "fields");
+  field_count_ = b_.CreateLoad(b_.getInt64Ty(), FramePtr(jit::FrameField::FieldCount), "field_count");
+  locals_ = b_.CreateLoad(mc.value_type->getPointerTo(), FramePtr(jit::FrameField::Locals), "locals");
+  params_ = b_.CreateLoad(mc.value_type->getPointerTo(), FramePtr(jit::FrameField::Params), "params");
+}
+
+llvm::Value* Emitter::FramePtr(jit::FrameField f) {
+  return b_.CreateStructGEP(mc_.frame_type, frame_, unsigned(f));
+}
+
+llvm::AllocaInst* Emitter::EntryAlloca(llvm::Type* type, const char* name, unsigned count) {
+  llvm::BasicBlock& entry = fn_->getEntryBlock();
+  entry_.SetInsertPoint(&entry, entry.begin());
+  return entry_.CreateAlloca(type, count == 1 ? nullptr : entry_.getInt32(count), name);
+}
+
+CgValue Emitter::Constant(int64_t i, ValueKind kind, bool none) {
+  return {b_.getInt64(uint64_t(i)), b_.getInt8(uint8_t(kind)), b_.getInt1(none)};
+}
+
+void Emitter::StoreValue(const CgValue& v, llvm::Value* ptr) {
+  b_.CreateStore(v.i, b_.CreateStructGEP(mc_.value_type, ptr, 0));
+  b_.CreateStore(v.kind, b_.CreateStructGEP(mc_.value_type, ptr, 1));
+  b_.CreateStore(b_.CreateZExt(v.none, b_.getInt8Ty()), b_.CreateStructGEP(mc_.value_type, ptr, 2));
+}
+
+CgValue Emitter::LoadValue(llvm::Value* ptr) {
+  llvm::Value* i = b_.CreateLoad(b_.getInt64Ty(), b_.CreateStructGEP(mc_.value_type, ptr, 0));
+  llvm::Value* kind = b_.CreateLoad(b_.getInt8Ty(), b_.CreateStructGEP(mc_.value_type, ptr, 1));
+  llvm::Value* none = b_.CreateLoad(b_.getInt8Ty(), b_.CreateStructGEP(mc_.value_type, ptr, 2));
+  return {i, kind, b_.CreateICmpNE(none, b_.getInt8(0))};
+}
+
+CgValue Emitter::Select(llvm::Value* cond, const CgValue& a, const CgValue& b) {
+  return {b_.CreateSelect(cond, a.i, b.i), b_.CreateSelect(cond, a.kind, b.kind),
+          b_.CreateSelect(cond, a.none, b.none)};
+}
+
+CgValue Emitter::Guarded(llvm::Value* cond, const std::function<CgValue()>& then, const CgValue& otherwise) {
+  llvm::BasicBlock* before = b_.GetInsertBlock();
+  llvm::BasicBlock* then_bb = llvm::BasicBlock::Create(mc_.ctx, "then", fn_);
+  llvm::BasicBlock* join = llvm::BasicBlock::Create(mc_.ctx, "join", fn_);
+  b_.CreateCondBr(cond, then_bb, join);
+  b_.SetInsertPoint(then_bb);
+  CgValue t = then();
+  llvm::BasicBlock* then_end = b_.GetInsertBlock();
+  b_.CreateBr(join);
+  b_.SetInsertPoint(join);
+  auto phi = [&](llvm::Value* x, llvm::Value* y) {
+    llvm::PHINode* p = b_.CreatePHI(x->getType(), 2);
+    p->addIncoming(x, then_end);
+    p->addIncoming(y, before);
+    return p;
+  };
+  return {phi(t.i, otherwise.i), phi(t.kind, otherwise.kind), phi(t.none, otherwise.none)};
+}
+
+void Emitter::If(llvm::Value* cond, const std::function<void()>& then) {
+  llvm::BasicBlock* then_bb = llvm::BasicBlock::Create(mc_.ctx, "if", fn_);
+  llvm::BasicBlock* join = llvm::BasicBlock::Create(mc_.ctx, "endif", fn_);
+  b_.CreateCondBr(cond, then_bb, join);
+  b_.SetInsertPoint(then_bb);
+  then();
+  b_.CreateBr(join);
+  b_.SetInsertPoint(join);
+}
+
+llvm::Value* Emitter::Truth(ir::ExprRef e) {
+  if (e < 0) return b_.getTrue();
+  CgValue v = Expr(e);
+  return b_.CreateAnd(b_.CreateNot(v.none), b_.CreateICmpNE(v.i, b_.getInt64(0)));
+}
+
+CgValue Emitter::Expr(ir::ExprRef e) {
+  if (++depth_ > kMaxExprDepth) throw CodegenError("an expression nests deeper than the JIT's limit");
+  CgValue v = memo_active_ && memo_wanted_[size_t(mc_.numbers.number[size_t(e)])] ? Memoised(e) : Node(e);
+  --depth_;
+  return v;
+}
+
+namespace {
+
+// Clamp(a * b) of the interpreter: on overflow the exact product's sign picks the bound.
+llvm::Value* SaturatingMul(llvm::IRBuilder<>& b, llvm::Value* x, llvm::Value* y) {
+  llvm::Value* pair = b.CreateBinaryIntrinsic(llvm::Intrinsic::smul_with_overflow, x, y);
+  llvm::Value* product = b.CreateExtractValue(pair, 0);
+  llvm::Value* overflow = b.CreateExtractValue(pair, 1);
+  llvm::Value* negative = b.CreateICmpSLT(b.CreateXor(x, y), b.getInt64(0));
+  llvm::Value* bound = b.CreateSelect(negative, b.getInt64(uint64_t(INT64_MIN)), b.getInt64(INT64_MAX));
+  return b.CreateSelect(overflow, bound, product);
+}
+
+llvm::Value* SaturatingNeg(llvm::IRBuilder<>& b, llvm::Value* x) {
+  return b.CreateBinaryIntrinsic(llvm::Intrinsic::ssub_sat, b.getInt64(0), x);
+}
+
+}  // namespace
+
+CgValue Emitter::Node(ir::ExprRef e) {
+  const ir::Program& p = mc_.program;
+  const ir::Node& n = p.At(e);
+  auto kid = [&](uint32_t i) { return Expr(p.Child(n, i)); };
+  auto boolean = [&](llvm::Value* bit) { return CgValue{b_.CreateZExt(bit, b_.getInt64Ty()), b_.getInt8(uint8_t(ValueKind::Bool)), b_.getFalse()}; };
+  auto out_call = [&](const char* name, std::vector<llvm::Value*> args) {
+    llvm::AllocaInst* out = EntryAlloca(mc_.value_type, "out");
+    args.push_back(out);
+    b_.CreateCall(Runtime(name), args);
+    return LoadValue(out);
+  };
+  const CgValue none_of_type = Constant(0, n.type, true);
+  switch (n.kind) {
+    case NodeKind::Const:
+      if (n.none) return none_of_type;
+      if (n.type == ValueKind::String)
+        return {b_.CreateCall(Runtime("ql_string_id"), {frame_, b_.getInt64(uint64_t(n.imm))}), b_.getInt8(uint8_t(ValueKind::String)), b_.getFalse()};
+      return Constant(n.imm, n.type, false);
+    case NodeKind::EventField: {
+      llvm::Value* present = b_.CreateICmpULT(b_.getInt64(uint64_t(n.a)), field_count_);
+      return Guarded(present, [&] { return LoadValue(b_.CreateGEP(mc_.value_type, fields_, b_.getInt64(uint64_t(n.a)))); },
+                     none_of_type);
+    }
+    case NodeKind::ProfileField: return out_call("ql_profile", {frame_, b_.getInt32(uint32_t(n.a))});
+    case NodeKind::Metric: return out_call("ql_metric", {frame_, b_.getInt32(uint32_t(n.a))});
+    case NodeKind::Segment:
+      return boolean(b_.CreateICmpNE(b_.CreateCall(Runtime("ql_segment"), {frame_, b_.getInt32(uint32_t(n.a))}), b_.getInt32(0)));
+    case NodeKind::Param: return LoadValue(b_.CreateGEP(mc_.value_type, params_, b_.getInt64(uint64_t(n.a))));
+    case NodeKind::Local: return Local(n);
+    case NodeKind::Balance:
+      return {b_.CreateCall(Runtime("ql_balance"), {frame_, b_.getInt32(uint32_t(n.a))}), b_.getInt8(uint8_t(ValueKind::Int)), b_.getFalse()};
+    case NodeKind::PointsEver:
+      return {b_.CreateCall(Runtime("ql_points_ever"), {frame_}), b_.getInt8(uint8_t(ValueKind::Int)), b_.getFalse()};
+    case NodeKind::Level: return out_call("ql_level", {frame_});
+    case NodeKind::Now:
+      return {b_.CreateCall(Runtime("ql_now"), {frame_}), b_.getInt8(uint8_t(ValueKind::Time)), b_.getFalse()};
+    case NodeKind::Builtin: return Builtin(n);
+    case NodeKind::Call: return Call(n);
+    case NodeKind::Not: {
+      CgValue v = kid(0);
+      return boolean(b_.CreateAnd(b_.CreateNot(v.none), b_.CreateICmpEQ(v.i, b_.getInt64(0))));
+    }
+    case NodeKind::Neg: {
+      CgValue v = kid(0);
+      return Select(v.none, v, CgValue{SaturatingNeg(b_, v.i), b_.getInt8(uint8_t(n.type)), b_.getFalse()});
+    }
+    case NodeKind::And:
+    case NodeKind::Or: return AndOr(n);
+    case NodeKind::Widen: {
+      CgValue v = kid(0);
+      CgValue widened{SaturatingMul(b_, v.i, b_.getInt64(engine::kDecimalScale)), b_.getInt8(uint8_t(ValueKind::Decimal)),
+                      b_.getFalse()};
+      return Select(v.none, Constant(0, ValueKind::Decimal, true), widened);
+    }
+    default: break;
+  }
+  // Binary operators: both operands are always evaluated, left first.
+  CgValue a = kid(0), b = kid(1);
+  llvm::Value* both = b_.CreateAnd(b_.CreateNot(a.none), b_.CreateNot(b.none));
+  switch (n.kind) {
+    case NodeKind::Eq: return boolean(b_.CreateAnd(both, b_.CreateICmpEQ(a.i, b.i)));
+    case NodeKind::Ne: return boolean(b_.CreateAnd(both, b_.CreateICmpNE(a.i, b.i)));
+    case NodeKind::Lt: return boolean(b_.CreateAnd(both, b_.CreateICmpSLT(a.i, b.i)));
+    case NodeKind::Le: return boolean(b_.CreateAnd(both, b_.CreateICmpSLE(a.i, b.i)));
+    case NodeKind::Gt: return boolean(b_.CreateAnd(both, b_.CreateICmpSGT(a.i, b.i)));
+    case NodeKind::Ge: return boolean(b_.CreateAnd(both, b_.CreateICmpSGE(a.i, b.i)));
+    default: return Arithmetic(n, a, b);
+  }
+}
+
+CgValue Emitter::Arithmetic(const ir::Node& n, const CgValue& a, const CgValue& b) {
+  llvm::Value* both = b_.CreateAnd(b_.CreateNot(a.none), b_.CreateNot(b.none));
+  const CgValue none_of_type = Constant(0, n.type, true);
+  llvm::Value* kind = b_.getInt8(uint8_t(n.type));
+  auto checked = [&](const char* call, ValueKind result) {
+    // A runtime call that may count a warning: only when both operands exist.
+    return Guarded(both, [&] {
+      return CgValue{b_.CreateCall(Runtime(call), {frame_, a.i, b.i}), b_.getInt8(uint8_t(result)), b_.getFalse()};
+    }, none_of_type);
+  };
+  switch (n.kind) {
+    case NodeKind::Add:
+      return Select(both, {b_.CreateBinaryIntrinsic(llvm::Intrinsic::sadd_sat, a.i, b.i), kind, b_.getFalse()}, none_of_type);
+    case NodeKind::Sub:
+      return Select(both, {b_.CreateBinaryIntrinsic(llvm::Intrinsic::ssub_sat, a.i, b.i), kind, b_.getFalse()}, none_of_type);
+    case NodeKind::Mul:
+      if (n.type == ValueKind::Decimal) return checked("ql_decimal_mul", n.type);
+      return Select(both, {SaturatingMul(b_, a.i, b.i), kind, b_.getFalse()}, none_of_type);
+    case NodeKind::Div: return checked("ql_decimal_div", ValueKind::Decimal);
+    default: return none_of_type;
+  }
+}
+
+CgValue Emitter::AndOr(const ir::Node& n) {
+  const ir::Program& p = mc_.program;
+  CgValue a = Expr(p.Child(n, 0));
+  llvm::Value* a_holds = b_.CreateAnd(b_.CreateNot(a.none), b_.CreateICmpNE(a.i, b_.getInt64(0)));
+  const bool is_and = n.kind == NodeKind::And;
+  auto right = [&] {
+    CgValue v = Expr(p.Child(n, 1));
+    llvm::Value* holds = b_.CreateAnd(b_.CreateNot(v.none), b_.CreateICmpNE(v.i, b_.getInt64(0)));
+    return CgValue{b_.CreateZExt(holds, b_.getInt64Ty()), b_.getInt8(uint8_t(ValueKind::Bool)), b_.getFalse()};
+  };
+  // The right operand runs only when the left one does not decide.
+  return Guarded(is_and ? a_holds : b_.CreateNot(a_holds), right, Constant(is_and ? 0 : 1, ValueKind::Bool, false));
+}
+
+CgValue Emitter::Local(const ir::Node& n) {
+  if (mode_ == LocalsMode::Registers) {
+    if (size_t(n.a) < local_slots_.size()) return LoadValue(local_slots_[size_t(n.a)]);
+    return Constant(0, n.type, true);
+  }
+  llvm::Value* present = b_.CreateICmpNE(locals_, llvm::ConstantPointerNull::get(mc_.value_type->getPointerTo()));
+  return Guarded(present, [&] { return LoadValue(b_.CreateGEP(mc_.value_type, locals_, b_.getInt64(uint64_t(n.a)))); },
+                 Constant(0, n.type, true));
+}
+
+void Emitter::ResetLocals(int32_t count) {
+  while (local_slots_.size() < size_t(count)) local_slots_.push_back(EntryAlloca(mc_.value_type, "local"));
+  for (int32_t i = 0; i < count; ++i) StoreValue(Constant(0, ValueKind::Int, false), local_slots_[size_t(i)]);
+}
+
+CgValue Emitter::Call(const ir::Node& n) {
+  const ir::Program& p = mc_.program;
+  llvm::Function* callee = mc_.UserFn(n.a);
+  llvm::AllocaInst* args = EntryAlloca(mc_.value_type, "args", std::max<uint32_t>(n.count, 1));
+  for (uint32_t i = 0; i < n.count; ++i)
+    StoreValue(Expr(p.Child(n, i)), b_.CreateGEP(mc_.value_type, args, b_.getInt64(i)));
+  // The callee sees the same event, no let-slots, and its arguments.
+  llvm::AllocaInst* inner = EntryAlloca(mc_.frame_type, "call_frame");
+  auto field = [&](jit::FrameField f) { return b_.CreateStructGEP(mc_.frame_type, inner, unsigned(f)); };
+  b_.CreateStore(fields_, field(jit::FrameField::Fields));
+  b_.CreateStore(field_count_, field(jit::FrameField::FieldCount));
+  b_.CreateStore(llvm::ConstantPointerNull::get(mc_.value_type->getPointerTo()), field(jit::FrameField::Locals));
+  b_.CreateStore(args, field(jit::FrameField::Params));
+  for (jit::FrameField f : {jit::FrameField::Runtime, jit::FrameField::Stmts})
+    b_.CreateStore(b_.CreateLoad(b_.getInt8PtrTy(), FramePtr(f)), field(f));
+  llvm::AllocaInst* out = EntryAlloca(mc_.value_type, "result");
+  b_.CreateCall(callee, {inner, out});
+  return LoadValue(out);
+}
+
+CgValue Emitter::Builtin(const ir::Node& n) {
+  const ir::Program& p = mc_.program;
+  auto kid = [&](uint32_t i) { return Expr(p.Child(n, i)); };
+  auto i8 = [&](ValueKind k) { return b_.getInt8(uint8_t(k)); };
+  const int64_t scale = engine::kDecimalScale;
+  const auto fn = static_cast<ir::BuiltinFn>(n.a);
+  switch (fn) {
+    case ir::BuiltinFn::Has: {
+      CgValue v = kid(0);
+      return {b_.CreateZExt(b_.CreateNot(v.none), b_.getInt64Ty()), i8(ValueKind::Bool), b_.getFalse()};
+    }
+    case ir::BuiltinFn::Floor:
+    case ir::BuiltinFn::Ceil:
+    case ir::BuiltinFn::Round: {
+      CgValue v = kid(0);
+      // Floor division first, then the rounding step of the interpreter.
+      llvm::Value* q = b_.CreateSDiv(v.i, b_.getInt64(scale));
+      llvm::Value* r = b_.CreateSRem(v.i, b_.getInt64(scale));
+      llvm::Value* negative = b_.CreateICmpSLT(r, b_.getInt64(0));
+      q = b_.CreateSelect(negative, b_.CreateSub(q, b_.getInt64(1)), q);
+      r = b_.CreateSelect(negative, b_.CreateAdd(r, b_.getInt64(scale)), r);
+      llvm::Value* up = nullptr;
+      if (fn == ir::BuiltinFn::Ceil) up = b_.CreateICmpSGT(r, b_.getInt64(0));
+      if (fn == ir::BuiltinFn::Round) up = b_.CreateICmpSGE(b_.CreateMul(r, b_.getInt64(2)), b_.getInt64(scale));
+      if (up) q = b_.CreateSelect(up, b_.CreateAdd(q, b_.getInt64(1)), q);
+      return Select(v.none, Constant(0, ValueKind::Int, true), {q, i8(ValueKind::Int), b_.getFalse()});
+    }
+    case ir::BuiltinFn::Abs: {
+      CgValue v = kid(0);
+      llvm::Value* magnitude = b_.CreateSelect(b_.CreateICmpSLT(v.i, b_.getInt64(0)), SaturatingNeg(b_, v.i), v.i);
+      return {b_.CreateSelect(v.none, v.i, magnitude), v.kind, v.none};
+    }
+    case ir::BuiltinFn::Min:
+    case ir::BuiltinFn::Max: {
+      CgValue a = kid(0), b = kid(1);
+      llvm::Value* take_a = fn == ir::BuiltinFn::Min ? b_.CreateICmpSLE(a.i, b.i) : b_.CreateICmpSGE(a.i, b.i);
+      CgValue r = Select(take_a, a, b);
+      r = Select(b.none, a, r);
+      return Select(a.none, b, r);
+    }
+    case ir::BuiltinFn::Hour:
+    case ir::BuiltinFn::Weekday: {
+      CgValue t = kid(0);
+      const char* call = fn == ir::BuiltinFn::Hour ? "ql_hour" : "ql_weekday";
+      return Guarded(b_.CreateNot(t.none), [&] {
+        return CgValue{b_.CreateCall(Runtime(call), {frame_, t.i}), i8(ValueKind::Int), b_.getFalse()};
+      }, Constant(0, ValueKind::Int, true));
+    }
+    case ir::BuiltinFn::Lower:
+    case ir::BuiltinFn::Upper: {
+      CgValue v = kid(0);
+      llvm::Value* upper = b_.getInt32(fn == ir::BuiltinFn::Upper ? 1 : 0);
+      return Guarded(b_.CreateNot(v.none), [&] {
+        return CgValue{b_.CreateCall(Runtime("ql_change_case"), {frame_, v.i, upper}), i8(ValueKind::String), b_.getFalse()};
+      }, v);
+    }
+    case ir::BuiltinFn::Contains:
+    case ir::BuiltinFn::StartsWith: {
+      CgValue a = kid(0), b = kid(1);
+      llvm::Value* both = b_.CreateAnd(b_.CreateNot(a.none), b_.CreateNot(b.none));
+      llvm::Value* starts = b_.getInt32(fn == ir::BuiltinFn::StartsWith ? 1 : 0);
+      return Guarded(both, [&] {
+        llvm::Value* r = b_.CreateCall(Runtime("ql_string_test"), {frame_, a.i, b.i, starts});
+        return CgValue{b_.CreateZExt(b_.CreateICmpNE(r, b_.getInt32(0)), b_.getInt64Ty()), i8(ValueKind::Bool), b_.getFalse()};
+      }, Constant(0, ValueKind::Bool, false));
+    }
+  }
+  return Constant(0, n.type, true);
+}
+
+}  // namespace questline::jit

@@ -1,0 +1,74 @@
+#include "compiler/jit/object_cache.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "compiler/jit/sealed_file.h"
+
+namespace questline::jit {
+namespace {
+
+constexpr std::string_view kMagic = "QLOBJ\x01\r\n";
+
+}  // namespace
+
+bool WriteFileAtomically(const std::string& path, const std::string& bytes, std::string* error) {
+  // The process id keeps two writers of the same entry from sharing a temporary.
+  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), std::streamsize(bytes.size()));
+    out.close();
+    if (!out) {
+      *error = "cannot write '" + tmp + "'";
+      std::filesystem::remove(tmp);
+      return false;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    *error = "cannot rename '" + tmp + "' to '" + path + "': " + ec.message();
+    std::filesystem::remove(tmp, ec);
+    return false;
+  }
+  return true;
+}
+
+std::string ObjectCache::DefaultDir() {
+  if (const char* dir = std::getenv("QUESTLINE_CACHE_DIR")) return dir;
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::string(xdg) + "/questline";
+  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.cache/questline";
+  return {};
+}
+
+std::string ObjectCache::PathFor(const std::string& key) const { return dir_ + "/" + key + ".qlo"; }
+
+bool ObjectCache::Load(const std::string& key, std::vector<std::string>* objects) const {
+  if (dir_.empty()) return false;
+  std::string file;
+  std::string_view body;
+  if (!ReadWholeFile(PathFor(key), &file) || !Unseal(kMagic, file, &body)) return false;
+  ByteReader r(body);
+  // The key inside guards against a file copied under another name.
+  if (r.Bytes() != key || !GetObjects(r, objects) || !r.AtEnd()) return false;
+  return true;
+}
+
+bool ObjectCache::Store(const std::string& key, const std::vector<std::string>& objects, std::string* error) const {
+  if (dir_.empty()) return true;
+  std::error_code ec;
+  std::filesystem::create_directories(dir_, ec);
+  if (ec) {
+    *error = "cannot create the cache folder '" + dir_ + "': " + ec.message();
+    return false;
+  }
+  ByteWriter w;
+  w.Bytes(key);
+  PutObjects(w, objects);
+  return WriteFileAtomically(PathFor(key), Seal(kMagic, w.Take()), error);
+}
+
+}  // namespace questline::jit

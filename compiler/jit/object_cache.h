@@ -1,0 +1,31 @@
+// Compiled objects on disk, keyed by CacheKey (compile.h): a second start of
+// the same package on the same machine links them without running LLVM's
+// optimiser or code generator. Entries are immutable and self-checking; a
+// damaged or foreign entry is a miss, and a cache that cannot be written is
+// only slower.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace questline::jit {
+
+class ObjectCache {
+ public:
+  // An empty `dir` disables the cache.
+  explicit ObjectCache(std::string dir) : dir_(std::move(dir)) {}
+
+  bool Load(const std::string& key, std::vector<std::string>* objects) const;
+  // False (with `error`) when the entry could not be written.
+  bool Store(const std::string& key, const std::vector<std::string>& objects, std::string* error) const;
+
+  // $QUESTLINE_CACHE_DIR, else $XDG_CACHE_HOME/questline, else ~/.cache/questline;
+  // empty when none can be found.
+  static std::string DefaultDir();
+
+ private:
+  std::string PathFor(const std::string& key) const;
+  std::string dir_;
+};
+
+}  // namespace questline::jit
