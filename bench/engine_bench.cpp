@@ -1,10 +1,17 @@
-// Engine throughput on the casino example: N users, M events (default 100,000
-// and 2,000,000). JSON parsing and the engine are timed apart; peak memory is
-// reported per user. Usage: engine_bench [USERS] [EVENTS] [PACKAGE_DIR]
+// Engine throughput, interpreter and JIT side by side, on one package: N
+// users, M events (default 100,000 and 2,000,000; the casino example). JSON
+// parsing is timed apart, once; then each backend gets a fresh engine over
+// the same parsed events. Handler time is the time spent inside
+// Backend::HandleEvent (an event's metric updates and rules); the rest of the
+// engine (missions, timers, settle) is the same C++ for both. The JIT's
+// compile time is reported cold (empty object cache), warm (cache hit) and
+// from a bundle in memory.
+// Usage: engine_bench [USERS] [EVENTS] [PACKAGE_DIR] [BACKENDS: both|interp|jit]
 #include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <random>
 #include <string>
 #include <vector>
@@ -12,28 +19,40 @@
 #include "compiler/driver/pipeline.h"
 #include "compiler/interp/interp.h"
 #include "compiler/ir/lower.h"
+#include "compiler/jit/backend.h"
+#include "compiler/jit/bundle.h"
+#include "compiler/jit/compile.h"
 #include "runtime/engine/engine.h"
 #include "runtime/io/event_reader.h"
 
 using namespace questline;
 using Clock = std::chrono::steady_clock;
 
-int main(int argc, char** argv) {
-  const int users = argc > 1 ? std::atoi(argv[1]) : 100'000;
-  const int count = argc > 2 ? std::atoi(argv[2]) : 2'000'000;
-  const std::string dir = argc > 3 ? argv[3] : "examples/casino";
+namespace {
 
-  driver::FrontEnd fe;
-  std::string error;
-  if (!driver::LoadPackage({dir}, &fe.sources, &error)) {
-    std::fprintf(stderr, "%s\n", error.c_str());
-    return 2;
+double MsSince(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+
+// Delegates to a backend and times its event handlers.
+class TimedBackend final : public interp::Backend {
+ public:
+  explicit TimedBackend(const interp::Backend& inner) : inner_(inner) {}
+  interp::Value Eval(ir::ExprRef e, interp::Frame& f, interp::Runtime& rt) const override { return inner_.Eval(e, f, rt); }
+  bool Test(ir::ExprRef e, interp::Frame& f, interp::Runtime& rt) const override { return inner_.Test(e, f, rt); }
+  void Run(const ir::Block& b, interp::Frame& f, interp::Runtime& rt) const override { inner_.Run(b, f, rt); }
+  void HandleEvent(const engine::Event& e, interp::Runtime& rt) const override {
+    auto t = Clock::now();
+    inner_.HandleEvent(e, rt);
+    handler_ns_ += uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t).count());
   }
-  driver::RunFrontEnd(fe);
-  if (!fe.ok()) return 1;
-  ir::Program program = ir::LowerToIr(fe.package);
+  double HandlerSeconds() const { return double(handler_ns_) * 1e-9; }
 
-  // A month of play: bets dominate, as in production.
+ private:
+  const interp::Backend& inner_;
+  mutable uint64_t handler_ns_ = 0;
+};
+
+std::vector<std::string> MonthOfPlay(int users, int count) {
+  // Bets dominate, as in production.
   std::mt19937_64 rng(42);
   const char* games[] = {"\"book_of_dead\",\"provider\":\"playngo\",\"game_type\":\"slots\"",
                          "\"lightning\",\"provider\":\"evolution\",\"game_type\":\"live_casino\"",
@@ -43,57 +62,132 @@ int main(int argc, char** argv) {
   const int64_t start = 1796083200000;   // 2026-12-01T00:00:00Z
   for (int i = 0; i < count; ++i) {
     int64_t ts = start + int64_t(i) * (30LL * 86'400'000 / count);
-    std::string user = "u" + std::to_string(rng() % uint64_t(users));
-    std::string id = std::to_string(i);
+    std::string head = "{\"id\":\"" + std::to_string(i) + "\",\"user\":\"u" + std::to_string(rng() % uint64_t(users)) +
+                       "\",\"ts\":" + std::to_string(ts) + ",";
     int kind = int(rng() % 100);
-    if (kind < 80) {
-      lines.push_back("{\"id\":\"" + id + "\",\"type\":\"bet\",\"user\":\"" + user + "\",\"ts\":" + std::to_string(ts) +
-                      ",\"game\":" + games[rng() % 3] + ",\"amount\":" + std::to_string(1 + rng() % 50) +
-                      ".5,\"currency\":\"EUR\",\"device\":\"mobile\"}");
-    } else if (kind < 90) {
-      lines.push_back("{\"id\":\"" + id + "\",\"type\":\"login\",\"user\":\"" + user + "\",\"ts\":" + std::to_string(ts) +
-                      ",\"device\":\"mobile\",\"ip_country\":\"MT\"}");
-    } else {
-      lines.push_back("{\"id\":\"" + id + "\",\"type\":\"deposit\",\"user\":\"" + user + "\",\"ts\":" + std::to_string(ts) +
-                      ",\"amount\":" + std::to_string(10 + rng() % 200) + ",\"currency\":\"EUR\",\"method\":\"card\"}");
-    }
+    if (kind < 80)
+      lines.push_back(head + "\"type\":\"bet\",\"game\":" + games[rng() % 3] + ",\"amount\":" +
+                      std::to_string(1 + rng() % 50) + ".5,\"currency\":\"EUR\",\"device\":\"mobile\"}");
+    else if (kind < 90)
+      lines.push_back(head + "\"type\":\"login\",\"device\":\"mobile\",\"ip_country\":\"MT\"}");
+    else
+      lines.push_back(head + "\"type\":\"deposit\",\"amount\":" + std::to_string(10 + rng() % 200) +
+                      ",\"currency\":\"EUR\",\"method\":\"card\"}");
   }
+  return lines;
+}
 
+struct RunFigures { double engine_s = 0, handler_s = 0; size_t actions = 0; };
+
+RunFigures Replay(const ir::Program& program, const interp::Backend& backend, engine::StringPool& strings,
+                  const std::vector<engine::Event>& events) {
+  TimedBackend timed(backend);
+  engine::Engine engine(program, timed, strings);
+  RunFigures f;
+  auto t = Clock::now();
+  for (const engine::Event& e : events) {
+    engine.Process(e);
+    f.actions += engine.DrainActions().size();
+  }
+  f.engine_s = MsSince(t) / 1000;
+  f.handler_s = timed.HandlerSeconds();
+  return f;
+}
+
+void Print(const char* name, const RunFigures& f, size_t n) {
+  std::printf("%-7s engine %7.2f s %9.0f events/s %7.2f us/event | handlers %6.2f s %6.3f us/event | %zu actions\n",
+              name, f.engine_s, double(n) / f.engine_s, f.engine_s * 1e6 / double(n), f.handler_s,
+              f.handler_s * 1e6 / double(n), f.actions);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int users = argc > 1 ? std::atoi(argv[1]) : 100'000;
+  const int count = argc > 2 ? std::atoi(argv[2]) : 2'000'000;
+  const std::string dir = argc > 3 ? argv[3] : "examples/casino";
+  const std::string which = argc > 4 ? argv[4] : "both";
+
+  driver::FrontEnd fe;
+  std::string error;
+  if (!driver::LoadPackage({dir}, &fe.sources, &error)) {
+    std::fprintf(stderr, "%s\n", error.c_str());
+    return 2;
+  }
+  driver::RunFrontEnd(fe);
+  if (!fe.ok()) return 1;
+  const ir::Program program = ir::LowerToIr(fe.package);
+  std::printf("package   %s (%zu rules, %zu metrics, %zu segments, %zu missions)\n", dir.c_str(),
+              program.rules.size(), program.metrics.size(), program.segments.size(), program.missions.size());
+
+  // The JIT's start-up costs: cold compile, warm (cache hit), from a bundle.
+  const std::string cache = (std::filesystem::temp_directory_path() / "questline-bench-cache").string();
+  std::filesystem::remove_all(cache);
+  jit::CompileOptions options;
+  options.cache_dir = cache;
+  std::vector<std::string> objects;
+  jit::CompileReport cold, warm;
+  if (!jit::CompileProgram(program, options, &objects, &cold, &error)) {
+    std::fprintf(stderr, "jit: %s\n", error.c_str());
+    return 1;
+  }
+  auto link_start = Clock::now();
+  std::unique_ptr<jit::NativeBackend> native = jit::NativeBackend::Load(program, objects, &error);
+  const double link_ms = MsSince(link_start);
+  if (!native) {
+    std::fprintf(stderr, "jit: %s\n", error.c_str());
+    return 1;
+  }
+  auto warm_start = Clock::now();
+  jit::CompileProgram(program, options, &objects, &warm, &error);
+  auto warm_backend = jit::NativeBackend::Load(program, objects, &error);
+  const double warm_ms = MsSince(warm_start);
+  const std::string bundle_bytes = jit::EncodeBundle(program, objects, options.opt_level);
+  auto bundle_start = Clock::now();
+  jit::Bundle bundle;
+  if (!jit::DecodeBundle(bundle_bytes, &bundle, &error)) {
+    std::fprintf(stderr, "bundle: %s\n", error.c_str());
+    return 1;
+  }
+  auto bundle_backend = jit::NativeBackend::Load(bundle.program, bundle.objects, &error);
+  const double bundle_ms = MsSince(bundle_start);
+  std::filesystem::remove_all(cache);
+  std::printf("jit cold  %.1f ms: IR->LLVM %.1f, optimise %.1f, codegen %.1f (summed over %zu modules, %zu functions); "
+              "link %.1f ms\n",
+              cold.total_ms, cold.generate_ms, cold.optimise_ms, cold.codegen_ms, cold.modules, cold.functions, link_ms);
+  std::printf("jit warm  %.1f ms (object cache hit + link)\n", warm_ms);
+  std::printf("bundle    %.1f ms (decode %zu KiB + link)\n", bundle_ms, bundle_bytes.size() / 1024);
+
+  const std::vector<std::string> lines = MonthOfPlay(users, count);
   engine::StringPool strings;
   io::EventReader reader(program.schema, strings);
   std::vector<engine::Event> events(lines.size());
-  auto t0 = Clock::now();
+  auto parse_start = Clock::now();
   std::string reason;
   for (size_t i = 0; i < lines.size(); ++i)
     if (!reader.ParseLine(lines[i], i + 1, &events[i], &reason)) {
       std::fprintf(stderr, "line %zu: %s\n", i + 1, reason.c_str());
       return 1;
     }
-  auto t1 = Clock::now();
-  lines.clear();
-  lines.shrink_to_fit();
+  const double parse_s = MsSince(parse_start) / 1000;
+  std::printf("events    %d over %d users; JSON parsing %.2f s, %.0f events/s\n", count, users, parse_s,
+              count / parse_s);
 
-  interp::Interpreter backend(program);
-  engine::Engine engine(program, backend, strings);
-  size_t actions = 0;
-  auto t2 = Clock::now();
-  for (const engine::Event& e : events) {
-    engine.Process(e);
-    actions += engine.DrainActions().size();
+  RunFigures fi, fj;
+  if (which != "jit") {
+    interp::Interpreter interpreter(program);
+    fi = Replay(program, interpreter, strings, events);
+    Print("interp", fi, events.size());
   }
-  auto t3 = Clock::now();
-
-  double parse_s = std::chrono::duration<double>(t1 - t0).count();
-  double engine_s = std::chrono::duration<double>(t3 - t2).count();
+  if (which != "interp") {
+    fj = Replay(program, *native, strings, events);
+    Print("jit", fj, events.size());
+  }
+  if (which == "both")
+    std::printf("speed-up  engine %.2fx, handlers %.2fx\n", fi.engine_s / fj.engine_s, fi.handler_s / fj.handler_s);
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  std::printf("package        %s (%zu rules, %zu metrics, %zu missions)\n", dir.c_str(), program.rules.size(),
-              program.metrics.size(), program.missions.size());
-  std::printf("events         %d over %d users, %zu actions\n", count, users, actions);
-  std::printf("json parsing   %.2f s  %.0f events/s\n", parse_s, count / parse_s);
-  std::printf("engine (interp) %.2f s  %.0f events/s  %.2f us/event\n", engine_s, count / engine_s,
-              engine_s * 1e6 / count);
-  std::printf("peak RSS       %.1f MiB (%.1f KiB per user, events held in memory included)\n",
+  std::printf("peak RSS  %.1f MiB (%.1f KiB per user; parsed events held in memory included)\n",
               usage.ru_maxrss / 1024.0, double(usage.ru_maxrss) / users);
   return 0;
 }

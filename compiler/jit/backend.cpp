@@ -44,17 +44,23 @@ std::unique_ptr<NativeBackend> NativeBackend::Load(const ir::Program& program, c
   if (!impl->code) return nullptr;
   for (const std::string& object : objects)
     if (!impl->code->AddObject(object, error)) return nullptr;
-  void* table_address = impl->code->Lookup(kEntryTable, error);
-  if (!table_address) return nullptr;
-  // The table lists entry points in ProgramIndex order, which Load recomputes
-  // from the same program: exprs, then blocks, then one handler per event type.
-  void* const* table = static_cast<void* const*>(table_address);
+  // Each object's table has a slot per entry point in ProgramIndex order, which
+  // Load recomputes from the same program (exprs, then blocks, then one handler
+  // per event type); the objects' tables together fill every slot.
   const ProgramIndex& index = impl->index;
+  std::vector<void*> slots(index.EntryCount(), nullptr);
+  for (size_t m = 0; m < objects.size(); ++m) {
+    void* table_address = impl->code->Lookup(EntryTableName(m), error);
+    if (!table_address) return nullptr;
+    void* const* table = static_cast<void* const*>(table_address);
+    for (size_t i = 0; i < slots.size(); ++i)
+      if (table[i]) slots[i] = table[i];
+  }
   size_t slot = 0;
   impl->exprs.assign(program.nodes.size(), nullptr);
-  for (ir::ExprRef e : index.exprs) impl->exprs[size_t(e)] = reinterpret_cast<ExprFn>(table[slot++]);
-  for (const ir::Block* b : index.blocks) impl->blocks.emplace(b, reinterpret_cast<BlockFn>(table[slot++]));
-  for (size_t t = 0; t < index.handlers; ++t) impl->handlers.push_back(reinterpret_cast<HandlerFn>(table[slot++]));
+  for (ir::ExprRef e : index.exprs) impl->exprs[size_t(e)] = reinterpret_cast<ExprFn>(slots[slot++]);
+  for (const ir::Block* b : index.blocks) impl->blocks.emplace(b, reinterpret_cast<BlockFn>(slots[slot++]));
+  for (size_t t = 0; t < index.handlers; ++t) impl->handlers.push_back(reinterpret_cast<HandlerFn>(slots[slot++]));
   return std::unique_ptr<NativeBackend>(new NativeBackend(std::move(impl)));
 }
 
@@ -84,7 +90,11 @@ void NativeBackend::Run(const ir::Block& block, interp::Frame& frame, interp::Ru
 void NativeBackend::HandleEvent(const engine::Event& event, interp::Runtime& rt) const {
   const size_t type = size_t(event.type);
   HandlerFn fn = type < impl_->handlers.size() ? impl_->handlers[type] : nullptr;
-  if (!fn) return impl_->fallback.HandleEvent(event, rt);   // an empty plan: nothing runs either way
+  // Handlers read fields without bounds tests: an event that does not have
+  // exactly its type's fields (the reader always gives it them) is the
+  // interpreter's. An empty plan has no handler: nothing runs either way.
+  if (!fn || event.fields.size() != impl_->program.schema.types[type].fields.size())
+    return impl_->fallback.HandleEvent(event, rt);
   interp::Frame frame{&event, nullptr, nullptr};
   const NativeFrame nf = impl_->FrameFor(frame, rt);
   fn(&nf);

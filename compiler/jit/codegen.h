@@ -4,7 +4,9 @@
 //   ql_b<i>      one per block the engine runs directly (ProgramIndex order)
 //   ql_h<type>   one fused handler per event type: its metric updates and all
 //                its rules, with shared pure subexpressions computed once
-//   ql_entries   (module 0) the table of all of the above, in ProgramIndex order
+//   ql_entries<m> per module, the only exported symbol: a slot for every entry
+//                point of the program in ProgramIndex order, null where another
+//                module defines it
 // Every expression mirrors interp::Interpreter::Eval exactly: same none rules,
 // same saturation, the same runtime calls in the same order.
 #pragma once
@@ -47,6 +49,8 @@ struct ValueNumbers {
   std::vector<int32_t> number;     // by node
   std::vector<bool> memoizable;    // by node: pure, no warning, no interning, not user state that effects change
   std::vector<bool> reads_metric;  // by node: a metric read inside (stale while the metric step runs)
+  std::vector<bool> event_pure;    // by node: computed from the event and constants alone, straight-line,
+                                   // no runtime call that can be observed: safe to compute eagerly
   int32_t count = 0;               // distinct numbers
 };
 ValueNumbers NumberValues(const ir::Program& program);
@@ -56,8 +60,8 @@ std::vector<ModuleUnit> GenerateModules(const ir::Program& program, const Progra
                                         size_t module_count, const std::string& triple,
                                         const std::string& data_layout);
 
-// Names shared with the loader (backend.cpp).
-inline constexpr const char* kEntryTable = "ql_entries";
+// The entry table of module `m`: the one name shared with the loader (backend.cpp).
+inline std::string EntryTableName(size_t m) { return "ql_entries" + std::to_string(m); }
 
 // ---- internal to the code generator -------------------------------------
 
@@ -119,6 +123,10 @@ class Emitter {
   void If(llvm::Value* cond, const std::function<void()>& then);
   llvm::FunctionCallee Runtime(const char* name) { return mc_.Runtime(name); }
 
+  // A fused handler for an event with `field_count` fields: event fields are
+  // read without a bounds test (the backend checks the count once), and
+  // event-pure expressions are computed once, eagerly, in the prologue.
+  void BeginHandler(size_t field_count);
   // Registers mode: let-slots for the next rule, all reset to Value{}.
   void ResetLocals(int32_t count);
   // Memoised subexpressions: values computed at most once per scope. A new
@@ -133,6 +141,7 @@ class Emitter {
   CgValue Call(const ir::Node& n);
   CgValue Arithmetic(const ir::Node& n, const CgValue& a, const CgValue& b);
   CgValue AndOr(const ir::Node& n);
+  CgValue Hoisted(ir::ExprRef e);
   CgValue Local(const ir::Node& n);
   // Emits `then` only when `cond` (i1) holds; merges its value with `otherwise`.
   CgValue Guarded(llvm::Value* cond, const std::function<CgValue()>& then, const CgValue& otherwise);
@@ -149,6 +158,9 @@ class Emitter {
   LocalsMode mode_;
   llvm::Value *fields_, *field_count_, *locals_, *params_;   // loaded once
   std::vector<llvm::AllocaInst*> local_slots_;
+  llvm::BasicBlock* prologue_ = nullptr;          // handlers: where event-pure values are computed
+  size_t event_field_count_ = 0;
+  std::unordered_map<int32_t, CgValue> hoisted_;  // by value number
   int depth_ = 0, block_depth_ = 0;
 
   struct MemoSlot { llvm::AllocaInst* done; llvm::AllocaInst* value; };

@@ -90,9 +90,31 @@ llvm::Value* Emitter::Truth(ir::ExprRef e) {
   return b_.CreateAnd(b_.CreateNot(v.none), b_.CreateICmpNE(v.i, b_.getInt64(0)));
 }
 
+void Emitter::BeginHandler(size_t field_count) {
+  llvm::BasicBlock* body = llvm::BasicBlock::Create(mc_.ctx, "body", fn_);
+  b_.CreateBr(body);
+  prologue_ = b_.GetInsertBlock();
+  b_.SetInsertPoint(body);
+  event_field_count_ = field_count;
+}
+
+// An event-pure value, computed once per handler at the end of the prologue,
+// where it dominates every use.
+CgValue Emitter::Hoisted(ir::ExprRef e) {
+  const int32_t number = mc_.numbers.number[size_t(e)];
+  if (auto it = hoisted_.find(number); it != hoisted_.end()) return it->second;
+  llvm::IRBuilderBase::InsertPointGuard guard(b_);
+  b_.SetInsertPoint(prologue_->getTerminator());
+  CgValue v = Node(e);
+  hoisted_.emplace(number, v);
+  return v;
+}
+
 CgValue Emitter::Expr(ir::ExprRef e) {
   if (++depth_ > kMaxExprDepth) throw CodegenError("an expression nests deeper than the JIT's limit");
-  CgValue v = memo_active_ && memo_wanted_[size_t(mc_.numbers.number[size_t(e)])] ? Memoised(e) : Node(e);
+  CgValue v = prologue_ && mc_.numbers.event_pure[size_t(e)]                          ? Hoisted(e)
+              : memo_active_ && memo_wanted_[size_t(mc_.numbers.number[size_t(e)])] ? Memoised(e)
+                                                                                     : Node(e);
   --depth_;
   return v;
 }
@@ -134,6 +156,10 @@ CgValue Emitter::Node(ir::ExprRef e) {
         return {b_.CreateCall(Runtime("ql_string_id"), {frame_, b_.getInt64(uint64_t(n.imm))}), b_.getInt8(uint8_t(ValueKind::String)), b_.getFalse()};
       return Constant(n.imm, n.type, false);
     case NodeKind::EventField: {
+      if (prologue_) {   // a handler: the backend has checked the field count
+        if (size_t(n.a) >= event_field_count_) return none_of_type;
+        return LoadValue(b_.CreateGEP(mc_.value_type, fields_, b_.getInt64(uint64_t(n.a))));
+      }
       llvm::Value* present = b_.CreateICmpULT(b_.getInt64(uint64_t(n.a)), field_count_);
       return Guarded(present, [&] { return LoadValue(b_.CreateGEP(mc_.value_type, fields_, b_.getInt64(uint64_t(n.a)))); },
                      none_of_type);
@@ -162,7 +188,15 @@ CgValue Emitter::Node(ir::ExprRef e) {
       return Select(v.none, v, CgValue{SaturatingNeg(b_, v.i), b_.getInt8(uint8_t(n.type)), b_.getFalse()});
     }
     case NodeKind::And:
-    case NodeKind::Or: return AndOr(n);
+    case NodeKind::Or:
+      if (prologue_ && mc_.numbers.event_pure[size_t(e)]) {
+        // Both sides are pure: evaluating the right one regardless is unobservable.
+        auto holds = [&](const CgValue& v) { return b_.CreateAnd(b_.CreateNot(v.none), b_.CreateICmpNE(v.i, b_.getInt64(0))); };
+        llvm::Value* x = holds(kid(0));
+        llvm::Value* y = holds(kid(1));
+        return boolean(n.kind == NodeKind::And ? b_.CreateAnd(x, y) : b_.CreateOr(x, y));
+      }
+      return AndOr(n);
     case NodeKind::Widen: {
       CgValue v = kid(0);
       CgValue widened{SaturatingMul(b_, v.i, b_.getInt64(engine::kDecimalScale)), b_.getInt8(uint8_t(ValueKind::Decimal)),

@@ -41,6 +41,26 @@ bool OwnMemoizable(const ir::Program& p, const ir::Node& n) {
   }
 }
 
+// Straight-line and unobservable given event-pure children: no branch, no
+// runtime call but the pure literal lookup, no warning.
+bool OwnEventPure(const ir::Node& n) {
+  switch (n.kind) {
+    case NodeKind::Const:
+    case NodeKind::EventField:
+    case NodeKind::Not: case NodeKind::Neg: case NodeKind::And: case NodeKind::Or:
+    case NodeKind::Eq: case NodeKind::Ne: case NodeKind::Lt: case NodeKind::Le: case NodeKind::Gt: case NodeKind::Ge:
+    case NodeKind::Add: case NodeKind::Sub: case NodeKind::Widen: return true;
+    case NodeKind::Mul: return n.type != engine::ValueKind::Decimal;   // decimal products may count an overflow
+    case NodeKind::Builtin: {
+      auto fn = static_cast<ir::BuiltinFn>(n.a);
+      return fn == ir::BuiltinFn::Floor || fn == ir::BuiltinFn::Ceil || fn == ir::BuiltinFn::Round ||
+             fn == ir::BuiltinFn::Abs || fn == ir::BuiltinFn::Min || fn == ir::BuiltinFn::Max ||
+             fn == ir::BuiltinFn::Has;
+    }
+    default: return false;
+  }
+}
+
 // Cheaper to recompute than to test a slot.
 bool Trivial(const ir::Node& n) {
   return (n.kind == NodeKind::Const && n.type != engine::ValueKind::String) || n.kind == NodeKind::EventField ||
@@ -55,17 +75,20 @@ ValueNumbers NumberValues(const ir::Program& p) {
   v.number.resize(n);
   v.memoizable.assign(n, false);
   v.reads_metric.assign(n, false);
+  v.event_pure.assign(n, false);
   std::map<std::vector<int64_t>, int32_t> numbers;
   for (size_t i = 0; i < n; ++i) {   // children precede parents (VerifyIr)
     const ir::Node& node = p.nodes[i];
     std::vector<int64_t> key = {int64_t(node.kind), int64_t(node.type), node.none, node.a, node.imm};
-    bool memo = OwnMemoizable(p, node), metric = node.kind == NodeKind::Metric;
+    bool memo = OwnMemoizable(p, node), metric = node.kind == NodeKind::Metric, pure = OwnEventPure(node);
     for (uint32_t c = 0; c < node.count; ++c) {
       const size_t child = size_t(p.Child(node, c));
       key.push_back(v.number[child]);
       memo = memo && v.memoizable[child];
       metric = metric || v.reads_metric[child];
+      pure = pure && v.event_pure[child];
     }
+    v.event_pure[i] = pure;
     v.number[i] = numbers.emplace(std::move(key), int32_t(numbers.size())).first->second;
     v.memoizable[i] = memo;
     v.reads_metric[i] = metric;

@@ -82,14 +82,14 @@ bool HasHandler(const ir::Program& p, size_t type) {
 }  // namespace
 
 void EmitExprEntry(ModuleContext& mc, ir::ExprRef e) {
-  llvm::Function* f = DefineFunction(mc, mc.expr_fn_type, ExprName(e), true);
+  llvm::Function* f = DefineFunction(mc, mc.expr_fn_type, ExprName(e), false);
   Emitter em(mc, f, LocalsMode::Frame);
   em.StoreValue(em.Expr(e), f->getArg(1));
   em.B().CreateRetVoid();
 }
 
 void EmitBlockEntry(ModuleContext& mc, size_t block) {
-  llvm::Function* f = DefineFunction(mc, mc.block_fn_type, BlockName(block), true);
+  llvm::Function* f = DefineFunction(mc, mc.block_fn_type, BlockName(block), false);
   Emitter em(mc, f, LocalsMode::Frame);
   em.Block(*mc.index.blocks[block]);
   em.B().CreateRetVoid();
@@ -100,8 +100,9 @@ void EmitBlockEntry(ModuleContext& mc, size_t block) {
 void EmitHandler(ModuleContext& mc, int32_t type) {
   const ir::Program& p = mc.program;
   const ir::EventPlan& plan = p.plans[size_t(type)];
-  llvm::Function* f = DefineFunction(mc, mc.block_fn_type, HandlerName(size_t(type)), true);
+  llvm::Function* f = DefineFunction(mc, mc.block_fn_type, HandlerName(size_t(type)), false);
   Emitter em(mc, f, LocalsMode::Registers);
+  em.BeginHandler(p.schema.types[size_t(type)].fields.size());
   auto& b = em.B();
 
   std::vector<ir::ExprRef> roots;
@@ -151,17 +152,27 @@ std::vector<ModuleUnit> GenerateModules(const ir::Program& program, const Progra
   // dealt to the least loaded module; the order is fixed, so the layout is too.
   struct Work { int kind; size_t index; size_t cost; };   // kind: 0 expr, 1 block, 2 handler
   std::vector<Work> work;
-  for (size_t i = 0; i < index.exprs.size(); ++i) work.push_back({0, i, 1});
+  // Entry expressions with one value number compute the same thing (ten task
+  // filters `bet.game_type == "slots"`): one function serves all their slots.
+  std::vector<size_t> canonical(index.exprs.size());
+  std::unordered_map<int32_t, size_t> first_with_number;
+  for (size_t i = 0; i < index.exprs.size(); ++i) {
+    auto [it, fresh] = first_with_number.emplace(numbers.number[size_t(index.exprs[i])], i);
+    canonical[i] = it->second;
+    if (fresh) work.push_back({0, i, 1});
+  }
   for (size_t i = 0; i < index.blocks.size(); ++i) work.push_back({1, i, 1 + index.blocks[i]->size()});
   for (size_t t = 0; t < index.handlers; ++t)
     if (HasHandler(program, t))
       work.push_back({2, t, 1 + 2 * (program.plans[t].metrics.size() + program.plans[t].rules.size())});
   std::vector<std::vector<Work>> assigned(module_count);
   std::vector<size_t> load(module_count, 0);
+  std::vector<size_t> expr_module(index.exprs.size());
   for (const Work& w : work) {
     size_t m = size_t(std::min_element(load.begin(), load.end()) - load.begin());
     assigned[m].push_back(w);
     load[m] += w.cost;
+    if (w.kind == 0) expr_module[w.index] = m;
   }
 
   std::vector<ModuleUnit> units;
@@ -178,24 +189,24 @@ std::vector<ModuleUnit> GenerateModules(const ir::Program& program, const Progra
       if (w.kind == 2) EmitHandler(mc, int32_t(w.index));
     }
     unit.functions = assigned[m].size();
-    if (m == 0) {
-      // The entry table: one lookup finds every entry point, wherever it lives.
-      auto* ptr = llvm::Type::getInt8PtrTy(*unit.context);
-      std::vector<llvm::Constant*> slots;
-      auto slot = [&](llvm::FunctionType* type, const std::string& name) {
-        llvm::FunctionCallee f = unit.module->getOrInsertFunction(name, type);
-        slots.push_back(llvm::ConstantExpr::getBitCast(llvm::cast<llvm::Constant>(f.getCallee()), ptr));
-      };
-      for (ir::ExprRef e : index.exprs) slot(mc.expr_fn_type, ExprName(e));
-      for (size_t i = 0; i < index.blocks.size(); ++i) slot(mc.block_fn_type, BlockName(i));
-      for (size_t t = 0; t < index.handlers; ++t) {
-        if (HasHandler(program, t)) slot(mc.block_fn_type, HandlerName(t));
-        else slots.push_back(llvm::ConstantPointerNull::get(ptr));
-      }
-      auto* table_type = llvm::ArrayType::get(ptr, slots.size());
-      new llvm::GlobalVariable(*unit.module, table_type, true, llvm::GlobalValue::ExternalLinkage,
-                               llvm::ConstantArray::get(table_type, slots), kEntryTable);
+    // The module's entry table: a slot for every entry point of the program
+    // (ProgramIndex order), filled for those defined here, null elsewhere.
+    // Entry points stay internal, so linking resolves one symbol per module
+    // instead of thousands.
+    auto* ptr = llvm::Type::getInt8PtrTy(*unit.context);
+    std::vector<llvm::Constant*> slots(index.EntryCount(), llvm::ConstantPointerNull::get(ptr));
+    auto fill = [&](size_t slot, const std::string& name) {
+      slots[slot] = llvm::ConstantExpr::getBitCast(unit.module->getFunction(name), ptr);
+    };
+    for (size_t i = 0; i < index.exprs.size(); ++i)
+      if (expr_module[canonical[i]] == m) fill(i, ExprName(index.exprs[canonical[i]]));
+    for (const Work& w : assigned[m]) {
+      if (w.kind == 1) fill(index.exprs.size() + w.index, BlockName(w.index));
+      if (w.kind == 2) fill(index.exprs.size() + index.blocks.size() + w.index, HandlerName(w.index));
     }
+    auto* table_type = llvm::ArrayType::get(ptr, slots.size());
+    new llvm::GlobalVariable(*unit.module, table_type, true, llvm::GlobalValue::ExternalLinkage,
+                             llvm::ConstantArray::get(table_type, slots), EntryTableName(m));
     units.push_back(std::move(unit));
   }
   return units;

@@ -28,9 +28,10 @@ double MsSince(Clock::time_point t) {
 std::unique_ptr<llvm::TargetMachine> MachineFor(const Target& target, int opt_level, std::string* error) {
   const llvm::Target* t = llvm::TargetRegistry::lookupTarget(target.triple, *error);
   if (!t) return nullptr;
-  const llvm::CodeGenOpt::Level level = opt_level <= 0   ? llvm::CodeGenOpt::None
-                                        : opt_level == 1 ? llvm::CodeGenOpt::Less
-                                                         : llvm::CodeGenOpt::Default;
+  // Below -O2, instruction selection and register allocation run in their
+  // fast modes: the IR passes have already done what matters for this code,
+  // and the selection DAG would dominate compile time on large handlers.
+  const llvm::CodeGenOpt::Level level = opt_level <= 1 ? llvm::CodeGenOpt::None : llvm::CodeGenOpt::Default;
   // Position-independent, small code model: the object links wherever the JIT
   // maps it, and calls to the runtime go through stubs the linker makes.
   std::unique_ptr<llvm::TargetMachine> tm(t->createTargetMachine(target.triple, target.cpu, target.features,
@@ -62,7 +63,7 @@ void Optimise(llvm::Module& module, llvm::TargetMachine& tm, int opt_level) {
   llvm::FunctionPassManager fpm;
   fpm.addPass(llvm::SROAPass());
   fpm.addPass(llvm::EarlyCSEPass());
-  fpm.addPass(llvm::InstCombinePass());
+  // fpm.addPass(llvm::InstCombinePass());
   fpm.addPass(llvm::SimplifyCFGPass());
   llvm::ModulePassManager mpm;
   mpm.addPass(llvm::createModuleToFunctionPassAdaptor(std::move(fpm)));

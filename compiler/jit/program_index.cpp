@@ -7,10 +7,12 @@ namespace {
 
 class Indexer {
  public:
-  explicit Indexer(ProgramIndex& index) : index_(index) {}
+  Indexer(const ir::Program& p, ProgramIndex& index) : p_(p), index_(index) {}
 
+  // A leaf (a constant, a field, a segment bit) is cheaper to interpret than
+  // to call natively: the interpreter answers those.
   void Expr(ir::ExprRef e) {
-    if (e >= 0) index_.exprs.push_back(e);
+    if (e >= 0 && p_.At(e).count > 0) index_.exprs.push_back(e);
   }
   void Aggregate(const ir::Aggregate& a) {
     Expr(a.filter);
@@ -21,6 +23,8 @@ class Indexer {
     index_.blocks.push_back(&b);
     Stmts(b);
   }
+  // A block only the fused handlers run: its statements need ids, not an entry point.
+  void HandlerBlock(const ir::Block& b) { Stmts(b); }
 
  private:
   // Nesting is bounded by the front end's nesting limit; statements are
@@ -34,6 +38,7 @@ class Indexer {
       for (const auto& branch : s.branches) Stmts(branch.second);
     }
   }
+  const ir::Program& p_;
   ProgramIndex& index_;
 };
 
@@ -41,13 +46,10 @@ class Indexer {
 
 ProgramIndex IndexProgram(const ir::Program& p) {
   ProgramIndex index;
-  Indexer x(index);
-  for (const ir::Metric& m : p.metrics) x.Aggregate(m.aggregate);
+  Indexer x(p, index);
+  // Metrics and rules run only inside the fused handlers (HandleEvent).
+  for (const ir::Rule& r : p.rules) x.HandlerBlock(r.body);
   for (const ir::Segment& s : p.segments) x.Expr(s.condition);
-  for (const ir::Rule& r : p.rules) {
-    x.Expr(r.where);
-    x.Block(r.body);
-  }
   for (const ir::Level& l : p.levels) x.Block(l.on_reach);
   for (const ir::Badge& b : p.badges) {
     x.Expr(b.when);
