@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# The JIT from the command line: both engines give the same bytes on the
+# examples, the object cache is used, and bundles are built, run, and refused
+# when damaged or foreign. Usage: jit_cli_test.sh QUEST SRC_DIR
+set -u
+quest=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export QUESTLINE_CACHE_DIR=$tmp/cache
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+expect() {  # expect EXIT DESCRIPTION -- COMMAND...
+  local want=$1 what=$2
+  shift 3
+  "$@" > "$tmp/out" 2> "$tmp/err"
+  local got=$?
+  [ "$got" = "$want" ] || { fail "$what: exit $got, wanted $want"; cat "$tmp/out" "$tmp/err" | head -20; }
+}
+contains() {  # contains FILE TEXT DESCRIPTION
+  grep -qF -- "$2" "$1" || { fail "$3: missing '$2'"; head -20 "$1"; }
+}
+same() {  # same FILE_A FILE_B DESCRIPTION
+  cmp -s "$1" "$2" || { fail "$3: $1 and $2 differ"; diff "$1" "$2" | head -10; }
+}
+
+casino=$src/examples/casino
+events=$casino/events.ndjson
+until=2026-12-31T00:00:00Z
+
+# Every example replays to the same actions and state on both engines.
+for engine in interp jit; do
+  expect 0 "casino on $engine" -- "$quest" run "$casino" --events "$events" --until $until --engine $engine \
+    --actions "$tmp/$engine.actions" --state "$tmp/$engine.state"
+  cp "$tmp/err" "$tmp/$engine.summary"
+done
+same "$tmp/interp.actions" "$tmp/jit.actions" "casino actions, interp vs jit"
+same "$tmp/interp.state" "$tmp/jit.state" "casino state, interp vs jit"
+same "$tmp/interp.summary" "$tmp/jit.summary" "casino summary and warnings, interp vs jit"
+[ "$(wc -l < "$tmp/jit.actions")" -gt 1000 ] || fail "the casino replay produced too few actions to compare"
+for engine in interp jit; do
+  expect 0 "example scenarios on $engine" -- "$quest" test --engine $engine "$src/examples"
+  contains "$tmp/out" "2 of 2 scenarios passed" "example scenarios on $engine"
+done
+expect 2 "test with an unknown engine" -- "$quest" test --engine turbo "$src/examples"
+
+# The JIT is the default, and its objects are cached for the next start.
+expect 0 "default engine" -- "$quest" run "$casino" --events "$events" --until $until --actions "$tmp/default.actions"
+same "$tmp/interp.actions" "$tmp/default.actions" "default engine actions"
+ls "$QUESTLINE_CACHE_DIR"/*.qlo > /dev/null 2>&1 || fail "no object cached in $QUESTLINE_CACHE_DIR"
+for f in "$QUESTLINE_CACHE_DIR"/*.qlo; do printf 'garbage' > "$f"; done   # a damaged entry is a miss
+expect 0 "run with a damaged cache entry" -- "$quest" run "$casino" --events "$events" --until $until \
+  --actions "$tmp/recompiled.actions"
+same "$tmp/interp.actions" "$tmp/recompiled.actions" "actions after recompiling over a damaged cache entry"
+
+# Bundles: build, run (as --bundle and as the package path), same bytes.
+expect 0 "build a bundle" -- "$quest" build "$casino" -o "$tmp/casino.qlb"
+contains "$tmp/err" "wrote $tmp/casino.qlb" "build summary"
+expect 0 "run a bundle" -- "$quest" run --bundle "$tmp/casino.qlb" --events "$events" --until $until \
+  --actions "$tmp/bundle.actions" --state "$tmp/bundle.state"
+same "$tmp/interp.actions" "$tmp/bundle.actions" "bundle actions"
+same "$tmp/interp.state" "$tmp/bundle.state" "bundle state"
+expect 0 "run a bundle given as the package" -- "$quest" run "$tmp/casino.qlb" --events "$events" --until $until \
+  --engine interp --actions "$tmp/bundle_interp.actions"
+same "$tmp/interp.actions" "$tmp/bundle_interp.actions" "bundle on the interpreter"
+expect 2 "build without -o" -- "$quest" build "$casino"
+expect 2 "build with a bad --opt" -- "$quest" build "$casino" -o "$tmp/x.qlb" --opt 9
+printf 'rule r on bet { award points "x" }\n' > "$tmp/bad.quest"
+expect 1 "build a package with errors" -- "$quest" build "$tmp/bad.quest" -o "$tmp/bad.qlb"
+[ -e "$tmp/bad.qlb" ] && fail "a package with errors produced a bundle"
+
+# Refusals: not a bundle, damaged, another JIT version, another CPU.
+printf 'not a bundle' > "$tmp/junk.qlb"
+expect 2 "run a file that is not a bundle" -- "$quest" run --bundle "$tmp/junk.qlb" --events "$events"
+contains "$tmp/err" "not a Questline bundle" "not-a-bundle message"
+python3 - "$tmp/casino.qlb" "$tmp/damaged.qlb" <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], 'rb').read())
+data[len(data) // 2] ^= 0xFF
+open(sys.argv[2], 'wb').write(data)
+PY
+expect 2 "run a damaged bundle" -- "$quest" run --bundle "$tmp/damaged.qlb" --events "$events"
+contains "$tmp/err" "damaged" "damaged-bundle message"
+# Re-seal a bundle whose header names another version / CPU, as another quest would write it.
+reseal() {  # reseal IN OUT OLD NEW
+  python3 - "$@" <<'PY'
+import sys
+data = open(sys.argv[1], 'rb').read()[:-8]
+old, new = sys.argv[3].encode(), sys.argv[4].encode()
+assert old in data and len(old) == len(new)
+data = data.replace(old, new, 1)
+h = 0xcbf29ce484222325
+for b in data:
+    h = ((h ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+open(sys.argv[2], 'wb').write(data + h.to_bytes(8, 'little'))
+PY
+}
+reseal "$tmp/casino.qlb" "$tmp/old.qlb" "0.1.0+" "0.0.9+"
+expect 2 "run a bundle from another JIT version" -- "$quest" run --bundle "$tmp/old.qlb" --events "$events"
+contains "$tmp/err" "was built by Questline JIT 0.0.9+" "foreign-version message"
+reseal "$tmp/casino.qlb" "$tmp/arm.qlb" "x86_64-" "arm64x-"
+expect 2 "run a bundle for another target" -- "$quest" run --bundle "$tmp/arm.qlb" --events "$events"
+contains "$tmp/err" "holds code for arm64x-" "foreign-target message"
+
+if [ "$failures" -ne 0 ]; then echo "$failures failure(s)"; exit 1; fi
+echo "jit cli: all checks passed"
