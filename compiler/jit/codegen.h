@@ -140,6 +140,7 @@ class Emitter {
   CgValue Builtin(const ir::Node& n);
   CgValue Call(const ir::Node& n);
   CgValue Arithmetic(const ir::Node& n, const CgValue& a, const CgValue& b);
+  CgValue DecimalMulDiv(const ir::Node& n, llvm::Value* x, llvm::Value* y);
   CgValue AndOr(const ir::Node& n);
   CgValue Hoisted(ir::ExprRef e);
   CgValue Local(const ir::Node& n);

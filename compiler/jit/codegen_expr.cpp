@@ -223,23 +223,45 @@ CgValue Emitter::Arithmetic(const ir::Node& n, const CgValue& a, const CgValue& 
   llvm::Value* both = b_.CreateAnd(b_.CreateNot(a.none), b_.CreateNot(b.none));
   const CgValue none_of_type = Constant(0, n.type, true);
   llvm::Value* kind = b_.getInt8(uint8_t(n.type));
-  auto checked = [&](const char* call, ValueKind result) {
-    // A runtime call that may count a warning: only when both operands exist.
-    return Guarded(both, [&] {
-      return CgValue{b_.CreateCall(Runtime(call), {frame_, a.i, b.i}), b_.getInt8(uint8_t(result)), b_.getFalse()};
-    }, none_of_type);
-  };
   switch (n.kind) {
     case NodeKind::Add:
       return Select(both, {b_.CreateBinaryIntrinsic(llvm::Intrinsic::sadd_sat, a.i, b.i), kind, b_.getFalse()}, none_of_type);
     case NodeKind::Sub:
       return Select(both, {b_.CreateBinaryIntrinsic(llvm::Intrinsic::ssub_sat, a.i, b.i), kind, b_.getFalse()}, none_of_type);
     case NodeKind::Mul:
-      if (n.type == ValueKind::Decimal) return checked("ql_decimal_mul", n.type);
+      if (n.type == ValueKind::Decimal) return Guarded(both, [&] { return DecimalMulDiv(n, a.i, b.i); }, none_of_type);
       return Select(both, {SaturatingMul(b_, a.i, b.i), kind, b_.getFalse()}, none_of_type);
-    case NodeKind::Div: return checked("ql_decimal_div", ValueKind::Decimal);
+    case NodeKind::Div: return Guarded(both, [&] { return DecimalMulDiv(n, a.i, b.i); }, none_of_type);
     default: return none_of_type;
   }
+}
+
+// Fixed-point a*b/scale and a*scale/b. When the 64-bit intermediate product
+// cannot overflow (and b is not zero), it is exact, and truncating 64-bit
+// division gives the interpreter's 128-bit answer; otherwise the
+// interpreter's own routine runs, with its saturation and its warnings.
+CgValue Emitter::DecimalMulDiv(const ir::Node& n, llvm::Value* x, llvm::Value* y) {
+  const bool mul = n.kind == NodeKind::Mul;
+  llvm::Value* scale = b_.getInt64(engine::kDecimalScale);
+  llvm::Value* pair = b_.CreateBinaryIntrinsic(llvm::Intrinsic::smul_with_overflow, x, mul ? y : scale);
+  llvm::Value* product = b_.CreateExtractValue(pair, 0);
+  llvm::Value* slow = b_.CreateExtractValue(pair, 1);
+  if (!mul) slow = b_.CreateOr(slow, b_.CreateICmpEQ(y, b_.getInt64(0)));
+  llvm::BasicBlock* fast_bb = llvm::BasicBlock::Create(mc_.ctx, "fast", fn_);
+  llvm::BasicBlock* slow_bb = llvm::BasicBlock::Create(mc_.ctx, "slow", fn_);
+  llvm::BasicBlock* join = llvm::BasicBlock::Create(mc_.ctx, "join", fn_);
+  b_.CreateCondBr(slow, slow_bb, fast_bb);
+  b_.SetInsertPoint(fast_bb);
+  llvm::Value* quotient = b_.CreateSDiv(product, mul ? scale : y);
+  b_.CreateBr(join);
+  b_.SetInsertPoint(slow_bb);
+  llvm::Value* called = b_.CreateCall(Runtime(mul ? "ql_decimal_mul" : "ql_decimal_div"), {frame_, x, y});
+  b_.CreateBr(join);
+  b_.SetInsertPoint(join);
+  llvm::PHINode* r = b_.CreatePHI(b_.getInt64Ty(), 2);
+  r->addIncoming(quotient, fast_bb);
+  r->addIncoming(called, slow_bb);
+  return {r, b_.getInt8(uint8_t(ValueKind::Decimal)), b_.getFalse()};
 }
 
 CgValue Emitter::AndOr(const ir::Node& n) {
