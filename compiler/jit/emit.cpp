@@ -13,6 +13,7 @@
 #include <llvm/Transforms/Scalar/SimplifyCFG.h>
 
 #include <chrono>
+#include <cstdlib>
 
 #include "compiler/jit/target.h"
 
@@ -90,6 +91,13 @@ std::string EmitObject(llvm::Module& module, const Target& target, int opt_level
   auto t0 = Clock::now();
   Optimise(module, *tm, opt_level);
   times->optimise_ms += MsSince(t0);
+
+  // A debugging aid: QUESTLINE_JIT_DUMP=DIR writes each module's optimised IR.
+  if (const char* dir = std::getenv("QUESTLINE_JIT_DUMP")) {
+    std::error_code ec;
+    llvm::raw_fd_ostream out(std::string(dir) + "/" + module.getModuleIdentifier() + ".ll", ec);
+    if (!ec) module.print(out, nullptr);
+  }
 
   auto t1 = Clock::now();
   llvm::SmallVector<char, 0> object;
