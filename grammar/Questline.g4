@@ -207,7 +207,7 @@ primary
   | name                                           # namePrimary
   ;
 aggregateFn : COUNT | SUM | MIN | MAX | AVG | FIRST | LAST | TOP | DISTINCT_DAYS | STREAK_DAYS | STREAK_WEEKS ;
-window      : LAST expr | TODAY | THIS (WEEK | MONTH) ;
+window      : LAST unaryExpr | TODAY | THIS (WEEK | MONTH) ;   // `last 7d >= 3` compares the aggregate
 literal     : TRUE | FALSE | INT | DECIMAL | STRING | DURATION | PERCENT | TIME_OF_DAY | INSTANT | weekday ;
 
 // Any identifier or keyword, where only a name can stand (fields, members, calls).

@@ -169,7 +169,7 @@ ast::ExprPtr Builder::BuildPrimary(P::PrimaryContext* ctx) {
     e->window.range = Range(w);
     if (w->LAST()) {
       e->window.kind = ast::WindowKind::Last;
-      e->window.length = BuildExpr(w->expr());
+      e->window.length = BuildUnary(w->unaryExpr());
     } else if (w->TODAY()) {
       e->window.kind = ast::WindowKind::Today;
     } else if (w->WEEK()) {
