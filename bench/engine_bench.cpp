@@ -9,12 +9,13 @@
 // timers, settle) is also shared C++. The JIT's
 // compile time is reported cold (empty object cache), warm (cache hit) and
 // from a bundle in memory.
-// Usage: engine_bench [USERS] [EVENTS] [PACKAGE_DIR] [BACKENDS: both|interp|jit]
+// Usage: engine_bench [USERS] [EVENTS] [PACKAGE_DIR] [both|interp|jit|handlers]
 #include <sys/resource.h>
 #include <x86intrin.h>
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <string>
@@ -81,6 +82,48 @@ class TimingRuntime final : public interp::Runtime {
  private:
   interp::Runtime& rt_;
 };
+
+// Answers a handler's engine calls with constants and does nothing for
+// effects: with it, a loop over HandleEvent times the handler's own code
+// alone — what the JIT compiles — on both backends.
+class StubRuntime final : public interp::Runtime {
+ public:
+  StubRuntime(const ir::Program& p, engine::StringPool& strings) : strings_(strings) {
+    for (const std::string& s : p.strings) literal_ids_.push_back(strings.Intern(s));
+  }
+  interp::Value Metric(int32_t) override { return interp::Value::Int(0); }
+  bool Segment(int32_t) override { return false; }
+  interp::Value Profile(int32_t) override { return interp::Value{}; }
+  int64_t Balance(int32_t) override { return 0; }
+  int64_t PointsEver() override { return 0; }
+  interp::Value Level() override { return interp::Value::None(engine::ValueKind::String); }
+  int64_t Now() override { return 0; }
+  int Hour(int64_t) override { return 0; }
+  int Weekday(int64_t) override { return 0; }
+  uint32_t StringId(int64_t s) override { return literal_ids_[size_t(s)]; }
+  const std::string& StringText(uint32_t id) override { return strings_.Get(id); }
+  uint32_t InternText(const std::string& s) override { return strings_.Intern(s); }
+  void CountWarning(const char*) override {}
+  void Effect(const ir::Stmt&, interp::Value, const std::vector<interp::Value>&) override { ++effects; }
+  void AddToMetric(int32_t, interp::Value) override {}
+  bool EnterRule(int32_t) override { return true; }
+  void LeaveRule() override {}
+  uint64_t effects = 0;
+
+ private:
+  engine::StringPool& strings_;
+  std::vector<uint32_t> literal_ids_;
+};
+
+// Seconds per event for `backend`'s handlers over `events`, engine stubbed.
+double HandlersAlone(const ir::Program& program, const interp::Backend& backend, engine::StringPool& strings,
+                     const std::vector<engine::Event>& events, uint64_t* effects) {
+  StubRuntime stub(program, strings);
+  auto t = Clock::now();
+  for (const engine::Event& e : events) backend.HandleEvent(e, stub);
+  *effects = stub.effects;
+  return MsSince(t) / 1000 / double(events.size());
+}
 
 // Delegates to a backend and times its event handlers, apart from the engine
 // calls they make.
@@ -186,6 +229,7 @@ int main(int argc, char** argv) {
   std::filesystem::remove_all(cache);
   jit::CompileOptions options;
   options.cache_dir = cache;
+  if (const char* opt = std::getenv("QUESTLINE_BENCH_OPT")) options.opt_level = std::atoi(opt);   // 0, 1 (default), 2
   std::vector<std::string> objects;
   jit::CompileReport cold, warm;
   if (!jit::CompileProgram(program, options, &objects, &cold, &error)) {
@@ -235,14 +279,24 @@ int main(int argc, char** argv) {
               count / parse_s);
 
   RunFigures fi, fj;
-  if (which != "jit") {
+  if (which == "both" || which == "interp") {
     interp::Interpreter interpreter(program);
     fi = Replay(program, interpreter, strings, events);
     Print("interp", fi, events.size());
   }
-  if (which != "interp") {
+  if (which == "both" || which == "jit") {
     fj = Replay(program, *native, strings, events);
     Print("jit", fj, events.size());
+  }
+  if (which == "both" || which == "handlers") {
+    interp::Interpreter interpreter(program);
+    uint64_t ei = 0, ej = 0;
+    const double hi = HandlersAlone(program, interpreter, strings, events, &ei);
+    const double hj = HandlersAlone(program, *native, strings, events, &ej);
+    std::printf("handlers alone (engine calls stubbed, %llu effects each): interp %.3f us/event, jit %.3f us/event, "
+                "%.2fx\n", (unsigned long long)ei, hi * 1e6, hj * 1e6, hi / hj);
+    if (ei != ej) std::printf("WARNING: the backends ran different effects (%llu vs %llu)\n", (unsigned long long)ei,
+                              (unsigned long long)ej);
   }
   if (which == "both")
     std::printf("speed-up  engine %.2fx, handlers %.2fx, handler code (handlers without the engine calls) %.2fx\n",

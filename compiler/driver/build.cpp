@@ -22,14 +22,15 @@ const char* kHelp =
     "this machine. `quest run --bundle FILE.qlb` and questd load it without\n"
     "re-parsing; a bundle built by another quest version or for another CPU is refused.\n"
     "  -o FILE     the bundle to write\n"
-    "  --opt N     LLVM optimisation: 0 none, 1 light (default), 2 -O2\n"
+    "  --opt N     LLVM optimisation: 0 none, 1 light (what quest run compiles with),\n"
+    "              2 -O2 (default: a bundle is built once and run for long)\n"
     "exit: 0 written, 1 compile errors, 2 usage or unwritable output\n";
 
 }  // namespace
 
 int BuildCommand(const Args& args) {
   std::vector<std::string> paths;
-  std::string out_path, opt_text = "1";
+  std::string out_path, opt_text = "2";
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") {

@@ -37,10 +37,15 @@ CgValue Emitter::Constant(int64_t i, ValueKind kind, bool none) {
   return {b_.getInt64(uint64_t(i)), b_.getInt8(uint8_t(kind)), b_.getInt1(none)};
 }
 
+// The second word (kind, none and padding) is written as one i64: C++ reads a
+// Value as two 8-byte words, and a word assembled from byte stores cannot be
+// forwarded from the store buffer (a stall on every returned value).
 void Emitter::StoreValue(const CgValue& v, llvm::Value* ptr) {
   b_.CreateStore(v.i, b_.CreateStructGEP(mc_.value_type, ptr, 0));
-  b_.CreateStore(v.kind, b_.CreateStructGEP(mc_.value_type, ptr, 1));
-  b_.CreateStore(b_.CreateZExt(v.none, b_.getInt8Ty()), b_.CreateStructGEP(mc_.value_type, ptr, 2));
+  llvm::Value* word = b_.CreateOr(b_.CreateZExt(v.kind, b_.getInt64Ty()),
+                                  b_.CreateShl(b_.CreateZExt(v.none, b_.getInt64Ty()), 8));
+  llvm::Value* at = b_.CreateBitCast(b_.CreateStructGEP(mc_.value_type, ptr, 1), b_.getInt64Ty()->getPointerTo());
+  b_.CreateStore(word, at);
 }
 
 CgValue Emitter::LoadValue(llvm::Value* ptr) {

@@ -96,22 +96,28 @@ void EmitBlockEntry(ModuleContext& mc, size_t block) {
 }
 
 // The fused handler of one event type: Backend::HandleEvent's walk over the
-// event's plan, unrolled, with the rules' shared subexpressions memoised.
-void EmitHandler(ModuleContext& mc, int32_t type) {
+// event's plan, unrolled, with shared subexpressions computed once. A plan of
+// hundreds of rules is cut into chunks of kRulesPerChunk, each its own
+// function called in order: LLVM's fast register allocator degrades on very
+// large functions, and a chunk's event-pure prologue stays short-lived.
+// Sharing is per chunk; a value shared across chunks is recomputed, which is
+// unobservable (only pure, warning-free values are shared).
+inline constexpr size_t kRulesPerChunk = 24;
+
+namespace {
+
+void EmitMetricChunk(ModuleContext& mc, llvm::Function* f, int32_t type, const std::vector<int32_t>& metrics) {
   const ir::Program& p = mc.program;
-  const ir::EventPlan& plan = p.plans[size_t(type)];
-  llvm::Function* f = DefineFunction(mc, mc.block_fn_type, HandlerName(size_t(type)), false);
   Emitter em(mc, f, LocalsMode::Registers);
   em.BeginHandler(p.schema.types[size_t(type)].fields.size());
   auto& b = em.B();
-
   std::vector<ir::ExprRef> roots;
-  for (int32_t m : plan.metrics) {
+  for (int32_t m : metrics) {
     roots.push_back(p.metrics[size_t(m)].aggregate.filter);
     roots.push_back(p.metrics[size_t(m)].aggregate.argument);
   }
   em.BeginMemoScope(roots, {}, /*metrics_stable=*/false);
-  for (int32_t m : plan.metrics) {
+  for (int32_t m : metrics) {
     const ir::Aggregate& a = p.metrics[size_t(m)].aggregate;
     em.If(em.Truth(a.filter), [&] {
       llvm::AllocaInst* arg = em.EntryAlloca(mc.value_type, "metric_arg");
@@ -120,15 +126,22 @@ void EmitHandler(ModuleContext& mc, int32_t type) {
     });
   }
   em.EndMemoScope();
+  b.CreateRetVoid();
+}
 
-  roots.clear();
+void EmitRuleChunk(ModuleContext& mc, llvm::Function* f, int32_t type, const std::vector<int32_t>& rules) {
+  const ir::Program& p = mc.program;
+  Emitter em(mc, f, LocalsMode::Registers);
+  em.BeginHandler(p.schema.types[size_t(type)].fields.size());
+  auto& b = em.B();
+  std::vector<ir::ExprRef> roots;
   std::vector<const ir::Block*> bodies;
-  for (int32_t r : plan.rules) {
+  for (int32_t r : rules) {
     roots.push_back(p.rules[size_t(r)].where);
     bodies.push_back(&p.rules[size_t(r)].body);
   }
   em.BeginMemoScope(roots, bodies, /*metrics_stable=*/true);
-  for (int32_t r : plan.rules) {
+  for (int32_t r : rules) {
     const ir::Rule& rule = p.rules[size_t(r)];
     em.ResetLocals(rule.local_count);
     em.If(em.Truth(rule.where), [&] {
@@ -140,6 +153,36 @@ void EmitHandler(ModuleContext& mc, int32_t type) {
     });
   }
   em.EndMemoScope();
+  b.CreateRetVoid();
+}
+
+// Consecutive pieces of `ids`, at most kRulesPerChunk long.
+std::vector<std::vector<int32_t>> Chunks(const std::vector<int32_t>& ids) {
+  std::vector<std::vector<int32_t>> out;
+  for (size_t i = 0; i < ids.size(); i += kRulesPerChunk)
+    out.emplace_back(ids.begin() + long(i), ids.begin() + long(std::min(ids.size(), i + kRulesPerChunk)));
+  return out;
+}
+
+}  // namespace
+
+void EmitHandler(ModuleContext& mc, int32_t type) {
+  const ir::EventPlan& plan = mc.program.plans[size_t(type)];
+  const std::string name = HandlerName(size_t(type));
+  llvm::Function* handler = DefineFunction(mc, mc.block_fn_type, name, false);
+  std::vector<llvm::Function*> steps;
+  int n = 0;
+  // Metrics first, then rules (LANGUAGE.md §11), each in package order.
+  for (const auto& chunk : Chunks(plan.metrics)) {
+    steps.push_back(DefineFunction(mc, mc.block_fn_type, name + "_" + std::to_string(n++), false));
+    EmitMetricChunk(mc, steps.back(), type, chunk);
+  }
+  for (const auto& chunk : Chunks(plan.rules)) {
+    steps.push_back(DefineFunction(mc, mc.block_fn_type, name + "_" + std::to_string(n++), false));
+    EmitRuleChunk(mc, steps.back(), type, chunk);
+  }
+  llvm::IRBuilder<> b(llvm::BasicBlock::Create(mc.ctx, "entry", handler));
+  for (llvm::Function* step : steps) b.CreateCall(step, {handler->getArg(0)});
   b.CreateRetVoid();
 }
 

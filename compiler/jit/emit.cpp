@@ -64,7 +64,7 @@ void Optimise(llvm::Module& module, llvm::TargetMachine& tm, int opt_level) {
   llvm::FunctionPassManager fpm;
   fpm.addPass(llvm::SROAPass());
   fpm.addPass(llvm::EarlyCSEPass());
-  // fpm.addPass(llvm::InstCombinePass());
+  fpm.addPass(llvm::InstCombinePass());
   fpm.addPass(llvm::SimplifyCFGPass());
   llvm::ModulePassManager mpm;
   mpm.addPass(llvm::createModuleToFunctionPassAdaptor(std::move(fpm)));

@@ -61,17 +61,21 @@ inline ScenarioResult RunScenario(const std::string& package, const std::string&
   interp::Interpreter interpreter(program);
   ScenarioResult reference = RunOn(program, interpreter, events, until);
 
-  std::vector<std::string> objects;
-  jit::CompileReport report;
-  std::string error;
-  jit::CompileOptions options;   // no cache dir: every scenario compiles cold
-  if (!jit::CompileProgram(program, options, &objects, &report, &error)) FAIL("the JIT cannot compile: " << error);
-  std::unique_ptr<jit::NativeBackend> native = jit::NativeBackend::Load(program, objects, &error);
-  if (!native) FAIL("the JIT cannot link: " << error);
-  ScenarioResult jitted = RunOn(program, *native, events, until);
-  REQUIRE(jitted.actions == reference.actions);
-  REQUIRE(jitted.state == reference.state);
-  REQUIRE(jitted.stats.warnings == reference.stats.warnings);
+  for (int level : {1, 2}) {   // quest run's JIT, quest build's bundles
+    INFO("JIT at --opt " << level);
+    std::vector<std::string> objects;
+    jit::CompileReport report;
+    std::string error;
+    jit::CompileOptions options;   // no cache dir: every scenario compiles cold
+    options.opt_level = level;
+    if (!jit::CompileProgram(program, options, &objects, &report, &error)) FAIL("the JIT cannot compile: " << error);
+    std::unique_ptr<jit::NativeBackend> native = jit::NativeBackend::Load(program, objects, &error);
+    if (!native) FAIL("the JIT cannot link: " << error);
+    ScenarioResult jitted = RunOn(program, *native, events, until);
+    REQUIRE(jitted.actions == reference.actions);
+    REQUIRE(jitted.state == reference.state);
+    REQUIRE(jitted.stats.warnings == reference.stats.warnings);
+  }
   return reference;
 }
 

@@ -96,26 +96,32 @@ CaseResult RunCase(const std::string& package, const std::string& events, const 
   interp::Interpreter interpreter(program);
   result.reference = RunOn(program, interpreter, events, until);
 
-  std::vector<std::string> objects;
-  jit::CompileReport report;
-  std::string error;
-  jit::CompileOptions options;   // no cache dir: every case compiles cold
-  if (!jit::CompileProgram(program, options, &objects, &report, &error)) {
-    result.verdict = Verdict::Differs;
-    result.detail = "the JIT cannot compile the package: " + error + "\n";
-    return result;
-  }
-  std::unique_ptr<jit::NativeBackend> native = jit::NativeBackend::Load(program, objects, &error);
-  if (!native) {
-    result.verdict = Verdict::Differs;
-    result.detail = "the JIT's objects do not link: " + error + "\n";
-    return result;
-  }
-  const BackendRun jitted = RunOn(program, *native, events, until);
-  if (jitted.actions != result.reference.actions || jitted.state != result.reference.state ||
-      jitted.warnings != result.reference.warnings || jitted.runtime_errors != result.reference.runtime_errors) {
-    result.verdict = Verdict::Differs;
-    result.detail = Describe(result.reference, jitted);
+  // Both optimisation levels users run: 1 (quest run's JIT) and 2 (quest build's bundles).
+  for (int level : {1, 2}) {
+    std::vector<std::string> objects;
+    jit::CompileReport report;
+    std::string error;
+    jit::CompileOptions options;   // no cache dir: every case compiles cold
+    options.opt_level = level;
+    const std::string at = " at --opt " + std::to_string(level);
+    if (!jit::CompileProgram(program, options, &objects, &report, &error)) {
+      result.verdict = Verdict::Differs;
+      result.detail = "the JIT cannot compile the package" + at + ": " + error + "\n";
+      return result;
+    }
+    std::unique_ptr<jit::NativeBackend> native = jit::NativeBackend::Load(program, objects, &error);
+    if (!native) {
+      result.verdict = Verdict::Differs;
+      result.detail = "the JIT's objects do not link" + at + ": " + error + "\n";
+      return result;
+    }
+    const BackendRun jitted = RunOn(program, *native, events, until);
+    if (jitted.actions != result.reference.actions || jitted.state != result.reference.state ||
+        jitted.warnings != result.reference.warnings || jitted.runtime_errors != result.reference.runtime_errors) {
+      result.verdict = Verdict::Differs;
+      result.detail = "jit" + at + ": " + Describe(result.reference, jitted);
+      return result;
+    }
   }
   return result;
 }
