@@ -97,7 +97,7 @@ class Engine final : private interp::Runtime {
   bool SettleBadges();
   bool SettleSegments();
   // The next instant at which `now - X <op> D` inside expression `e` flips for this user.
-  void NextTimeChange(ir::ExprRef e, int64_t* next);
+  void NextTimeChange(int32_t segment, int64_t* next);
   void ScheduleSegmentRecheck();
   void Emit(const std::string& source, const char* action, std::vector<std::pair<std::string, ActionValue>> fields);
   void RunBlock(const ir::Block& block, const std::string& source);
@@ -150,6 +150,9 @@ class Engine final : private interp::Runtime {
 
   const ir::Program& p_;
   const interp::Backend& backend_;
+  // By segment: its `now - X <cmp> D` comparisons, in pre-order (found once,
+  // not by walking the condition after every event).
+  std::vector<std::vector<ir::ExprRef>> time_compares_;
   StringPool& strings_;
   EngineOptions options_;
   Calendar calendar_;
