@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -11,6 +12,20 @@ namespace questline::jit {
 namespace {
 
 constexpr std::string_view kMagic = "QLOBJ\x01\r\n";
+constexpr size_t kMaxEntries = 64;   // packages × versions a machine keeps compiled
+
+// Keeps the folder from growing without bound as packages change: the least
+// recently written entries beyond kMaxEntries go. Best effort, like the cache.
+void Evict(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<std::pair<fs::file_time_type, fs::path>> entries;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir, ec))
+    if (e.path().extension() == ".qlo") entries.emplace_back(e.last_write_time(ec), e.path());
+  if (entries.size() <= kMaxEntries) return;
+  std::sort(entries.begin(), entries.end());
+  for (size_t i = 0; i + kMaxEntries < entries.size(); ++i) fs::remove(entries[i].second, ec);
+}
 
 }  // namespace
 
@@ -68,7 +83,9 @@ bool ObjectCache::Store(const std::string& key, const std::vector<std::string>& 
   ByteWriter w;
   w.Bytes(key);
   PutObjects(w, objects);
-  return WriteFileAtomically(PathFor(key), Seal(kMagic, w.Take()), error);
+  if (!WriteFileAtomically(PathFor(key), Seal(kMagic, w.Take()), error)) return false;
+  Evict(dir_);
+  return true;
 }
 
 }  // namespace questline::jit

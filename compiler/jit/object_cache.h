@@ -2,7 +2,7 @@
 // the same package on the same machine links them without running LLVM's
 // optimiser or code generator. Entries are immutable and self-checking; a
 // damaged or foreign entry is a miss, and a cache that cannot be written is
-// only slower.
+// only slower. The folder keeps the 64 most recently written entries.
 #pragma once
 
 #include <string>
