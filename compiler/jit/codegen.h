@@ -12,6 +12,7 @@
 #pragma once
 
 #include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
 
@@ -170,6 +171,21 @@ class Emitter {
   std::unordered_map<int32_t, MemoSlot> memo_;   // by value number
   std::vector<bool> memo_wanted_;                // by value number: shared in this scope
 };
+
+// Saturating arithmetic shared by expressions and builtins. Clamp(a * b) of
+// the interpreter: on overflow the exact product's sign picks the bound.
+inline llvm::Value* SaturatingMul(llvm::IRBuilder<>& b, llvm::Value* x, llvm::Value* y) {
+  llvm::Value* pair = b.CreateBinaryIntrinsic(llvm::Intrinsic::smul_with_overflow, x, y);
+  llvm::Value* product = b.CreateExtractValue(pair, 0);
+  llvm::Value* overflow = b.CreateExtractValue(pair, 1);
+  llvm::Value* negative = b.CreateICmpSLT(b.CreateXor(x, y), b.getInt64(0));
+  llvm::Value* bound = b.CreateSelect(negative, b.getInt64(uint64_t(INT64_MIN)), b.getInt64(INT64_MAX));
+  return b.CreateSelect(overflow, bound, product);
+}
+
+inline llvm::Value* SaturatingNeg(llvm::IRBuilder<>& b, llvm::Value* x) {
+  return b.CreateBinaryIntrinsic(llvm::Intrinsic::ssub_sat, b.getInt64(0), x);
+}
 
 // codegen_module.cpp
 llvm::Function* DefineFunction(ModuleContext& mc, llvm::FunctionType* type, const std::string& name,

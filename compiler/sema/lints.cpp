@@ -177,7 +177,10 @@ class Lints {
       ForEachStmt(body, [&](const Stmt& s) {
         if (s.kind != ast::StmtKind::Award) return;
         Value v;
-        if (!repeats && s.value && checker_.Fold(*s.value, &v)) bounded[s.target] += v.i;
+        if (!repeats && s.value && checker_.Fold(*s.value, &v)) {
+          int64_t& total = bounded[s.target];   // saturates: huge awards must not overflow the sum
+          if (__builtin_add_overflow(total, v.i, &total)) total = v.i > 0 ? INT64_MAX : INT64_MIN;
+        }
         else unbounded.insert(s.target);
       });
     };
