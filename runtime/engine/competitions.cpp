@@ -85,7 +85,7 @@ void Engine::AddScore(int32_t c, int64_t amount) {
   for (const ir::HappyHour& h : comp.happy_hours)
     if (h.weekday == weekday && minute >= h.from_minute && minute < h.to_minute)
       multiplier = std::max(multiplier, h.multiplier);
-  entry->score += amount * multiplier;
+  entry->score = SaturatingAdd(entry->score, SaturatingMul(amount, multiplier));
   entry->reached = ++score_seq_;
 }
 
@@ -131,7 +131,7 @@ void Engine::CloseCompetition(int32_t c) {
       if (!e.registered || comp.buy_in <= 0) continue;
       user_ = &UserFor(e.user);
       int64_t& balance = user_->balances[size_t(comp.buy_in_currency)];
-      balance += comp.buy_in;
+      balance = SaturatingAdd(balance, comp.buy_in);
       Emit(source, action, {{"tournament", ActionValue::String(comp.name)}, {"state", ActionValue::String("cancelled")},
                             {"refund", ActionValue::Int(comp.buy_in)}});
     }

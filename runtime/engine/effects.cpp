@@ -101,11 +101,11 @@ void Engine::Effect(const ir::Stmt& s, Value value, const std::vector<Value>& da
         amount = std::min(amount, rule_->cap->amount - c->capped);   // cut to what is left
       }
       if (amount <= 0 || PolicyBlocks(ir::PolicyTarget::Rewards, "award")) return;
-      if (c && rule_ && rule_->cap && rule_->cap->currency == s.target) c->capped += amount;
+      if (c && rule_ && rule_->cap && rule_->cap->currency == s.target) c->capped = SaturatingAdd(c->capped, amount);
       int64_t& balance = user_->balances[size_t(s.target)];
-      balance += amount;
+      balance = SaturatingAdd(balance, amount);
       if (s.target == 0) {
-        user_->points_ever += amount;
+        user_->points_ever = SaturatingAdd(user_->points_ever, amount);
         ScorePoints(amount);
       }
       Emit(*source_, "award", {{"currency", ActionValue::String(p_.currencies[size_t(s.target)])},
@@ -167,7 +167,7 @@ void Engine::Effect(const ir::Stmt& s, Value value, const std::vector<Value>& da
       auto& list = attempts ? user_->attempts : user_->tickets;
       auto it = std::find_if(list.begin(), list.end(), [&](auto& e) { return e.first == s.target; });
       if (it == list.end()) it = list.insert(list.end(), {s.target, 0});
-      it->second += value.i;
+      it->second = SaturatingAdd(it->second, value.i);
       Emit(*source_, attempts ? "attempts" : "tickets",
            {{attempts ? "game" : "raffle",
              ActionValue::String(attempts ? p_.minigames[size_t(s.target)] : p_.raffles[size_t(s.target)])},

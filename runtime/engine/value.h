@@ -25,4 +25,16 @@ struct Value {
   static Value None(ValueKind kind) { return {0, kind, true}; }
 };
 
+// Balances, scores and counts saturate like the language's arithmetic: a
+// package may award amounts near the int64 bounds, and wrapping would turn a
+// fortune into a debt.
+inline int64_t SaturatingAdd(int64_t a, int64_t b) {
+  int64_t r;
+  return __builtin_add_overflow(a, b, &r) ? (b > 0 ? INT64_MAX : INT64_MIN) : r;
+}
+inline int64_t SaturatingMul(int64_t a, int64_t b) {
+  int64_t r;
+  return __builtin_mul_overflow(a, b, &r) ? ((a < 0) != (b < 0) ? INT64_MIN : INT64_MAX) : r;
+}
+
 }  // namespace questline::engine

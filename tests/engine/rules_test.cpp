@@ -97,3 +97,11 @@ policy quiet { quiet_hours 22:00-08:00 for push  cap messages 1 per day })") + k
   // The third message is the second of 2026-12-02: over the cap of one per day.
   CHECK(r.Count({"\"action\":\"blocked\"", "\"event\":\"l3\"", "\"reason\":\"message_cap\""}) == 1);
 }
+
+TEST_CASE("balances and points saturate at the int64 bound instead of wrapping", "[engine]") {
+  auto r = RunScenario(std::string("rule huge on deposit { award points 5000000000000000000 }") + kPolicy,
+                       Event("deposit", "d1", "u", "2026-12-01T10:00:00Z", R"("amount":10)") +
+                           Event("deposit", "d2", "u", "2026-12-01T11:00:00Z", R"("amount":10)"));
+  CHECK(r.Count({"\"event\":\"d2\"", "\"balance\":9223372036854775807"}) == 1);
+  CHECK(r.state.find(R"("points":9223372036854775807,"points_ever":9223372036854775807)") != std::string::npos);
+}
