@@ -22,8 +22,13 @@ void AppendDecimal(std::string& out, int64_t scaled) {
 }
 
 void AppendTime(std::string& out, int64_t ms) {
-  int64_t days = ms >= 0 ? ms / 86'400'000 : -((-ms + 86'400'000 - 1) / 86'400'000);
-  int64_t rem = ms - days * 86'400'000;
+  // Floor division without an intermediate that could overflow near the int64
+  // bounds (a saturated time is still printed, as a far-off year).
+  int64_t days = ms / 86'400'000, rem = ms % 86'400'000;
+  if (rem < 0) {
+    days -= 1;
+    rem += 86'400'000;
+  }
   // civil_from_days (Howard Hinnant)
   int64_t z = days + 719468;
   int64_t era = (z >= 0 ? z : z - 146096) / 146097;
