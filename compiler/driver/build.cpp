@@ -3,10 +3,8 @@
 // daemon load without parsing, checking or compiling.
 #include <iostream>
 
-#include "compiler/diag/render.h"
 #include "compiler/driver/command.h"
 #include "compiler/driver/pipeline.h"
-#include "compiler/ir/lower.h"
 #include "compiler/jit/bundle.h"
 #include "compiler/jit/compile.h"
 #include "compiler/jit/object_cache.h"
@@ -54,18 +52,11 @@ int BuildCommand(const Args& args) {
     std::cerr << kHelp;
     return kExitUsage;
   }
-  FrontEnd fe;
+  int exit_code = kExitOk;
+  const std::optional<ir::Program> lowered = CompileToIr(paths, "quest build", std::cerr, &exit_code);
+  if (!lowered) return exit_code;
+  const ir::Program& program = *lowered;
   std::string error;
-  if (!LoadPackage(paths, &fe.sources, &error)) {
-    std::cerr << "quest build: " << error << "\n";
-    return kExitUsage;
-  }
-  RunFrontEnd(fe);
-  if (!fe.ok()) {
-    diag::Render(fe.sink.All(), fe.sources.manager, {}, std::cerr);
-    return kExitFailure;
-  }
-  const ir::Program program = ir::LowerToIr(fe.package);
   jit::CompileOptions options;
   options.opt_level = opt_text[0] - '0';
   options.cache_dir = jit::ObjectCache::DefaultDir();

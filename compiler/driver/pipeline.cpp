@@ -2,8 +2,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <ostream>
 #include <system_error>
 
+#include "compiler/diag/render.h"
+#include "compiler/driver/command.h"
+#include "compiler/ir/lower.h"
 #include "compiler/sema/check.h"
 #include "compiler/syntax/parse.h"
 #include "stdlib/prelude.h"
@@ -57,6 +61,24 @@ void RunFrontEnd(FrontEnd& fe) {
     fe.modules.push_back(syntax::Parse(file, fe.sources.manager, fe.sink));
   if (!fe.sink.HasErrors()) fe.package = sema::Check(fe.modules, fe.sources.manager, fe.sink);
   fe.sink.Sort(fe.sources.manager);
+}
+
+std::optional<ir::Program> CompileToIr(const std::vector<std::string>& paths, const std::string& who,
+                                       std::ostream& err, int* exit_code) {
+  FrontEnd fe;
+  std::string error;
+  if (!LoadPackage(paths, &fe.sources, &error)) {
+    err << who << ": " << error << "\n";
+    *exit_code = kExitUsage;
+    return std::nullopt;
+  }
+  RunFrontEnd(fe);
+  if (!fe.ok()) {
+    diag::Render(fe.sink.All(), fe.sources.manager, {}, err);
+    *exit_code = kExitFailure;
+    return std::nullopt;
+  }
+  return ir::LowerToIr(fe.package);
 }
 
 }  // namespace questline::driver

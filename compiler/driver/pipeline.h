@@ -4,11 +4,13 @@
 // (check, run, build, test) are thin shells over these.
 #pragma once
 
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "compiler/diag/diagnostics.h"
+#include "compiler/ir/program.h"
 #include "compiler/sema/package.h"
 #include "compiler/syntax/ast.h"
 
@@ -35,5 +37,12 @@ struct FrontEnd {
 
 // Parse every file, then check the package. Diagnostics are sorted.
 void RunFrontEnd(FrontEnd& fe);
+
+// The whole front of the pipeline for commands that execute a package:
+// LoadPackage → RunFrontEnd → LowerToIr. On failure, nullopt with `exit_code`
+// set (kExitUsage: unreadable paths; kExitFailure: compile errors, rendered
+// to `err`); messages start with `who`.
+std::optional<ir::Program> CompileToIr(const std::vector<std::string>& paths, const std::string& who,
+                                       std::ostream& err, int* exit_code);
 
 }  // namespace questline::driver

@@ -5,12 +5,11 @@
 #include <iostream>
 #include <map>
 
-#include "compiler/diag/render.h"
 #include "compiler/driver/command.h"
 #include "compiler/driver/pipeline.h"
 #include "compiler/driver/backend_choice.h"
-#include "compiler/interp/interp.h"
 #include "compiler/ir/lower.h"
+#include "compiler/interp/interp.h"
 #include "compiler/jit/bundle.h"
 #include "compiler/jit/jit.h"
 #include "compiler/jit/sealed_file.h"
@@ -114,17 +113,10 @@ int RunCommand(const Args& args) {
     else backend = std::make_unique<interp::Interpreter>(program);
     if (!warning.empty()) std::cerr << "quest run: warning: " << warning << "\n";
   } else {
-    FrontEnd fe;
-    if (!LoadPackage(paths, &fe.sources, &error)) {
-      std::cerr << "quest run: " << error << "\n";
-      return kExitUsage;
-    }
-    RunFrontEnd(fe);
-    if (!fe.ok()) {
-      diag::Render(fe.sink.All(), fe.sources.manager, {}, std::cerr);
-      return kExitFailure;
-    }
-    program = ir::LowerToIr(fe.package);
+    int exit_code = kExitOk;
+    std::optional<ir::Program> lowered = CompileToIr(paths, "quest run", std::cerr, &exit_code);
+    if (!lowered) return exit_code;
+    program = std::move(*lowered);
     if (seed_given) program.settings.seed = seed;   // overrides settings.seed for every draw
     backend = MakeBackend(program, engine_kind, "quest run", std::cerr);
   }

@@ -125,5 +125,5 @@ rule raffle_tickets on deposit { give tickets xmas floor(deposit.amount / 10) })
   }
   CHECK(wins["user0"] == 2);
   CHECK(total == 1 + 19);   // 10 players × 2 prizes at most = 20 prizes
-  CHECK(r.Count({"\"action\":\"raffle\"", "\"ts\":\"2026-12-24T20:00:00Z\""}) == total);
+  CHECK(r.Count({"\"action\":\"raffle\"", "\"ts\":\"2026-12-24T20:00:00Z\""}) == static_cast<size_t>(total));
 }
