@@ -43,47 +43,10 @@ bool IsPeriodic(ir::AggregateFn fn) {
          fn == ir::AggregateFn::StreakWeeks;
 }
 
-}  // namespace
-
-void AddToAggregate(const ir::Aggregate& a, AggState& s, Value arg, int64_t t, const Calendar& cal) {
-  if (IsPeriodic(a.fn)) {
-    int64_t p = a.fn == ir::AggregateFn::StreakWeeks ? cal.LocalWeek(t) : cal.LocalDay(t);
-    auto it = std::lower_bound(s.periods.begin(), s.periods.end(), p);
-    if (it == s.periods.end() || *it != p) s.periods.insert(it, p);
-    return;
-  }
-  const int64_t key = KeyOf(a, t, cal);
-  // Drop buckets no window can see again (calendar windows keep only the current one).
-  while (!s.buckets.empty() && !Live(a, s.buckets.front().key, t, cal)) s.buckets.erase(s.buckets.begin());
-  s.top.erase(std::remove_if(s.top.begin(), s.top.end(),
-                             [&](const AggState::TopEntry& e) { return !Live(a, e.key, t, cal); }),
-              s.top.end());
-  auto it = std::lower_bound(s.buckets.begin(), s.buckets.end(), key,
-                             [](const AggState::Bucket& b, int64_t k) { return b.key < k; });
-  if (it == s.buckets.end() || it->key != key) {
-    AggState::Bucket b;
-    b.key = key;
-    b.min = b.max = b.first = b.last = Value::None(arg.kind);
-    it = s.buckets.insert(it, b);
-  }
-  it->count += 1;
-  if (!arg.none) {
-    it->sum = __builtin_add_overflow(it->sum, arg.i, &it->sum) ? (arg.i > 0 ? INT64_MAX : INT64_MIN) : it->sum;
-    if (it->min.none || arg.i < it->min.i) it->min = arg;
-    if (it->max.none || arg.i > it->max.i) it->max = arg;
-    if (it->first.none) it->first = arg;
-    it->last = arg;
-  }
-  if (a.fn == ir::AggregateFn::Top && !arg.none) {
-    auto e = std::find_if(s.top.begin(), s.top.end(),
-                          [&](const AggState::TopEntry& x) { return x.key == key && x.value == arg.i; });
-    if (e == s.top.end()) s.top.push_back({key, arg.i, 1});
-    else e->count += 1;
-  }
-}
-
-Value ReadAggregate(const ir::Aggregate& a, const AggState& s, int64_t now, const Calendar& cal) {
+// The value at `now`, from the buckets.
+Value ComputeAggregate(const ir::Aggregate& a, const AggState& s, int64_t now, const Calendar& cal) {
   const ValueKind kind = a.result;
+
   switch (a.fn) {
     case ir::AggregateFn::DistinctDays: {
       int64_t n = 0;
@@ -153,5 +116,82 @@ Value ReadAggregate(const ir::Aggregate& a, const AggState& s, int64_t now, cons
     default: return Value::None(kind);
   }
 }
+
+// The first instant after `now` at which a read can differ with no new event:
+// the oldest live bucket leaving a sliding window, the next calendar period,
+// the next local day for day counts and streaks (calendar periods begin at a
+// local midnight too).
+int64_t ValidUntil(const ir::Aggregate& a, const AggState& s, int64_t now, const Calendar& cal) {
+  if (IsPeriodic(a.fn)) {
+    int64_t until = cal.NextPeriodStart(CalendarPeriod::Day, now);
+    if (a.fn == ir::AggregateFn::DistinctDays && a.window == ir::Window::Last) {
+      for (int64_t d : s.periods) {
+        int64_t leaves = SaturatingAdd(cal.DayStart(d + 1), a.length_ms);
+        if (leaves > now) until = std::min(until, leaves);
+      }
+    }
+    return until;
+  }
+  switch (a.window) {
+    case ir::Window::Lifetime: return INT64_MAX;
+    case ir::Window::Last: {
+      // Buckets are sorted and liveness falls with age: the first live one leaves first.
+      const int64_t w = BucketWidth(a.length_ms);
+      for (const AggState::Bucket& b : s.buckets)
+        if (Live(a, b.key, now, cal)) return SaturatingAdd(SaturatingMul(b.key + 1, w), a.length_ms);
+      return INT64_MAX;
+    }
+    default: return cal.NextPeriodStart(CalendarOf(a.window), now);
+  }
+}
+
+}  // namespace
+
+void AddToAggregate(const ir::Aggregate& a, AggState& s, Value arg, int64_t t, const Calendar& cal) {
+  s.read_until = INT64_MIN;
+  if (IsPeriodic(a.fn)) {
+    int64_t p = a.fn == ir::AggregateFn::StreakWeeks ? cal.LocalWeek(t) : cal.LocalDay(t);
+    auto it = std::lower_bound(s.periods.begin(), s.periods.end(), p);
+    if (it == s.periods.end() || *it != p) s.periods.insert(it, p);
+    return;
+  }
+  const int64_t key = KeyOf(a, t, cal);
+  // Drop buckets no window can see again (calendar windows keep only the current one).
+  while (!s.buckets.empty() && !Live(a, s.buckets.front().key, t, cal)) s.buckets.erase(s.buckets.begin());
+  s.top.erase(std::remove_if(s.top.begin(), s.top.end(),
+                             [&](const AggState::TopEntry& e) { return !Live(a, e.key, t, cal); }),
+              s.top.end());
+  auto it = std::lower_bound(s.buckets.begin(), s.buckets.end(), key,
+                             [](const AggState::Bucket& b, int64_t k) { return b.key < k; });
+  if (it == s.buckets.end() || it->key != key) {
+    AggState::Bucket b;
+    b.key = key;
+    b.min = b.max = b.first = b.last = Value::None(arg.kind);
+    it = s.buckets.insert(it, b);
+  }
+  it->count += 1;
+  if (!arg.none) {
+    it->sum = __builtin_add_overflow(it->sum, arg.i, &it->sum) ? (arg.i > 0 ? INT64_MAX : INT64_MIN) : it->sum;
+    if (it->min.none || arg.i < it->min.i) it->min = arg;
+    if (it->max.none || arg.i > it->max.i) it->max = arg;
+    if (it->first.none) it->first = arg;
+    it->last = arg;
+  }
+  if (a.fn == ir::AggregateFn::Top && !arg.none) {
+    auto e = std::find_if(s.top.begin(), s.top.end(),
+                          [&](const AggState::TopEntry& x) { return x.key == key && x.value == arg.i; });
+    if (e == s.top.end()) s.top.push_back({key, arg.i, 1});
+    else e->count += 1;
+  }
+}
+
+Value ReadAggregate(const ir::Aggregate& a, const AggState& s, int64_t now, const Calendar& cal) {
+  if (now >= s.read_from && now < s.read_until) return s.read;
+  s.read = ComputeAggregate(a, s, now, cal);
+  s.read_from = now;
+  s.read_until = ValidUntil(a, s, now, cal);
+  return s.read;
+}
+
 
 }  // namespace questline::engine

@@ -22,6 +22,11 @@ struct AggState {
   std::vector<Bucket> buckets;        // ascending key; windowed ones pruned as time passes
   std::vector<TopEntry> top;          // `top`: counts per value per bucket
   std::vector<int64_t> periods;       // distinct_days / streaks: sorted day or week indices
+  // The last read, and the instants [from, until) it holds for: segments and
+  // badges re-read the same windows after every event and timer, and the
+  // buckets are the coldest memory a read touches. Not state: any add clears it.
+  mutable Value read;
+  mutable int64_t read_from = INT64_MAX, read_until = INT64_MIN;
 };
 
 enum class MissionPhase : uint8_t { Hidden, Locked, Available, Started, Completed, Expired };
