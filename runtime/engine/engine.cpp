@@ -4,6 +4,7 @@
 #include "runtime/engine/engine.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include "runtime/engine/aggregates.h"
 #include "runtime/engine/json_text.h"
@@ -234,18 +235,47 @@ void Engine::RunBlock(const ir::Block& block, const std::string& source) {
 
 // Levels, badges, segments and mission phases can each change the others
 // (a level's reward, a badge on a level …): settle them to a fixpoint.
+//
+// Conditions are pure functions of what Readable holds, the metrics, `now` and
+// the event, and only the last three are fixed for the whole settle. A round
+// whose levels, badges and segments stayed put ran no block, so every
+// condition in it saw the same player; if its mission phases left that player
+// as it was too, the next round's conditions would answer the same again, and
+// only the missions (whose phases did move) are refreshed.
 void Engine::Settle() {
+  bool conditions_agree = false;
   for (int round = 0; round < options_.fixpoint_limit; ++round) {
-    bool changed = SettleLevels();
-    changed |= SettleBadges();
-    changed |= SettleSegments();
+    bool changed = false;
+    if (!conditions_agree) {
+      changed = SettleLevels();
+      changed |= SettleBadges();
+      changed |= SettleSegments();
+      if (!changed) Capture(settle_scratch_);
+    }
+    const bool conditions_moved = changed;
     changed |= RefreshMissions();
     if (!changed) {
       ScheduleSegmentRecheck();
       return;
     }
+    conditions_agree = options_.skip_settled_conditions && !conditions_moved && Unchanged(settle_scratch_);
   }
   ++stats_.runtime_errors;
+}
+
+void Engine::Capture(Readable& r) const {
+  r.profile = user_->profile;
+  r.balances = user_->balances;
+  r.points_ever = user_->points_ever;
+  r.level = user_->level;
+  r.segments = user_->segments;
+}
+
+bool Engine::Unchanged(const Readable& r) const {
+  auto same = [](const Value& a, const Value& b) { return a.i == b.i && a.kind == b.kind && a.none == b.none; };
+  return r.points_ever == user_->points_ever && r.level == user_->level && r.balances == user_->balances &&
+         r.segments == user_->segments &&
+         std::equal(r.profile.begin(), r.profile.end(), user_->profile.begin(), user_->profile.end(), same);
 }
 
 // Segments that read `now` can change with no event at all (`now - last_deposit
@@ -336,7 +366,8 @@ void Engine::Emit(const std::string& source, const char* action,
   mix(source);
   mix(a.user);
   mix(a.event);
-  mix(std::to_string(ordinal_++));
+  char ordinal[24];
+  mix(std::string_view(ordinal, size_t(std::to_chars(ordinal, ordinal + sizeof ordinal, ordinal_++).ptr - ordinal)));
   a.key = Hex64(h);
   a.fields = std::move(fields);
   ++stats_.actions[a.action];

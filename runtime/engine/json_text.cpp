@@ -49,10 +49,12 @@ void AppendTime(std::string& out, int64_t ms) {
   out += buf;
 }
 
+// Every action carries one: snprintf's format parsing was 7% of engine time.
 std::string Hex64(uint64_t v) {
-  char buf[20];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, v >>= 4) out[size_t(i)] = kDigits[v & 15];
+  return out;
 }
 
 }  // namespace questline::engine

@@ -134,13 +134,13 @@ bool Engine::RefreshMissions() {
       changed = true;
     }
     const bool active = (!mi.active_from || now_ >= *mi.active_from) && (!mi.active_to || now_ < *mi.active_to);
-    const bool audience = ms.given || backend_.Test(mi.audience, frame, *this);
     MissionPhase before = ms.phase;
     switch (ms.phase) {
       case MissionPhase::Hidden:
       case MissionPhase::Locked:
       case MissionPhase::Available:
-        if (!audience) {
+        // Only a mission not yet started asks for its audience (conditions are pure).
+        if (!ms.given && !backend_.Test(mi.audience, frame, *this)) {
           ms.phase = MissionPhase::Hidden;
         } else if (mi.unlock != ir::Unlock::None && !ms.unlocked) {
           ms.phase = MissionPhase::Locked;

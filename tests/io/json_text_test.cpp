@@ -1,4 +1,4 @@
-// Times in actions and state: exact around the epoch, and still printable
+// Times and keys in actions and state: exact around the epoch, and still printable
 // (never undefined) at the int64 bounds a saturated time can reach.
 #include <catch2/catch.hpp>
 
@@ -26,4 +26,12 @@ TEST_CASE("times print as RFC 3339 in UTC, milliseconds only when present") {
 TEST_CASE("times at the int64 bounds print without overflow") {
   CHECK(Time(INT64_MAX).rfind("\"292278994-08-17T07:12:55.807Z\"", 0) == 0);
   CHECK(Time(INT64_MIN).rfind("\"-292275055-05-16T16:47:04.192Z\"", 0) == 0);
+}
+
+TEST_CASE("idempotency keys are sixteen lower-case hex digits, zero-padded") {
+  using questline::engine::Hex64;
+  CHECK(Hex64(0) == "0000000000000000");
+  CHECK(Hex64(0xabc) == "0000000000000abc");
+  CHECK(Hex64(0xfedcba9876543210ull) == "fedcba9876543210");
+  CHECK(Hex64(UINT64_MAX) == "ffffffffffffffff");
 }

@@ -21,9 +21,9 @@ namespace questline::jitdiff {
 namespace {
 
 BackendRun RunOn(const ir::Program& program, const interp::Backend& backend, const std::string& events,
-                 const std::string& until) {
+                 const std::string& until, engine::EngineOptions options = {}) {
   engine::StringPool strings;
-  engine::Engine engine(program, backend, strings);
+  engine::Engine engine(program, backend, strings, options);
   io::EventReader reader(program.schema, strings);
   std::istringstream in(events);
   std::vector<engine::Event> parsed;
@@ -95,6 +95,18 @@ CaseResult RunCase(const std::string& package, const std::string& events, const 
   ir::Program program = ir::LowerToIr(fe.package);
   interp::Interpreter interpreter(program);
   result.reference = RunOn(program, interpreter, events, until);
+
+  // The engine's settle shortcut against the plain fixpoint. Warning counts
+  // may differ: they count evaluations, and the shortcut makes fewer.
+  engine::EngineOptions plain;
+  plain.skip_settled_conditions = false;
+  const BackendRun fixpoint = RunOn(program, interpreter, events, until, plain);
+  if (fixpoint.actions != result.reference.actions || fixpoint.state != result.reference.state ||
+      fixpoint.runtime_errors != result.reference.runtime_errors) {
+    result.verdict = Verdict::Differs;
+    result.detail = "settle shortcut (interp, plain fixpoint first): " + Describe(fixpoint, result.reference);
+    return result;
+  }
 
   // Both optimisation levels users run: 1 (quest run's JIT) and 2 (quest build's bundles).
   for (int level : {1, 2}) {

@@ -1,8 +1,9 @@
 // One differential case: a package's source text and NDJSON events through
 // the real pipeline (front end, LowerToIr) and then through both backends —
 // the reference interpreter and the LLVM JIT's native code — each with its
-// own engine. The verdict says whether their actions, state and warning
-// counts are the same bytes.
+// own engine — and the interpreter once more with the engine's plain settle
+// fixpoint (EngineOptions::skip_settled_conditions off). The verdict says
+// whether their actions, state and warning counts are the same bytes.
 #pragma once
 
 #include <cstdint>
