@@ -30,7 +30,7 @@ struct Action {
   std::string event;              // id of the event (or timer) that caused it
   std::string source;             // "rule:slot_points", "mission:casino_challenge", …
   std::string action;             // award deduct bonus send level_up badge mission task …
-  std::string key;                // idempotency key
+  uint64_t key = 0;               // idempotency key, written as 16 hex digits
   std::vector<std::pair<std::string, ActionValue>> fields;   // action-specific, in order
 };
 

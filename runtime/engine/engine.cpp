@@ -7,7 +7,6 @@
 #include <charconv>
 
 #include "runtime/engine/aggregates.h"
-#include "runtime/engine/json_text.h"
 
 namespace questline::engine {
 
@@ -368,7 +367,7 @@ void Engine::Emit(const std::string& source, const char* action,
   mix(a.event);
   char ordinal[24];
   mix(std::string_view(ordinal, size_t(std::to_chars(ordinal, ordinal + sizeof ordinal, ordinal_++).ptr - ordinal)));
-  a.key = Hex64(h);
+  a.key = h;
   a.fields = std::move(fields);
   ++stats_.actions[a.action];
   actions_.push_back(std::move(a));
@@ -377,6 +376,7 @@ void Engine::Emit(const std::string& source, const char* action,
 std::vector<Action> Engine::DrainActions() {
   std::vector<Action> out;
   out.swap(actions_);
+  actions_.reserve(out.size());   // the next step likely emits as many: no growing, no moving
   return out;
 }
 

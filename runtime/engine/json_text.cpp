@@ -50,11 +50,11 @@ void AppendTime(std::string& out, int64_t ms) {
 }
 
 // Every action carries one: snprintf's format parsing was 7% of engine time.
-std::string Hex64(uint64_t v) {
+void AppendHex64(std::string& out, uint64_t v) {
   static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(16, '0');
-  for (int i = 15; i >= 0; --i, v >>= 4) out[size_t(i)] = kDigits[v & 15];
-  return out;
+  char digits[16];
+  for (int i = 15; i >= 0; --i, v >>= 4) digits[i] = kDigits[v & 15];
+  out.append(digits, sizeof digits);
 }
 
 }  // namespace questline::engine

@@ -16,8 +16,9 @@ void AppendActionJson(std::string& out, const engine::Action& a) {
   engine::AppendJsonString(out, a.source);
   out += ",\"action\":";
   engine::AppendJsonString(out, a.action);
-  out += ",\"key\":";
-  engine::AppendJsonString(out, a.key);
+  out += ",\"key\":\"";
+  engine::AppendHex64(out, a.key);
+  out += '"';
   for (const auto& [name, v] : a.fields) {
     out += ",";
     engine::AppendJsonString(out, name);

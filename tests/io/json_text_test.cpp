@@ -29,7 +29,11 @@ TEST_CASE("times at the int64 bounds print without overflow") {
 }
 
 TEST_CASE("idempotency keys are sixteen lower-case hex digits, zero-padded") {
-  using questline::engine::Hex64;
+  auto Hex64 = [](uint64_t v) {
+    std::string out;
+    questline::engine::AppendHex64(out, v);
+    return out;
+  };
   CHECK(Hex64(0) == "0000000000000000");
   CHECK(Hex64(0xabc) == "0000000000000abc");
   CHECK(Hex64(0xfedcba9876543210ull) == "fedcba9876543210");
