@@ -54,13 +54,18 @@ int64_t Calendar::LocalMonth(int64_t t) const {
 }
 
 int64_t Calendar::PeriodKey(CalendarPeriod p, int64_t t) const {
+  const size_t i = static_cast<size_t>(p) & 3;
+  if (key_at_[i] == t && t != INT64_MIN) return key_[i];   // INT64_MIN: nothing remembered yet
+  int64_t key = 0;
   switch (p) {
-    case CalendarPeriod::Forever: return 0;
-    case CalendarPeriod::Day: return LocalDay(t);
-    case CalendarPeriod::Week: return LocalWeek(t);
-    case CalendarPeriod::Month: return LocalMonth(t);
+    case CalendarPeriod::Forever: key = 0; break;
+    case CalendarPeriod::Day: key = LocalDay(t); break;
+    case CalendarPeriod::Week: key = LocalWeek(t); break;
+    case CalendarPeriod::Month: key = LocalMonth(t); break;
   }
-  return 0;
+  key_at_[i] = t;
+  key_[i] = key;
+  return key;
 }
 
 int64_t Calendar::DayStart(int64_t day) const {

@@ -36,6 +36,9 @@ class Calendar {
   int week_starts_ = 0;
   // The zone's offset is constant between transitions: remember the last span.
   mutable int64_t span_begin_ = 1, span_end_ = 0, span_offset_ = 0;
+  // The last key asked for, per period: every mission, cap and limit asks at
+  // the same instant.
+  mutable int64_t key_at_[4] = {INT64_MIN, INT64_MIN, INT64_MIN, INT64_MIN}, key_[4] = {};
 };
 
 }  // namespace questline::engine

@@ -39,3 +39,17 @@ TEST_CASE("weeks start on the configured weekday", "[calendar]") {
   CHECK(monday.PeriodKey(CalendarPeriod::Month, T("2026-12-31T23:59:59Z")) !=
         monday.PeriodKey(CalendarPeriod::Month, T("2027-01-01T00:00:00Z")));
 }
+
+TEST_CASE("a remembered period key is never another instant's or period's", "[calendar]") {
+  const Calendar memo("Europe/Malta", 0);
+  const CalendarPeriod periods[] = {CalendarPeriod::Day, CalendarPeriod::Week, CalendarPeriod::Month,
+                                    CalendarPeriod::Day};
+  int64_t t = T("2026-03-28T21:59:59Z");
+  for (int step = 0; step < 200; ++step, t += (step % 3 ? 1 : 3'600'000) * int64_t(step % 5)) {
+    for (CalendarPeriod p : periods) {
+      const Calendar fresh("Europe/Malta", 0);
+      INFO("step " << step << " period " << int(p));
+      CHECK(memo.PeriodKey(p, t) == fresh.PeriodKey(p, t));
+    }
+  }
+}
