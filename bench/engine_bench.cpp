@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -264,6 +265,10 @@ int main(int argc, char** argv) {
   std::printf("bundle    %.1f ms (decode %zu KiB + link)\n", bundle_ms, bundle_bytes.size() / 1024);
 
   const std::vector<std::string> lines = MonthOfPlay(users, count);
+  if (const char* out = std::getenv("QUESTLINE_BENCH_EVENTS")) {   // the same events, for `quest run`
+    std::ofstream file(out, std::ios::binary);
+    for (const std::string& line : lines) file << line << '\n';
+  }
   engine::StringPool strings;
   io::EventReader reader(program.schema, strings);
   std::vector<engine::Event> events(lines.size());
