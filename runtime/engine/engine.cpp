@@ -228,6 +228,7 @@ void Engine::RunBlock(const ir::Block& block, const std::string& source) {
   const std::string* saved = source_;
   source_ = &source;
   interp::Frame frame{event_, nullptr, nullptr};
+  ++blocks_run_;
   backend_.Run(block, frame, *this);
   source_ = saved;
 }
@@ -235,12 +236,13 @@ void Engine::RunBlock(const ir::Block& block, const std::string& source) {
 // Levels, badges, segments and mission phases can each change the others
 // (a level's reward, a badge on a level …): settle them to a fixpoint.
 //
-// Conditions are pure functions of what Readable holds, the metrics, `now` and
-// the event, and only the last three are fixed for the whole settle. A round
-// whose levels, badges and segments stayed put ran no block, so every
-// condition in it saw the same player; if its mission phases left that player
-// as it was too, the next round's conditions would answer the same again, and
-// only the missions (whose phases did move) are refreshed.
+// Conditions read the player (profile, balances, points, level, segments),
+// the metrics, `now` and the event; within a settle only the player can
+// change, and only by a level, a segment or a block. A round whose levels,
+// badges and segments stayed put ran none of those, so every condition in it
+// saw the same player; if its missions ran no block either (phases are not
+// readable), the next round's conditions would answer the same again, and
+// only the missions, whose phases did move, are refreshed.
 void Engine::Settle() {
   bool conditions_agree = false;
   for (int round = 0; round < options_.fixpoint_limit; ++round) {
@@ -249,32 +251,17 @@ void Engine::Settle() {
       changed = SettleLevels();
       changed |= SettleBadges();
       changed |= SettleSegments();
-      if (!changed) Capture(settle_scratch_);
     }
     const bool conditions_moved = changed;
+    const uint64_t blocks_before = blocks_run_;
     changed |= RefreshMissions();
     if (!changed) {
       ScheduleSegmentRecheck();
       return;
     }
-    conditions_agree = options_.skip_settled_conditions && !conditions_moved && Unchanged(settle_scratch_);
+    conditions_agree = options_.skip_settled_conditions && !conditions_moved && blocks_run_ == blocks_before;
   }
   ++stats_.runtime_errors;
-}
-
-void Engine::Capture(Readable& r) const {
-  r.profile = user_->profile;
-  r.balances = user_->balances;
-  r.points_ever = user_->points_ever;
-  r.level = user_->level;
-  r.segments = user_->segments;
-}
-
-bool Engine::Unchanged(const Readable& r) const {
-  auto same = [](const Value& a, const Value& b) { return a.i == b.i && a.kind == b.kind && a.none == b.none; };
-  return r.points_ever == user_->points_ever && r.level == user_->level && r.balances == user_->balances &&
-         r.segments == user_->segments &&
-         std::equal(r.profile.begin(), r.profile.end(), user_->profile.begin(), user_->profile.end(), same);
 }
 
 // Segments that read `now` can change with no event at all (`now - last_deposit

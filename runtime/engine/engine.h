@@ -183,18 +183,9 @@ class Engine final : private interp::Runtime {
   int64_t now_ = 0;
   uint64_t seq_ = 0, timer_seq_ = 0, event_seq_ = 0;
   bool scheduled_flows_pending_ = false;
-  // What conditions can read of a player (Runtime's reads, metrics aside: only
-  // events add to them), captured to tell whether a settle round changed it.
-  struct Readable {
-    std::vector<Value> profile;
-    std::vector<int64_t> balances;
-    int64_t points_ever = 0;
-    int32_t level = -1;
-    std::vector<bool> segments;
-  };
-  void Capture(Readable& r) const;
-  bool Unchanged(const Readable& r) const;
-  Readable settle_scratch_;
+  // Blocks run so far (rewards, level and badge blocks, flow steps): the only
+  // way a settle round's missions could move what conditions read.
+  uint64_t blocks_run_ = 0;
   // The step being processed.
   UserState* user_ = nullptr;
   const Event* event_ = nullptr;

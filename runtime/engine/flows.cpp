@@ -70,6 +70,7 @@ void Engine::ContinueFlow(int32_t f) {
         const std::string* saved = source_;
         source_ = &source;
         interp::Frame frame{event_, &fs.locals, nullptr};
+        ++blocks_run_;
         backend_.Run(op.block, frame, *this);
         source_ = saved;
         ++fs.pc;
