@@ -66,9 +66,9 @@ Engine::Engine(const ir::Program& program, const interp::Backend& backend, Strin
 }
 
 UserState& Engine::UserFor(uint32_t user) {
-  auto it = user_index_.find(user);
-  if (it != user_index_.end()) return users_[it->second];
-  user_index_.emplace(user, users_.size());
+  if (user < user_slot_.size() && user_slot_[user] != 0) return users_[user_slot_[user] - 1];
+  if (user >= user_slot_.size()) user_slot_.resize(std::max<size_t>(size_t(user) + 1, user_slot_.size() * 2));
+  user_slot_[user] = uint32_t(users_.size() + 1);
   UserState& u = users_.emplace_back();
   u.user = user;
   for (size_t i = 0; i < p_.profile_defaults.size(); ++i) {
@@ -158,10 +158,12 @@ void Engine::FireTimer(const Timer& t) {
 }
 
 void Engine::Process(const Event& e) {
-  if (!seen_ids_.insert(e.Id()).second) {
+  if (e.Id() >= seen_ids_.size()) seen_ids_.resize(std::max<size_t>(size_t(e.Id()) + 1, seen_ids_.size() * 2));
+  if (seen_ids_[e.Id()]) {
     ++stats_.duplicates;
     return;
   }
+  seen_ids_[e.Id()] = true;
   if (scheduled_flows_pending_) {
     // Scheduled flows start counting from the first event's time.
     scheduled_flows_pending_ = false;

@@ -9,7 +9,6 @@
 #include <queue>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "compiler/interp/interp.h"
@@ -164,8 +163,11 @@ class Engine final : private interp::Runtime {
   // Action sources, built once: "rule:NAME", "mission:NAME", "level:NAME", "badge:NAME".
   std::vector<std::string> rule_sources_, mission_sources_, level_sources_, badge_sources_, flow_sources_;
   std::deque<UserState> users_;                       // stable addresses
-  std::unordered_map<uint32_t, size_t> user_index_;
-  std::unordered_set<uint32_t> seen_ids_;
+  // By interned id (ids are dense): a player's slot in users_ + 1 (0: none
+  // yet), and whether an event id was seen. A hash lookup per event and timer
+  // missed the cache at 100k players.
+  std::vector<uint32_t> user_slot_;
+  std::vector<bool> seen_ids_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
   std::vector<Action> deferred_;                      // messages held by quiet hours
   KeyedRandom random_;
