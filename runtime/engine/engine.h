@@ -160,6 +160,7 @@ class Engine final : private interp::Runtime {
   EngineOptions options_;
   Calendar calendar_;
   std::vector<uint32_t> literal_ids_;
+  std::vector<uint32_t> level_ids_;                   // interned level names, for conditions reading `level`
   // Action sources, built once: "rule:NAME", "mission:NAME", "level:NAME", "badge:NAME".
   std::vector<std::string> rule_sources_, mission_sources_, level_sources_, badge_sources_, flow_sources_;
   std::deque<UserState> users_;                       // stable addresses
