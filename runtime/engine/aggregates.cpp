@@ -74,24 +74,31 @@ Value ComputeAggregate(const ir::Aggregate& a, const AggState& s, int64_t now, c
     }
     default: break;
   }
-  int64_t count = 0, sum = 0;
-  Value min = Value::None(kind), max = Value::None(kind), first = Value::None(kind), last = Value::None(kind);
+  // The argument's kind is the result's (sema), so the accumulator is one word.
+  int64_t count = 0, sum = 0, acc = 0;
+  bool found = false;
   for (const AggState::Bucket& b : s.buckets) {
     if (!Live(a, b.key, now, cal)) continue;
     count += b.count;
-    sum = __builtin_add_overflow(sum, b.sum, &sum) ? INT64_MAX : sum;
-    if (!b.min.none && (min.none || b.min.i < min.i)) min = b.min;
-    if (!b.max.none && (max.none || b.max.i > max.i)) max = b.max;
-    if (first.none && !b.first.none) first = b.first;
-    if (!b.last.none) last = b.last;
+    if (!b.has_acc) continue;
+    switch (a.fn) {
+      case ir::AggregateFn::Sum:
+      case ir::AggregateFn::Avg: sum = __builtin_add_overflow(sum, b.acc, &sum) ? INT64_MAX : sum; break;
+      case ir::AggregateFn::Min: acc = found && acc <= b.acc ? acc : b.acc; break;
+      case ir::AggregateFn::Max: acc = found && acc >= b.acc ? acc : b.acc; break;
+      case ir::AggregateFn::First: acc = found ? acc : b.acc; break;
+      default: acc = b.acc; break;   // Last
+    }
+    found = true;
   }
+  const Value held = found ? Value{acc, kind, false} : Value::None(kind);
   switch (a.fn) {
     case ir::AggregateFn::Count: return Value::Int(count);
     case ir::AggregateFn::Sum: return Value{sum, kind, false};
-    case ir::AggregateFn::Min: return min;
-    case ir::AggregateFn::Max: return max;
-    case ir::AggregateFn::First: return first;
-    case ir::AggregateFn::Last: return last;
+    case ir::AggregateFn::Min:
+    case ir::AggregateFn::Max:
+    case ir::AggregateFn::First:
+    case ir::AggregateFn::Last: return held;
     case ir::AggregateFn::Avg: {
       if (count == 0) return Value::None(ValueKind::Decimal);
       // The sum of a decimal field is scaled already; an int field's is not.
@@ -157,7 +164,9 @@ void AddToAggregate(const ir::Aggregate& a, AggState& s, Value arg, int64_t t, c
   }
   const int64_t key = KeyOf(a, t, cal);
   // Drop buckets no window can see again (calendar windows keep only the current one).
-  while (!s.buckets.empty() && !Live(a, s.buckets.front().key, t, cal)) s.buckets.erase(s.buckets.begin());
+  auto live = s.buckets.begin();
+  while (live != s.buckets.end() && !Live(a, live->key, t, cal)) ++live;
+  s.buckets.erase(s.buckets.begin(), live);
   s.top.erase(std::remove_if(s.top.begin(), s.top.end(),
                              [&](const AggState::TopEntry& e) { return !Live(a, e.key, t, cal); }),
               s.top.end());
@@ -166,16 +175,23 @@ void AddToAggregate(const ir::Aggregate& a, AggState& s, Value arg, int64_t t, c
   if (it == s.buckets.end() || it->key != key) {
     AggState::Bucket b;
     b.key = key;
-    b.min = b.max = b.first = b.last = Value::None(arg.kind);
     it = s.buckets.insert(it, b);
   }
   it->count += 1;
   if (!arg.none) {
-    it->sum = __builtin_add_overflow(it->sum, arg.i, &it->sum) ? (arg.i > 0 ? INT64_MAX : INT64_MIN) : it->sum;
-    if (it->min.none || arg.i < it->min.i) it->min = arg;
-    if (it->max.none || arg.i > it->max.i) it->max = arg;
-    if (it->first.none) it->first = arg;
-    it->last = arg;
+    int64_t& acc = it->acc;
+    const bool had = it->has_acc;
+    switch (a.fn) {
+      case ir::AggregateFn::Sum:
+      case ir::AggregateFn::Avg:
+        acc = __builtin_add_overflow(acc, arg.i, &acc) ? (arg.i > 0 ? INT64_MAX : INT64_MIN) : acc;
+        break;
+      case ir::AggregateFn::Min: acc = had && acc <= arg.i ? acc : arg.i; break;
+      case ir::AggregateFn::Max: acc = had && acc >= arg.i ? acc : arg.i; break;
+      case ir::AggregateFn::First: acc = had ? acc : arg.i; break;
+      default: acc = arg.i; break;   // Last; count and top keep nothing here
+    }
+    it->has_acc = true;
   }
   if (a.fn == ir::AggregateFn::Top && !arg.none) {
     auto e = std::find_if(s.top.begin(), s.top.end(),

@@ -12,11 +12,12 @@ namespace questline::engine {
 
 // The running state of one aggregate (a metric, or a task of one mission instance).
 struct AggState {
+  // 32 bytes: a player keeps hundreds of these, and reads scan them.
   struct Bucket {
     int64_t key = 0;
-    int64_t count = 0;
-    int64_t sum = 0;
-    Value min, max, first, last;
+    int64_t count = 0;        // matching events
+    int64_t acc = 0;          // the function's own: sum (sum, avg), min, max, first or last argument
+    bool has_acc = false;     // an argument that was not none arrived (min … last are none until then)
   };
   struct TopEntry { int64_t key; int64_t value; int64_t count; };
   std::vector<Bucket> buckets;        // ascending key; windowed ones pruned as time passes
