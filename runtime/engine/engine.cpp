@@ -115,7 +115,11 @@ void Engine::FireTimer(const Timer& t) {
   if (t.deadline > clock_) clock_ = t.deadline;
   now_ = clock_;
   event_ = nullptr;
-  event_id_ = "timer:" + std::to_string(t.deadline);
+  if (!event_id_is_timer_ || event_id_timer_ != t.deadline) {   // a midnight fires thousands of timers: name it once
+    event_id_ = "timer:" + std::to_string(t.deadline);
+    event_id_is_timer_ = true;
+    event_id_timer_ = t.deadline;
+  }
   ordinal_ = 0;
   segment_changes_.clear();
   if (t.kind == TimerKind::RaffleDraw) return DrawRaffle(t.a);   // not one user's timer
@@ -179,6 +183,7 @@ void Engine::Process(const Event& e) {
   user_ = &UserFor(e.User());
   event_ = &e;
   event_id_ = strings_.Get(e.Id());
+  event_id_is_timer_ = false;
   ordinal_ = 0;
   segment_changes_.clear();
   if (e.type == p_.profile_update) ApplyProfileUpdate(e);

@@ -193,6 +193,8 @@ class Engine final : private interp::Runtime {
   UserState* user_ = nullptr;
   const Event* event_ = nullptr;
   std::string event_id_;
+  bool event_id_is_timer_ = false;                    // event_id_ names the timers due at event_id_timer_
+  int64_t event_id_timer_ = 0;
   uint64_t ordinal_ = 0;
   const std::string* source_ = nullptr;               // "rule:slot_points", … of the running block
   const ir::Rule* rule_ = nullptr;                    // the rule whose cap applies
