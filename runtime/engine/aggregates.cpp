@@ -46,7 +46,6 @@ bool IsPeriodic(ir::AggregateFn fn) {
 // The value at `now`, from the buckets.
 Value ComputeAggregate(const ir::Aggregate& a, const AggState& s, int64_t now, const Calendar& cal) {
   const ValueKind kind = a.result;
-
   switch (a.fn) {
     case ir::AggregateFn::DistinctDays: {
       int64_t n = 0;
