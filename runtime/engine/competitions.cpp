@@ -76,7 +76,7 @@ void Engine::AddScore(int32_t c, int64_t amount) {
   CurrentWindow(c, &open);
   if (!open) return;
   interp::Frame frame{event_, nullptr, nullptr};
-  if (!backend_.Test(comp.audience, frame, *this)) return;
+  if (!Holds(comp.audience, frame)) return;
   Entry* entry = EntryFor(c, !comp.registration);
   if (entry == nullptr || (comp.registration && !entry->registered)) return;
   // Happy hours multiply the score of events inside them (local time).
@@ -163,7 +163,7 @@ void Engine::HandleRegister(const Event& e) {
   CompetitionState& cs = CurrentWindow(c, &open);
   if (!open) return Reject(source, "tournament_register", "outside_window");
   interp::Frame frame{&e, nullptr, nullptr};
-  if (!backend_.Test(it->audience, frame, *this)) return Reject(source, "tournament_register", "not_in_audience");
+  if (!Holds(it->audience, frame)) return Reject(source, "tournament_register", "not_in_audience");
   Entry* existing = EntryFor(c, false);
   if (existing && existing->registered) return Reject(source, "tournament_register", "already_registered");
   size_t registered = 0;

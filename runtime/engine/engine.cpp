@@ -231,6 +231,15 @@ void Engine::LeaveRule() {
   counters_ = nullptr;
 }
 
+// Most audiences are one segment: read it rather than ask the backend.
+bool Engine::Holds(ir::ExprRef condition, interp::Frame& frame) {
+  if (condition >= 0) {
+    const ir::Node& n = p_.At(condition);
+    if (n.kind == ir::NodeKind::Segment) return user_->segments[size_t(n.a)];
+  }
+  return backend_.Test(condition, frame, *this);
+}
+
 void Engine::RunBlock(const ir::Block& block, const std::string& source) {
   if (block.empty()) return;
   const std::string* saved = source_;

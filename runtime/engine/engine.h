@@ -104,6 +104,7 @@ class Engine final : private interp::Runtime {
   void ScheduleSegmentRecheck();
   void Emit(const std::string& source, const char* action, std::vector<std::pair<std::string, ActionValue>> fields);
   void RunBlock(const ir::Block& block, const std::string& source);
+  bool Holds(ir::ExprRef condition, interp::Frame& frame);   // backend_.Test, with a shortcut
 
   // missions.cpp
   bool RefreshMissions();

@@ -43,7 +43,7 @@ void Engine::EnterFlow(int32_t f) {
   if (fs.running) return;   // at most once at a time
   if (flow.reenter_after_ms && fs.last_entry != INT64_MIN && now_ < fs.last_entry + *flow.reenter_after_ms) return;
   interp::Frame frame{event_, nullptr, nullptr};
-  if (!backend_.Test(flow.audience, frame, *this)) return;
+  if (!Holds(flow.audience, frame)) return;
   fs.last_entry = now_;
   if (flow.holdout > 0 && int64_t(StickyBucket("holdout:" + flow.name)) < flow.holdout) {
     Emit(flow_sources_[size_t(f)], "flow", {{"flow", ActionValue::String(flow.name)}, {"control", ActionValue::Bool(true)}});

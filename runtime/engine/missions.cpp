@@ -140,7 +140,7 @@ bool Engine::RefreshMissions() {
       case MissionPhase::Locked:
       case MissionPhase::Available:
         // Only a mission not yet started asks for its audience (conditions are pure).
-        if (!ms.given && !backend_.Test(mi.audience, frame, *this)) {
+        if (!ms.given && !Holds(mi.audience, frame)) {
           ms.phase = MissionPhase::Hidden;
         } else if (mi.unlock != ir::Unlock::None && !ms.unlocked) {
           ms.phase = MissionPhase::Locked;
