@@ -124,15 +124,21 @@ Value ComputeAggregate(const ir::Aggregate& a, const AggState& s, int64_t now, c
 }
 
 // The first instant after `now` at which a read can differ with no new event:
-// the oldest live bucket leaving a sliding window, the next calendar period,
-// the next local day for day counts and streaks (calendar periods begin at a
-// local midnight too).
+// the oldest live bucket leaving a sliding window; for calendar windows, day
+// counts and streaks, the next change of local day (calendar periods only
+// change with it), found from the zone's offset span rather than from
+// DayStart, whose midnight can be an hour late when clocks fall back.
 int64_t ValidUntil(const ir::Aggregate& a, const AggState& s, int64_t now, const Calendar& cal) {
+  // Near the ends of time the instants below overflow: remember nothing.
+  if (now > INT64_MAX - 2 * kDay || now < INT64_MIN + 2 * kDay) return now;
   if (IsPeriodic(a.fn)) {
-    int64_t until = cal.NextPeriodStart(CalendarPeriod::Day, now);
-    if (a.fn == ir::AggregateFn::DistinctDays && a.window == ir::Window::Last) {
-      for (int64_t d : s.periods) {
-        int64_t leaves = SaturatingAdd(cal.DayStart(d + 1), a.length_ms);
+    int64_t until = cal.NextDayChange(now);
+    if (a.fn == ir::AggregateFn::DistinctDays) {
+      for (int64_t d : s.periods) {   // the read's own instants: a day counts from DayStart(d) on
+        const int64_t start = cal.DayStart(d);
+        if (start > now) until = std::min(until, start);
+        if (a.window != ir::Window::Last) continue;
+        const int64_t leaves = SaturatingAdd(cal.DayStart(d + 1), a.length_ms);
         if (leaves > now) until = std::min(until, leaves);
       }
     }
@@ -147,7 +153,7 @@ int64_t ValidUntil(const ir::Aggregate& a, const AggState& s, int64_t now, const
         if (Live(a, b.key, now, cal)) return SaturatingAdd(SaturatingMul(b.key + 1, w), a.length_ms);
       return INT64_MAX;
     }
-    default: return cal.NextPeriodStart(CalendarOf(a.window), now);
+    default: return cal.NextDayChange(now);
   }
 }
 

@@ -1,5 +1,7 @@
 #include "runtime/engine/calendar.h"
 
+#include <algorithm>
+
 #include <date/tz.h>
 
 
@@ -31,6 +33,12 @@ int64_t Calendar::Offset(int64_t t) const {
 }
 
 int64_t Calendar::LocalDay(int64_t t) const { return FloorDiv(t + Offset(t), kDay); }
+
+int64_t Calendar::NextDayChange(int64_t t) const {
+  const int64_t offset = Offset(t);   // leaves t's span cached
+  const int64_t midnight = (FloorDiv(t + offset, kDay) + 1) * kDay - offset;
+  return zone_ == nullptr ? midnight : std::min(midnight, span_end_);
+}
 
 int Calendar::LocalMinute(int64_t t) const {
   int64_t local = t + Offset(t);

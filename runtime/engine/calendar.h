@@ -29,6 +29,9 @@ class Calendar {
   int64_t NextPeriodStart(CalendarPeriod p, int64_t t) const;
   // The instant of local midnight starting day `day`.
   int64_t DayStart(int64_t day) const;
+  // The first instant after t at which LocalDay can change: the next local
+  // midnight while t's offset holds, else the offset's next change.
+  int64_t NextDayChange(int64_t t) const;
 
  private:
   int64_t Offset(int64_t t) const;            // local minus UTC, ms

@@ -58,7 +58,8 @@ Engine::Engine(const ir::Program& program, const interp::Backend& backend, Strin
     request_field_.push_back(field);
   }
   for (const std::string& s : p_.strings) literal_ids_.push_back(strings_.Intern(s));
-  for (const ir::Level& l : p_.levels) level_ids_.push_back(strings_.Intern(l.name));
+  // Interned on first read, as before this memo: ids order `top`'s ties.
+  level_ids_.assign(p_.levels.size(), UINT32_MAX);
   for (const ir::Rule& r : p_.rules) rule_sources_.push_back("rule:" + r.name);
   for (const ir::Mission& m : p_.missions) mission_sources_.push_back("mission:" + m.name);
   for (const ir::Level& l : p_.levels) level_sources_.push_back("level:" + l.name);
@@ -395,7 +396,9 @@ int64_t Engine::PointsEver() { return user_->points_ever; }
 
 Value Engine::Level() {
   if (user_->level < 0) return Value::None(ValueKind::String);
-  return Value::String(level_ids_[size_t(user_->level)]);
+  uint32_t& id = level_ids_[size_t(user_->level)];
+  if (id == UINT32_MAX) id = strings_.Intern(p_.levels[size_t(user_->level)].name);
+  return Value::String(id);
 }
 
 }  // namespace questline::engine

@@ -134,13 +134,15 @@ bool Engine::RefreshMissions() {
       changed = true;
     }
     const bool active = (!mi.active_from || now_ >= *mi.active_from) && (!mi.active_to || now_ < *mi.active_to);
+    // Asked whatever the phase: an audience can intern a string (`lower(…)`),
+    // and interning order breaks `top`'s ties.
+    const bool audience = ms.given || Holds(mi.audience, frame);
     MissionPhase before = ms.phase;
     switch (ms.phase) {
       case MissionPhase::Hidden:
       case MissionPhase::Locked:
       case MissionPhase::Available:
-        // Only a mission not yet started asks for its audience (conditions are pure).
-        if (!ms.given && !Holds(mi.audience, frame)) {
+        if (!audience) {
           ms.phase = MissionPhase::Hidden;
         } else if (mi.unlock != ir::Unlock::None && !ms.unlocked) {
           ms.phase = MissionPhase::Locked;

@@ -87,17 +87,17 @@ Value Reference(const ir::Aggregate& a, const std::vector<Add>& adds, int64_t no
 
 // Adds and reads at random instants moving forward by seconds to weeks;
 // returns how many reads were answered from the remembered value.
-int Walk(const ir::Aggregate& a, uint32_t seed) {
-  const Calendar cal("Europe/Malta", 0);
+int Walk(const ir::Aggregate& a, uint32_t seed, const char* zone, int64_t start, int64_t max_jump) {
+  const Calendar cal(zone, 0);
   std::mt19937 rng(seed);
   AggState s;
   std::vector<Add> adds;
   const bool periodic = a.fn >= ir::AggregateFn::DistinctDays;
-  int64_t now = 1'774'000'000'000;   // 2026-03-20, nine days before DST starts
+  int64_t now = start;
   int remembered = 0;
   for (int step = 0; step < 400; ++step) {
     const int64_t jumps[] = {1000, 17 * kMinute, kHour, 5 * kHour, kDay, 3 * kDay + 7, 9 * kDay};
-    now += jumps[rng() % 7] / (1 + rng() % 3);
+    now += std::min<int64_t>(jumps[rng() % 7] / int64_t(1 + rng() % 3), max_jump);
     if (rng() % 3 == 0) {
       Value arg = a.argument_kind == ValueKind::String ? Value::String(rng() % 4)
                                                        : Value{int64_t(rng() % 5000) - 100, a.argument_kind, false};
@@ -109,7 +109,7 @@ int Walk(const ir::Aggregate& a, uint32_t seed) {
     const bool was_remembered = now >= s.read_from && now < s.read_until;
     const Value got = ReadAggregate(a, s, now, cal);
     const Value want = Fresh(a, s, now, cal);
-    INFO("fn " << int(a.fn) << " window " << int(a.window) << " length " << a.length_ms << " step " << step);
+    INFO(zone << " fn " << int(a.fn) << " window " << int(a.window) << " length " << a.length_ms << " step " << step);
     REQUIRE(got.none == want.none);
     REQUIRE(got.kind == want.kind);
     REQUIRE(got.i == want.i);
@@ -147,9 +147,45 @@ TEST_CASE("a remembered window read always equals a fresh one", "[aggregates]") 
       a.result = fn == ir::AggregateFn::Count || fn >= ir::AggregateFn::DistinctDays ? ValueKind::Int
                  : fn == ir::AggregateFn::Avg                                         ? ValueKind::Decimal
                                                                                       : a.argument_kind;
-      remembered += Walk(a, seed++);
+      // Malta from nine days before DST starts; Amman around 2021's fall-back
+      // (01:00 → 00:00 at +3 → +2, where DayStart's midnight is an hour late),
+      // in small steps so reads land inside the repeated hour.
+      remembered += Walk(a, seed++, "Europe/Malta", 1'774'000'000'000, 9 * kDay);
+      remembered += Walk(a, seed++, "Asia/Amman", 1'635'292'800'000, 2 * kHour);
     }
   }
   // The memo is used, not only correct.
   CHECK(remembered > 1000);
+}
+
+TEST_CASE("a day window read is not remembered past a midnight that clocks fall back across",
+          "[aggregates]") {
+  // Amman, 2021-10-29: clocks went from 01:00 (+3) back to 00:00 (+2), so the
+  // local day began at 21:00Z; a card deposit at 23:00 local no longer counts at 00:30.
+  const Calendar cal("Asia/Amman", 0);
+  ir::Aggregate today;
+  today.fn = ir::AggregateFn::Count;
+  today.window = ir::Window::Today;
+  AggState s;
+  const int64_t deposit = 1'635'451'200'000;   // 2021-10-28T20:00Z, 23:00 local
+  AddToAggregate(today, s, Value{}, deposit, cal);
+  CHECK(ReadAggregate(today, s, deposit, cal).i == 1);
+  CHECK(ReadAggregate(today, s, deposit + 90 * kMinute, cal).i == 0);   // 21:30Z, 00:30 local
+}
+
+TEST_CASE("a day counted from DayStart on is not remembered as uncounted past it", "[aggregates]") {
+  // Amman again: a login at 21:30Z is on local day 29 October, whose DayStart
+  // (22:00Z, an hour late) is still ahead; distinct_days counts it from then.
+  const Calendar cal("Asia/Amman", 0);
+  ir::Aggregate days;
+  days.fn = ir::AggregateFn::DistinctDays;
+  days.window = ir::Window::Lifetime;
+  AggState s;
+  const int64_t login = 1'635'456'600'000;   // 2021-10-28T21:30Z
+  AddToAggregate(days, s, Value{}, login, cal);
+  const int64_t before = ReadAggregate(days, s, login, cal).i;
+  AggState fresh = s;
+  fresh.read_until = INT64_MIN;
+  CHECK(ReadAggregate(days, s, login + kHour, cal).i == ReadAggregate(days, fresh, login + kHour, cal).i);
+  CHECK(before <= ReadAggregate(days, s, login + kHour, cal).i);
 }

@@ -72,3 +72,17 @@ policy rg { block rewards when profile.self_excluded })",
   CHECK(r.Count({"\"event\":\"o1\"", "\"mission\":\"vip\"", "\"state\":\"started\""}) == 1);
   CHECK(r.state.find("\"tags\":[]") != std::string::npos);
 }
+
+TEST_CASE("top breaks a tie by the value seen first, whatever the package names", "[engine][metrics]") {
+  // Level names are strings too: they must not take ids (which order ties)
+  // before the events that use the same words.
+  auto r = RunScenario(R"(level bronze { at 0 }
+level silver { at 100 }
+metric fav = top(bet.game))",
+                       Event("bet", "b1", "u", "2026-12-01T10:00:00Z",
+                             R"("game":"silver","provider":"p","game_type":"slots","amount":1,"currency":"EUR","device":"mobile")") +
+                           Event("bet", "b2", "u", "2026-12-01T10:01:00Z",
+                                 R"("game":"bronze","provider":"p","game_type":"slots","amount":1,"currency":"EUR","device":"mobile")"));
+  INFO(r.state);
+  CHECK(r.state.find("\"fav\":\"silver\"") != std::string::npos);
+}
