@@ -102,5 +102,27 @@ reseal "$tmp/casino.qlb" "$tmp/arm.qlb" "x86_64-" "arm64x-"
 expect 2 "run a bundle for another target" -- "$quest" run --bundle "$tmp/arm.qlb" --events "$events"
 contains "$tmp/err" "holds code for arm64x-" "foreign-target message"
 
+# Streamed events are interned as they arrive, so the engine must intern what
+# conditions produce exactly when the reference semantics do: here an
+# audience's lower() makes "omega" before a bet names it, and `top` breaks the
+# tie by the smaller id. (An engine shortcut that skipped started missions'
+# audiences once gave "zeta".)
+mkdir -p "$tmp/order"
+cat > "$tmp/order/pkg.quest" <<'QUEST'
+metric fav = top(bet.game)
+mission m { audience lower(profile.country) != "x"  task t { count(bet) >= 100 } }
+QUEST
+cat > "$tmp/order/events.ndjson" <<'NDJSON'
+{"id":"p0","type":"profile_update","user":"u","ts":"2026-12-01T09:00:00Z","country":"AA"}
+{"id":"p1","type":"profile_update","user":"u","ts":"2026-12-01T09:30:00Z","country":"OMEGA"}
+{"id":"b1","type":"bet","user":"u","ts":"2026-12-01T10:00:00Z","game":"zeta","provider":"p","game_type":"slots","amount":1,"currency":"EUR","device":"app"}
+{"id":"b2","type":"bet","user":"u","ts":"2026-12-01T10:01:00Z","game":"omega","provider":"p","game_type":"slots","amount":1,"currency":"EUR","device":"app"}
+NDJSON
+for engine in interp jit; do
+  expect 0 "interning order on $engine" -- "$quest" run "$tmp/order" --events "$tmp/order/events.ndjson" \
+    --engine $engine --state "$tmp/order/$engine.state"
+  contains "$tmp/order/$engine.state" '"fav":"omega"' "top's tie broken by first interned, $engine"
+done
+
 if [ "$failures" -ne 0 ]; then echo "$failures failure(s)"; exit 1; fi
 echo "jit cli: all checks passed"
