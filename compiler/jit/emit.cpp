@@ -34,7 +34,8 @@ std::unique_ptr<llvm::TargetMachine> MachineFor(const Target& target, int opt_le
   // and the selection DAG would dominate compile time on large handlers.
   const llvm::CodeGenOpt::Level level = opt_level <= 1 ? llvm::CodeGenOpt::None : llvm::CodeGenOpt::Default;
   // Position-independent, small code model: the object links wherever the JIT
-  // maps it, and calls to the runtime go through stubs the linker makes.
+  // maps it, and calls into the runtime, which may lie beyond a 32-bit
+  // displacement, go through the PLT and GOT entries JITLink creates.
   std::unique_ptr<llvm::TargetMachine> tm(t->createTargetMachine(target.triple, target.cpu, target.features,
                                                                  llvm::TargetOptions(), llvm::Reloc::PIC_,
                                                                  llvm::CodeModel::Small, level));
