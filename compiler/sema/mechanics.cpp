@@ -20,7 +20,13 @@ void Checker::CheckCompetitions() {
       } else {
         Aggregate a = CheckAggregate(*d.score, scope);
         if (a.result.kind != TypeKind::Error) {
-          if (a.result.kind != TypeKind::Int && a.result.kind != TypeKind::Decimal)
+          const ast::AggregateFn fn = d.score->aggregate;
+          if (fn == ast::AggregateFn::Top || fn == ast::AggregateFn::StreakDays ||
+              fn == ast::AggregateFn::StreakWeeks)
+            Report(diag::Kind::AggregateArgument, d.score->range,
+                   "a score grows with each scoring event: use count, sum, min, max, avg, first, last or "
+                   "distinct_days");
+          else if (a.result.kind != TypeKind::Int && a.result.kind != TypeKind::Decimal)
             Report(diag::Kind::AggregateArgument, d.score->range,
                    "a score must be a number, found " + TypeName(a.result));
           else
@@ -38,7 +44,11 @@ void Checker::CheckCompetitions() {
       c.buy_in_currency = Resolve(d.buy_in_currency, SymbolKind::Currency, diag::Kind::UnknownCurrency, "currency");
     }
     c.happy_hours = d.happy_hours;
-    if (d.min_score) ConstantInt(d.min_score.get(), TypeKind::Int, "min_score", &c.min_score);
+    // min_score is in the score's own kind: `min_score 100` for a decimal
+    // score is 100.000000, not 100 internal units.
+    const bool decimal_score = c.score && c.score->result.kind == TypeKind::Decimal;
+    if (d.min_score)
+      ConstantInt(d.min_score.get(), decimal_score ? TypeKind::Decimal : TypeKind::Int, "min_score", &c.min_score);
     if (d.min_players) ConstantInt(d.min_players.get(), TypeKind::Int, "min_players", &c.min_players);
     if (d.max_players) ConstantInt(d.max_players.get(), TypeKind::Int, "max_players", &c.max_players);
     for (const ast::RankPrize& p : d.prizes) {

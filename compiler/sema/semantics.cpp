@@ -153,6 +153,10 @@ class Semantics {
       if (d.min_players) Positive(d.min_players.get(), c.min_players, "`min_players`");
       if (d.max_players) Positive(d.max_players.get(), c.max_players, "`max_players`");
       if (d.min_score) Positive(d.min_score.get(), c.min_score, "`min_score`", true);
+      if (d.max_players && !d.registration)
+        Error(diag::Kind::MissingClause, d.max_players->range,
+              "`max_players` needs `register`: without registration players join by scoring",
+              "add `register` (with or without a `buy_in`), or remove `max_players`");
       if (c.min_players > 0 && c.max_players > 0 && c.max_players < c.min_players)
         Error(diag::Kind::EmptyInterval, d.max_players->range, "`max_players` is below `min_players`");
       for (const ast::HappyHour& h : d.happy_hours) {

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/engine/random.h"
+
 namespace questline::engine {
 
 struct ActionValue {
@@ -30,7 +32,7 @@ struct Action {
   std::string event;              // id of the event (or timer) that caused it
   std::string source;             // "rule:slot_points", "mission:casino_challenge", …
   std::string action;             // award deduct bonus send level_up badge mission task …
-  uint64_t key = 0;               // idempotency key, written as 16 hex digits
+  Hash128 key;                    // idempotency key, written as 32 hex digits (hi, then lo)
   std::vector<std::pair<std::string, ActionValue>> fields;   // action-specific, in order
 };
 

@@ -13,24 +13,31 @@ const char* kChannels[] = {"inbox", "popup", "push", "email", "sms", "webhook"};
 
 }  // namespace
 
-bool Engine::PolicyBlocks(ir::PolicyTarget target, const char* action) {
+const ir::Policy* Engine::BlockingPolicy(ir::PolicyTarget target) {
   interp::Frame frame{event_, nullptr, nullptr};
   for (const ir::Policy& policy : p_.policies)
     for (const ir::PolicyBlock& b : policy.blocks)
-      if (b.target == target && backend_.Test(b.when, frame, *this)) {
-        Emit(*source_, "blocked",
-             {{"policy", ActionValue::String(policy.name)},
-              {"reason", ActionValue::String(target == ir::PolicyTarget::Rewards ? "rewards_blocked"
-                                                                                   : "messages_blocked")},
-              {"blocked", ActionValue::String(action)}});
-        return true;
-      }
-  return false;
+      if (b.target == target && backend_.Test(b.when, frame, *this)) return &policy;
+  return nullptr;
+}
+
+bool Engine::PolicyBlocks(ir::PolicyTarget target, const char* action,
+                          std::vector<std::pair<std::string, ActionValue>> blocked) {
+  const ir::Policy* policy = BlockingPolicy(target);
+  if (policy == nullptr) return false;
+  blocked.insert(blocked.begin(),
+                 {{"policy", ActionValue::String(policy->name)},
+                  {"reason", ActionValue::String(target == ir::PolicyTarget::Rewards ? "rewards_blocked"
+                                                                                       : "messages_blocked")},
+                  {"blocked", ActionValue::String(action)}});
+  Emit(*source_, "blocked", std::move(blocked));
+  return true;
 }
 
 // Message caps and quiet hours. False when a cap blocks (already emitted);
 // `release_at` is set when quiet hours hold the message.
-bool Engine::MessageAllowed(int32_t channel, int64_t* release_at) {
+bool Engine::MessageAllowed(int32_t channel, int64_t* release_at,
+                            const std::vector<std::pair<std::string, ActionValue>>& what) {
   size_t cap_index = 0;
   for (const ir::Policy& policy : p_.policies)
     for (const auto& [count, period] : policy.message_caps) {
@@ -41,9 +48,11 @@ bool Engine::MessageAllowed(int32_t channel, int64_t* release_at) {
         sent = 0;
       }
       if (sent >= count) {
-        Emit(*source_, "blocked",
-             {{"policy", ActionValue::String(policy.name)}, {"reason", ActionValue::String("message_cap")},
-              {"blocked", ActionValue::String("send")}});
+        std::vector<std::pair<std::string, ActionValue>> fields = {
+            {"policy", ActionValue::String(policy.name)}, {"reason", ActionValue::String("message_cap")},
+            {"blocked", ActionValue::String("send")}};
+        fields.insert(fields.end(), what.begin(), what.end());
+        Emit(*source_, "blocked", std::move(fields));
         return false;
       }
     }
@@ -100,7 +109,11 @@ void Engine::Effect(const ir::Stmt& s, Value value, const std::vector<Value>& da
         }
         amount = std::min(amount, rule_->cap->amount - c->capped);   // cut to what is left
       }
-      if (amount <= 0 || PolicyBlocks(ir::PolicyTarget::Rewards, "award")) return;
+      if (amount <= 0 ||
+          PolicyBlocks(ir::PolicyTarget::Rewards, "award",
+                       {{"currency", ActionValue::String(p_.currencies[size_t(s.target)])},
+                        {"amount", ActionValue::Int(amount)}}))
+        return;
       if (c && rule_ && rule_->cap && rule_->cap->currency == s.target) c->capped = SaturatingAdd(c->capped, amount);
       int64_t& balance = user_->balances[size_t(s.target)];
       balance = SaturatingAdd(balance, amount);
@@ -122,13 +135,15 @@ void Engine::Effect(const ir::Stmt& s, Value value, const std::vector<Value>& da
       return;
     }
     case ir::StmtKind::GrantBonus:
-      if (PolicyBlocks(ir::PolicyTarget::Rewards, "bonus")) return;
+      if (PolicyBlocks(ir::PolicyTarget::Rewards, "bonus", {{"bonus", ActionValue::String(text(value))}})) return;
       Emit(*source_, "bonus", {{"bonus", ActionValue::String(text(value))}});
       return;
     case ir::StmtKind::Send: {
-      if (PolicyBlocks(ir::PolicyTarget::Messages, "send")) return;
+      std::vector<std::pair<std::string, ActionValue>> what = {
+          {"channel", ActionValue::String(kChannels[s.target])}, {"template", ActionValue::String(text(value))}};
+      if (PolicyBlocks(ir::PolicyTarget::Messages, "send", what)) return;
       int64_t release_at;
-      if (!MessageAllowed(s.target, &release_at)) return;
+      if (!MessageAllowed(s.target, &release_at, what)) return;
       std::string object = "{";
       for (size_t i = 0; i < s.data.size(); ++i) {
         if (i) object += ",";
@@ -162,7 +177,15 @@ void Engine::Effect(const ir::Stmt& s, Value value, const std::vector<Value>& da
     case ir::StmtKind::GiveAttempts:
     case ir::StmtKind::GiveTickets: {
       bool attempts = s.kind == ir::StmtKind::GiveAttempts;
-      if (value.none || value.i <= 0 || PolicyBlocks(ir::PolicyTarget::Rewards, attempts ? "attempts" : "tickets"))
+      if (value.none || value.i <= 0) return;
+      if (!attempts && raffle_drawn_[size_t(s.target)]) {   // worthless: the draw is over
+        CountWarning("tickets_after_draw");
+        return;
+      }
+      const std::string& target_name = attempts ? p_.minigames[size_t(s.target)] : p_.raffles[size_t(s.target)];
+      if (PolicyBlocks(ir::PolicyTarget::Rewards, attempts ? "attempts" : "tickets",
+                       {{attempts ? "game" : "raffle", ActionValue::String(target_name)},
+                        {"count", ActionValue::Int(value.i)}}))
         return;
       auto& list = attempts ? user_->attempts : user_->tickets;
       auto it = std::find_if(list.begin(), list.end(), [&](auto& e) { return e.first == s.target; });

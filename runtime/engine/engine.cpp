@@ -1,6 +1,6 @@
 // Event processing in the order of LANGUAGE.md §11: timers due before the
-// event, then metrics → rules → mission tasks → requests → levels, badges,
-// segments and missions to a bounded fixpoint.
+// event, then the request's answer → metrics → rules → mission tasks →
+// competitions → levels, badges, segments and missions to a bounded fixpoint.
 #include "runtime/engine/engine.h"
 
 #include <algorithm>
@@ -21,6 +21,26 @@ Engine::Engine(const ir::Program& program, const interp::Backend& backend, Strin
   }
   for (size_t r = 0; r < p_.raffle_table.size(); ++r)
     Schedule(p_.raffle_table[r].draw_at, TimerKind::RaffleDraw, 0, int32_t(r), 0);
+  raffle_drawn_.assign(std::max(p_.raffle_table.size(), p_.raffles.size()), false);
+  for (const ir::Item& item : p_.items) {
+    // The raffles a purchase gives tickets for, in its block and the blocks
+    // nested in it (an explicit stack: blocks nest as deep as the source).
+    std::vector<int32_t> raffles;
+    std::vector<const ir::Block*> stack{&item.on_purchase};
+    while (!stack.empty()) {
+      const ir::Block* block = stack.back();
+      stack.pop_back();
+      for (const ir::Stmt& st : *block) {
+        if (st.kind == ir::StmtKind::GiveTickets &&
+            std::find(raffles.begin(), raffles.end(), st.target) == raffles.end())
+          raffles.push_back(st.target);
+        stack.push_back(&st.body);
+        stack.push_back(&st.else_body);
+        for (const auto& branch : st.branches) stack.push_back(&branch.second);
+      }
+    }
+    item_raffles_.push_back(std::move(raffles));
+  }
   scheduled_flows_pending_ = true;
   competitions_.resize(p_.competitions.size());
   for (size_t i = 0; i < p_.missions.size(); ++i) mission_by_name_[strings_.Intern(p_.missions[i].name)] = int32_t(i);
@@ -125,7 +145,8 @@ void Engine::FireTimer(const Timer& t) {
   segment_changes_.clear();
   if (t.kind == TimerKind::RaffleDraw) return DrawRaffle(t.a);   // not one user's timer
   if (t.kind == TimerKind::FlowSchedule) return FireSchedule(t.a);
-  if (t.kind == TimerKind::CompetitionClose) return CloseCompetition(t.a);
+  if (t.kind == TimerKind::CompetitionClose) return CloseCompetitions();
+  if (t.kind == TimerKind::CompetitionStart) return StartCompetition(t.a);
   user_ = &UserFor(t.user);
   switch (t.kind) {
     case TimerKind::MissionDeadline: {
@@ -157,7 +178,8 @@ void Engine::FireTimer(const Timer& t) {
       break;   // the Settle below re-evaluates the segments
     case TimerKind::RaffleDraw:
     case TimerKind::FlowSchedule:
-    case TimerKind::CompetitionClose: break;
+    case TimerKind::CompetitionClose:
+    case TimerKind::CompetitionStart: break;
   }
   Settle();
   TriggerFlows(nullptr);
@@ -187,6 +209,15 @@ void Engine::Process(const Event& e) {
   event_id_is_timer_ = false;
   ordinal_ = 0;
   segment_changes_.clear();
+  // A request is answered first; a rejected one changes nothing else: it
+  // counts in no metric, fires no rule, mission task or flow.
+  if (e.type == p_.mission_opt_in) {
+    RefreshMissions();   // phases as of now (an active window may just have opened)
+    if (!HandleOptIn(e)) return;
+  }
+  if (e.type == p_.tournament_register && !HandleRegister(e)) return;
+  if (e.type == p_.store_purchase && !HandlePurchase(e)) return;
+  if (e.type == p_.minigame_play && !HandlePlay(e)) return;
   if (e.type == p_.profile_update) ApplyProfileUpdate(e);
 
   backend_.HandleEvent(e, *this);   // metrics, then rules (AddToMetric, EnterRule, LeaveRule)
@@ -194,10 +225,6 @@ void Engine::Process(const Event& e) {
   RefreshMissions();
   CountMissionEvent(e);
   ScoreEvent(e);
-  if (e.type == p_.mission_opt_in) HandleOptIn(e);
-  if (e.type == p_.tournament_register) HandleRegister(e);
-  if (e.type == p_.store_purchase) HandlePurchase(e);
-  if (e.type == p_.minigame_play) HandlePlay(e);
   Settle();
   ResumeWaitingFlows(e);
   TriggerFlows(&e);
@@ -362,17 +389,7 @@ void Engine::Emit(const std::string& source, const char* action,
   a.source = source;
   a.action = action;
   // Stable idempotency key: (source, user, event, ordinal within the step).
-  uint64_t h = 1469598103934665603ull;
-  auto mix = [&](std::string_view s) {
-    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-    h = (h ^ 0xff) * 1099511628211ull;
-  };
-  mix(source);
-  mix(a.user);
-  mix(a.event);
-  char ordinal[24];
-  mix(std::string_view(ordinal, size_t(std::to_chars(ordinal, ordinal + sizeof ordinal, ordinal_++).ptr - ordinal)));
-  a.key = h;
+  a.key = random_.ActionKey(source, a.user, a.event, ordinal_++);
   a.fields = std::move(fields);
   ++stats_.actions[a.action];
   actions_.push_back(std::move(a));

@@ -53,14 +53,31 @@ class Engine final : private interp::Runtime {
  private:
   enum class TimerKind : uint8_t {
     MissionDeadline, ReleaseMessage, RaffleDraw, FlowWake, FlowSchedule, CompetitionClose, SegmentRecheck,
+    CompetitionStart,
   };
-  // One window of one competition (shared by every player).
-  struct Entry { uint32_t user; int64_t score = 0; uint64_t reached = 0; bool registered = false; };
+  // One player in one window of one competition. `score` has the score's
+  // kind (a decimal is scaled by 1e6); `reached` orders equal scores: the
+  // step at which the score last changed, 0 before the first scoring event.
+  struct Entry {
+    uint32_t user;
+    int64_t score = 0;
+    int64_t sum = 0, count = 0;         // avg: its parts
+    int64_t last_day = INT64_MIN;       // distinct_days: the last local day counted
+    uint64_t reached = 0;
+    bool registered = false;
+  };
+  // A finished window's result for one player, kept for the state.
+  struct FinalResult { int64_t score; int64_t rank; };   // rank 0: not ranked (min_score)
   struct CompetitionState {
-    int64_t window_start = INT64_MIN, window_end = INT64_MIN;   // the current window
-    int64_t closed_end = INT64_MIN;                              // the last window paid out
+    // The window entries belong to: the open one, or (registrations before
+    // it) the next one to open.
+    int64_t window_start = INT64_MIN, window_end = INT64_MIN;
+    int64_t closed_end = INT64_MIN;                              // the last window ranked
+    bool cancelled = false;                                      // min_players not met at the start
+    bool start_judged = false;                                   // min_players has been judged
     std::vector<Entry> entries;
     std::unordered_map<uint32_t, size_t> index;
+    std::unordered_map<uint32_t, FinalResult> last;              // the last finished window
   };
   struct Timer {
     int64_t deadline;
@@ -114,7 +131,7 @@ class Engine final : private interp::Runtime {
   void UnlockMission(int32_t m, bool given);
   void CompleteMission(int32_t m);
   void ExpireMission(int32_t m, const char* why);
-  void HandleOptIn(const Event& e);
+  bool HandleOptIn(const Event& e);
   void EmitMission(int32_t m, const char* state);
 
   // flows.cpp
@@ -127,29 +144,43 @@ class Engine final : private interp::Runtime {
   uint64_t StickyBucket(const std::string& salt) const;   // [0, 100%) scaled by 1e6
 
   // competitions.cpp
+  int64_t LocalTime(int64_t day, int minute) const;
   bool WindowAt(const ir::Competition& c, int64_t t, int64_t* start, int64_t* end) const;
+  bool NextWindow(const ir::Competition& c, int64_t t, int64_t* start, int64_t* end) const;
+  void EnterWindow(int32_t c, int64_t start, int64_t end);
   CompetitionState& CurrentWindow(int32_t c, bool* open);
   Entry* EntryFor(int32_t c, bool create);
   void ScoreEvent(const Event& e);
   void ScorePoints(int64_t amount);
-  void AddScore(int32_t c, int64_t amount);
-  void CloseCompetition(int32_t c);
-  void HandleRegister(const Event& e);
+  void AddScore(int32_t c, Value v);
+  void CloseCompetitions();
+  void StartCompetition(int32_t c);
+  void CancelWindow(int32_t c, const std::vector<Entry>& players);
+  ActionValue ScoreValue(const ir::Competition& c, int64_t score) const;
+  bool HandleRegister(const Event& e);
 
   // store.cpp
-  void HandlePurchase(const Event& e);
-  void HandlePlay(const Event& e);
+  bool HandlePurchase(const Event& e);
+  bool HandlePlay(const Event& e);
   void DrawRaffle(int32_t raffle);
   // A request's target: the index of the named mission/item/game/competition, or -1;
   // `name` is the requested name (for the action). Lookups are by interned id.
   int32_t RequestTarget(const Event& e, const std::unordered_map<uint32_t, int32_t>& by_name,
                         std::string* name) const;
-  void Reject(const std::string& source, const char* request, const char* reason,
+  // Emits the `rejected` action; false, so that handlers `return Reject(…)`.
+  bool Reject(const std::string& source, const char* request, const char* reason,
               std::vector<std::pair<std::string, ActionValue>> fields = {});
+  // A request that would charge the player: the policy that blocks its
+  // reward (rejected as `blocked_by_policy`, nothing charged), or null.
+  const ir::Policy* PaidRequestBlocked();
 
   // effects.cpp
-  bool PolicyBlocks(ir::PolicyTarget target, const char* action);
-  bool MessageAllowed(int32_t channel, int64_t* release_at);
+  // `blocked` names the action and what it would have given or sent.
+  bool PolicyBlocks(ir::PolicyTarget target, const char* action,
+                    std::vector<std::pair<std::string, ActionValue>> blocked = {});
+  const ir::Policy* BlockingPolicy(ir::PolicyTarget target);
+  bool MessageAllowed(int32_t channel, int64_t* release_at,
+                      const std::vector<std::pair<std::string, ActionValue>>& what);
   void ApplyProfileUpdate(const Event& e);
 
   const ir::Program& p_;
@@ -175,6 +206,8 @@ class Engine final : private interp::Runtime {
   KeyedRandom random_;
   std::vector<int64_t> item_stock_;                   // global, -1 unlimited
   std::vector<std::vector<int64_t>> prize_stock_;     // per mini-game prize, -1 unlimited
+  std::vector<bool> raffle_drawn_;
+  std::vector<std::vector<int32_t>> item_raffles_;   // per item: the raffles its purchase gives tickets for
   std::vector<std::pair<int32_t, bool>> segment_changes_;   // (segment, entered) of this step, for flows
   std::vector<CompetitionState> competitions_;
   // Interned name -> index, so requests never compare strings.

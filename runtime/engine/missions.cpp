@@ -203,13 +203,14 @@ void Engine::CountMissionEvent(const Event& e) {
   }
 }
 
-void Engine::HandleOptIn(const Event& e) {
+bool Engine::HandleOptIn(const Event& e) {
   std::string name;
   const int32_t target = RequestTarget(e, mission_by_name_, &name);
   auto reject = [&](const char* reason) {
     Emit("mission:" + name, "rejected",
          {{"request", ActionValue::String("mission_opt_in")}, {"mission", ActionValue::String(name)},
           {"reason", ActionValue::String(reason)}});
+    return false;
   };
   if (target < 0) return reject("unknown_mission");
   const int32_t m = target;
@@ -227,6 +228,7 @@ void Engine::HandleOptIn(const Event& e) {
   if ((it->active_from && now_ < *it->active_from) || (it->active_to && now_ >= *it->active_to))
     return reject("outside_active_window");
   StartInstance(m);
+  return true;
 }
 
 }  // namespace questline::engine

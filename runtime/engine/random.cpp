@@ -17,10 +17,12 @@ inline void Round(uint64_t& v0, uint64_t& v1, uint64_t& v2, uint64_t& v3) {
 
 }  // namespace
 
-// SipHash-2-4 (Aumasson & Bernstein), little-endian message words.
-uint64_t SipHash24(uint64_t k0, uint64_t k1, const void* data, size_t size) {
+// SipHash-2-4 (Aumasson & Bernstein), little-endian message words; `wide`
+// selects the 128-bit output variant (its own constants: 0xee, 0xdd).
+static void SipHashCore(uint64_t k0, uint64_t k1, const void* data, size_t size, bool wide, uint64_t out[2]) {
   uint64_t v0 = 0x736f6d6570736575ull ^ k0, v1 = 0x646f72616e646f6dull ^ k1;
   uint64_t v2 = 0x6c7967656e657261ull ^ k0, v3 = 0x7465646279746573ull ^ k1;
+  if (wide) v1 ^= 0xee;
   const auto* in = static_cast<const unsigned char*>(data);
   size_t blocks = size / 8;
   for (size_t i = 0; i < blocks; ++i) {
@@ -37,26 +39,60 @@ uint64_t SipHash24(uint64_t k0, uint64_t k1, const void* data, size_t size) {
   Round(v0, v1, v2, v3);
   Round(v0, v1, v2, v3);
   v0 ^= last;
-  v2 ^= 0xff;
+  v2 ^= wide ? 0xee : 0xff;
   for (int i = 0; i < 4; ++i) Round(v0, v1, v2, v3);
-  return v0 ^ v1 ^ v2 ^ v3;
+  out[0] = v0 ^ v1 ^ v2 ^ v3;
+  if (!wide) return;
+  v1 ^= 0xdd;
+  for (int i = 0; i < 4; ++i) Round(v0, v1, v2, v3);
+  out[1] = v0 ^ v1 ^ v2 ^ v3;
+}
+
+uint64_t SipHash24(uint64_t k0, uint64_t k1, const void* data, size_t size) {
+  uint64_t out[2];
+  SipHashCore(k0, k1, data, size, false, out);
+  return out[0];
+}
+
+Hash128 SipHash128(uint64_t k0, uint64_t k1, const void* data, size_t size) {
+  uint64_t out[2];
+  SipHashCore(k0, k1, data, size, true, out);
+  return {out[0], out[1]};
 }
 
 KeyedRandom::KeyedRandom(std::string_view seed) {
   k0_ = SipHash24(0x51756573746c696eull, 0x65000000000000a1ull, seed.data(), seed.size());
   k1_ = SipHash24(k0_, 0x2d6b65792d310000ull, seed.data(), seed.size());
+  action_k0_ = SipHash24(k1_, 0x616374696f6e2d6bull, seed.data(), seed.size());
+  action_k1_ = SipHash24(action_k0_, 0x65792d3132380000ull, seed.data(), seed.size());
+}
+
+namespace {
+
+// Length-prefixed fields, so ("ab","c") and ("a","bc") never collide.
+void PutField(std::string& message, std::string_view s) {
+  const uint32_t n = uint32_t(s.size());
+  message.append(reinterpret_cast<const char*>(&n), 4);
+  message.append(s);
+}
+
+}  // namespace
+
+Hash128 KeyedRandom::ActionKey(std::string_view source, std::string_view user, std::string_view event_id,
+                               uint64_t ordinal) const {
+  thread_local std::string message;
+  message.clear();
+  PutField(message, source);
+  PutField(message, user);
+  PutField(message, event_id);
+  message.append(reinterpret_cast<const char*>(&ordinal), 8);
+  return SipHash128(action_k0_, action_k1_, message.data(), message.size());
 }
 
 uint64_t KeyedRandom::Draw(std::string_view user, std::string_view event_id, uint64_t index) const {
-  // Length-prefixed fields, so ("ab","c") and ("a","bc") never collide.
   std::string message;
-  auto put = [&](std::string_view s) {
-    uint32_t n = uint32_t(s.size());
-    message.append(reinterpret_cast<const char*>(&n), 4);
-    message.append(s);
-  };
-  put(user);
-  put(event_id);
+  PutField(message, user);
+  PutField(message, event_id);
   message.append(reinterpret_cast<const char*>(&index), 8);
   return SipHash24(k0_, k1_, message.data(), message.size());
 }

@@ -27,6 +27,11 @@ void AppendValue(std::string& out, const Value& v, const StringPool& strings) {
   }
 }
 
+void AppendScore(std::string& out, const ir::Competition& c, int64_t score) {
+  if (c.score && c.score->result == ValueKind::Decimal) AppendDecimal(out, score);
+  else out += std::to_string(score);
+}
+
 }  // namespace
 
 std::string Engine::StateJson() const {
@@ -35,11 +40,13 @@ std::string Engine::StateJson() const {
   for (size_t c = 0; c < competitions_.size(); ++c) {
     std::vector<const Entry*> ranked;
     for (const Entry& e : competitions_[c].entries)
-      if (e.reached > 0) ranked.push_back(&e);
-    std::sort(ranked.begin(), ranked.end(), [](const Entry* a, const Entry* b) {
+      if (e.reached > 0 || e.registered) ranked.push_back(&e);
+    std::stable_sort(ranked.begin(), ranked.end(), [](const Entry* a, const Entry* b) {
+      if ((a->reached > 0) != (b->reached > 0)) return a->reached > 0;   // registered, not scored yet: last
       return a->score != b->score ? a->score > b->score : a->reached < b->reached;
     });
-    for (size_t r = 0; r < ranked.size(); ++r) ranks[c][ranked[r]->user] = {ranked[r]->score, r + 1};
+    for (size_t r = 0; r < ranked.size(); ++r)
+      ranks[c][ranked[r]->user] = {ranked[r]->score, ranked[r]->reached > 0 ? r + 1 : 0};
   }
   std::vector<const UserState*> users;
   for (const UserState& u : users_) users.push_back(&u);
@@ -126,17 +133,42 @@ std::string Engine::StateJson() const {
     out += "},\"competitions\":{";
     first = true;
     for (size_t c = 0; c < competitions_.size(); ++c) {
-      auto it = ranks[c].find(u.user);
-      if (it == ranks[c].end()) continue;
+      // The current window (score and rank so far), and the last finished one.
+      const ir::Competition& comp = p_.competitions[c];
+      auto now_it = ranks[c].find(u.user);
+      auto last_it = competitions_[c].last.find(u.user);
+      const bool current = now_it != ranks[c].end(), last = last_it != competitions_[c].last.end();
+      if (!current && !last) continue;
       if (!first) out += ",";
       first = false;
-      AppendJsonString(out, p_.competitions[c].name);
-      out += ":{\"score\":" + std::to_string(it->second.first) + ",\"rank\":" + std::to_string(it->second.second) + "}";
+      AppendJsonString(out, comp.name);
+      out += ":{";
+      if (current) {
+        const Entry& e = competitions_[c].entries[competitions_[c].index.at(u.user)];
+        if (comp.registration) out += std::string("\"registered\":") + (e.registered ? "true," : "false,");
+        out += "\"score\":";
+        if (now_it->second.second > 0) AppendScore(out, comp, now_it->second.first);
+        else out += "null";
+        out += ",\"rank\":";
+        out += now_it->second.second > 0 ? std::to_string(now_it->second.second) : "null";
+      }
+      if (last) {
+        out += current ? ",\"last\":{\"score\":" : "\"last\":{\"score\":";
+        AppendScore(out, comp, last_it->second.score);
+        out += ",\"rank\":";
+        out += last_it->second.rank > 0 ? std::to_string(last_it->second.rank) : "null";
+        out += "}";
+      }
+      out += "}";
     }
     out += "},\"purchases\":{";
     first = true;
     for (size_t i = 0; i < u.item_counts.size(); ++i) {
-      if (u.item_counts[i].second == 0) continue;
+      // Against an item's limit, the purchases of its current period only.
+      const auto& limit = p_.items[i].limit;
+      if (u.item_counts[i].second == 0 ||
+          (limit && u.item_counts[i].first != calendar_.PeriodKey(static_cast<CalendarPeriod>(limit->period), clock_)))
+        continue;
       if (!first) out += ",";
       first = false;
       AppendJsonString(out, p_.items[i].name);

@@ -28,14 +28,18 @@ int32_t Engine::RequestTarget(const Event& e, const std::unordered_map<uint32_t,
   return it == by_name.end() ? -1 : it->second;
 }
 
-void Engine::Reject(const std::string& source, const char* request, const char* reason,
+bool Engine::Reject(const std::string& source, const char* request, const char* reason,
                     std::vector<std::pair<std::string, ActionValue>> fields) {
   fields.insert(fields.begin(), {{"request", ActionValue::String(request)}, {"reason", ActionValue::String(reason)}});
   Emit(source, "rejected", std::move(fields));
+  return false;
 }
 
-// store_purchase {item}: exists, audience, per-user limit, stock, balance.
-void Engine::HandlePurchase(const Event& e) {
+const ir::Policy* Engine::PaidRequestBlocked() { return BlockingPolicy(ir::PolicyTarget::Rewards); }
+
+// store_purchase {item}: exists, audience, per-user limit, stock, raffle not
+// drawn, policy, balance.
+bool Engine::HandlePurchase(const Event& e) {
   std::string name;
   const int32_t target = RequestTarget(e, item_by_name_, &name);
   const std::string source = "item:" + name;
@@ -47,6 +51,12 @@ void Engine::HandlePurchase(const Event& e) {
   auto counter = user_->item_counts[i];
   if (!WithinLimit(it->limit, counter, calendar_, now_)) return Reject(source, "store_purchase", "limit_reached");
   if (item_stock_[i] == 0) return Reject(source, "store_purchase", "out_of_stock");
+  for (int32_t r : item_raffles_[i])   // its tickets would be worthless
+    if (raffle_drawn_[size_t(r)])
+      return Reject(source, "store_purchase", "raffle_drawn", {{"raffle", ActionValue::String(p_.raffles[size_t(r)])}});
+  if (it->price > 0)
+    if (const ir::Policy* policy = PaidRequestBlocked())
+      return Reject(source, "store_purchase", "blocked_by_policy", {{"policy", ActionValue::String(policy->name)}});
   int64_t& balance = user_->balances[size_t(it->currency)];
   if (balance < it->price) return Reject(source, "store_purchase", "insufficient_balance");
   balance -= it->price;
@@ -57,11 +67,12 @@ void Engine::HandlePurchase(const Event& e) {
                             {"currency", ActionValue::String(p_.currencies[size_t(it->currency)])},
                             {"balance", ActionValue::Int(balance)}});
   RunBlock(it->on_purchase, source);
+  return true;
 }
 
 // minigame_play {game}: exists, audience, per-user limit, cost (attempts or a
-// currency), then a keyed draw among the prizes still in stock.
-void Engine::HandlePlay(const Event& e) {
+// currency), policy, then a keyed draw among the prizes still in stock.
+bool Engine::HandlePlay(const Event& e) {
   std::string name;
   const int32_t target = RequestTarget(e, game_by_name_, &name);
   const std::string source = "minigame:" + name;
@@ -72,6 +83,9 @@ void Engine::HandlePlay(const Event& e) {
   if (!backend_.Test(it->audience, frame, *this)) return Reject(source, "minigame_play", "not_in_audience");
   auto counter = user_->game_counts[g];
   if (!WithinLimit(it->limit, counter, calendar_, now_)) return Reject(source, "minigame_play", "limit_reached");
+  if (it->cost > 0)
+    if (const ir::Policy* policy = PaidRequestBlocked())
+      return Reject(source, "minigame_play", "blocked_by_policy", {{"policy", ActionValue::String(policy->name)}});
   int64_t* pay_from = nullptr;
   if (it->cost_currency >= 0) {
     pay_from = &user_->balances[size_t(it->cost_currency)];
@@ -91,14 +105,24 @@ void Engine::HandlePlay(const Event& e) {
   user_->game_counts[g] = counter;
   if (prize_stock_[g][size_t(prize)] > 0) --prize_stock_[g][size_t(prize)];
   const ir::GamePrize& won = it->prizes[size_t(prize)];
-  Emit(source, "minigame", {{"game", ActionValue::String(name)}, {"prize", ActionValue::String(won.name)}});
+  std::vector<std::pair<std::string, ActionValue>> fields = {{"game", ActionValue::String(name)},
+                                                             {"prize", ActionValue::String(won.name)}};
+  if (pay_from && it->cost > 0) {   // what the play cost, and what is left
+    fields.push_back({"cost", ActionValue::Int(it->cost)});
+    fields.push_back({"currency", ActionValue::String(it->cost_currency >= 0 ? p_.currencies[size_t(it->cost_currency)]
+                                                                             : std::string("attempts"))});
+    fields.push_back({"balance", ActionValue::Int(*pay_from)});
+  }
+  Emit(source, "minigame", std::move(fields));
   RunBlock(won.body, source);
+  return true;
 }
 
 // Draws without replacement, weighted by tickets, honouring a prize's
 // max_per_user and the raffle's max_prizes_per_user.
 void Engine::DrawRaffle(int32_t r) {
   const ir::Raffle& raffle = p_.raffle_table[size_t(r)];
+  raffle_drawn_[size_t(r)] = true;
   const std::string source = "raffle:" + raffle.name;
   struct Entrant { UserState* user; int64_t tickets; int64_t won = 0; std::vector<int64_t> won_by_prize; };
   std::vector<Entrant> entrants;
@@ -136,6 +160,10 @@ void Engine::DrawRaffle(int32_t r) {
       Settle();
     }
   }
+  // Drawn: every ticket of this raffle is spent, won or not.
+  for (UserState& u : users_)
+    u.tickets.erase(std::remove_if(u.tickets.begin(), u.tickets.end(), [&](auto& t) { return t.first == r; }),
+                    u.tickets.end());
   user_ = nullptr;
 }
 

@@ -17,7 +17,8 @@ void AppendActionJson(std::string& out, const engine::Action& a) {
   out += ",\"action\":";
   engine::AppendJsonString(out, a.action);
   out += ",\"key\":\"";
-  engine::AppendHex64(out, a.key);
+  engine::AppendHex64(out, a.key.hi);
+  engine::AppendHex64(out, a.key.lo);
   out += '"';
   for (const auto& [name, v] : a.fields) {
     out += ",";

@@ -40,7 +40,7 @@ same "$tmp/interp.summary" "$tmp/jit.summary" "casino summary and warnings, inte
 [ "$(wc -l < "$tmp/jit.actions")" -gt 1000 ] || fail "the casino replay produced too few actions to compare"
 for engine in interp jit; do
   expect 0 "example scenarios on $engine" -- "$quest" test --engine $engine "$src/examples"
-  contains "$tmp/out" "2 of 2 scenarios passed" "example scenarios on $engine"
+  contains "$tmp/out" "4 of 4 scenarios passed" "example scenarios on $engine"
 done
 expect 2 "test with an unknown engine" -- "$quest" test --engine turbo "$src/examples"
 

@@ -24,7 +24,7 @@ TEST_CASE("a happy hour doubles a score, and a tie goes to who reached it first"
                        Bet("b1", "a", "2026-12-05T11:00:00Z", "10") + Bet("b2", "b", "2026-12-05T17:00:00Z", "20") +
                            Bet("b3", "c", "2026-12-05T18:00:00Z", "5", "live_casino"),
                        "2026-12-08T00:00:00Z");
-  CHECK(r.Count({"\"user\":\"a\"", "\"action\":\"tournament\"", "\"rank\":1", "\"score\":20000000"}) == 1);
+  CHECK(r.Count({"\"user\":\"a\"", "\"action\":\"tournament\"", "\"rank\":1", "\"score\":20"}) == 1);
   CHECK(r.Count({"\"user\":\"b\"", "\"rank\":2"}) == 1);
   CHECK(r.Count({"\"user\":\"a\"", "\"bonus\":\"first\"", "\"ts\":\"2026-12-07T00:00:00Z\""}) == 1);
   CHECK(r.Count({"\"user\":\"b\"", "\"bonus\":\"second\""}) == 1);
@@ -71,13 +71,15 @@ tournament cup {
   max_players 1
 }
 tournament open_cup { window every day 00:00 .. 23:00  score count(bet) }
+tournament old_cup { window 2026-11-01T00:00Z .. 2026-11-02T00:00Z  register  score count(bet) }
 rule pts on deposit { award points 150 }
 flow f { on enter vip })") + kPolicy,
                        Event("deposit", "d1", "a", "2026-12-04T10:00:00Z", R"("amount":1)") +
                            reg("r0", "a", "2026-12-04T11:00:00Z", "cupp") +
-                           reg("r1", "a", "2026-12-04T11:01:00Z", "cup") +         // Friday: closed
+                           reg("r3", "z", "2026-12-04T11:00:30Z", "cup") +          // no points
+                           reg("r1", "a", "2026-12-04T11:01:00Z", "cup") +          // Friday: for Saturday's window
+                           reg("r8", "a", "2026-12-04T11:02:00Z", "old_cup") +      // that window is over
                            reg("r2", "a", "2026-12-05T11:00:00Z", "open_cup") +
-                           reg("r3", "z", "2026-12-05T11:01:00Z", "cup") +          // no points
                            reg("r4", "a", "2026-12-05T11:02:00Z", "cup") +
                            reg("r5", "a", "2026-12-05T11:03:00Z", "cup") +
                            Event("deposit", "d2", "b", "2026-12-05T11:04:00Z", R"("amount":1)") +
@@ -85,10 +87,11 @@ flow f { on enter vip })") + kPolicy,
                            Event("profile_update", "p1", "v", "2026-12-05T11:06:00Z", R"("vip":true)") +
                            reg("r7", "v", "2026-12-05T11:07:00Z", "cup"));
   CHECK(r.Count({"\"event\":\"r0\"", "\"reason\":\"unknown_tournament\""}) == 1);
-  CHECK(r.Count({"\"event\":\"r1\"", "\"reason\":\"outside_window\""}) == 1);
+  CHECK(r.Count({"\"event\":\"r1\"", "\"state\":\"registered\"", "\"buy_in\":100", "\"balance\":50"}) == 1);
+  CHECK(r.Count({"\"event\":\"r8\"", "\"reason\":\"outside_window\""}) == 1);
   CHECK(r.Count({"\"event\":\"r2\"", "\"reason\":\"no_registration_needed\""}) == 1);
   CHECK(r.Count({"\"event\":\"r3\"", "\"reason\":\"insufficient_balance\""}) == 1);
-  CHECK(r.Count({"\"event\":\"r4\"", "\"state\":\"registered\""}) == 1);
+  CHECK(r.Count({"\"event\":\"r4\"", "\"reason\":\"already_registered\""}) == 1);
   CHECK(r.Count({"\"event\":\"r5\"", "\"reason\":\"already_registered\""}) == 1);
   CHECK(r.Count({"\"event\":\"r6\"", "\"reason\":\"full\""}) == 1);
   CHECK(r.Count({"\"event\":\"r7\"", "\"reason\":\"not_in_audience\""}) == 1);

@@ -66,6 +66,10 @@ std::string CompetitionDecl(ExprGen& gen, int index, const Scope& all) {
     filter.inline_aggregates = false;
     bool noneable = false;
     std::string agg = gen.Aggregate(event, t, filter, &noneable, /*with_window=*/false);
+    // `top` and the streaks are not scores (Q0311): draw again, a bounded number of times.
+    for (int tries = 0; tries < 16 && (agg.rfind("top(", 0) == 0 || agg.rfind("streak_", 0) == 0); ++tries)
+      agg = gen.Aggregate(event, t, filter, &noneable, /*with_window=*/false);
+    if (agg.rfind("top(", 0) == 0 || agg.rfind("streak_", 0) == 0) agg = std::string("count(") + event + ")";
     return "  score " + agg + "\n";
   };
   if (leaderboard) {
@@ -80,6 +84,7 @@ std::string CompetitionDecl(ExprGen& gen, int index, const Scope& all) {
     d += score();
     if (rng.Chance(30)) d += "  min_score " + Str(rng.Range(1, 50)) + "\n";
     if (rng.Chance(30)) d += "  min_players " + Str(rng.Range(1, 3)) + "\n";
+    if (d.find("  register") != std::string::npos && rng.Chance(30)) d += "  max_players " + Str(rng.Range(3, 5)) + "\n";
   }
   if (rng.Chance(30)) d += "  audience " + gen.Cond(all, 2) + "\n";
   d += "  prizes {\n    1: " + gen.Block(all, 1, 0, "");
