@@ -215,4 +215,23 @@ Value ReadAggregate(const ir::Aggregate& a, const AggState& s, int64_t now, cons
 }
 
 
+int64_t AggregateValidUntil(const ir::Aggregate& a, const AggState& s, int64_t now, const Calendar& cal) {
+  if (a.fn == ir::AggregateFn::StreakDays || a.fn == ir::AggregateFn::StreakWeeks) {
+    const int64_t current = a.fn == ir::AggregateFn::StreakWeeks ? cal.LocalWeek(now) : cal.LocalDay(now);
+    if (s.periods.empty() || s.periods.back() < current - 1) return INT64_MAX;   // broken: stays 0
+  } else if (a.fn == ir::AggregateFn::DistinctDays) {
+    if (a.window == ir::Window::Lifetime &&
+        (s.periods.empty() || cal.DayStart(s.periods.back()) <= now))
+      return INT64_MAX;   // every day counted already counts
+  } else if (a.window == ir::Window::Lifetime) {
+    return INT64_MAX;
+  } else if (std::none_of(s.buckets.begin(), s.buckets.end(),
+                          [&](const AggState::Bucket& b) { return Live(a, b.key, now, cal); }) &&
+             std::none_of(s.top.begin(), s.top.end(),
+                          [&](const AggState::TopEntry& e) { return Live(a, e.key, now, cal); })) {
+    return INT64_MAX;   // nothing left in the window: empty until the next add
+  }
+  return ValidUntil(a, s, now, cal);
+}
+
 }  // namespace questline::engine

@@ -15,5 +15,9 @@ namespace questline::engine {
 void AddToAggregate(const ir::Aggregate& a, AggState& s, Value argument, int64_t t, const Calendar& cal);
 // The aggregate's value at time `now`; none for an empty min/max/avg/first/last/top.
 Value ReadAggregate(const ir::Aggregate& a, const AggState& s, int64_t now, const Calendar& cal);
+// The first instant after `now` at which the read can differ with no new
+// event, INT64_MAX when it never will (a lifetime aggregate, a window with
+// nothing left in it, a streak already broken).
+int64_t AggregateValidUntil(const ir::Aggregate& a, const AggState& s, int64_t now, const Calendar& cal);
 
 }  // namespace questline::engine

@@ -44,26 +44,7 @@ Engine::Engine(const ir::Program& program, const interp::Backend& backend, Strin
   scheduled_flows_pending_ = true;
   competitions_.resize(p_.competitions.size());
   for (size_t i = 0; i < p_.missions.size(); ++i) mission_by_name_[strings_.Intern(p_.missions[i].name)] = int32_t(i);
-  for (const ir::Segment& s : p_.segments) {
-    time_compares_.emplace_back();
-    if (!s.time_dependent || s.condition < 0) continue;
-    std::vector<ir::ExprRef> stack{s.condition};
-    while (!stack.empty()) {   // pre-order, without recursion
-      const ir::ExprRef e = stack.back();
-      stack.pop_back();
-      const ir::Node& n = p_.At(e);
-      const bool compare = n.kind == ir::NodeKind::Gt || n.kind == ir::NodeKind::Ge || n.kind == ir::NodeKind::Lt ||
-                           n.kind == ir::NodeKind::Le;
-      if (compare && n.count == 2) {
-        const ir::Node& lhs = p_.At(p_.Child(n, 0));
-        const ir::Node& rhs = p_.At(p_.Child(n, 1));
-        if (lhs.kind == ir::NodeKind::Sub && p_.At(p_.Child(lhs, 0)).kind == ir::NodeKind::Now &&
-            rhs.kind == ir::NodeKind::Const)
-          time_compares_.back().push_back(e);
-      }
-      for (uint32_t i = n.count; i-- > 0;) stack.push_back(p_.Child(n, i));
-    }
-  }
+  for (const ir::Segment& s : p_.segments) segment_reads_time_.push_back(!s.imported && ReadsTime(s.condition, 0));
   for (size_t i = 0; i < p_.items.size(); ++i) item_by_name_[strings_.Intern(p_.items[i].name)] = int32_t(i);
   for (size_t i = 0; i < p_.games.size(); ++i) game_by_name_[strings_.Intern(p_.games[i].name)] = int32_t(i);
   for (size_t i = 0; i < p_.competitions.size(); ++i)
@@ -174,7 +155,8 @@ void Engine::FireTimer(const Timer& t) {
       break;
     }
     case TimerKind::SegmentRecheck:
-      if (user_->segment_recheck == t.deadline) user_->segment_recheck = INT64_MAX;
+      if (user_->segment_recheck != t.deadline) return;   // replaced by an earlier one, which has run
+      user_->segment_recheck = INT64_MAX;
       break;   // the Settle below re-evaluates the segments
     case TimerKind::RaffleDraw:
     case TimerKind::FlowSchedule:
@@ -307,34 +289,6 @@ void Engine::Settle() {
     conditions_agree = options_.skip_settled_conditions && !conditions_moved && blocks_run_ == blocks_before;
   }
   ++stats_.runtime_errors;
-}
-
-// Segments that read `now` can change with no event at all (`now - last_deposit
-// > 7d`): find the earliest instant a `now - X <cmp> D` in them flips for this
-// user and re-evaluate then.
-void Engine::NextTimeChange(int32_t segment, int64_t* next) {
-  for (ir::ExprRef e : time_compares_[size_t(segment)]) {
-    const ir::Node& n = p_.At(e);
-    const ir::Node& lhs = p_.At(p_.Child(n, 0));
-    const ir::Node& rhs = p_.At(p_.Child(n, 1));
-    interp::Frame frame{nullptr, nullptr, nullptr};
-    Value x = backend_.Eval(p_.Child(lhs, 1), frame, *this);
-    if (!x.none) {
-      // now - x > d flips at x + d + 1 ms; now - x >= d at x + d.
-      int64_t at = x.i + rhs.imm + (n.kind == ir::NodeKind::Gt || n.kind == ir::NodeKind::Le ? 1 : 0);
-      if (at > now_ && at < *next) *next = at;
-    }
-  }
-}
-
-void Engine::ScheduleSegmentRecheck() {
-  int64_t next = INT64_MAX;
-  for (size_t s = 0; s < p_.segments.size(); ++s)
-    if (!time_compares_[s].empty() && !(p_.segments[s].locked_at && now_ >= *p_.segments[s].locked_at))
-      NextTimeChange(int32_t(s), &next);
-  if (next == INT64_MAX || next >= user_->segment_recheck) return;
-  user_->segment_recheck = next;
-  Schedule(next, TimerKind::SegmentRecheck, user_->user, -1, 0);
 }
 
 bool Engine::SettleLevels() {

@@ -102,7 +102,9 @@ class Engine final : private interp::Runtime {
   uint32_t StringId(int64_t program_string) override { return literal_ids_[size_t(program_string)]; }
   const std::string& StringText(uint32_t id) override { return strings_.Get(id); }
   uint32_t InternText(const std::string& s) override { return strings_.Intern(s); }
-  void CountWarning(const char* what) override { ++stats_.warnings[what]; }
+  void CountWarning(const char* what) override {
+    if (!speculating_) ++stats_.warnings[what];
+  }
   void Effect(const ir::Stmt& stmt, Value value, const std::vector<Value>& data) override;
   void AddToMetric(int32_t metric, Value argument) override;
   bool EnterRule(int32_t rule) override;
@@ -116,8 +118,11 @@ class Engine final : private interp::Runtime {
   bool SettleLevels();
   bool SettleBadges();
   bool SettleSegments();
-  // The next instant at which `now - X <op> D` inside expression `e` flips for this user.
-  void NextTimeChange(int32_t segment, int64_t* next);
+  // segment_time.cpp: segments that change with time alone.
+  bool ReadsTime(ir::ExprRef e, int depth) const;
+  int NowCoefficient(ir::ExprRef e, const std::vector<int>& params, int depth) const;
+  int64_t NextBreakpoint(ir::ExprRef e, interp::Frame& frame, const std::vector<int>& params, int64_t t, int depth);
+  int64_t NextSegmentChange(int32_t segment);
   void ScheduleSegmentRecheck();
   void Emit(const std::string& source, const char* action, std::vector<std::pair<std::string, ActionValue>> fields);
   void RunBlock(const ir::Block& block, const std::string& source);
@@ -185,9 +190,9 @@ class Engine final : private interp::Runtime {
 
   const ir::Program& p_;
   const interp::Backend& backend_;
-  // By segment: its `now - X <cmp> D` comparisons, in pre-order (found once,
-  // not by walking the condition after every event).
-  std::vector<std::vector<ir::ExprRef>> time_compares_;
+  // By segment: whether its condition can change with time alone (found once).
+  std::vector<bool> segment_reads_time_;
+  bool speculating_ = false;                          // evaluating at a future instant
   StringPool& strings_;
   EngineOptions options_;
   Calendar calendar_;
