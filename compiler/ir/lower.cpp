@@ -263,7 +263,16 @@ class Lowering {
   }
 
   // Appends `block` to `ops`; statements without flow steps are batched into Run ops.
-  void LowerSteps(const sema::Block& block, std::vector<FlowOp>& ops) {
+  // `scope`: whose event fields the steps read (FlowOp::scope).
+  void LowerSteps(const sema::Block& block, std::vector<FlowOp>& ops, int32_t scope) {
+    const size_t first_op = ops.size();
+    LowerStepsIn(block, ops, scope);
+    // Ops still at the default belong to this level; nested bodies set their own.
+    for (size_t i = first_op; i < ops.size(); ++i)
+      if (ops[i].scope == -1) ops[i].scope = scope;
+  }
+
+  void LowerStepsIn(const sema::Block& block, std::vector<FlowOp>& ops, int32_t scope) {
     for (const sema::Stmt& s : block) {
       const int32_t here = int32_t(ops.size());
       switch (s.kind) {
@@ -281,13 +290,13 @@ class Lowering {
           op.cond = s.where ? Expr(*s.where) : -1;
           op.duration = s.value ? s.value->value.i : 0;
           ops.push_back(std::move(op));
-          LowerSteps(s.body, ops);                 // the event arrived
+          LowerSteps(s.body, ops, here);           // the event arrived: its fields are in scope
           FlowOp jump;
           jump.kind = FlowOpKind::Jump;
           ops.push_back(std::move(jump));
           const int32_t jump_at = int32_t(ops.size() - 1);
           ops[size_t(here)].target = int32_t(ops.size());
-          LowerSteps(s.else_body, ops);            // the timeout
+          LowerSteps(s.else_body, ops, scope);     // the timeout
           ops[size_t(jump_at)].target = int32_t(ops.size());
           continue;
         }
@@ -301,7 +310,7 @@ class Lowering {
             total += b.share;
             ops[size_t(here)].shares.push_back(total);
             ops[size_t(here)].targets.push_back(int32_t(ops.size()));
-            LowerSteps(b.body, ops);
+            LowerSteps(b.body, ops, scope);
             FlowOp jump;
             jump.kind = FlowOpKind::Jump;
             ops.push_back(std::move(jump));
@@ -322,13 +331,13 @@ class Lowering {
             branch.kind = FlowOpKind::Branch;
             branch.cond = Expr(*s.value);
             ops.push_back(std::move(branch));
-            LowerSteps(s.body, ops);
+            LowerSteps(s.body, ops, scope);
             FlowOp jump;
             jump.kind = FlowOpKind::Jump;
             ops.push_back(std::move(jump));
             const int32_t jump_at = int32_t(ops.size() - 1);
             ops[size_t(here)].target = int32_t(ops.size());
-            LowerSteps(s.else_body, ops);
+            LowerSteps(s.else_body, ops, scope);
             ops[size_t(jump_at)].target = int32_t(ops.size());
             continue;
           }
@@ -364,7 +373,7 @@ class Lowering {
     out.reenter_after_ms = f.reenter_after_ms;
     out.local_count = f.local_count;
     open_run_ = false;
-    LowerSteps(f.steps, out.ops);
+    LowerSteps(f.steps, out.ops, -1);
     FlowOp exit;
     exit.kind = FlowOpKind::Exit;
     out.ops.push_back(std::move(exit));

@@ -157,6 +157,9 @@ struct FlowOp {
   int32_t event = -1;
   int64_t duration = 0;
   int32_t target = -1;
+  // Whose fields the op's expressions read: -1 the trigger event (captured
+  // at entry, so also after waits), k >= 0 the event WaitFor op k received.
+  int32_t scope = -1;
   std::vector<int64_t> shares;       // Split: cumulative, scaled percent
   std::vector<int32_t> targets;
 };

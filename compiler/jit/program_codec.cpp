@@ -187,7 +187,7 @@ template <class Io> void Describe(Io& io, ir::QuietHours& q) { io(q.from_minute,
 template <class Io> void Describe(Io& io, ir::Policy& p) { io(p.name, p.blocks, p.message_caps, p.quiet_hours); }
 template <class Io> void Describe(Io& io, ir::Fn& f) { io(f.name, f.params, f.body); }
 template <class Io> void Describe(Io& io, ir::FlowOp& op) {
-  io(op.kind, op.block, op.cond, op.event, op.duration, op.target, op.shares, op.targets);
+  io(op.kind, op.block, op.cond, op.event, op.duration, op.target, op.scope, op.shares, op.targets);
 }
 template <class Io> void Describe(Io& io, ir::Flow& f) {
   io(f.name, f.trigger, f.target, f.where, f.weekday, f.minute, f.audience, f.holdout, f.reenter_after_ms,

@@ -197,7 +197,7 @@ void Engine::CancelWindow(int32_t c, const std::vector<Entry>& players) {
       fields.push_back({"balance", ActionValue::Int(balance)});
     }
     Emit(source, comp.tournament ? "tournament" : "leaderboard", std::move(fields));
-    Settle();
+    SettleStep(nullptr);
   }
   user_ = nullptr;
 }
@@ -271,7 +271,7 @@ void Engine::CloseCompetitions() {
                             {"score", ScoreValue(comp, e.score)}});
       for (const ir::Prize& prize : comp.prizes)
         if (int64_t(rank) >= prize.first_rank && int64_t(rank) <= prize.last_rank) RunBlock(prize.body, source);
-      Settle();
+      SettleStep(nullptr);
     }
   }
   user_ = nullptr;

@@ -163,8 +163,7 @@ void Engine::FireTimer(const Timer& t) {
     case TimerKind::CompetitionClose:
     case TimerKind::CompetitionStart: break;
   }
-  Settle();
-  TriggerFlows(nullptr);
+  SettleStep(nullptr);
 }
 
 void Engine::Process(const Event& e) {
@@ -208,8 +207,9 @@ void Engine::Process(const Event& e) {
   CountMissionEvent(e);
   ScoreEvent(e);
   Settle();
+  const uint64_t settled = blocks_run_;
   ResumeWaitingFlows(e);
-  TriggerFlows(&e);
+  RunFlows(&e, settled);
 }
 
 void Engine::AddToMetric(int32_t metric, Value argument) {

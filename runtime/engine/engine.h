@@ -144,6 +144,9 @@ class Engine final : private interp::Runtime {
   void ContinueFlow(int32_t flow);
   void ResumeWaitingFlows(const Event& e);
   void TriggerFlows(const Event* e);
+  void RunFlows(const Event* e, uint64_t blocks_before);
+  // Settle, then the flows that triggers (and what they change), for user_.
+  void SettleStep(const Event* e);
   void ScheduleFlow(int32_t flow, int64_t after);
   void FireSchedule(int32_t flow);
   uint64_t StickyBucket(const std::string& salt) const;   // [0, 100%) scaled by 1e6

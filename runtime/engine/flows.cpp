@@ -31,7 +31,7 @@ void Engine::FireSchedule(int32_t f) {
     const uint64_t before = seq_;
     EnterFlow(f);
     // Nothing happened to a player the flow passed over: nothing to settle.
-    if (seq_ != before) Settle();
+    if (seq_ != before) SettleStep(nullptr);
   }
   user_ = nullptr;
   ScheduleFlow(f, now_ + 1);
@@ -54,8 +54,19 @@ void Engine::EnterFlow(int32_t f) {
   fs.waiting_event = -1;
   ++fs.token;
   std::fill(fs.locals.begin(), fs.locals.end(), Value{});
+  // The steps read the trigger's fields as they were now, also after waits.
+  fs.trigger = flow.trigger == ir::TriggerKind::Event && event_ != nullptr ? *event_ : Event{};
+  fs.received.clear();
   Emit(flow_sources_[size_t(f)], "flow", {{"flow", ActionValue::String(flow.name)}, {"state", ActionValue::String("entered")}});
   ContinueFlow(f);
+}
+
+// The event whose fields op `op` reads (FlowOp::scope), or null.
+static const Event* ScopeEvent(const FlowState& fs, const ir::FlowOp& op) {
+  if (op.scope < 0) return fs.trigger.type >= 0 ? &fs.trigger : nullptr;
+  for (const auto& [at, e] : fs.received)
+    if (at == op.scope) return &e;
+  return nullptr;
 }
 
 void Engine::ContinueFlow(int32_t f) {
@@ -69,7 +80,7 @@ void Engine::ContinueFlow(int32_t f) {
       case ir::FlowOpKind::Run: {
         const std::string* saved = source_;
         source_ = &source;
-        interp::Frame frame{event_, &fs.locals, nullptr};
+        interp::Frame frame{ScopeEvent(fs, op), &fs.locals, nullptr};
         ++blocks_run_;
         backend_.Run(op.block, frame, *this);
         source_ = saved;
@@ -77,7 +88,7 @@ void Engine::ContinueFlow(int32_t f) {
         break;
       }
       case ir::FlowOpKind::Branch: {
-        interp::Frame frame{event_, &fs.locals, nullptr};
+        interp::Frame frame{ScopeEvent(fs, op), &fs.locals, nullptr};
         fs.pc = backend_.Test(op.cond, frame, *this) ? fs.pc + 1 : op.target;
         break;
       }
@@ -115,9 +126,32 @@ void Engine::ResumeWaitingFlows(const Event& e) {
     if (!backend_.Test(op.cond, frame, *this)) continue;
     fs.waiting_event = -1;
     ++fs.token;   // the timeout timer is now stale
+    auto slot = std::find_if(fs.received.begin(), fs.received.end(), [&](auto& r) { return r.first == fs.pc; });
+    if (slot == fs.received.end()) fs.received.push_back({fs.pc, e});
+    else slot->second = e;
     ++fs.pc;      // the body follows the WaitFor op
     ContinueFlow(int32_t(f));
   }
+}
+
+// Flows triggered by this step (the event, the settle's segment changes),
+// then what their statements changed settled like any other effect: levels,
+// badges, segments and the flows those trigger, to a bounded fixpoint.
+// `blocks_before`: blocks run when the step's own settle ended.
+void Engine::RunFlows(const Event* e, uint64_t blocks_before) {
+  TriggerFlows(e);
+  for (int round = 0; round < options_.fixpoint_limit; ++round) {
+    if (blocks_run_ == blocks_before && segment_changes_.empty()) return;
+    blocks_before = blocks_run_;
+    Settle();
+    TriggerFlows(nullptr);
+  }
+  ++stats_.runtime_errors;
+}
+
+void Engine::SettleStep(const Event* e) {
+  Settle();
+  RunFlows(e, blocks_run_);
 }
 
 void Engine::TriggerFlows(const Event* e) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/engine/event.h"
 #include "runtime/engine/value.h"
 
 namespace questline::engine {
@@ -55,6 +56,10 @@ struct FlowState {
   uint64_t token = 0;                 // invalidates timers of an earlier instance or step
   int64_t last_entry = INT64_MIN;     // for `reenter after`
   std::vector<Value> locals;
+  // The events the steps read (LANGUAGE.md §9): the trigger as it was at
+  // entry, and what each `wait for` received (by its op index).
+  Event trigger;
+  std::vector<std::pair<int32_t, Event>> received;
 };
 
 struct RuleCounters {

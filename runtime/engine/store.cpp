@@ -157,7 +157,7 @@ void Engine::DrawRaffle(int32_t r) {
       user_ = e.user;
       Emit(source, "raffle", {{"raffle", ActionValue::String(raffle.name)}, {"prize", ActionValue::String(prize.name)}});
       RunBlock(prize.body, source);
-      Settle();
+      SettleStep(nullptr);
     }
   }
   // Drawn: every ticket of this raffle is spent, won or not.
