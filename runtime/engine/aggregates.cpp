@@ -127,7 +127,8 @@ Value ComputeAggregate(const ir::Aggregate& a, const AggState& s, int64_t now, c
 // the oldest live bucket leaving a sliding window; for calendar windows, day
 // counts and streaks, the next change of local day (calendar periods only
 // change with it), found from the zone's offset span rather than from
-// DayStart, whose midnight can be an hour late when clocks fall back.
+// DayStart(day + 1): where clocks fall back across midnight the day is
+// entered twice, and the second time its start is already past.
 int64_t ValidUntil(const ir::Aggregate& a, const AggState& s, int64_t now, const Calendar& cal) {
   // Near the ends of time the instants below overflow: remember nothing.
   if (now > INT64_MAX - 2 * kDay || now < INT64_MIN + 2 * kDay) return now;

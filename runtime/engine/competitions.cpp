@@ -19,11 +19,11 @@ bool Engine::WindowAt(const ir::Competition& c, int64_t t, int64_t* start, int64
     // The latest opening at or before t, then its closing after it.
     const int64_t day = calendar_.LocalDay(t);
     for (int64_t k = 0; k <= 7; ++k) {
-      int64_t open = calendar_.DayStart(day - k) + int64_t(c.from_minute) * 60'000;
+      int64_t open = calendar_.LocalToInstant(day - k, c.from_minute);
       if (open > t || (c.every_week && calendar_.Weekday(open) != c.from_weekday)) continue;
       int64_t close_day = calendar_.LocalDay(open);
       for (int64_t j = 0; j <= 7; ++j) {
-        int64_t close = calendar_.DayStart(close_day + j) + int64_t(c.to_minute) * 60'000;
+        int64_t close = calendar_.LocalToInstant(close_day + j, c.to_minute);
         if (close <= open || (c.every_week && calendar_.Weekday(close) != c.to_weekday)) continue;
         *start = open;
         *end = close;
