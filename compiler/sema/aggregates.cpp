@@ -59,6 +59,14 @@ Aggregate Checker::CheckAggregate(const ast::Expr& e, const Scope& outer) {
     if (filter.type.kind == TypeKind::Error) return a;
     a.filter = std::move(filter);
   }
+  // A streak counts back from today or yesterday: a window would only be ignored.
+  if ((a.fn == ast::AggregateFn::StreakDays || a.fn == ast::AggregateFn::StreakWeeks) &&
+      e.window.kind != ast::WindowKind::Lifetime) {
+    Report(diag::Kind::StreakWindow, e.window.range,
+           "'" + fn_name + "' counts back from today and takes no window")
+        .hints.push_back("drop the `over …`; for days with an event inside a window use `distinct_days`");
+    return a;
+  }
   a.window.kind = e.window.kind;
   if (e.window.kind == ast::WindowKind::Last &&
       !ConstantInt(e.window.length.get(), TypeKind::Duration, "last", &a.window.length_ms))

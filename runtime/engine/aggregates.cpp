@@ -105,19 +105,27 @@ Value ComputeAggregate(const ir::Aggregate& a, const AggState& s, int64_t now, c
       return Value::Decimal(int64_t(scaled / count));
     }
     case ir::AggregateFn::Top: {
-      // Most frequent value; ties go to the smaller interned id (first seen).
-      std::vector<std::pair<int64_t, int64_t>> totals;
+      // Most frequent value. A tie goes to the value that reached the count
+      // first (LANGUAGE.md §4): with N counted events, its N-th is its latest,
+      // so the earliest latest add wins. Interned ids would make the winner
+      // depend on the package's literals and on other players' events.
+      struct Total { int64_t value, count, last; };
+      std::vector<Total> totals;
       for (const auto& e : s.top) {
         if (!Live(a, e.key, now, cal)) continue;
-        auto t = std::find_if(totals.begin(), totals.end(), [&](auto& x) { return x.first == e.value; });
-        if (t == totals.end()) totals.push_back({e.value, e.count});
-        else t->second += e.count;
+        auto t = std::find_if(totals.begin(), totals.end(), [&](const Total& x) { return x.value == e.value; });
+        if (t == totals.end()) {
+          totals.push_back({e.value, e.count, e.last});
+        } else {
+          t->count += e.count;
+          t->last = std::max(t->last, e.last);
+        }
       }
       if (totals.empty()) return Value::None(kind);
-      auto best = std::min_element(totals.begin(), totals.end(), [](auto& x, auto& y) {
-        return x.second != y.second ? x.second > y.second : x.first < y.first;
+      auto best = std::min_element(totals.begin(), totals.end(), [](const Total& x, const Total& y) {
+        return x.count != y.count ? x.count > y.count : x.last < y.last;
       });
-      return Value{best->first, kind, false};
+      return Value{best->value, kind, false};
     }
     default: return Value::None(kind);
   }
@@ -127,7 +135,8 @@ Value ComputeAggregate(const ir::Aggregate& a, const AggState& s, int64_t now, c
 // the oldest live bucket leaving a sliding window; for calendar windows, day
 // counts and streaks, the next change of local day (calendar periods only
 // change with it), found from the zone's offset span rather than from
-// DayStart, whose midnight can be an hour late when clocks fall back.
+// DayStart(day + 1): where clocks fall back across midnight the day is
+// entered twice, and the second time its start is already past.
 int64_t ValidUntil(const ir::Aggregate& a, const AggState& s, int64_t now, const Calendar& cal) {
   // Near the ends of time the instants below overflow: remember nothing.
   if (now > INT64_MAX - 2 * kDay || now < INT64_MIN + 2 * kDay) return now;
@@ -199,10 +208,17 @@ void AddToAggregate(const ir::Aggregate& a, AggState& s, Value arg, int64_t t, c
     it->has_acc = true;
   }
   if (a.fn == ir::AggregateFn::Top && !arg.none) {
+    // This add's order: after every kept one (only kept entries are compared).
+    int64_t order = 0;
+    for (const AggState::TopEntry& x : s.top) order = std::max(order, x.last + 1);
     auto e = std::find_if(s.top.begin(), s.top.end(),
                           [&](const AggState::TopEntry& x) { return x.key == key && x.value == arg.i; });
-    if (e == s.top.end()) s.top.push_back({key, arg.i, 1});
-    else e->count += 1;
+    if (e == s.top.end()) {
+      s.top.push_back({key, arg.i, 1, order});
+    } else {
+      e->count += 1;
+      e->last = order;
+    }
   }
 }
 

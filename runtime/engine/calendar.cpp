@@ -76,12 +76,30 @@ int64_t Calendar::PeriodKey(CalendarPeriod p, int64_t t) const {
   return key;
 }
 
-int64_t Calendar::DayStart(int64_t day) const {
-  // Local midnight: guess with the offset at UTC midnight, then correct once
-  // (offsets change at most once around a midnight in practice).
-  int64_t guess = day * kDay;
-  int64_t t = guess - Offset(guess);
-  return guess - Offset(t);
+int64_t Calendar::DayStart(int64_t day) const { return LocalToInstant(day, 0); }
+
+int64_t Calendar::LocalToInstant(int64_t day, int minute) const {
+  const int64_t local = day * kDay + int64_t(minute) * 60'000;
+  if (zone_ == nullptr) return local;
+  // The remembered offset span answers when the instant it gives lies inside
+  // it and at least two days after its start: no earlier span can then show
+  // the same local time (that would take clocks falling back two days), and a
+  // time in a gap never lands inside a span. Callers walk day by day.
+  const int64_t guess = local - span_offset_;
+  if (guess >= span_begin_ && guess < span_end_ && (span_begin_ == INT64_MIN || guess - span_begin_ >= 2 * kDay))
+    return guess;
+  using std::chrono::seconds;
+  const date::local_info info = zone_->get_info(date::local_seconds(seconds(FloorDiv(local, 1000))));
+  int64_t t;
+  if (info.result == date::local_info::nonexistent) {
+    // In the gap: where it ends (date::choose has no such choice).
+    t = int64_t(info.second.begin.time_since_epoch().count()) * 1000;
+  } else {
+    // Unique, or the earlier of two (`first` is the earlier span).
+    t = local - int64_t(info.first.offset.count()) * 1000;
+  }
+  Offset(t);   // remember t's span for the next day's question
+  return t;
 }
 
 int64_t Calendar::NextPeriodStart(CalendarPeriod p, int64_t t) const {

@@ -27,8 +27,17 @@ class Calendar {
   int64_t PeriodKey(CalendarPeriod p, int64_t t) const;
   // The first instant of the next period after t.
   int64_t NextPeriodStart(CalendarPeriod p, int64_t t) const;
-  // The instant of local midnight starting day `day`.
+  // The first instant whose LocalDay is `day`: LocalToInstant(day, 0), so the
+  // end of the clocks' gap where midnight is skipped, the first midnight where
+  // it happens twice (and the next day's start where a whole day is skipped).
   int64_t DayStart(int64_t day) const;
+  // Local date `day` at `minute` past local midnight, as an instant: the one
+  // conversion of a local time of day (windows, `every … at`, quiet hours, day
+  // starts). A time that happens twice (clocks fell back) gives the earlier
+  // instant; a time that does not happen (in the gap clocks sprang over) gives
+  // the instant the gap ends, the first valid local time after it. Both are
+  // the first instant whose local time is at least day + minute.
+  int64_t LocalToInstant(int64_t day, int minute) const;
   // The first instant after t at which LocalDay can change: the next local
   // midnight while t's offset holds, else the offset's next change.
   int64_t NextDayChange(int64_t t) const;

@@ -9,10 +9,8 @@
 
 namespace questline::engine {
 
-// A local date and time of day as an instant (settings.timezone).
-int64_t Engine::LocalTime(int64_t day, int minute) const {
-  return calendar_.DayStart(day) + int64_t(minute) * 60'000;
-}
+// A local date and time of day as an instant (settings.timezone), DST days included.
+int64_t Engine::LocalTime(int64_t day, int minute) const { return calendar_.LocalToInstant(day, minute); }
 
 // The window containing `t`, or (for fixed windows not yet open) false.
 bool Engine::WindowAt(const ir::Competition& c, int64_t t, int64_t* start, int64_t* end) const {

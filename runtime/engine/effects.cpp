@@ -69,7 +69,7 @@ bool Engine::MessageAllowed(int32_t channel, int64_t* release_at,
                          : (minute >= q.from_minute && minute < q.to_minute);
       if (!quiet) continue;
       int64_t day = calendar_.LocalDay(now_) + (wraps && minute >= q.from_minute ? 1 : 0);
-      *release_at = std::max(*release_at, calendar_.DayStart(day) + int64_t(q.to_minute) * 60'000);
+      *release_at = std::max(*release_at, calendar_.LocalToInstant(day, q.to_minute));
     }
   return true;
 }

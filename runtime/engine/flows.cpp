@@ -16,7 +16,7 @@ void Engine::ScheduleFlow(int32_t f, int64_t after) {
   const ir::Flow& flow = p_.flows[size_t(f)];
   const int64_t day = calendar_.LocalDay(after);
   for (int64_t k = 0; k <= 8; ++k) {
-    int64_t at = calendar_.DayStart(day + k) + int64_t(flow.minute) * 60'000;
+    int64_t at = calendar_.LocalToInstant(day + k, flow.minute);
     if (at < after || (flow.weekday >= 0 && calendar_.Weekday(at) != flow.weekday)) continue;
     Schedule(at, TimerKind::FlowSchedule, 0, f, 0);
     return;

@@ -20,7 +20,8 @@ struct AggState {
     int64_t acc = 0;          // the function's own: sum (sum, avg), min, max, first or last argument
     bool has_acc = false;     // an argument that was not none arrived (min … last are none until then)
   };
-  struct TopEntry { int64_t key; int64_t value; int64_t count; };
+  // `last` orders the entries' latest adds (ties go to the value that reached its count first).
+  struct TopEntry { int64_t key; int64_t value; int64_t count; int64_t last; };
   std::vector<Bucket> buckets;        // ascending key; windowed ones pruned as time passes
   std::vector<TopEntry> top;          // `top`: counts per value per bucket
   std::vector<int64_t> periods;       // distinct_days / streaks: sorted day or week indices

@@ -73,12 +73,15 @@ Value Reference(const ir::Aggregate& a, const std::vector<Add>& adds, int64_t no
     case ir::AggregateFn::First: return args.empty() ? Value::None(kind) : Value{args.front(), kind, false};
     case ir::AggregateFn::Last: return args.empty() ? Value::None(kind) : Value{args.back(), kind, false};
     case ir::AggregateFn::Top: {
-      std::map<int64_t, int64_t> n;   // ties: the smaller value
-      for (int64_t v : args) ++n[v];
+      // Ties: the value that reached the count first, i.e. whose last add is earliest.
+      std::map<int64_t, std::pair<int64_t, size_t>> n;   // value → count, index of its last add
+      for (size_t i = 0; i < args.size(); ++i) n[args[i]] = {n[args[i]].first + 1, i};
       if (n.empty()) return Value::None(kind);
       auto best = n.begin();
       for (auto it = n.begin(); it != n.end(); ++it)
-        if (it->second > best->second) best = it;
+        if (it->second.first > best->second.first ||
+            (it->second.first == best->second.first && it->second.second < best->second.second))
+          best = it;
       return Value{best->first, kind, false};
     }
     default: return Value::None(kind);

@@ -86,3 +86,34 @@ metric fav = top(bet.game))",
   INFO(r.state);
   CHECK(r.state.find("\"fav\":\"silver\"") != std::string::npos);
 }
+
+TEST_CASE("top's tie goes to the value the player reached that count with first", "[engine][metrics]") {
+  // Not to the value interned first: "zeta" is a package literal, and w's "alpha"
+  // arrives before u's values; u reaches one "omega" before one "zeta", and two
+  // "y" before two "x" (x came first, but its second came later).
+  auto bet = [](const std::string& id, const std::string& user, const std::string& ts, const std::string& game) {
+    return Event("bet", id, user, ts,
+                 R"("game":")" + game + R"(","provider":"p","game_type":"slots","amount":1,"currency":"EUR","device":"mobile")");
+  };
+  auto r = RunScenario(R"(metric fav = top(bet.game)
+metric fav_today = top(bet.game) over today
+rule zeta_fan on bet where bet.game == "zeta" { tag "zeta" }
+policy rg { block rewards when profile.self_excluded })",
+                       bet("w1", "w", "2026-12-01T09:00:00Z", "alpha") + bet("u1", "u", "2026-12-01T10:00:00Z", "omega") +
+                           bet("u2", "u", "2026-12-01T10:01:00Z", "zeta") + bet("v1", "v", "2026-12-01T10:02:00Z", "beta") +
+                           bet("v2", "v", "2026-12-01T10:03:00Z", "alpha") + bet("x1", "x", "2026-12-01T10:04:00Z", "x") +
+                           bet("x2", "x", "2026-12-01T10:05:00Z", "y") + bet("x3", "x", "2026-12-01T10:05:00Z", "y") +
+                           bet("x4", "x", "2026-12-01T10:06:00Z", "x"));
+  INFO(r.state);
+  auto fav_of = [&](const std::string& user) {
+    size_t at = r.state.find("\"user\":\"" + user + "\"");
+    REQUIRE(at != std::string::npos);
+    size_t fav = r.state.find("\"fav\":", at);
+    REQUIRE(fav != std::string::npos);
+    return r.state.substr(fav, r.state.find(',', fav) - fav);
+  };
+  CHECK(fav_of("u") == "\"fav\":\"omega\"");
+  CHECK(fav_of("v") == "\"fav\":\"beta\"");
+  CHECK(fav_of("x") == "\"fav\":\"y\"");
+  CHECK(r.state.find("\"fav_today\":\"omega\"") != std::string::npos);
+}

@@ -147,7 +147,11 @@ std::string ExprGen::Aggregate(const std::string& event, Ty want, const Scope& f
     f.inline_aggregates = false;
     text += " where " + Cond(f, 2);
   }
-  return text + ")" + (with_window ? Window() : "");
+  // A streak takes no window (Q0414); the draw is still made, so that every
+  // seed keeps generating the same package otherwise.
+  const std::string window = with_window ? Window() : "";
+  const bool streak = text.compare(0, 7, "streak_") == 0;
+  return text + ")" + (streak ? "" : window);
 }
 
 std::string ExprGen::InlineAggregate(Ty t, const Scope& s) {
