@@ -1,18 +1,20 @@
 // Statements: effects everywhere, flow steps only in flows.
 #include "compiler/sema/checker.h"
+#include "runtime/engine/channels.h"
 
 namespace questline::sema {
 namespace {
 
-const char* kChannels[] = {"inbox", "popup", "push", "email", "sms", "webhook"};
+using engine::kChannelCount;
+using engine::kChannelNames;
 
 bool IsStringy(Type t) { return t.kind == TypeKind::String || t.kind == TypeKind::Union; }
 
 }  // namespace
 
 int32_t ChannelOf(const std::string& name) {
-  for (int i = 0; i < 6; ++i)
-    if (name == kChannels[i]) return i;
+  for (int32_t i = 0; i < kChannelCount; ++i)
+    if (name == kChannelNames[i]) return i;
   return -1;
 }
 
@@ -87,7 +89,7 @@ Block Checker::CheckBlock(const ast::Block& block, StmtContext& ctx) {
         st.target = ChannelOf(s.target.name);
         if (st.target < 0) {
           ReportUnknown(diag::Kind::UnknownChannel, s.target.range, "channel", s.target.name,
-                        std::vector<std::string>(std::begin(kChannels), std::end(kChannels)));
+                        std::vector<std::string>(std::begin(kChannelNames), std::end(kChannelNames)));
           continue;
         }
         st.value = text(*s.value, "a message template");

@@ -3,13 +3,14 @@
 // message in quiet hours is held and released when they end.
 #include <algorithm>
 
+#include "runtime/engine/channels.h"
 #include "runtime/engine/engine.h"
 #include "runtime/engine/json_text.h"
 
 namespace questline::engine {
 namespace {
 
-const char* kChannels[] = {"inbox", "popup", "push", "email", "sms", "webhook"};
+const char* const* kChannels = kChannelNames;
 
 }  // namespace
 
@@ -34,15 +35,12 @@ bool Engine::PolicyBlocks(ir::PolicyTarget target, const char* action,
   return true;
 }
 
-// Message caps and quiet hours. False when a cap blocks (already emitted);
-// `release_at` is set when quiet hours hold the message.
-bool Engine::MessageAllowed(int32_t channel, int64_t* release_at,
-                            const std::vector<std::pair<std::string, ActionValue>>& what) {
+bool Engine::MessageCapReached(const std::vector<std::pair<std::string, ActionValue>>& what) {
   size_t cap_index = 0;
   for (const ir::Policy& policy : p_.policies)
     for (const auto& [count, period] : policy.message_caps) {
       auto& [key, sent] = user_->message_counts[cap_index++];
-      int64_t now_key = calendar_.PeriodKey(static_cast<CalendarPeriod>(period), now_);
+      const int64_t now_key = calendar_.PeriodKey(static_cast<CalendarPeriod>(period), now_);
       if (key != now_key) {
         key = now_key;
         sent = 0;
@@ -53,25 +51,61 @@ bool Engine::MessageAllowed(int32_t channel, int64_t* release_at,
             {"blocked", ActionValue::String("send")}};
         fields.insert(fields.end(), what.begin(), what.end());
         Emit(*source_, "blocked", std::move(fields));
-        return false;
+        return true;
       }
     }
-  cap_index = 0;
-  for (const ir::Policy& policy : p_.policies)
-    for (size_t c = 0; c < policy.message_caps.size(); ++c) ++user_->message_counts[cap_index++].second;
-  *release_at = INT64_MIN;
-  const int minute = calendar_.LocalMinute(now_);
-  for (const ir::Policy& policy : p_.policies)
-    for (const ir::QuietHours& q : policy.quiet_hours) {
-      if (q.channels != 0 && !(q.channels & (1u << uint32_t(channel)))) continue;
-      bool wraps = q.to_minute < q.from_minute;
-      bool quiet = wraps ? (minute >= q.from_minute || minute < q.to_minute)
-                         : (minute >= q.from_minute && minute < q.to_minute);
-      if (!quiet) continue;
-      int64_t day = calendar_.LocalDay(now_) + (wraps && minute >= q.from_minute ? 1 : 0);
-      *release_at = std::max(*release_at, calendar_.LocalToInstant(day, q.to_minute));
-    }
-  return true;
+  return false;
+}
+
+// After MessageCapReached, so every counter holds the current period.
+void Engine::CountMessage() {
+  for (auto& counter : user_->message_counts) ++counter.second;
+}
+
+// Overlapping quiet hours of several policies release a message only when
+// all of them allow it: each round ends the quiet periods covering t, until
+// none does (bounded: quiet hours covering the whole day hold a message for
+// at most that many periods).
+int64_t Engine::QuietUntil(int32_t channel, int64_t t) const {
+  int64_t until = INT64_MIN;
+  for (int round = 0; round < 16; ++round) {
+    int64_t end = INT64_MIN;
+    const int minute = calendar_.LocalMinute(t);
+    for (const ir::Policy& policy : p_.policies)
+      for (const ir::QuietHours& q : policy.quiet_hours) {
+        if (q.channels != 0 && !(q.channels & (1u << uint32_t(channel)))) continue;
+        const bool wraps = q.to_minute < q.from_minute;
+        const bool quiet = wraps ? (minute >= q.from_minute || minute < q.to_minute)
+                                 : (minute >= q.from_minute && minute < q.to_minute);
+        if (!quiet) continue;
+        const int64_t day = calendar_.LocalDay(t) + (wraps && minute >= q.from_minute ? 1 : 0);
+        end = std::max(end, calendar_.LocalToInstant(day, q.to_minute));
+      }
+    if (end == INT64_MIN || end <= t) return until;
+    until = t = end;
+  }
+  return until;
+}
+
+// A held message's release: the policies are asked again (a player who
+// withdrew consent gets nothing), and the caps count it on its delivery day.
+void Engine::ReleaseMessage(uint64_t id) {
+  auto it = std::find_if(user_->held.begin(), user_->held.end(), [&](const HeldMessage& m) { return m.id == id; });
+  if (it == user_->held.end()) return;
+  HeldMessage m = std::move(*it);
+  user_->held.erase(it);
+  const std::string* saved = source_;
+  source_ = &m.send.source;
+  const std::vector<std::pair<std::string, ActionValue>> what = {
+      {"channel", ActionValue::String(kChannels[m.channel])}, {"template", ActionValue::String(m.template_name)}};
+  if (!PolicyBlocks(ir::PolicyTarget::Messages, "send", what) && !MessageCapReached(what)) {
+    CountMessage();
+    m.send.seq = ++seq_;
+    m.send.ts = now_;
+    ++stats_.actions[m.send.action];
+    actions_.push_back(std::move(m.send));
+  }
+  source_ = saved;
 }
 
 void Engine::ApplyProfileUpdate(const Event& e) {
@@ -142,8 +176,9 @@ void Engine::Effect(const ir::Stmt& s, Value value, const std::vector<Value>& da
       std::vector<std::pair<std::string, ActionValue>> what = {
           {"channel", ActionValue::String(kChannels[s.target])}, {"template", ActionValue::String(text(value))}};
       if (PolicyBlocks(ir::PolicyTarget::Messages, "send", what)) return;
-      int64_t release_at;
-      if (!MessageAllowed(s.target, &release_at, what)) return;
+      // Held messages count against the caps of the day they are delivered.
+      const int64_t release_at = QuietUntil(s.target, now_);
+      if (release_at == INT64_MIN && MessageCapReached(what)) return;
       std::string object = "{";
       for (size_t i = 0; i < s.data.size(); ++i) {
         if (i) object += ",";
@@ -162,14 +197,17 @@ void Engine::Effect(const ir::Stmt& s, Value value, const std::vector<Value>& da
       object += "}";
       Emit(*source_, "send", {{"channel", ActionValue::String(kChannels[s.target])},
                              {"template", ActionValue::String(text(value))}, {"data", ActionValue::Raw(object)}});
-      if (release_at != INT64_MIN) {
-        // Held by quiet hours: it leaves the stream now and is released later.
-        deferred_.push_back(std::move(actions_.back()));
-        actions_.pop_back();
-        --stats_.actions["send"];
-        --seq_;
-        Schedule(release_at, TimerKind::ReleaseMessage, user_->user, -1, deferred_.size() - 1);
+      if (release_at == INT64_MIN) {
+        CountMessage();
+        return;
       }
+      // Held by quiet hours: it leaves the stream now and is released later.
+      HeldMessage held{++held_seq_, release_at, s.target, text(value), std::move(actions_.back())};
+      actions_.pop_back();
+      --stats_.actions["send"];
+      --seq_;
+      Schedule(release_at, TimerKind::ReleaseMessage, user_->user, -1, held.id);
+      user_->held.push_back(std::move(held));
       return;
     }
     case ir::StmtKind::UnlockMission: UnlockMission(s.target, false); return;

@@ -136,14 +136,7 @@ void Engine::FireTimer(const Timer& t) {
         ExpireMission(t.a, "expired");
       break;
     }
-    case TimerKind::ReleaseMessage: {
-      Action a = std::move(deferred_[t.b]);
-      a.seq = ++seq_;
-      a.ts = now_;
-      ++stats_.actions[a.action];
-      actions_.push_back(std::move(a));
-      break;
-    }
+    case TimerKind::ReleaseMessage: ReleaseMessage(t.b); break;
     case TimerKind::FlowWake: {
       FlowState& fs = user_->flows[size_t(t.a)];
       if (!fs.running || fs.token != t.b) break;   // a stale timer

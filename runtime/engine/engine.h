@@ -187,8 +187,14 @@ class Engine final : private interp::Runtime {
   bool PolicyBlocks(ir::PolicyTarget target, const char* action,
                     std::vector<std::pair<std::string, ActionValue>> blocked = {});
   const ir::Policy* BlockingPolicy(ir::PolicyTarget target);
-  bool MessageAllowed(int32_t channel, int64_t* release_at,
-                      const std::vector<std::pair<std::string, ActionValue>>& what);
+  // Message caps for the current period: true when one is reached (the
+  // `blocked` action is emitted); CountMessage counts a delivered message.
+  bool MessageCapReached(const std::vector<std::pair<std::string, ActionValue>>& what);
+  void CountMessage();
+  // The first instant at or after t that no policy's quiet hours cover for
+  // `channel`, INT64_MIN when t is not quiet.
+  int64_t QuietUntil(int32_t channel, int64_t t) const;
+  void ReleaseMessage(uint64_t id);
   void ApplyProfileUpdate(const Event& e);
 
   const ir::Program& p_;
@@ -210,7 +216,7 @@ class Engine final : private interp::Runtime {
   std::vector<uint32_t> user_slot_;
   std::vector<bool> seen_ids_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
-  std::vector<Action> deferred_;                      // messages held by quiet hours
+  uint64_t held_seq_ = 0;                             // ids of held messages
   KeyedRandom random_;
   std::vector<int64_t> item_stock_;                   // global, -1 unlimited
   std::vector<std::vector<int64_t>> prize_stock_;     // per mini-game prize, -1 unlimited

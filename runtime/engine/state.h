@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/engine/action.h"
 #include "runtime/engine/event.h"
 #include "runtime/engine/value.h"
 
@@ -68,6 +69,16 @@ struct RuleCounters {
   int64_t limit_key = INT64_MIN, fired = 0;     // firings in the limit's period
 };
 
+// A message quiet hours hold: produced now, delivered at `release_at` if the
+// policies still allow it then (consent, caps of the delivery day).
+struct HeldMessage {
+  uint64_t id = 0;                    // the release timer's
+  int64_t release_at = 0;
+  int32_t channel = 0;
+  std::string template_name;
+  Action send;                        // the `send` action as produced (its key is kept)
+};
+
 struct UserState {
   uint32_t user = 0;
   std::vector<Value> profile;
@@ -87,6 +98,7 @@ struct UserState {
   std::vector<std::pair<int64_t, int64_t>> game_counts;   // per mini-game: limit period key, plays
   std::vector<std::pair<int32_t, int64_t>> attempts;   // mini-game -> attempts
   std::vector<std::pair<int32_t, int64_t>> tickets;    // raffle -> tickets
+  std::vector<HeldMessage> held;                       // messages waiting for quiet hours to end
 };
 
 }  // namespace questline::engine

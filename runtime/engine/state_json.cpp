@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "runtime/engine/aggregates.h"
+#include "runtime/engine/channels.h"
 #include "runtime/engine/engine.h"
 #include "runtime/engine/json_text.h"
 
@@ -201,6 +202,16 @@ std::string Engine::StateJson() const {
         out += ",\"waiting_until\":";
         AppendTime(out, fs.deadline);
       }
+      out += "}";
+    }
+    out += "],\"held\":[";
+    for (size_t h = 0; h < u.held.size(); ++h) {   // messages quiet hours still hold
+      out += h ? ",{\"channel\":" : "{\"channel\":";
+      AppendJsonString(out, kChannelNames[u.held[h].channel]);
+      out += ",\"template\":";
+      AppendJsonString(out, u.held[h].template_name);
+      out += ",\"release_at\":";
+      AppendTime(out, u.held[h].release_at);
       out += "}";
     }
     out += "],\"tags\":[";

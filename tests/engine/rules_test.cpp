@@ -93,8 +93,9 @@ policy quiet { quiet_hours 22:00-08:00 for push  cap messages 1 per day })") + k
                            Event("login", "l3", "u", "2026-12-02T10:00:00Z"),
                        "2026-12-03T00:00:00Z");
   CHECK(r.Count({"\"action\":\"send\"", "\"event\":\"l1\"", "\"ts\":\"2026-12-02T08:00:00Z\""}) == 1);
-  CHECK(r.Count({"\"action\":\"send\"", "\"event\":\"l2\""}) == 1);
-  // The third message is the second of 2026-12-02: over the cap of one per day.
+  // The held message was delivered on 2026-12-02 and counts there: the day's
+  // later messages are over the cap of one per day.
+  CHECK(r.Count({"\"action\":\"blocked\"", "\"event\":\"l2\"", "\"reason\":\"message_cap\""}) == 1);
   CHECK(r.Count({"\"action\":\"blocked\"", "\"event\":\"l3\"", "\"reason\":\"message_cap\""}) == 1);
 }
 
