@@ -241,11 +241,12 @@ int64_t AggregateValidUntil(const ir::Aggregate& a, const AggState& s, int64_t n
       return INT64_MAX;   // every day counted already counts
   } else if (a.window == ir::Window::Lifetime) {
     return INT64_MAX;
-  } else if (std::none_of(s.buckets.begin(), s.buckets.end(),
-                          [&](const AggState::Bucket& b) { return Live(a, b.key, now, cal); }) &&
-             std::none_of(s.top.begin(), s.top.end(),
-                          [&](const AggState::TopEntry& e) { return Live(a, e.key, now, cal); })) {
-    return INT64_MAX;   // nothing left in the window: empty until the next add
+  } else if (a.window != ir::Window::Last) {
+    // A calendar window keeps only its current period's bucket (the last).
+    const bool bucket = !s.buckets.empty() && Live(a, s.buckets.back().key, now, cal);
+    const bool top = std::any_of(s.top.begin(), s.top.end(),
+                                 [&](const AggState::TopEntry& e) { return Live(a, e.key, now, cal); });
+    if (!bucket && !top) return INT64_MAX;   // nothing left in the window: empty until the next add
   }
   return ValidUntil(a, s, now, cal);
 }

@@ -150,6 +150,7 @@ void Engine::FireTimer(const Timer& t) {
     case TimerKind::SegmentRecheck:
       if (user_->segment_recheck != t.deadline) return;   // replaced by an earlier one, which has run
       user_->segment_recheck = INT64_MAX;
+      segment_recheck_due_ = true;   // the player went quiet: search ahead for the next change
       break;   // the Settle below re-evaluates the segments
     case TimerKind::RaffleDraw:
     case TimerKind::FlowSchedule:
@@ -203,6 +204,7 @@ void Engine::Process(const Event& e) {
   const uint64_t settled = blocks_run_;
   ResumeWaitingFlows(e);
   RunFlows(&e, settled);
+  ScheduleSegmentRecheck(false);
 }
 
 void Engine::AddToMetric(int32_t metric, Value argument) {
@@ -275,10 +277,7 @@ void Engine::Settle() {
     const bool conditions_moved = changed;
     const uint64_t blocks_before = blocks_run_;
     changed |= RefreshMissions();
-    if (!changed) {
-      ScheduleSegmentRecheck();
-      return;
-    }
+    if (!changed) return;
     conditions_agree = options_.skip_settled_conditions && !conditions_moved && blocks_run_ == blocks_before;
   }
   ++stats_.runtime_errors;

@@ -122,8 +122,8 @@ class Engine final : private interp::Runtime {
   bool ReadsTime(ir::ExprRef e, int depth) const;
   int NowCoefficient(ir::ExprRef e, const std::vector<int>& params, int depth) const;
   int64_t NextBreakpoint(ir::ExprRef e, interp::Frame& frame, const std::vector<int>& params, int64_t t, int depth);
-  int64_t NextSegmentChange(int32_t segment);
-  void ScheduleSegmentRecheck();
+  int64_t NextSegmentChange(int32_t segment, bool search, int64_t bound);
+  void ScheduleSegmentRecheck(bool search);
   void Emit(const std::string& source, const char* action, std::vector<std::pair<std::string, ActionValue>> fields);
   void RunBlock(const ir::Block& block, const std::string& source);
   bool Holds(ir::ExprRef condition, interp::Frame& frame);   // backend_.Test, with a shortcut
@@ -202,6 +202,7 @@ class Engine final : private interp::Runtime {
   // By segment: whether its condition can change with time alone (found once).
   std::vector<bool> segment_reads_time_;
   bool speculating_ = false;                          // evaluating at a future instant
+  bool segment_recheck_due_ = false;                  // this step is a player's segment re-check
   StringPool& strings_;
   EngineOptions options_;
   Calendar calendar_;

@@ -152,6 +152,9 @@ void Engine::RunFlows(const Event* e, uint64_t blocks_before) {
 void Engine::SettleStep(const Event* e) {
   Settle();
   RunFlows(e, blocks_run_);
+  // Once per player and step, when everything has settled.
+  ScheduleSegmentRecheck(segment_recheck_due_);
+  segment_recheck_due_ = false;
 }
 
 void Engine::TriggerFlows(const Event* e) {

@@ -23,7 +23,7 @@ namespace {
 
 constexpr int kUnknown = INT32_MIN;    // a use of `now` that is not linear
 constexpr int kMaxDepth = 256;         // expression nesting and fn calls (the parser allows less)
-constexpr int kSearchSteps = 8;        // breakpoints evaluated per segment per settle
+constexpr int kSearchSteps = 64;       // breakpoints evaluated per segment at a re-check
 
 bool IsComparison(ir::NodeKind k) {
   return k == ir::NodeKind::Lt || k == ir::NodeKind::Le || k == ir::NodeKind::Gt || k == ir::NodeKind::Ge ||
@@ -171,10 +171,21 @@ int64_t Engine::NextBreakpoint(ir::ExprRef e, interp::Frame& frame, const std::v
 
 // The next instant segment `s` changes for this player, INT64_MAX if none is
 // coming; after kSearchSteps quiet breakpoints, the last of them (the search
-// goes on from there).
-int64_t Engine::NextSegmentChange(int32_t s) {
+// goes on from there). Without `search`, only the first breakpoint, unasked:
+// an active player's next event usually comes first, and the search then
+// runs only for players who went quiet, at the re-check that finds them so.
+// Breakpoints at or after `bound` are not looked at: an earlier change of
+// another segment is already known, and one re-check then looks again.
+int64_t Engine::NextSegmentChange(int32_t s, bool search, int64_t bound) {
   const ir::Segment& seg = p_.segments[size_t(s)];
   const bool member = user_->segments[size_t(s)];
+  if (!search) {
+    interp::Frame frame{nullptr, nullptr, nullptr};
+    speculating_ = true;
+    const int64_t next = NextBreakpoint(seg.condition, frame, {}, now_, 0);
+    speculating_ = false;
+    return seg.locked_at && next >= *seg.locked_at ? INT64_MAX : next;
+  }
   const int64_t saved = now_;
   speculating_ = true;   // evaluations at future instants count no warnings
   interp::Frame frame{nullptr, nullptr, nullptr};
@@ -182,7 +193,7 @@ int64_t Engine::NextSegmentChange(int32_t s) {
   for (int step = 0; step < kSearchSteps; ++step) {
     now_ = t;
     const int64_t next = NextBreakpoint(seg.condition, frame, {}, t, 0);
-    if (next == INT64_MAX || (seg.locked_at && next >= *seg.locked_at)) break;
+    if (next >= bound || (seg.locked_at && next >= *seg.locked_at)) break;
     now_ = next;
     if (backend_.Test(seg.condition, frame, *this) != member || step == kSearchSteps - 1) {
       found = next;
@@ -195,13 +206,13 @@ int64_t Engine::NextSegmentChange(int32_t s) {
   return found;
 }
 
-void Engine::ScheduleSegmentRecheck() {
+void Engine::ScheduleSegmentRecheck(bool search) {
   int64_t next = INT64_MAX;
   for (size_t s = 0; s < p_.segments.size(); ++s) {
     const ir::Segment& seg = p_.segments[s];
     if (!segment_reads_time_[s] || seg.imported || seg.condition < 0) continue;
     if (seg.locked_at && now_ >= *seg.locked_at) continue;
-    next = std::min(next, NextSegmentChange(int32_t(s)));
+    next = std::min(next, NextSegmentChange(int32_t(s), search, std::min(next, user_->segment_recheck)));
   }
   if (next == INT64_MAX || next >= user_->segment_recheck) return;
   user_->segment_recheck = next;   // one pending re-check: an earlier one replaces it
