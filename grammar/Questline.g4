@@ -1,7 +1,8 @@
 // Questline grammar. Generated into the build tree by Debian's antlr4 (4.7.2);
 // the only consumer is compiler/syntax/, which turns parse trees into ast::Module.
-// Keywords are reserved at the start of declarations and clauses, but every
-// keyword is still usable as a field or member name (see `name`).
+// Only the words that start a declaration, the literals and the operators are
+// reserved; every other keyword is contextual and may name things (see `ident`),
+// and every keyword is usable as a field or member name (see `name`).
 grammar Questline;
 
 // ---------------------------------------------------------------- package
@@ -18,52 +19,52 @@ decl
 
 // ---------------------------------------------------------------- schema
 
-typeDecl          : TYPE IDENT '=' unionType ;
+typeDecl          : TYPE ident '=' unionType ;
 unionType         : STRING ('|' STRING)* ;
 typeRef           : unionType | name ;
 
-eventDecl         : EVENT IDENT fieldBlock ;
-extendEventDecl   : EXTEND EVENT IDENT fieldBlock ;
+eventDecl         : EVENT ident fieldBlock ;
+extendEventDecl   : EXTEND EVENT ident fieldBlock ;
 profileDecl       : PROFILE fieldBlock ;
 extendProfileDecl : EXTEND PROFILE fieldBlock ;
 fieldBlock        : '{' (field (',' | ';')?)* '}' ;
 field             : name ':' typeRef ('=' expr)? ;
 
-currencyDecl      : CURRENCY IDENT ;
+currencyDecl      : CURRENCY ident ;
 settingsDecl      : SETTINGS '{' (setting ';'?)* '}' ;
 setting           : name expr ;
-constDecl         : CONST IDENT (':' typeRef)? '=' expr ;
-fnDecl            : FN IDENT '(' (param (',' param)*)? ')' '->' typeRef '=' expr ;
+constDecl         : CONST ident (':' typeRef)? '=' expr ;
+fnDecl            : FN ident '(' (param (',' param)*)? ')' '->' typeRef '=' expr ;
 param             : name ':' typeRef ;
 
 // ---------------------------------------------------------------- metrics, segments
 
-metricDecl        : METRIC IDENT '=' expr ;
-segmentDecl       : SEGMENT IDENT '=' (IMPORTED | expr (LOCKED AT expr)?) ;
+metricDecl        : METRIC ident '=' expr ;
+segmentDecl       : SEGMENT ident '=' (IMPORTED | expr (LOCKED AT expr)?) ;
 
 // ---------------------------------------------------------------- rules, levels, badges
 
-ruleDecl          : RULE IDENT ON IDENT (WHERE expr)? '{' ruleItem* '}' ;
+ruleDecl          : RULE ident ON ident (WHERE expr)? '{' ruleItem* '}' ;
 ruleItem          : stmt | capClause | limitClause | ';' ;
-capClause         : CAP expr IDENT (PER period)? ;
+capClause         : CAP expr ident (PER period)? ;
 limitClause       : LIMIT expr (PER period)? ;
 period            : DAY | WEEK | MONTH ;
 
-levelDecl         : LEVEL IDENT '{' levelItem* '}' ;
+levelDecl         : LEVEL ident '{' levelItem* '}' ;
 levelItem         : AT expr | ON REACH block | ';' ;
 
-badgeDecl         : BADGE IDENT '{' badgeItem* '}' ;
+badgeDecl         : BADGE ident '{' badgeItem* '}' ;
 badgeItem         : WHEN expr | ON EARN block | ';' ;
 
 // ---------------------------------------------------------------- missions
 
-missionDecl       : MISSION IDENT '{' missionItem* '}' ;
+missionDecl       : MISSION ident '{' missionItem* '}' ;
 missionItem
   : TITLE STRING                                   # missionTitle
   | AUDIENCE expr                                  # missionAudience
-  | UNLOCK ON IDENT (WHERE expr)?                  # unlockOnEvent
-  | UNLOCK AFTER MISSION IDENT                     # unlockAfterMission
-  | UNLOCK AT LEVEL IDENT                          # unlockAtLevel
+  | UNLOCK ON ident (WHERE expr)?                  # unlockOnEvent
+  | UNLOCK AFTER MISSION ident                     # unlockAfterMission
+  | UNLOCK AT LEVEL ident                          # unlockAtLevel
   | OPT_IN                                         # missionOptIn
   | ACTIVE expr DOTDOT expr                        # missionActive
   | RECURRING recurrence                           # missionRecurring
@@ -78,8 +79,8 @@ recurrence        : DAILY | WEEKLY | MONTHLY | ON_COMPLETION ;
 
 // ---------------------------------------------------------------- competitions
 
-leaderboardDecl   : LEADERBOARD IDENT '{' competitionItem* '}' ;
-tournamentDecl    : TOURNAMENT IDENT '{' competitionItem* '}' ;
+leaderboardDecl   : LEADERBOARD ident '{' competitionItem* '}' ;
+tournamentDecl    : TOURNAMENT ident '{' competitionItem* '}' ;
 competitionItem
   : TITLE STRING                                   # compTitle
   | SCORE (POINTS_EARNED | expr)                   # compScore
@@ -87,7 +88,7 @@ competitionItem
   | AUDIENCE expr                                  # compAudience
   | WINDOW expr DOTDOT expr                        # compWindowFixed
   | WINDOW EVERY (DAY | WEEK) weekday? TIME_OF_DAY DOTDOT weekday? TIME_OF_DAY # compWindowRecurring
-  | REGISTER (BUY_IN expr IDENT)?                  # compRegister
+  | REGISTER (BUY_IN expr ident)?                  # compRegister
   | HAPPY_HOURS '{' happyHour* '}'                 # compHappyHours
   | MIN_SCORE expr                                 # compMinScore
   | MIN_PLAYERS expr                               # compMinPlayers
@@ -101,10 +102,10 @@ weekday           : MON | TUE | WED | THU | FRI | SAT | SUN ;
 
 // ---------------------------------------------------------------- store, mini-games, raffles
 
-itemDecl          : ITEM IDENT '{' itemClause* '}' ;
+itemDecl          : ITEM ident '{' itemClause* '}' ;
 itemClause
   : TITLE STRING                                   # itemTitle
-  | PRICE expr IDENT                               # itemPrice
+  | PRICE expr ident                               # itemPrice
   | AUDIENCE expr                                  # itemAudience
   | LIMIT expr (PER period)?                       # itemLimit
   | STOCK expr                                     # itemStock
@@ -112,18 +113,18 @@ itemClause
   | ';'                                            # itemEmpty
   ;
 
-minigameDecl      : MINIGAME IDENT '{' minigameClause* '}' ;
+minigameDecl      : MINIGAME ident '{' minigameClause* '}' ;
 minigameClause
   : TITLE STRING                                   # gameTitle
-  | KIND IDENT                                     # gameKind
-  | COST expr (ATTEMPT | ATTEMPTS | IDENT)         # gameCost
+  | KIND ident                                     # gameKind
+  | COST expr ident                                # gameCost   // `attempt`, `attempts` or a currency
   | AUDIENCE expr                                  # gameAudience
   | LIMIT expr (PER period)?                       # gameLimit
   | PRIZE name WEIGHT expr (STOCK expr)? block?    # gamePrize
   | ';'                                            # gameEmpty
   ;
 
-raffleDecl        : RAFFLE IDENT '{' raffleClause* '}' ;
+raffleDecl        : RAFFLE ident '{' raffleClause* '}' ;
 raffleClause
   : TITLE STRING                                   # raffleTitle
   | AUDIENCE expr                                  # raffleAudience
@@ -135,11 +136,11 @@ raffleClause
 
 // ---------------------------------------------------------------- flows, policies
 
-flowDecl          : FLOW IDENT '{' flowItem* '}' ;
+flowDecl          : FLOW ident '{' flowItem* '}' ;
 flowItem
-  : ON ENTER IDENT                                 # flowOnEnter
-  | ON EXIT IDENT                                  # flowOnExit
-  | ON IDENT (WHERE expr)?                         # flowOnEvent
+  : ON ENTER ident                                 # flowOnEnter
+  | ON EXIT ident                                  # flowOnExit
+  | ON ident (WHERE expr)?                         # flowOnEvent
   | EVERY (DAY | weekday) AT TIME_OF_DAY           # flowEvery
   | AUDIENCE expr                                  # flowAudience
   | HOLDOUT expr                                   # flowHoldout
@@ -148,11 +149,11 @@ flowItem
   | ';'                                            # flowEmpty
   ;
 
-policyDecl        : POLICY IDENT '{' policyClause* '}' ;
+policyDecl        : POLICY ident '{' policyClause* '}' ;
 policyClause
   : BLOCK (REWARDS | MESSAGES) WHEN expr           # policyBlock
   | CAP MESSAGES expr (PER period)?                # policyCap
-  | QUIET_HOURS TIME_OF_DAY '-' TIME_OF_DAY (FOR IDENT (',' IDENT)*)? # policyQuietHours
+  | QUIET_HOURS TIME_OF_DAY '-' TIME_OF_DAY (FOR ident (',' ident)*)? # policyQuietHours
   | ';'                                            # policyEmpty
   ;
 
@@ -161,22 +162,22 @@ policyClause
 block : '{' stmt* '}' ;
 
 stmt
-  : AWARD IDENT expr                               # awardStmt
-  | DEDUCT IDENT expr                              # deductStmt
+  : AWARD ident expr                               # awardStmt
+  | DEDUCT ident expr                              # deductStmt
   | GRANT BONUS expr                               # grantStmt
-  | SEND IDENT expr sendData?                      # sendStmt
-  | UNLOCK MISSION IDENT                           # unlockStmt
-  | GIVE MISSION IDENT                             # giveMissionStmt
-  | GIVE ATTEMPTS IDENT expr                       # giveAttemptsStmt
-  | GIVE TICKETS IDENT expr                        # giveTicketsStmt
+  | SEND ident expr sendData?                      # sendStmt
+  | UNLOCK MISSION ident                           # unlockStmt
+  | GIVE MISSION ident                             # giveMissionStmt
+  | GIVE ATTEMPTS ident expr                       # giveAttemptsStmt
+  | GIVE TICKETS ident expr                        # giveTicketsStmt
   | TAG expr                                       # tagStmt
   | UNTAG expr                                     # untagStmt
-  | LET IDENT '=' expr                             # letStmt
+  | LET ident '=' expr                             # letStmt
   | IF expr block (ELSE (ifTail | block))?         # ifStmt
-  | WAIT FOR IDENT (WHERE expr)? WITHIN expr block (TIMEOUT block)? # waitForStmt
+  | WAIT FOR ident (WHERE expr)? WITHIN expr block (TIMEOUT block)? # waitForStmt
   | WAIT expr                                      # waitStmt
   | SPLIT '{' splitBranch* '}'                     # splitStmt
-  | CHOOSE BY BANDIT REWARD IDENT WITHIN expr (CONTEXT '(' (expr (',' expr)*)? ')')? '{' banditArm* '}' # chooseStmt
+  | CHOOSE BY BANDIT REWARD ident WITHIN expr (CONTEXT '(' (expr (',' expr)*)? ')')? '{' banditArm* '}' # chooseStmt
   | EXIT                                           # exitStmt
   | ';'                                            # emptyStmt
   ;
@@ -184,7 +185,7 @@ ifTail      : IF expr block (ELSE (ifTail | block))? ;
 sendData    : '{' (sendField (',' sendField)* ','?)? '}' ;
 sendField   : name ':' expr ;
 splitBranch : PERCENT ':' block ;
-banditArm   : ARM IDENT block ;
+banditArm   : ARM ident block ;
 
 // ---------------------------------------------------------------- expressions
 
@@ -210,23 +211,31 @@ aggregateFn : COUNT | SUM | MIN | MAX | AVG | FIRST | LAST | TOP | DISTINCT_DAYS
 window      : LAST unaryExpr | TODAY | THIS (WEEK | MONTH) ;   // `last 7d >= 3` compares the aggregate
 literal     : TRUE | FALSE | INT | DECIMAL | STRING | DURATION | PERCENT | TIME_OF_DAY | INSTANT | weekday ;
 
-// Any identifier or keyword, where only a name can stand (fields, members, calls).
-name
-  : IDENT | TYPE | EVENT | EXTEND | PROFILE | CURRENCY | SETTINGS | CONST | FN | METRIC
-  | SEGMENT | IMPORTED | LOCKED | RULE | ON | WHERE | CAP | LIMIT | PER | DAY | WEEK
-  | MONTH | LEVEL | AT | REACH | BADGE | WHEN | EARN | MISSION | TITLE | AUDIENCE
-  | UNLOCK | AFTER | OPT_IN | ACTIVE | RECURRING | DAILY | WEEKLY | MONTHLY
-  | ON_COMPLETION | TIME_LIMIT | ORDERED | TASK | REWARD | MAX_COMPLETIONS
-  | LEADERBOARD | TOURNAMENT | SCORE | POINTS_EARNED | PERIOD | WINDOW | EVERY
+// A declaration's name or a reference to one: an identifier or a contextual
+// keyword. Reserved are only the words that start a declaration, the weekday,
+// boolean and operator words (docs/language.md); keep this list in step with
+// IsContextualKeyword in compiler/syntax/keywords.cpp.
+ident
+  : IDENT | IMPORTED | LOCKED | ON | WHERE | CAP | LIMIT | PER | DAY | WEEK | MONTH
+  | AT | REACH | WHEN | EARN | TITLE | AUDIENCE | UNLOCK | AFTER | OPT_IN | ACTIVE
+  | RECURRING | DAILY | WEEKLY | MONTHLY | ON_COMPLETION | TIME_LIMIT | ORDERED | TASK
+  | REWARD | MAX_COMPLETIONS | SCORE | POINTS_EARNED | PERIOD | WINDOW | EVERY
   | REGISTER | BUY_IN | HAPPY_HOURS | MIN_SCORE | MIN_PLAYERS | MAX_PLAYERS | PRIZES
-  | ITEM | PRICE | STOCK | PURCHASE | MINIGAME | KIND | COST | ATTEMPT | ATTEMPTS
-  | PRIZE | WEIGHT | RAFFLE | DRAW | COUNT | MAX_PER_USER | MAX_PRIZES_PER_USER
-  | FLOW | ENTER | EXIT | HOLDOUT | REENTER | POLICY | BLOCK | REWARDS | MESSAGES
-  | QUIET_HOURS | FOR | AWARD | DEDUCT | GRANT | BONUS | SEND | GIVE | TICKETS | TAG
-  | UNTAG | LET | IF | ELSE | WAIT | WITHIN | TIMEOUT | SPLIT | CHOOSE | BY | BANDIT
-  | CONTEXT | ARM | SUM | MIN | MAX | AVG | FIRST | LAST | TOP | DISTINCT_DAYS
-  | STREAK_DAYS | STREAK_WEEKS | OVER | TODAY | THIS
-  | MON | TUE | WED | THU | FRI | SAT | SUN
+  | PRICE | STOCK | PURCHASE | KIND | COST | ATTEMPT | ATTEMPTS | PRIZE | WEIGHT
+  | DRAW | COUNT | MAX_PER_USER | MAX_PRIZES_PER_USER | ENTER | EXIT | HOLDOUT
+  | REENTER | BLOCK | REWARDS | MESSAGES | QUIET_HOURS | FOR | AWARD | DEDUCT | GRANT
+  | BONUS | SEND | GIVE | TICKETS | TAG | UNTAG | LET | IF | ELSE | WAIT | WITHIN
+  | TIMEOUT | SPLIT | CHOOSE | BY | BANDIT | CONTEXT | ARM | SUM | MIN | MAX | AVG
+  | FIRST | LAST | TOP | DISTINCT_DAYS | STREAK_DAYS | STREAK_WEEKS | OVER | TODAY
+  | THIS
+  ;
+
+// Any identifier or keyword, where only a name can stand (fields, members, calls):
+// here even the reserved declaration and weekday words are names.
+name
+  : ident | TYPE | EVENT | EXTEND | PROFILE | CURRENCY | SETTINGS | CONST | FN | METRIC
+  | SEGMENT | RULE | LEVEL | BADGE | MISSION | LEADERBOARD | TOURNAMENT | ITEM
+  | MINIGAME | RAFFLE | FLOW | POLICY | MON | TUE | WED | THU | FRI | SAT | SUN
   ;
 
 // ---------------------------------------------------------------- lexer

@@ -1,6 +1,7 @@
 // quest build PATH… -o FILE.qlb [--opt 0|1|2]: check, lower and compile a
-// package into a bundle (jit/bundle.h) that `quest run --bundle` and the
-// daemon load without parsing, checking or compiling.
+// package into a bundle (jit/bundle.h) that `quest run --bundle` loads without
+// parsing, checking or compiling. The help promises only what exists: there is
+// no long-running daemon yet (tests/driver/cli_test.sh holds it to that).
 #include <iostream>
 
 #include "compiler/driver/command.h"
@@ -17,8 +18,8 @@ const char* kHelp =
     "usage: quest build PATH... -o FILE.qlb [--opt 0|1|2]\n"
     "\n"
     "Compile a package into a bundle: the checked program and its native code for\n"
-    "this machine. `quest run --bundle FILE.qlb` and questd load it without\n"
-    "re-parsing; a bundle built by another quest version or for another CPU is refused.\n"
+    "this machine. `quest run --bundle FILE.qlb` loads it without re-parsing;\n"
+    "a bundle built by another quest version or for another CPU is refused.\n"
     "  -o FILE     the bundle to write\n"
     "  --opt N     LLVM optimisation: 0 none, 1 light (what quest run compiles with),\n"
     "              2 -O2 (default: a bundle is built once and run for long)\n"

@@ -123,6 +123,8 @@ class Checker {
 
 // Damerau-Levenshtein distance, bounded: a close name, or "".
 std::string NearestName(const std::string& name, const std::vector<std::string>& candidates);
+// `GameType is "slots" | "live_casino" | …`: a help line listing a union's first values.
+std::string DescribeUnion(const UnionType& u);
 // A structural key of a checked expression, for deduplicating anonymous metrics.
 std::string Fingerprint(const Expr& e);
 

@@ -65,16 +65,27 @@ Op ToOp(ast::BinaryOp op) {
 
 }  // namespace
 
+// `GameType is "slots" | "live_casino" | …`: the values themselves, since the
+// type's name alone does not tell a user what to write. Long unions are cut.
+std::string DescribeUnion(const UnionType& u) {
+  constexpr size_t kShown = 6;
+  std::string out = u.name + " is ";
+  for (size_t i = 0; i < u.members.size() && i < kShown; ++i)
+    out += (i ? " | \"" : "\"") + u.members[i] + "\"";
+  if (u.members.size() > kShown) out += " | …";
+  if (u.members.empty()) out += "empty";
+  return out;
+}
+
 Expr Checker::CheckUnionLiteral(Expr literal, Type union_type, SourceRange range) {
   const UnionType& u = pkg.unions[size_t(union_type.union_id)];
   const std::string& s = literal.value.s;
   if (std::find(u.members.begin(), u.members.end(), s) == u.members.end()) {
     std::string near = NearestName(s, u.members);
-    std::string message = "\"" + s + "\" is not a value of " + u.name;
-    if (!near.empty()) message += "; did you mean \"" + near + "\"?";
-    diag::Diagnostic& d = Report(diag::Kind::UnknownUnionValue, range, message);
+    diag::Diagnostic& d = Report(diag::Kind::UnknownUnionValue, range,
+                                 "\"" + s + "\" is not a value of " + u.name);
     if (!near.empty()) d.hints.push_back("did you mean \"" + near + "\"?");
-    else d.hints.push_back("the values are " + u.name);
+    else d.hints.push_back(DescribeUnion(u));
     return ErrorExpr(range);
   }
   literal.type = union_type;
@@ -343,9 +354,8 @@ static Expr CheckMember(Checker& c, const ast::Expr& e, const Scope& scope) {
         return out;
       }
     std::string near = NearestName(e.text, field_names(c.pkg.profile));
-    std::string message = "the profile has no field '" + e.text + "'";
-    if (!near.empty()) message += "; did you mean '" + near + "'?";
-    diag::Diagnostic& d = c.Report(diag::Kind::UnknownProfileField, e.name_range, message);
+    diag::Diagnostic& d = c.Report(diag::Kind::UnknownProfileField, e.name_range,
+                                   "the profile has no field '" + e.text + "'");
     d.hints.push_back(near.empty() ? "add it with `extend profile { " + e.text + ": TYPE = DEFAULT }`"
                                    : "did you mean '" + near + "'?");
     return err;
@@ -376,9 +386,8 @@ static Expr CheckMember(Checker& c, const ast::Expr& e, const Scope& scope) {
       return out;
     }
   std::string near = NearestName(e.text, field_names(ev.fields));
-  std::string message = "event '" + ev.name + "' has no field '" + e.text + "'";
-  if (!near.empty()) message += "; did you mean '" + near + "'?";
-  diag::Diagnostic& d = c.Report(diag::Kind::UnknownField, e.range, message);
+  diag::Diagnostic& d = c.Report(diag::Kind::UnknownField, e.range,
+                                 "event '" + ev.name + "' has no field '" + e.text + "'");
   d.hints.push_back(near.empty() ? "add it with `extend event " + ev.name + " { " + e.text + ": TYPE }`"
                                  : "did you mean '" + near + "'?");
   return err;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "compiler/sema/checker.h"
+#include "stdlib/prelude.h"
 
 namespace questline::sema {
 
@@ -40,9 +41,9 @@ std::string NearestName(const std::string& name, const std::vector<std::string>&
 void Checker::ReportUnknown(diag::Kind kind, SourceRange range, const std::string& what,
                             const std::string& name, const std::vector<std::string>& candidates) {
   std::string near = NearestName(name, candidates);
-  std::string message = "unknown " + what + " '" + name + "'";
-  if (!near.empty()) message += "; did you mean '" + near + "'?";
-  diag::Diagnostic& d = Report(kind, range, message);
+  // The suggestion goes in the help line only: the message says what is
+  // wrong, the help what to do, and saying it twice is noise.
+  diag::Diagnostic& d = Report(kind, range, "unknown " + what + " '" + name + "'");
   if (!near.empty()) d.hints.push_back("did you mean '" + near + "'?");
 }
 
@@ -75,10 +76,24 @@ bool Checker::Declare(const std::string& name, SymbolKind kind, int32_t id, Sour
     declared_at_[name] = range;
     return true;
   }
+  // The first declaration is kept and the later one is not checked on its
+  // own (CheckSchema folds a redeclared type's values or event's fields into
+  // the kept one): one report per redeclaration, not one per use of it.
+  const SourceRange first = declared_at_[name];
+  const bool by_prelude = first.Valid() && sources_.File(first.file).path == stdlib::kPreludePath;
   diag::Diagnostic& d = Report(diag::Kind::DuplicateDeclaration, range,
-                               "'" + name + "' is already declared");
-  d.related.push_back({declared_at_[name], "first declared here"});
-  d.hints.push_back("a package has one namespace: every declaration needs its own name");
+                               "'" + name + "' is already declared" +
+                                   (by_prelude ? " by the prelude" : ""));
+  d.related.push_back({first, by_prelude ? "the prelude's declaration, which is kept"
+                                         : "first declared here"});
+  const Symbol& kept = it->second;
+  if (by_prelude && kind == SymbolKind::Event && kept.kind == SymbolKind::Event)
+    d.hints.push_back("add fields to the prelude's event with `extend event " + name +
+                      " { … }`");
+  else if (by_prelude)
+    d.hints.push_back("the prelude's declarations are always in scope; give yours another name");
+  else
+    d.hints.push_back("a package has one namespace: every declaration needs its own name");
   return false;
 }
 

@@ -23,27 +23,35 @@ void EnsureConst(Checker& c, int32_t id, const std::vector<const ast::ConstDecl*
 void Checker::CheckSchema() {
   // type NAME = "a" | "b"
   auto types = DeclsOf<ast::TypeDecl>();
-  for (size_t i = 0; i < types.size(); ++i)
+  for (size_t i = 0; i < types.size(); ++i) {
+    // A redeclared type (the prelude's GameType again) was reported once, by
+    // Declare. Its values join the kept declaration's, quietly, so that each
+    // use of them (`bet.game_type == "a"`) does not report the same mistake again.
+    const Symbol* kept = pkg.Find(types[i]->name.name);
+    const bool redeclared = kept && kept->kind == SymbolKind::Type && size_t(kept->id) != i;
+    auto& members = pkg.unions[redeclared ? size_t(kept->id) : i].members;
     for (const ast::Ident& m : types[i]->members) {
-      auto& members = pkg.unions[i].members;
-      if (std::find(members.begin(), members.end(), m.name) != members.end())
+      if (std::find(members.begin(), members.end(), m.name) == members.end())
+        members.push_back(m.name);
+      else if (!redeclared)
         Report(diag::Kind::DuplicateField, m.range,
                "\"" + m.name + "\" appears twice in " + types[i]->name.name);
-      else
-        members.push_back(m.name);
     }
+  }
 
   // event NAME { fields } and extend event NAME { fields }
+  // `quiet`: the fields of a redeclaration, already reported as a whole.
   auto add_fields = [&](std::vector<Field>& fields, const std::vector<ast::Field>& decls,
-                        const std::string& owner, bool with_defaults) {
+                        const std::string& owner, bool with_defaults, bool quiet = false) {
     for (const ast::Field& f : decls) {
       bool duplicate = false;
       for (const Field& existing : fields)
         if (existing.name == f.name.name) {
+          duplicate = true;
+          if (quiet) continue;
           diag::Diagnostic& d = Report(diag::Kind::DuplicateField, f.name.range,
                                        owner + " already has a field '" + f.name.name + "'");
           if (existing.range.Valid()) d.related.push_back({existing.range, "first declared here"});
-          duplicate = true;
         }
       if (duplicate) continue;
       Field field{f.name.name, TypeOf(f.type), {}, f.range};
@@ -75,9 +83,15 @@ void Checker::CheckSchema() {
       }
     } else {
       const Symbol* s = pkg.Find(e->name.name);
-      if (!s || s->kind != SymbolKind::Event || pkg.events[size_t(s->id)].range.line != e->range.line ||
-          pkg.events[size_t(s->id)].range.file != e->range.file)
-        continue;   // a duplicate, already reported
+      if (!s || s->kind != SymbolKind::Event) continue;   // a clash, already reported
+      if (pkg.events[size_t(s->id)].range.line != e->range.line ||
+          pkg.events[size_t(s->id)].range.file != e->range.file) {
+        // A redeclared event (`event bet { x: int }` over the prelude's), already
+        // reported: its new fields join the kept event as `extend event` would,
+        // so that each use of them does not report the same mistake again.
+        add_fields(pkg.events[size_t(s->id)].fields, e->fields, "", false, /*quiet=*/true);
+        continue;
+      }
       Event& ev = pkg.events[size_t(id)];
       ev.fields = {{"id", {TypeKind::String, -1}, {}, {}},
                    {"user", {TypeKind::String, -1}, {}, {}},

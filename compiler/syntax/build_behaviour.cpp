@@ -11,15 +11,15 @@ ast::Period Builder::BuildPeriod(P::PeriodContext* ctx) const {
   return ast::Period::Month;
 }
 
-// metricDecl : METRIC IDENT '=' expr
+// metricDecl : METRIC ident '=' expr
 ast::Decl Builder::BuildMetric(P::MetricDeclContext* ctx) {
-  return ast::MetricDecl{MakeIdent(ctx->IDENT()), BuildExpr(ctx->expr()), Range(ctx)};
+  return ast::MetricDecl{MakeIdent(ctx->ident()), BuildExpr(ctx->expr()), Range(ctx)};
 }
 
-// segmentDecl : SEGMENT IDENT '=' (IMPORTED | expr (LOCKED AT expr)?)
+// segmentDecl : SEGMENT ident '=' (IMPORTED | expr (LOCKED AT expr)?)
 ast::Decl Builder::BuildSegment(P::SegmentDeclContext* ctx) {
   ast::SegmentDecl decl;
-  decl.name = MakeIdent(ctx->IDENT());
+  decl.name = MakeIdent(ctx->ident());
   decl.range = Range(ctx);
   decl.imported = ctx->IMPORTED() != nullptr;
   auto exprs = ctx->expr();
@@ -28,11 +28,11 @@ ast::Decl Builder::BuildSegment(P::SegmentDeclContext* ctx) {
   return decl;
 }
 
-// ruleDecl : RULE IDENT ON IDENT (WHERE expr)? '{' ruleItem* '}'
+// ruleDecl : RULE ident ON ident (WHERE expr)? '{' ruleItem* '}'
 // ruleItem : stmt | capClause | limitClause | ';'
 ast::Decl Builder::BuildRule(P::RuleDeclContext* ctx) {
   ast::RuleDecl decl;
-  auto ids = ctx->IDENT();
+  auto ids = ctx->ident();
   decl.name = MakeIdent(ids[0]);
   decl.event = MakeIdent(ids[1]);
   if (ctx->expr()) decl.where = BuildExpr(ctx->expr());
@@ -42,9 +42,9 @@ ast::Decl Builder::BuildRule(P::RuleDeclContext* ctx) {
       ast::Stmt stmt;
       if (BuildStmt(s, &stmt)) decl.body.push_back(std::move(stmt));
     } else if (auto* c = item->capClause()) {
-      // capClause : CAP expr IDENT (PER period)?
+      // capClause : CAP expr ident (PER period)?
       if (!FirstClause(decl.cap.has_value(), c, "cap")) continue;
-      decl.cap = ast::Bound{BuildExpr(c->expr()), MakeIdent(c->IDENT()),
+      decl.cap = ast::Bound{BuildExpr(c->expr()), MakeIdent(c->ident()),
                             BuildPeriod(c->period()), Range(c)};
     } else if (auto* l = item->limitClause()) {
       // limitClause : LIMIT expr (PER period)?
@@ -55,10 +55,10 @@ ast::Decl Builder::BuildRule(P::RuleDeclContext* ctx) {
   return decl;
 }
 
-// levelDecl : LEVEL IDENT '{' levelItem* '}' ; levelItem : AT expr | ON REACH block
+// levelDecl : LEVEL ident '{' levelItem* '}' ; levelItem : AT expr | ON REACH block
 ast::Decl Builder::BuildLevel(P::LevelDeclContext* ctx) {
   ast::LevelDecl decl;
-  decl.name = MakeIdent(ctx->IDENT());
+  decl.name = MakeIdent(ctx->ident());
   decl.range = Range(ctx);
   for (auto* item : ctx->levelItem()) {
     if (item->AT()) {
@@ -75,10 +75,10 @@ ast::Decl Builder::BuildLevel(P::LevelDeclContext* ctx) {
   return decl;
 }
 
-// badgeDecl : BADGE IDENT '{' badgeItem* '}' ; badgeItem : WHEN expr | ON EARN block
+// badgeDecl : BADGE ident '{' badgeItem* '}' ; badgeItem : WHEN expr | ON EARN block
 ast::Decl Builder::BuildBadge(P::BadgeDeclContext* ctx) {
   ast::BadgeDecl decl;
-  decl.name = MakeIdent(ctx->IDENT());
+  decl.name = MakeIdent(ctx->ident());
   decl.range = Range(ctx);
   for (auto* item : ctx->badgeItem()) {
     if (item->WHEN()) {
@@ -95,10 +95,10 @@ ast::Decl Builder::BuildBadge(P::BadgeDeclContext* ctx) {
   return decl;
 }
 
-// missionDecl : MISSION IDENT '{' missionItem* '}'
+// missionDecl : MISSION ident '{' missionItem* '}'
 ast::Decl Builder::BuildMission(P::MissionDeclContext* ctx) {
   ast::MissionDecl m;
-  m.name = MakeIdent(ctx->IDENT());
+  m.name = MakeIdent(ctx->ident());
   m.range = Range(ctx);
   for (auto* item : ctx->missionItem()) {
     if (auto* x = dynamic_cast<P::MissionTitleContext*>(item)) {
@@ -107,14 +107,14 @@ ast::Decl Builder::BuildMission(P::MissionDeclContext* ctx) {
       if (FirstClause(m.audience != nullptr, x, "audience")) m.audience = BuildExpr(x->expr());
     } else if (auto* x = dynamic_cast<P::UnlockOnEventContext*>(item)) {
       if (!FirstClause(m.unlock.kind != ast::UnlockKind::None, x, "unlock")) continue;
-      m.unlock = {ast::UnlockKind::OnEvent, MakeIdent(x->IDENT()),
+      m.unlock = {ast::UnlockKind::OnEvent, MakeIdent(x->ident()),
                   x->expr() ? BuildExpr(x->expr()) : nullptr, Range(x)};
     } else if (auto* x = dynamic_cast<P::UnlockAfterMissionContext*>(item)) {
       if (!FirstClause(m.unlock.kind != ast::UnlockKind::None, x, "unlock")) continue;
-      m.unlock = {ast::UnlockKind::AfterMission, MakeIdent(x->IDENT()), nullptr, Range(x)};
+      m.unlock = {ast::UnlockKind::AfterMission, MakeIdent(x->ident()), nullptr, Range(x)};
     } else if (auto* x = dynamic_cast<P::UnlockAtLevelContext*>(item)) {
       if (!FirstClause(m.unlock.kind != ast::UnlockKind::None, x, "unlock")) continue;
-      m.unlock = {ast::UnlockKind::AtLevel, MakeIdent(x->IDENT()), nullptr, Range(x)};
+      m.unlock = {ast::UnlockKind::AtLevel, MakeIdent(x->ident()), nullptr, Range(x)};
     } else if (auto* x = dynamic_cast<P::MissionOptInContext*>(item)) {
       if (FirstClause(m.opt_in, x, "opt_in")) m.opt_in = true;
     } else if (auto* x = dynamic_cast<P::MissionActiveContext*>(item)) {
@@ -135,7 +135,7 @@ ast::Decl Builder::BuildMission(P::MissionDeclContext* ctx) {
     } else if (auto* x = dynamic_cast<P::MissionOrderedContext*>(item)) {
       if (FirstClause(m.ordered, x, "ordered")) m.ordered = true;
     } else if (auto* x = dynamic_cast<P::MissionTaskContext*>(item)) {
-      // TASK IDENT STRING? '{' expr stmt* '}'
+      // TASK ident STRING? '{' expr stmt* '}'
       ast::Task task;
       task.name = MakeIdent(x->name());
       if (x->STRING()) task.title = DecodeStringToken(x->STRING());

@@ -3,13 +3,13 @@
 
 namespace questline::syntax {
 
-// flowDecl : FLOW IDENT '{' flowItem* '}'
-// flowItem : ON ENTER IDENT | ON EXIT IDENT | ON IDENT (WHERE expr)?
+// flowDecl : FLOW ident '{' flowItem* '}'
+// flowItem : ON ENTER ident | ON EXIT ident | ON ident (WHERE expr)?
 //          | EVERY (DAY | weekday) AT TIME_OF_DAY | AUDIENCE expr | HOLDOUT expr
 //          | REENTER AFTER expr | stmt
 ast::Decl Builder::BuildFlow(P::FlowDeclContext* ctx) {
   ast::FlowDecl flow;
-  flow.name = MakeIdent(ctx->IDENT());
+  flow.name = MakeIdent(ctx->ident());
   flow.range = Range(ctx);
   auto set_trigger = [&](antlr4::ParserRuleContext* x, ast::Trigger t) {
     if (!FirstClause(flow.trigger.kind != ast::TriggerKind::None, x, "on")) return;
@@ -18,11 +18,11 @@ ast::Decl Builder::BuildFlow(P::FlowDeclContext* ctx) {
   };
   for (auto* item : ctx->flowItem()) {
     if (auto* x = dynamic_cast<P::FlowOnEnterContext*>(item)) {
-      set_trigger(x, {ast::TriggerKind::Enter, MakeIdent(x->IDENT()), nullptr, -1, 0, {}});
+      set_trigger(x, {ast::TriggerKind::Enter, MakeIdent(x->ident()), nullptr, -1, 0, {}});
     } else if (auto* x = dynamic_cast<P::FlowOnExitContext*>(item)) {
-      set_trigger(x, {ast::TriggerKind::Exit, MakeIdent(x->IDENT()), nullptr, -1, 0, {}});
+      set_trigger(x, {ast::TriggerKind::Exit, MakeIdent(x->ident()), nullptr, -1, 0, {}});
     } else if (auto* x = dynamic_cast<P::FlowOnEventContext*>(item)) {
-      set_trigger(x, {ast::TriggerKind::Event, MakeIdent(x->IDENT()),
+      set_trigger(x, {ast::TriggerKind::Event, MakeIdent(x->ident()),
                       x->expr() ? BuildExpr(x->expr()) : nullptr, -1, 0, {}});
     } else if (auto* x = dynamic_cast<P::FlowEveryContext*>(item)) {
       set_trigger(x, {ast::TriggerKind::Schedule, {}, nullptr, WeekdayOf(x->weekday()),
@@ -46,12 +46,12 @@ ast::Decl Builder::BuildFlow(P::FlowDeclContext* ctx) {
   return flow;
 }
 
-// policyDecl : POLICY IDENT '{' policyClause* '}'
+// policyDecl : POLICY ident '{' policyClause* '}'
 // policyClause : BLOCK (REWARDS | MESSAGES) WHEN expr | CAP MESSAGES expr (PER period)?
-//              | QUIET_HOURS TIME_OF_DAY '-' TIME_OF_DAY (FOR IDENT (',' IDENT)*)?
+//              | QUIET_HOURS TIME_OF_DAY '-' TIME_OF_DAY (FOR ident (',' ident)*)?
 ast::Decl Builder::BuildPolicy(P::PolicyDeclContext* ctx) {
   ast::PolicyDecl policy;
-  policy.name = MakeIdent(ctx->IDENT());
+  policy.name = MakeIdent(ctx->ident());
   policy.range = Range(ctx);
   for (auto* clause : ctx->policyClause()) {
     if (auto* x = dynamic_cast<P::PolicyBlockContext*>(clause)) {
@@ -63,7 +63,7 @@ ast::Decl Builder::BuildPolicy(P::PolicyDeclContext* ctx) {
       ast::QuietHours q;
       q.from_minute = MinuteOf(x->TIME_OF_DAY(0));
       q.to_minute = MinuteOf(x->TIME_OF_DAY(1));
-      for (auto* ch : x->IDENT()) q.channels.push_back(MakeIdent(ch));
+      for (auto* ch : x->ident()) q.channels.push_back(MakeIdent(ch));
       q.range = Range(x);
       policy.quiet_hours.push_back(std::move(q));
     }

@@ -17,8 +17,8 @@ int Builder::WeekdayOf(P::WeekdayContext* ctx) const {
   return ctx ? WeekdayIndex(ctx->getText()) : -1;
 }
 
-// leaderboardDecl | tournamentDecl : (LEADERBOARD | TOURNAMENT) IDENT '{' competitionItem* '}'
-ast::Decl Builder::BuildCompetition(ast::CompetitionKind kind, antlr4::tree::TerminalNode* name,
+// leaderboardDecl | tournamentDecl : (LEADERBOARD | TOURNAMENT) ident '{' competitionItem* '}'
+ast::Decl Builder::BuildCompetition(ast::CompetitionKind kind, P::IdentContext* name,
                                     const std::vector<P::CompetitionItemContext*>& items,
                                     antlr4::ParserRuleContext* whole) {
   ast::CompetitionDecl c;
@@ -79,7 +79,7 @@ ast::Decl Builder::BuildCompetition(ast::CompetitionKind kind, antlr4::tree::Ter
       c.registration = true;
       if (x->BUY_IN()) {
         c.buy_in = BuildExpr(x->expr());
-        c.buy_in_currency = MakeIdent(x->IDENT());
+        c.buy_in_currency = MakeIdent(x->ident());
       }
     } else if (auto* x = dynamic_cast<P::CompHappyHoursContext*>(item)) {
       if (!FirstClause(has_hours, x, "happy_hours")) continue;
@@ -132,10 +132,10 @@ ast::Decl Builder::BuildCompetition(ast::CompetitionKind kind, antlr4::tree::Ter
   return c;
 }
 
-// itemDecl : ITEM IDENT '{' itemClause* '}'
+// itemDecl : ITEM ident '{' itemClause* '}'
 ast::Decl Builder::BuildItem(P::ItemDeclContext* ctx) {
   ast::ItemDecl item;
-  item.name = MakeIdent(ctx->IDENT());
+  item.name = MakeIdent(ctx->ident());
   item.range = Range(ctx);
   for (auto* clause : ctx->itemClause()) {
     if (auto* x = dynamic_cast<P::ItemTitleContext*>(clause)) {
@@ -144,7 +144,7 @@ ast::Decl Builder::BuildItem(P::ItemDeclContext* ctx) {
     } else if (auto* x = dynamic_cast<P::ItemPriceContext*>(clause)) {
       if (!FirstClause(item.price != nullptr, x, "price")) continue;
       item.price = BuildExpr(x->expr());
-      item.currency = MakeIdent(x->IDENT());
+      item.currency = MakeIdent(x->ident());
     } else if (auto* x = dynamic_cast<P::ItemAudienceContext*>(clause)) {
       if (FirstClause(item.audience != nullptr, x, "audience")) item.audience = BuildExpr(x->expr());
     } else if (auto* x = dynamic_cast<P::ItemLimitContext*>(clause)) {
@@ -163,10 +163,10 @@ ast::Decl Builder::BuildItem(P::ItemDeclContext* ctx) {
   return item;
 }
 
-// minigameDecl : MINIGAME IDENT '{' minigameClause* '}'
+// minigameDecl : MINIGAME ident '{' minigameClause* '}'
 ast::Decl Builder::BuildMinigame(P::MinigameDeclContext* ctx) {
   ast::MinigameDecl game;
-  game.name = MakeIdent(ctx->IDENT());
+  game.name = MakeIdent(ctx->ident());
   game.range = Range(ctx);
   for (auto* clause : ctx->minigameClause()) {
     if (auto* x = dynamic_cast<P::GameTitleContext*>(clause)) {
@@ -174,23 +174,26 @@ ast::Decl Builder::BuildMinigame(P::MinigameDeclContext* ctx) {
         game.title = DecodeStringToken(x->STRING());
     } else if (auto* x = dynamic_cast<P::GameKindContext*>(clause)) {
       if (!FirstClause(!game.kind.name.empty(), x, "kind")) continue;
-      game.kind = MakeIdent(x->IDENT());
+      game.kind = MakeIdent(x->ident());
       const std::string& k = game.kind.name;
       if (k != "wheel" && k != "scratch" && k != "ballanza")
         Error(diag::Kind::InvalidMinigameKind, game.kind.range,
               "unknown mini-game kind '" + k + "'", "kinds are `wheel`, `scratch` and `ballanza`");
     } else if (auto* x = dynamic_cast<P::GameCostContext*>(clause)) {
-      // COST expr (ATTEMPT | ATTEMPTS | IDENT)
+      // COST expr ident   (`attempt`/`attempts`, or a currency)
       if (!FirstClause(game.cost != nullptr, x, "cost")) continue;
       game.cost = BuildExpr(x->expr());
-      if (x->IDENT()) game.cost_currency = MakeIdent(x->IDENT());
+      // `attempt` and `attempts` are contextual words, so they arrive as an
+      // ident too; only other names are a currency.
+      P::IdentContext* unit = x->ident();
+      if (unit && !unit->ATTEMPT() && !unit->ATTEMPTS()) game.cost_currency = MakeIdent(unit);
     } else if (auto* x = dynamic_cast<P::GameAudienceContext*>(clause)) {
       if (FirstClause(game.audience != nullptr, x, "audience")) game.audience = BuildExpr(x->expr());
     } else if (auto* x = dynamic_cast<P::GameLimitContext*>(clause)) {
       if (FirstClause(game.limit.has_value(), x, "limit"))
         game.limit = ast::Bound{BuildExpr(x->expr()), {}, BuildPeriod(x->period()), Range(x)};
     } else if (auto* x = dynamic_cast<P::GamePrizeContext*>(clause)) {
-      // PRIZE IDENT WEIGHT expr (STOCK expr)? block?
+      // PRIZE ident WEIGHT expr (STOCK expr)? block?
       ast::GamePrize prize;
       prize.name = MakeIdent(x->name());
       auto e = x->expr();
@@ -208,10 +211,10 @@ ast::Decl Builder::BuildMinigame(P::MinigameDeclContext* ctx) {
   return game;
 }
 
-// raffleDecl : RAFFLE IDENT '{' raffleClause* '}'
+// raffleDecl : RAFFLE ident '{' raffleClause* '}'
 ast::Decl Builder::BuildRaffle(P::RaffleDeclContext* ctx) {
   ast::RaffleDecl raffle;
-  raffle.name = MakeIdent(ctx->IDENT());
+  raffle.name = MakeIdent(ctx->ident());
   raffle.range = Range(ctx);
   for (auto* clause : ctx->raffleClause()) {
     if (auto* x = dynamic_cast<P::RaffleTitleContext*>(clause)) {
@@ -223,7 +226,7 @@ ast::Decl Builder::BuildRaffle(P::RaffleDeclContext* ctx) {
     } else if (auto* x = dynamic_cast<P::RaffleDrawContext*>(clause)) {
       if (FirstClause(raffle.draw_at != nullptr, x, "draw at")) raffle.draw_at = BuildExpr(x->expr());
     } else if (auto* x = dynamic_cast<P::RafflePrizeContext*>(clause)) {
-      // PRIZE IDENT COUNT expr (MAX_PER_USER expr)? block?
+      // PRIZE ident COUNT expr (MAX_PER_USER expr)? block?
       ast::RafflePrize prize;
       prize.name = MakeIdent(x->name());
       auto e = x->expr();

@@ -56,6 +56,11 @@ ast::Ident Builder::MakeIdent(P::NameContext* ctx) const {
   return {ctx->getText(), Range(ctx)};
 }
 
+ast::Ident Builder::MakeIdent(P::IdentContext* ctx) const {
+  if (ctx == nullptr) return {};
+  return {ctx->getText(), Range(ctx)};
+}
+
 void Builder::Error(diag::Kind kind, diag::SourceRange range, std::string message,
                     std::string hint) {
   diag::Diagnostic& d = sink_.Report(kind, range, std::move(message));
@@ -96,15 +101,15 @@ void Builder::BuildDecls(P::ModuleContext* ctx, ast::Module& module) {
     if (d->exception != nullptr || HasSyntaxError(d)) continue;
     if (auto* x = d->typeDecl()) module.decls.push_back(BuildTypeDecl(x));
     else if (auto* x = d->eventDecl())
-      module.decls.push_back(BuildEventDecl(x->fieldBlock(), x->IDENT(), false, x));
+      module.decls.push_back(BuildEventDecl(x->fieldBlock(), x->ident(), false, x));
     else if (auto* x = d->extendEventDecl())
-      module.decls.push_back(BuildEventDecl(x->fieldBlock(), x->IDENT(), true, x));
+      module.decls.push_back(BuildEventDecl(x->fieldBlock(), x->ident(), true, x));
     else if (auto* x = d->profileDecl())
       module.decls.push_back(BuildProfileDecl(x->fieldBlock(), false, x));
     else if (auto* x = d->extendProfileDecl())
       module.decls.push_back(BuildProfileDecl(x->fieldBlock(), true, x));
     else if (auto* x = d->currencyDecl())
-      module.decls.push_back(ast::CurrencyDecl{MakeIdent(x->IDENT()), Range(x)});
+      module.decls.push_back(ast::CurrencyDecl{MakeIdent(x->ident()), Range(x)});
     else if (auto* x = d->settingsDecl()) module.decls.push_back(BuildSettings(x));
     else if (auto* x = d->constDecl()) module.decls.push_back(BuildConst(x));
     else if (auto* x = d->fnDecl()) module.decls.push_back(BuildFn(x));
@@ -115,10 +120,10 @@ void Builder::BuildDecls(P::ModuleContext* ctx, ast::Module& module) {
     else if (auto* x = d->badgeDecl()) module.decls.push_back(BuildBadge(x));
     else if (auto* x = d->missionDecl()) module.decls.push_back(BuildMission(x));
     else if (auto* x = d->leaderboardDecl())
-      module.decls.push_back(BuildCompetition(ast::CompetitionKind::Leaderboard, x->IDENT(),
+      module.decls.push_back(BuildCompetition(ast::CompetitionKind::Leaderboard, x->ident(),
                                               x->competitionItem(), x));
     else if (auto* x = d->tournamentDecl())
-      module.decls.push_back(BuildCompetition(ast::CompetitionKind::Tournament, x->IDENT(),
+      module.decls.push_back(BuildCompetition(ast::CompetitionKind::Tournament, x->ident(),
                                               x->competitionItem(), x));
     else if (auto* x = d->itemDecl()) module.decls.push_back(BuildItem(x));
     else if (auto* x = d->minigameDecl()) module.decls.push_back(BuildMinigame(x));

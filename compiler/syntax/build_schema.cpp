@@ -15,10 +15,10 @@ ast::TypeRef Builder::BuildTypeRef(P::TypeRefContext* ctx) {
   return ref;
 }
 
-// typeDecl : TYPE IDENT '=' unionType
+// typeDecl : TYPE ident '=' unionType
 ast::Decl Builder::BuildTypeDecl(P::TypeDeclContext* ctx) {
   ast::TypeDecl decl;
-  decl.name = MakeIdent(ctx->IDENT());
+  decl.name = MakeIdent(ctx->ident());
   for (auto* s : ctx->unionType()->STRING())
     decl.members.push_back({DecodeStringToken(s), Range(s)});
   decl.range = Range(ctx);
@@ -43,8 +43,8 @@ std::vector<ast::Field> BuildFields(Builder& b, P::FieldBlockContext* block) {
 
 }  // namespace
 
-// eventDecl : EVENT IDENT fieldBlock ; extendEventDecl : EXTEND EVENT IDENT fieldBlock
-ast::Decl Builder::BuildEventDecl(P::FieldBlockContext* block, antlr4::tree::TerminalNode* name,
+// eventDecl : EVENT ident fieldBlock ; extendEventDecl : EXTEND EVENT ident fieldBlock
+ast::Decl Builder::BuildEventDecl(P::FieldBlockContext* block, P::IdentContext* name,
                                   bool extends, antlr4::ParserRuleContext* whole) {
   ast::EventDecl decl;
   decl.name = MakeIdent(name);
@@ -84,20 +84,20 @@ ast::Decl Builder::BuildSettings(P::SettingsDeclContext* ctx) {
   return decl;
 }
 
-// constDecl : CONST IDENT (':' typeRef)? '=' expr
+// constDecl : CONST ident (':' typeRef)? '=' expr
 ast::Decl Builder::BuildConst(P::ConstDeclContext* ctx) {
   ast::ConstDecl decl;
-  decl.name = MakeIdent(ctx->IDENT());
+  decl.name = MakeIdent(ctx->ident());
   if (ctx->typeRef()) decl.type = BuildTypeRef(ctx->typeRef());
   decl.value = BuildExpr(ctx->expr());
   decl.range = Range(ctx);
   return decl;
 }
 
-// fnDecl : FN IDENT '(' (param (',' param)*)? ')' '->' typeRef '=' expr
+// fnDecl : FN ident '(' (param (',' param)*)? ')' '->' typeRef '=' expr
 ast::Decl Builder::BuildFn(P::FnDeclContext* ctx) {
   ast::FnDecl decl;
-  decl.name = MakeIdent(ctx->IDENT());
+  decl.name = MakeIdent(ctx->ident());
   for (auto* p : ctx->param())
     decl.params.push_back({MakeIdent(p->name()), BuildTypeRef(p->typeRef())});
   decl.result = BuildTypeRef(ctx->typeRef());

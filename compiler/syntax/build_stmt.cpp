@@ -45,43 +45,43 @@ void BuildIf(Builder& b, Ctx* ctx, ast::Stmt* out) {
 
 }  // namespace
 
-// stmt : AWARD IDENT expr | DEDUCT IDENT expr | GRANT BONUS expr | SEND IDENT expr sendData?
-//      | UNLOCK MISSION IDENT | GIVE MISSION IDENT | GIVE ATTEMPTS IDENT expr
-//      | GIVE TICKETS IDENT expr | TAG expr | UNTAG expr | LET IDENT '=' expr
+// stmt : AWARD ident expr | DEDUCT ident expr | GRANT BONUS expr | SEND ident expr sendData?
+//      | UNLOCK MISSION ident | GIVE MISSION ident | GIVE ATTEMPTS ident expr
+//      | GIVE TICKETS ident expr | TAG expr | UNTAG expr | LET ident '=' expr
 //      | IF … | WAIT FOR … | WAIT expr | SPLIT … | CHOOSE BY BANDIT … | EXIT | ';'
 bool Builder::BuildStmt(P::StmtContext* ctx, ast::Stmt* out) {
   out->range = Range(ctx);
   if (auto* x = dynamic_cast<P::AwardStmtContext*>(ctx)) {
     out->kind = ast::StmtKind::Award;
-    out->target = MakeIdent(x->IDENT());
+    out->target = MakeIdent(x->ident());
     out->value = BuildExpr(x->expr());
   } else if (auto* x = dynamic_cast<P::DeductStmtContext*>(ctx)) {
     out->kind = ast::StmtKind::Deduct;
-    out->target = MakeIdent(x->IDENT());
+    out->target = MakeIdent(x->ident());
     out->value = BuildExpr(x->expr());
   } else if (auto* x = dynamic_cast<P::GrantStmtContext*>(ctx)) {
     out->kind = ast::StmtKind::GrantBonus;
     out->value = BuildExpr(x->expr());
   } else if (auto* x = dynamic_cast<P::SendStmtContext*>(ctx)) {
     out->kind = ast::StmtKind::Send;
-    out->target = MakeIdent(x->IDENT());
+    out->target = MakeIdent(x->ident());
     out->value = BuildExpr(x->expr());
     if (auto* data = x->sendData())
       for (auto* f : data->sendField())
         out->data.push_back({MakeIdent(f->name()), BuildExpr(f->expr())});
   } else if (auto* x = dynamic_cast<P::UnlockStmtContext*>(ctx)) {
     out->kind = ast::StmtKind::UnlockMission;
-    out->target = MakeIdent(x->IDENT());
+    out->target = MakeIdent(x->ident());
   } else if (auto* x = dynamic_cast<P::GiveMissionStmtContext*>(ctx)) {
     out->kind = ast::StmtKind::GiveMission;
-    out->target = MakeIdent(x->IDENT());
+    out->target = MakeIdent(x->ident());
   } else if (auto* x = dynamic_cast<P::GiveAttemptsStmtContext*>(ctx)) {
     out->kind = ast::StmtKind::GiveAttempts;
-    out->target = MakeIdent(x->IDENT());
+    out->target = MakeIdent(x->ident());
     out->value = BuildExpr(x->expr());
   } else if (auto* x = dynamic_cast<P::GiveTicketsStmtContext*>(ctx)) {
     out->kind = ast::StmtKind::GiveTickets;
-    out->target = MakeIdent(x->IDENT());
+    out->target = MakeIdent(x->ident());
     out->value = BuildExpr(x->expr());
   } else if (auto* x = dynamic_cast<P::TagStmtContext*>(ctx)) {
     out->kind = ast::StmtKind::Tag;
@@ -91,14 +91,14 @@ bool Builder::BuildStmt(P::StmtContext* ctx, ast::Stmt* out) {
     out->value = BuildExpr(x->expr());
   } else if (auto* x = dynamic_cast<P::LetStmtContext*>(ctx)) {
     out->kind = ast::StmtKind::Let;
-    out->target = MakeIdent(x->IDENT());
+    out->target = MakeIdent(x->ident());
     out->value = BuildExpr(x->expr());
   } else if (auto* x = dynamic_cast<P::IfStmtContext*>(ctx)) {
     BuildIf(*this, x, out);
   } else if (auto* x = dynamic_cast<P::WaitForStmtContext*>(ctx)) {
-    // WAIT FOR IDENT (WHERE expr)? WITHIN expr block (TIMEOUT block)?
+    // WAIT FOR ident (WHERE expr)? WITHIN expr block (TIMEOUT block)?
     out->kind = ast::StmtKind::WaitFor;
-    out->event = MakeIdent(x->IDENT());
+    out->event = MakeIdent(x->ident());
     auto exprs = x->expr();
     if (x->WHERE()) out->where = BuildExpr(exprs[0]);
     out->value = BuildExpr(exprs.back());
@@ -128,15 +128,15 @@ bool Builder::BuildStmt(P::StmtContext* ctx, ast::Stmt* out) {
       out->branches.push_back(std::move(branch));
     }
   } else if (auto* x = dynamic_cast<P::ChooseStmtContext*>(ctx)) {
-    // CHOOSE BY BANDIT REWARD IDENT WITHIN expr (CONTEXT '(' exprs ')')? '{' banditArm* '}'
+    // CHOOSE BY BANDIT REWARD ident WITHIN expr (CONTEXT '(' exprs ')')? '{' banditArm* '}'
     out->kind = ast::StmtKind::ChooseBandit;
-    out->event = MakeIdent(x->IDENT());
+    out->event = MakeIdent(x->ident());
     auto exprs = x->expr();
     out->value = BuildExpr(exprs[0]);
     for (size_t i = 1; i < exprs.size(); ++i) out->context.push_back(BuildExpr(exprs[i]));
     for (auto* arm : x->banditArm()) {
       ast::Branch branch;
-      branch.name = MakeIdent(arm->IDENT());
+      branch.name = MakeIdent(arm->ident());
       branch.range = Range(arm);
       branch.body = BuildBlock(arm->block());
       out->branches.push_back(std::move(branch));

@@ -35,6 +35,7 @@ class Builder {
   diag::SourceRange ByteRange(size_t begin, size_t end) const;
   ast::Ident MakeIdent(antlr4::tree::TerminalNode* node) const;
   ast::Ident MakeIdent(P::NameContext* ctx) const;
+  ast::Ident MakeIdent(P::IdentContext* ctx) const;
   void Error(diag::Kind kind, diag::SourceRange range, std::string message,
              std::string hint = {});
   // Reports Q0110 when a clause that may appear once appears again.
@@ -42,7 +43,7 @@ class Builder {
 
   // ---- schema (build_schema.cpp)
   ast::Decl BuildTypeDecl(P::TypeDeclContext* ctx);
-  ast::Decl BuildEventDecl(P::FieldBlockContext* block, antlr4::tree::TerminalNode* name,
+  ast::Decl BuildEventDecl(P::FieldBlockContext* block, P::IdentContext* name,
                            bool extends, antlr4::ParserRuleContext* whole);
   ast::Decl BuildProfileDecl(P::FieldBlockContext* block, bool extends,
                              antlr4::ParserRuleContext* whole);
@@ -61,7 +62,7 @@ class Builder {
   ast::Period BuildPeriod(P::PeriodContext* ctx) const;
 
   // ---- competitions, store, mini-games, raffles (build_mechanics.cpp)
-  ast::Decl BuildCompetition(ast::CompetitionKind kind, antlr4::tree::TerminalNode* name,
+  ast::Decl BuildCompetition(ast::CompetitionKind kind, P::IdentContext* name,
                              const std::vector<P::CompetitionItemContext*>& items,
                              antlr4::ParserRuleContext* whole);
   ast::Decl BuildItem(P::ItemDeclContext* ctx);

@@ -1,8 +1,9 @@
 #include "compiler/syntax/error_listener.h"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
+
+#include "compiler/syntax/keywords.h"
 
 namespace questline::syntax {
 namespace {
@@ -140,11 +141,16 @@ std::string ErrorListener::Describe(antlr4::Parser* parser, antlr4::Token* offen
     if (it != FollowerPhrases().end()) expected = it->second;
     // Keywords double as names (`sum(rule …)`): when a name was found where a
     // keyword wanted one, the keyword was not in that role; describe the set.
-    if (offending->getType() == gen::QuestlineParser::IDENT && expected.size() > 5 &&
+    const size_t type = offending->getType();
+    if ((type == gen::QuestlineParser::IDENT || IsContextualKeyword(type)) && expected.size() > 5 &&
         expected.compare(expected.size() - 5, 5, " name") == 0)
       expected.clear();
+    // The parser may already be inside `ident` when it stops: look at its caller too.
+    antlr4::ParserRuleContext* context = parser->getContext();
+    if (dynamic_cast<gen::QuestlineParser::IdentContext*>(context) && context->parent)
+      context = dynamic_cast<antlr4::ParserRuleContext*>(context->parent);
     if (previous->getText() == "on" &&
-        dynamic_cast<gen::QuestlineParser::RuleDeclContext*>(parser->getContext()))
+        dynamic_cast<gen::QuestlineParser::RuleDeclContext*>(context))
       expected = "an event name";
   }
   if (expected.empty()) {
@@ -155,14 +161,16 @@ std::string ErrorListener::Describe(antlr4::Parser* parser, antlr4::Token* offen
     }
   }
   std::string found = TokenWords(offending);
-  // A reserved word where a declaration's name belongs: say so plainly.
+  // A reserved word where a name belongs: say so plainly, and why. Contextual
+  // keywords are names there, so only the reserved few can get here.
   const std::string text = offending->getText();
   if (expected.size() > 5 && expected.compare(expected.size() - 5, 5, " name") == 0 &&
-      offending->getType() != gen::QuestlineParser::IDENT && !text.empty() &&
-      std::isalpha(static_cast<unsigned char>(text[0]))) {
-    *hint = "reserved words cannot name declarations; try `" + text + "_" +
+      IsReservedKeyword(offending->getType())) {
+    *hint = "only declaration words, `true false`, `and or not` and weekdays are reserved "
+            "(docs/language.md); try `" + text + "_" +
             (previous ? previous->getText() : std::string("name")) + "`";
-    return "`" + text + "` is a reserved word, not " + expected;
+    return "`" + text + "` is a reserved word (" + WhyReserved(offending->getType()) +
+           "), not " + expected;
   }
   if (!expected.empty()) {
     std::string message = "expected " + expected;

@@ -11,6 +11,7 @@
 #include "antlr4-runtime.h"
 #include "compiler/syntax/builder.h"
 #include "compiler/syntax/error_listener.h"
+#include "compiler/syntax/keywords.h"
 #include "compiler/syntax/nesting.h"
 #include "compiler/syntax/utf8.h"
 
@@ -78,7 +79,9 @@ LexResult Lex(antlr4::CommonTokenStream& stream, Builder& b, const ParseLimits& 
 // Declarations are parsed one by one: a line-initial declaration keyword
 // followed by its name (`rule slot_points`, `extend event`, `settings {`) starts
 // a new chunk. A mistake — even an unclosed brace — then cannot swallow the
-// declarations after it, and recovery never has to guess where one ends.
+// declarations after it, and recovery never has to guess where one ends. The
+// name may be any word but an operator: contextual keywords are names
+// (`rule earn`), and a reserved one (`metric rule`) is that chunk's own error.
 bool StartsDeclaration(const std::vector<std::unique_ptr<antlr4::Token>>& tokens, size_t i,
                        size_t previous_line) {
   static const size_t kStarts[] = {L::TYPE, L::EVENT, L::EXTEND, L::PROFILE, L::CURRENCY,
@@ -94,7 +97,9 @@ bool StartsDeclaration(const std::vector<std::unique_ptr<antlr4::Token>>& tokens
   while (next < tokens.size() && tokens[next]->getChannel() != antlr4::Token::DEFAULT_CHANNEL) ++next;
   if (next >= tokens.size()) return false;
   size_t follower = tokens[next]->getType();
-  return follower == L::IDENT || follower == L::EVENT || follower == L::PROFILE ||
+  return follower == L::IDENT || IsContextualKeyword(follower) ||
+         (IsReservedKeyword(follower) && follower != L::AND && follower != L::OR &&
+          follower != L::NOT) ||
          tokens[next]->getText() == "{";
 }
 

@@ -31,6 +31,14 @@ expect 2 "folder without .quest files" -- "$quest" check "$tmp/empty_dir"
 expect 2 "unknown option" -- "$quest" check --frobnicate "$src/examples/casino"
 expect 2 "unknown format" -- "$quest" check --format xml "$src/examples/casino"
 expect 0 "help" -- "$quest" check --help
+# Help promises only what exists: no daemon (questd) loads bundles yet.
+for command in check build run test; do
+  expect 0 "$command help" -- "$quest" $command --help
+  if grep -qiE "questd|daemon|language server" "$tmp/out"; then
+    echo "FAIL: quest $command --help promises a daemon that does not exist"; cat "$tmp/out"
+    failures=$((failures + 1))
+  fi
+done
 expect 2 "no command" -- "$quest"
 
 cat > "$tmp/four.quest" <<'Q'
