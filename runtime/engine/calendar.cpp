@@ -121,4 +121,19 @@ int64_t Calendar::NextPeriodStart(CalendarPeriod p, int64_t t) const {
   return INT64_MAX;
 }
 
+int64_t Calendar::PeriodStart(CalendarPeriod p, int64_t t) const {
+  const int64_t day = LocalDay(t);
+  switch (p) {
+    case CalendarPeriod::Forever: return INT64_MIN;
+    case CalendarPeriod::Day: return DayStart(day);
+    case CalendarPeriod::Week: return DayStart(LocalWeek(t) * 7 - 3 + week_starts_);
+    case CalendarPeriod::Month: {
+      date::year_month_day ymd{date::sys_days{date::days(day)}};
+      date::sys_days first{date::year_month{ymd.year(), ymd.month()} / date::day(1)};
+      return DayStart(first.time_since_epoch().count());
+    }
+  }
+  return INT64_MIN;
+}
+
 }  // namespace questline::engine

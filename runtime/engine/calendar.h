@@ -27,6 +27,8 @@ class Calendar {
   int64_t PeriodKey(CalendarPeriod p, int64_t t) const;
   // The first instant of the next period after t.
   int64_t NextPeriodStart(CalendarPeriod p, int64_t t) const;
+  // The first instant of the period containing t (INT64_MIN for Forever).
+  int64_t PeriodStart(CalendarPeriod p, int64_t t) const;
   // The first instant whose LocalDay is `day`: LocalToInstant(day, 0), so the
   // end of the clocks' gap where midnight is skipped, the first midnight where
   // it happens twice (and the next day's start where a whole day is skipped).

@@ -288,7 +288,9 @@ bool Engine::SettleLevels() {
   while (size_t(user_->level + 1) < p_.levels.size() &&
          user_->points_ever >= p_.levels[size_t(user_->level + 1)].at) {
     const size_t l = size_t(++user_->level);
-    Emit(level_sources_[l], "level_up", {{"level", ActionValue::String(p_.levels[l].name)}});
+    // The level `at 0` is where everyone starts: reaching it is no news.
+    if (p_.levels[l].at > 0 || l > 0)
+      Emit(level_sources_[l], "level_up", {{"level", ActionValue::String(p_.levels[l].name)}});
     RunBlock(p_.levels[l].on_reach, level_sources_[l]);
     changed = true;
   }

@@ -131,6 +131,7 @@ class Engine final : private interp::Runtime {
   // missions.cpp
   bool RefreshMissions();
   void StartInstance(int32_t m);
+  void Announce(int32_t m);
   void CountMissionEvent(const Event& e);
   void UnlockByEvent(const Event& e);
   void UnlockMission(int32_t m, bool given);

@@ -47,21 +47,47 @@ static void ResetInstance(MissionState& ms) {
   std::fill(ms.done.begin(), ms.done.end(), false);
 }
 
+// An instance starts when its period does (a recurring instance after the
+// first), not before its `active` window, else now; the event being processed
+// counts when the instance started before it. A generally available instance
+// stays silent (Announce) until an event counts for it.
 void Engine::StartInstance(int32_t m) {
   const ir::Mission& mi = p_.missions[size_t(m)];
   MissionState& ms = user_->missions[size_t(m)];
   const bool general = mi.unlock == ir::Unlock::None && !mi.opt_in;
   ResetInstance(ms);
+  int64_t start = now_;
+  if (Periodic(mi.recurring) && !mi.opt_in && (general || ms.new_period))
+    start = calendar_.PeriodStart(PeriodOf(mi.recurring), now_);
+  // Unlocked before its `active` window: the instance starts when the window opens.
+  if (!mi.opt_in && mi.active_from && ms.unlocked && ms.unlocked_at < *mi.active_from && !ms.new_period)
+    start = std::min(now_, *mi.active_from);
+  if (!mi.opt_in && mi.active_from && start < *mi.active_from) start = *mi.active_from;
+  ms.new_period = false;
   ms.phase = MissionPhase::Started;
   // An instance restarted by the event that completed the last one starts after it.
-  ms.start_seq = general && event_ != nullptr && ms.completed_seq != event_seq_ ? event_seq_ - 1 : event_seq_;
-  ms.started_at = now_;
+  const bool counts_this_event =
+      event_ != nullptr && ms.completed_seq != event_seq_ && (general || start < now_);
+  ms.start_seq = counts_this_event ? event_seq_ - 1 : event_seq_;
+  ms.started_at = start;
   ms.deadline = INT64_MAX;
-  if (mi.time_limit_ms) ms.deadline = now_ + *mi.time_limit_ms;
+  if (mi.time_limit_ms) ms.deadline = SaturatingAdd(start, *mi.time_limit_ms);
   if (mi.active_to) ms.deadline = std::min(ms.deadline, *mi.active_to);
   // A recurring instance ends with its period: expired at the boundary if unfinished.
   if (Periodic(mi.recurring))
     ms.deadline = std::min(ms.deadline, calendar_.NextPeriodStart(PeriodOf(mi.recurring), now_));
+  ms.announced = false;
+  if (ms.deadline <= now_) {   // this period's instance ran out before the player came: nothing to say
+    ms.phase = MissionPhase::Expired;
+    return;
+  }
+  if (!general) Announce(m);
+}
+
+void Engine::Announce(int32_t m) {
+  MissionState& ms = user_->missions[size_t(m)];
+  if (ms.announced) return;
+  ms.announced = true;
   if (ms.deadline != INT64_MAX) Schedule(ms.deadline, TimerKind::MissionDeadline, user_->user, m, ms.start_seq);
   EmitMission(m, "started");
 }
@@ -71,6 +97,7 @@ void Engine::UnlockMission(int32_t m, bool given) {
   ms.given |= given;
   if (ms.unlocked) return;
   ms.unlocked = true;
+  ms.unlocked_at = now_;
   const std::string& name = p_.missions[size_t(m)].name;
   Emit(mission_sources_[size_t(m)], "unlock", {{"mission", ActionValue::String(name)}});
 }
@@ -83,8 +110,9 @@ void Engine::UnlockByEvent(const Event& e) {
 }
 
 void Engine::ExpireMission(int32_t m, const char* why) {
-  user_->missions[size_t(m)].phase = MissionPhase::Expired;
-  EmitMission(m, why);
+  MissionState& ms = user_->missions[size_t(m)];
+  ms.phase = MissionPhase::Expired;
+  if (ms.announced) EmitMission(m, why);   // an instance nothing counted for ends silently
 }
 
 void Engine::CompleteMission(int32_t m) {
@@ -101,6 +129,7 @@ void Engine::CompleteMission(int32_t m) {
   bool more = mi.max_completions == 0 || ms.completions < mi.max_completions;
   if (mi.recurring == ir::Recurrence::OnCompletion && more) {
     ms.phase = mi.opt_in ? MissionPhase::Available : MissionPhase::Hidden;
+    ResetInstance(ms);   // the next instance starts at zero
   }
 }
 
@@ -118,8 +147,12 @@ bool Engine::RefreshMissions() {
         if (ms.phase == MissionPhase::Started) ExpireMission(m, "expired");
         bool more = mi.max_completions == 0 || ms.completions < mi.max_completions;
         if (ms.period_key != INT64_MIN && more &&
-            (ms.phase == MissionPhase::Completed || ms.phase == MissionPhase::Expired))
+            (ms.phase == MissionPhase::Completed || ms.phase == MissionPhase::Expired ||
+             ms.phase == MissionPhase::Available)) {
           ms.phase = MissionPhase::Hidden;   // a fresh instance this period (a fresh opt-in too)
+          ResetInstance(ms);                 // showing nothing of the last one's progress
+        }
+        if (ms.period_key != INT64_MIN) ms.new_period = true;
         ms.period_key = key;
         changed = true;
       }
@@ -169,11 +202,14 @@ void Engine::CountMissionEvent(const Event& e) {
     const ir::Mission& mi = p_.missions[size_t(m)];
     MissionState& ms = user_->missions[size_t(m)];
     if (ms.phase != MissionPhase::Started || event_seq_ <= ms.start_seq) continue;
+    // Only while the player is in the mission's audience (or was given it).
+    if (mi.audience >= 0 && !ms.given && !Holds(mi.audience, frame)) continue;
     for (size_t t = 0; t < mi.tasks.size(); ++t) {
       if (ms.done[t]) continue;
       const ir::Task& task = mi.tasks[t];
       if (task.aggregate.event == e.type && backend_.Test(task.aggregate.filter, frame, *this)) {
         Value arg = task.aggregate.argument >= 0 ? backend_.Eval(task.aggregate.argument, frame, *this) : Value{};
+        Announce(m);   // the first event that counts makes a silent instance visible
         AddToAggregate(task.aggregate, ms.tasks[t], arg, now_, calendar_);
         Value value = ReadAggregate(task.aggregate, ms.tasks[t], now_, calendar_);
         Value threshold = backend_.Eval(task.threshold, frame, *this);

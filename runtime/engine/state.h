@@ -39,12 +39,17 @@ struct MissionState {
   MissionPhase phase = MissionPhase::Hidden;
   bool unlocked = false;              // the unlock condition has happened (or `give mission`)
   bool given = false;                 // `give mission`: featured for this user whatever the audience
+  int64_t unlocked_at = INT64_MIN;    // when the unlock (or `give`) happened
   uint64_t start_seq = 0;             // events after this sequence number count
   int64_t started_at = 0;
   int64_t period_key = INT64_MIN;     // recurring: the period of the current instance
   int64_t deadline = INT64_MAX;       // time_limit or end of `active`
   int64_t completions = 0;
   uint64_t completed_seq = 0;         // the event that completed the last instance
+  // A generally available instance is silent until an event counts for it:
+  // no `started`, no deadline timer, no `expired` without progress.
+  bool announced = true;
+  bool new_period = false;            // recurring: the next instance is this period's (starts at its start)
   std::vector<AggState> tasks;
   std::vector<bool> done;
 };
