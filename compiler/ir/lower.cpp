@@ -8,6 +8,9 @@
 #include "compiler/diag/diagnostics.h"
 
 namespace questline::ir {
+
+static_assert(ast::kDecimalScale == engine::kDecimalScale && ast::kDecimalDigits == engine::kDecimalDigits,
+              "the compiler's and the engine's decimals must agree");
 namespace {
 
 ValueKind KindOf(sema::Type t) {

@@ -68,7 +68,7 @@ class Engine final : private interp::Runtime {
     CompetitionStart,
   };
   // One player in one window of one competition. `score` has the score's
-  // kind (a decimal is scaled by 1e6); `reached` orders equal scores: the
+  // kind (a decimal is scaled by kDecimalScale); `reached` orders equal scores: the
   // step at which the score last changed, 0 before the first scoring event.
   struct Entry {
     uint32_t user;
@@ -161,7 +161,7 @@ class Engine final : private interp::Runtime {
   void SettleStep(const Event* e);
   void ScheduleFlow(int32_t flow, int64_t after);
   void FireSchedule(int32_t flow);
-  uint64_t StickyBucket(const std::string& salt) const;   // [0, 100%) scaled by 1e6
+  uint64_t StickyBucket(const std::string& salt) const;   // [0, 100%) scaled by kDecimalScale
 
   // competitions.cpp
   int64_t LocalTime(int64_t day, int minute) const;

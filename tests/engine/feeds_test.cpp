@@ -91,3 +91,19 @@ rule fresh on login where now - profile.registered_at < 1d and profile.language 
   CHECK(r.Count({"\"source\":\"rule:fresh\"", "\"user\":\"u\""}) == 1);
   CHECK(r.reader_stats.missing_fields == 0);
 }
+
+TEST_CASE("decimals keep 8 fractional digits exactly: crypto amounts, sums and products", "[engine][feeds]") {
+  auto r = RunScenario(std::string(R"(
+metric btc = sum(deposit.amount)
+rule got on deposit { send inbox "got" { amount: deposit.amount, total: btc, fee: deposit.amount * 0.015, third: deposit.amount / 3 } }
+)") + kPolicy,
+                       Event("deposit", "d1", "u", "2026-12-01T10:00:00Z", R"("amount":0.00012345,"currency":"BTC")") +
+                           Event("deposit", "d2", "u", "2026-12-01T10:01:00Z", R"("amount":0.00000001,"currency":"BTC")") +
+                           Event("deposit", "d3", "u", "2026-12-01T10:02:00Z", R"("amount":92233720368.54775807)"));
+  CHECK(r.rejections.empty());
+  CHECK(r.reader_stats.warnings.empty());
+  CHECK(r.Count({"\"event\":\"d1\"", "\"amount\":0.00012345", "\"total\":0.00012345", "\"fee\":0.00000185",
+                 "\"third\":0.00004115"}) == 1);
+  CHECK(r.Count({"\"event\":\"d2\"", "\"amount\":0.00000001", "\"total\":0.00012346", "\"fee\":0,", "\"third\":0}"}) == 1);
+  CHECK(r.Count({"\"event\":\"d3\"", "\"amount\":92233720368.54775807"}) == 1);
+}

@@ -44,7 +44,7 @@ TEST_CASE("a well-formed event is typed by the schema", "[io]") {
   CHECK(f.strings.Get(f.event.Id()) == "e1");
   CHECK(f.strings.Get(f.event.User()) == "u42");
   CHECK(f.event.Ts() == 1'796'119'200'000);
-  CHECK(f.event.fields[3].i == 12'500'000);
+  CHECK(f.event.fields[3].i == 1'250'000'000);
   CHECK(f.strings.Get(uint32_t(f.event.fields[4].i)) == "card");
   // `first` is missing: its default, and counted.
   CHECK(f.event.fields[5].i == 0);
@@ -54,17 +54,22 @@ TEST_CASE("a well-formed event is typed by the schema", "[io]") {
 TEST_CASE("decimals are exact, never through a double", "[io]") {
   int64_t v;
   REQUIRE(io::ParseDecimal("0.1", &v));
-  CHECK(v == 100'000);
-  REQUIRE(io::ParseDecimal("-19.999999", &v));
-  CHECK(v == -19'999'999);
+  CHECK(v == 10'000'000);
+  REQUIRE(io::ParseDecimal("-19.99999999", &v));
+  CHECK(v == -1'999'999'999);
   REQUIRE(io::ParseDecimal("1.5e2", &v));
-  CHECK(v == 150'000'000);
+  CHECK(v == 15'000'000'000);
   REQUIRE(io::ParseDecimal("12345678901.25", &v));
-  CHECK(v == 12'345'678'901'250'000);
+  CHECK(v == 1'234'567'890'125'000'000);
+  REQUIRE(io::ParseDecimal("0.00012345", &v));   // 8 digits: a crypto amount, exact
+  CHECK(v == 12'345);
+  REQUIRE(io::ParseDecimal("-92233720368.54775807", &v));
+  CHECK(v == -INT64_MAX);
+  CHECK(io::ReadDecimal("92233720368.54775808", &v) == io::DecimalStatus::OutOfRange);
   CHECK_FALSE(io::ParseDecimal("1e30", &v));
   Fixture f;
   REQUIRE(f.Parse(R"({"id":"e","type":"deposit","user":"u","ts":0,"amount":0.3})"));
-  CHECK(f.event.fields[3].i == 300'000);
+  CHECK(f.event.fields[3].i == 30'000'000);
 }
 
 TEST_CASE("timestamps: RFC 3339 with offsets and fractions, or epoch ms", "[io]") {
