@@ -1,5 +1,6 @@
 // quest run PATH…|--bundle FILE.qlb --events FILE [--actions OUT] [--state OUT]
 //           [--until TIME] [--seed S] [--engine jit|interp]
+//           [--import-segment NAME=FILE.csv]… [--import-balances FILE.csv]…
 #include <algorithm>
 #include <fstream>
 #include <iostream>
@@ -15,6 +16,7 @@
 #include "compiler/jit/sealed_file.h"
 #include "runtime/engine/engine.h"
 #include "runtime/io/action_writer.h"
+#include "runtime/io/csv_import.h"
 #include "runtime/io/event_reader.h"
 
 namespace questline::driver {
@@ -23,6 +25,7 @@ namespace {
 const char* kHelp =
     "usage: quest run PATH... --events FILE [--actions OUT] [--state OUT] [--until TIME]\n"
     "                 [--seed S] [--engine jit|interp]\n"
+    "                 [--import-segment NAME=FILE.csv]... [--import-balances FILE.csv]...\n"
     "       quest run --bundle FILE.qlb --events FILE [same options]\n"
     "\n"
     "Replay NDJSON events (FILE, or - for stdin) through a package, offline.\n"
@@ -36,7 +39,77 @@ const char* kHelp =
     "                 the interpreter with a warning if LLVM fails) or interp (the\n"
     "                 reference interpreter); both give the same bytes\n"
     "  --bundle FILE  run a bundle from `quest build` instead of a package's sources\n"
+    "  --import-segment NAME=FILE.csv\n"
+    "                 the members of `imported` segment NAME: a header line, then one\n"
+    "                 user id per line; the list replaces the segment's members\n"
+    "  --import-balances FILE.csv\n"
+    "                 balance operations: the header user,currency,operation,amount,\n"
+    "                 operation add, deduct (at most the balance) or set\n"
+    "                 Imports apply in the order given, before the first event; any\n"
+    "                 bad row (reported with its line) stops the run before any event\n"
     "exit: 0 replayed, 1 compile errors, 2 usage or unreadable input\n";
+
+// --import-segment / --import-balances, in order, before any event. A bad
+// row stops the run (exit 2) before any event: a partly imported promo list
+// or wallet would quietly pay the wrong players. Every bad row is reported.
+bool ApplyImports(const std::vector<std::pair<std::string, std::string>>& imports, engine::Engine& engine) {
+  bool ok = true;
+  for (const auto& [option, value] : imports) {
+    std::string name, path = value, error;
+    int32_t segment = -1;
+    if (option == "--import-segment") {
+      size_t eq = value.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == value.size()) {
+        std::cerr << "quest run: --import-segment expects NAME=FILE.csv, got '" << value << "'\n";
+        ok = false;
+        continue;
+      }
+      name = value.substr(0, eq);
+      path = value.substr(eq + 1);
+      segment = engine.SegmentIndex(name);
+      if (segment < 0) {
+        std::cerr << "quest run: --import-segment: the package has no segment '" << name << "'\n";
+        ok = false;
+        continue;
+      }
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      std::cerr << "quest run: cannot read '" << path << "'\n";
+      ok = false;
+      continue;
+    }
+    std::vector<io::Rejection> errors;
+    auto report = [&] {
+      for (const io::Rejection& r : errors) std::cerr << path << ":" << r.line << ": bad row: " << r.reason << "\n";
+      ok &= errors.empty();
+    };
+    if (segment >= 0) {
+      std::vector<std::string> users;
+      io::ReadSegmentCsv(in, &users, &errors);
+      report();
+      if (errors.empty() && !engine.ImportSegment(segment, users, &error)) {
+        std::cerr << "quest run: --import-segment " << name << ": " << error << "\n";
+        ok = false;
+      }
+      continue;
+    }
+    std::vector<io::BalanceRow> rows;
+    io::ReadBalancesCsv(in, &rows, &errors);
+    for (const io::BalanceRow& row : rows)   // the package's currencies: all checked before any applies
+      if (engine.CurrencyIndex(row.currency) < 0)
+        errors.push_back({row.line, "unknown currency '" + row.currency + "'"});
+    std::sort(errors.begin(), errors.end(), [](const io::Rejection& a, const io::Rejection& b) { return a.line < b.line; });
+    report();
+    if (!errors.empty()) continue;
+    for (const io::BalanceRow& row : rows)
+      if (!engine.ImportBalance(row.user, engine.CurrencyIndex(row.currency), row.op, row.amount, &error)) {
+        std::cerr << path << ":" << row.line << ": bad row: " << error << "\n";
+        ok = false;
+      }
+  }
+  return ok;
+}
 
 }  // namespace
 
@@ -44,6 +117,7 @@ int RunCommand(const Args& args) {
   std::vector<std::string> paths;
   std::string events_path, actions_path, state_path, until_text, seed, engine_name = "jit", bundle_path;
   bool seed_given = false;
+  std::vector<std::pair<std::string, std::string>> imports;   // (option, value), in order
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](std::string* out) {
@@ -62,6 +136,10 @@ int RunCommand(const Args& args) {
     else if (a == "--seed") ok = seed_given = value(&seed);
     else if (a == "--engine") ok = value(&engine_name);
     else if (a == "--bundle") ok = value(&bundle_path);
+    else if (a == "--import-segment" || a == "--import-balances") {
+      std::string v;
+      if ((ok = value(&v))) imports.push_back({a, v});
+    }
     else if (!a.empty() && a[0] == '-' && a != "-") {
       std::cerr << "quest run: unknown option '" << a << "'\n" << kHelp;
       return kExitUsage;
@@ -122,6 +200,8 @@ int RunCommand(const Args& args) {
   }
   engine::StringPool strings;
   engine::Engine engine(program, *backend, strings);
+
+  if (!ApplyImports(imports, engine)) return kExitUsage;
 
   std::ifstream file;
   std::istream* in = &std::cin;
@@ -185,9 +265,11 @@ int RunCommand(const Args& args) {
   const engine::EngineStats& s = engine.Stats();
   std::cerr << "events: " << s.events << " processed, " << rejected << " rejected, " << s.duplicates
             << " duplicate, " << s.late << " late; timers fired: " << s.timers << "\n";
+  if (s.imports) std::cerr << "imports: " << s.imports << " applied before the events\n";
   if (reader.Stats().missing_fields)
     std::cerr << "warning: " << reader.Stats().missing_fields
               << " declared fields were missing and took their type's zero value\n";
+  for (const auto& [what, n] : reader.Stats().warnings) std::cerr << "warning: " << n << " x " << what << "\n";
   for (const auto& [what, n] : s.warnings) std::cerr << "warning: " << n << " x " << what << "\n";
   std::cerr << "actions:";
   for (const auto& [kind, n] : s.actions) std::cerr << " " << kind << "=" << n;

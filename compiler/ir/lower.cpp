@@ -8,6 +8,9 @@
 #include "compiler/diag/diagnostics.h"
 
 namespace questline::ir {
+
+static_assert(ast::kDecimalScale == engine::kDecimalScale && ast::kDecimalDigits == engine::kDecimalDigits,
+              "the compiler's and the engine's decimals must agree");
 namespace {
 
 ValueKind KindOf(sema::Type t) {
@@ -91,6 +94,25 @@ class Lowering {
     return out;
   }
 
+  // Prelude fields that real feeds often leave out: missing, they take their
+  // type's zero value ("", false, 0; a union's "" equals no declared member)
+  // and count no warning. docs/language.md lists them.
+  static bool OptionalPreludeField(const std::string& event, const std::string& field) {
+    static const std::pair<const char*, const char*> kOptional[] = {
+        {"registration", "affiliate"}, {"registration", "device"},
+        {"login", "device"},           {"login", "ip_country"},
+        {"logout", "device"},          {"logout", "session_seconds"},
+        {"deposit", "currency"},       {"deposit", "method"},       {"deposit", "first"},
+        {"withdrawal", "currency"},    {"withdrawal", "method"},
+        {"bet", "provider"},           {"bet", "currency"},         {"bet", "device"},
+        {"win", "provider"},           {"win", "currency"},
+        {"page_view", "device"},       {"widget_open", "page"},
+    };
+    for (const auto& [e, f] : kOptional)
+      if (event == e && field == f) return true;
+    return false;
+  }
+
   void LowerSchema() {
     for (const sema::Event& e : pkg_.events) {
       engine::EventType et;
@@ -102,6 +124,7 @@ class Lowering {
         fs.kind = KindOf(f.type);
         if (f.type.kind == sema::TypeKind::Union) fs.union_members = pkg_.unions[size_t(f.type.union_id)].members;
         fs.default_value.kind = fs.kind;
+        fs.optional = OptionalPreludeField(e.name, f.name);
         et.fields.push_back(std::move(fs));
       }
       p_.schema.types.push_back(std::move(et));
@@ -126,6 +149,19 @@ class Lowering {
         if (f.type.kind == sema::TypeKind::Union) fs.union_members = pkg_.unions[size_t(f.type.union_id)].members;
         fs.default_value = engine::Value::None(fs.kind);
         et.fields.push_back(std::move(fs));
+      }
+    }
+    // A registration sets the profile fields it carries (Engine::ApplyProfileUpdate):
+    // those named like a profile field are optional, absent ones read as none
+    // and leave the profile as it is.
+    if (int32_t reg = pkg_.EventId("registration"); reg >= 0) {
+      for (engine::FieldSchema& fs : p_.schema.types[size_t(reg)].fields) {
+        auto it = std::find(p_.profile_names.begin(), p_.profile_names.end(), fs.name);
+        if (&fs - p_.schema.types[size_t(reg)].fields.data() < 3 || it == p_.profile_names.end() ||
+            p_.profile_kinds[size_t(it - p_.profile_names.begin())] != fs.kind)
+          continue;
+        fs.default_value = engine::Value::None(fs.kind);
+        fs.optional = true;
       }
     }
     p_.mission_opt_in = pkg_.EventId("mission_opt_in");

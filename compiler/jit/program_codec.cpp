@@ -30,7 +30,7 @@ static_assert(sizeof(ir::Minigame) == 96, "ir::Minigame changed: update program_
 static_assert(sizeof(ir::Raffle) == 80, "ir::Raffle changed: update program_codec.cpp");
 static_assert(sizeof(ir::Policy) == 104, "ir::Policy changed: update program_codec.cpp");
 static_assert(sizeof(ir::Segment) == 64, "ir::Segment changed: update program_codec.cpp");
-static_assert(sizeof(engine::FieldSchema) == 80, "engine::FieldSchema changed: update program_codec.cpp");
+static_assert(sizeof(engine::FieldSchema) == 88, "engine::FieldSchema changed: update program_codec.cpp");
 static_assert(sizeof(ir::Level) == 64, "ir::Level changed: update program_codec.cpp");
 static_assert(sizeof(ir::Badge) == 64, "ir::Badge changed: update program_codec.cpp");
 static_assert(sizeof(ir::Metric) == 80, "ir::Metric changed: update program_codec.cpp");
@@ -156,7 +156,7 @@ class Reader {
 };
 
 template <class Io> void Describe(Io& io, engine::Value& v) { io(v.i, v.kind, v.none); }
-template <class Io> void Describe(Io& io, engine::FieldSchema& f) { io(f.name, f.kind, f.union_members, f.default_value); }
+template <class Io> void Describe(Io& io, engine::FieldSchema& f) { io(f.name, f.kind, f.union_members, f.default_value, f.optional); }
 template <class Io> void Describe(Io& io, engine::EventType& t) { io(t.name, t.fields, t.request); }
 template <class Io> void Describe(Io& io, ir::Settings& s) { io(s.timezone, s.week_starts, s.seed); }
 template <class Io> void Describe(Io& io, ir::Node& n) { io(n.kind, n.type, n.none, n.a, n.imm, n.first, n.count); }

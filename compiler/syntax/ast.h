@@ -16,8 +16,10 @@ namespace questline::ast {
 
 using diag::SourceRange;
 
-// Fixed point with 6 fractional digits: 12.50 is 12'500'000.
-inline constexpr int64_t kDecimalScale = 1'000'000;
+// Fixed point with 8 fractional digits: 12.50 is 1'250'000'000. The same
+// scale as engine::kDecimalScale (checked in compiler/ir/lower.cpp).
+inline constexpr int64_t kDecimalScale = 100'000'000;
+inline constexpr int kDecimalDigits = 8;
 
 struct Ident {
   std::string name;
@@ -32,7 +34,7 @@ enum class ExprKind {
   Decimal,     // int_value, scaled by kDecimalScale
   String,      // text (escapes already decoded)
   Duration,    // int_value in milliseconds
-  Percent,     // int_value: the percentage scaled by kDecimalScale (10% -> 10'000'000)
+  Percent,     // int_value: the percentage scaled by kDecimalScale (10% -> 1'000'000'000)
   TimeOfDay,   // int_value in minutes since midnight
   Instant,     // int_value in milliseconds since the Unix epoch (UTC)
   Weekday,     // int_value: 0 = mon … 6 = sun

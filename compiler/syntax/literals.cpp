@@ -2,12 +2,14 @@
 
 #include <limits>
 
+#include "compiler/syntax/ast.h"
 #include "stdlib/civil_time.h"
 
 namespace questline::syntax {
 namespace {
 
-constexpr int64_t kScale = 1'000'000;
+constexpr int64_t kScale = ast::kDecimalScale;
+constexpr size_t kDigits = size_t(ast::kDecimalDigits);
 
 // Digits with optional `_` separators; false on overflow.
 bool ParseDigits(std::string_view text, int64_t* out, std::string* why) {
@@ -64,13 +66,13 @@ bool DecodeDecimal(std::string_view text, int64_t* out, std::string* why) {
   std::string_view frac_text = text.substr(dot + 1);
   size_t frac_digits = 0;
   for (char c : frac_text) frac_digits += c != '_';
-  if (frac_digits > 6) {
-    *why = "decimals have at most 6 fractional digits";
+  if (frac_digits > kDigits) {
+    *why = "decimals have at most " + std::to_string(kDigits) + " fractional digits";
     return false;
   }
   if (!ParseDigits(text.substr(0, dot), &whole, why) || !ParseDigits(frac_text, &frac, why))
     return false;
-  for (size_t i = frac_digits; i < 6; ++i) frac *= 10;
+  for (size_t i = frac_digits; i < kDigits; ++i) frac *= 10;
   if (whole > (std::numeric_limits<int64_t>::max() - frac) / kScale) {
     *why = "decimal out of range";
     return false;

@@ -1,6 +1,6 @@
 // Decoding of literal tokens into AST values. Each returns false with a reason
 // when the text is malformed (the lexer accepts some shapes it cannot vouch for,
-// e.g. `99:99` or a decimal with seven fractional digits).
+// e.g. `99:99` or a decimal with nine fractional digits).
 #pragma once
 
 #include <cstdint>
@@ -10,11 +10,12 @@
 namespace questline::syntax {
 
 bool DecodeInt(std::string_view text, int64_t* out, std::string* why);
-// Fixed point with 6 fractional digits; more digits are an error, not a rounding.
+// Fixed point with ast::kDecimalDigits (8) fractional digits; more digits are
+// an error in source, not a rounding (input events round, with a warning).
 bool DecodeDecimal(std::string_view text, int64_t* out, std::string* why);
 // `30s 15m 12h 7d 2w 500ms` to milliseconds.
 bool DecodeDuration(std::string_view text, int64_t* out, std::string* why);
-// `10%` / `12.5%` to the percentage scaled by 1e6.
+// `10%` / `12.5%` to the percentage scaled by ast::kDecimalScale.
 bool DecodePercent(std::string_view text, int64_t* out, std::string* why);
 // `10:00` to minutes since midnight; 24:00 is accepted as the end of a day.
 bool DecodeTimeOfDay(std::string_view text, int64_t* out, std::string* why);

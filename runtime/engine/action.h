@@ -14,7 +14,7 @@ namespace questline::engine {
 
 struct ActionValue {
   enum class Kind : uint8_t { Null, Bool, Int, Decimal, String, Time, Raw } kind = Kind::Null;
-  int64_t i = 0;          // Bool, Int, Decimal (scaled by 1e6), Time (epoch ms)
+  int64_t i = 0;          // Bool, Int, Decimal (scaled by kDecimalScale), Time (epoch ms)
   std::string s;          // String; Raw: an already-encoded JSON value (e.g. `data` objects)
 
   static ActionValue Bool(bool b) { ActionValue v; v.kind = Kind::Bool; v.i = b; return v; }

@@ -108,13 +108,18 @@ void Engine::ReleaseMessage(uint64_t id) {
   source_ = saved;
 }
 
+// profile_update and registration: every profile field the event carries
+// (same name and kind; an absent one reads as none and is left alone). A
+// registration also dates the player: registered_at is its time.
 void Engine::ApplyProfileUpdate(const Event& e) {
   const EventType& et = p_.schema.types[size_t(e.type)];
   for (size_t f = 3; f < et.fields.size(); ++f) {
     if (e.fields[f].none) continue;
     for (size_t i = 0; i < p_.profile_names.size(); ++i)
-      if (p_.profile_names[i] == et.fields[f].name) user_->profile[i] = e.fields[f];
+      if (p_.profile_names[i] == et.fields[f].name && p_.profile_kinds[i] == et.fields[f].kind)
+        user_->profile[i] = e.fields[f];
   }
+  if (e.type == registration_ && registered_at_ >= 0) user_->profile[size_t(registered_at_)] = Value::Time(e.Ts());
 }
 
 static ActionValue ToActionValue(const Value& v, StringPool& strings) {

@@ -58,6 +58,9 @@ Engine::Engine(const ir::Program& program, const interp::Backend& backend, Strin
           if (et.fields[f].name == name) field = int32_t(f);
     request_field_.push_back(field);
   }
+  registration_ = p_.schema.Find("registration");
+  for (size_t i = 0; i < p_.profile_names.size(); ++i)
+    if (p_.profile_names[i] == "registered_at" && p_.profile_kinds[i] == ValueKind::Time) registered_at_ = int32_t(i);
   for (const std::string& s : p_.strings) literal_ids_.push_back(strings_.Intern(s));
   // Interned on first read, as before this memo: ids order `top`'s ties.
   level_ids_.assign(p_.levels.size(), UINT32_MAX);
@@ -193,7 +196,7 @@ void Engine::Process(const Event& e) {
   if (e.type == p_.tournament_register && !HandleRegister(e)) return;
   if (e.type == p_.store_purchase && !HandlePurchase(e)) return;
   if (e.type == p_.minigame_play && !HandlePlay(e)) return;
-  if (e.type == p_.profile_update) ApplyProfileUpdate(e);
+  if (e.type == p_.profile_update || e.type == registration_) ApplyProfileUpdate(e);
 
   backend_.HandleEvent(e, *this);   // metrics, then rules (AddToMetric, EnterRule, LeaveRule)
   UnlockByEvent(e);

@@ -32,6 +32,7 @@ struct EngineOptions {
 
 struct EngineStats {
   uint64_t events = 0, duplicates = 0, late = 0, timers = 0;
+  uint64_t imports = 0;                          // segment lists and balance rows applied
   uint64_t runtime_errors = 0;                   // fixpoint bound exceeded
   std::map<std::string, uint64_t> warnings;      // division_by_zero, overflow, …
   std::map<std::string, uint64_t> actions;       // by kind
@@ -47,6 +48,17 @@ class Engine final : private interp::Runtime {
   void AdvanceTo(int64_t t);
   std::vector<Action> DrainActions();
   std::string StateJson() const;                 // every user, sorted by id
+
+  // imports.cpp: offline (`quest run --import-…`) and the daemon's import
+  // endpoints. Each import is an input, applied in order at the current
+  // clock; it changes state only (no actions, rules or flows). False with
+  // `error` set when the import is refused (nothing changes).
+  enum class BalanceOp : uint8_t { Add, Deduct, Set };
+  int32_t SegmentIndex(const std::string& name) const;    // -1: none
+  int32_t CurrencyIndex(const std::string& name) const;   // points is 0; -1: none
+  // An `imported` segment's members become exactly `users`.
+  bool ImportSegment(int32_t segment, const std::vector<std::string>& users, std::string* error);
+  bool ImportBalance(const std::string& user, int32_t currency, BalanceOp op, int64_t amount, std::string* error);
   const EngineStats& Stats() const { return stats_; }
   int64_t Clock() const { return clock_; }
 
@@ -56,7 +68,7 @@ class Engine final : private interp::Runtime {
     CompetitionStart,
   };
   // One player in one window of one competition. `score` has the score's
-  // kind (a decimal is scaled by 1e6); `reached` orders equal scores: the
+  // kind (a decimal is scaled by kDecimalScale); `reached` orders equal scores: the
   // step at which the score last changed, 0 before the first scoring event.
   struct Entry {
     uint32_t user;
@@ -150,7 +162,7 @@ class Engine final : private interp::Runtime {
   void SettleStep(const Event* e);
   void ScheduleFlow(int32_t flow, int64_t after);
   void FireSchedule(int32_t flow);
-  uint64_t StickyBucket(const std::string& salt) const;   // [0, 100%) scaled by 1e6
+  uint64_t StickyBucket(const std::string& salt) const;   // [0, 100%) scaled by kDecimalScale
 
   // competitions.cpp
   int64_t LocalTime(int64_t day, int minute) const;
@@ -228,6 +240,8 @@ class Engine final : private interp::Runtime {
   std::vector<CompetitionState> competitions_;
   // Interned name -> index, so requests never compare strings.
   std::unordered_map<uint32_t, int32_t> mission_by_name_, item_by_name_, game_by_name_, competition_by_name_;
+  int32_t registration_ = -1;                        // the registration event type, or -1
+  int32_t registered_at_ = -1;                       // the profile's registered_at, or -1
   std::vector<int32_t> request_field_;               // per event type: the request's name field, or -1
   uint64_t score_seq_ = 0;                                  // orders equal scores: first reached ranks first
   std::vector<Action> actions_;

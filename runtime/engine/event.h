@@ -16,6 +16,9 @@ struct FieldSchema {
   ValueKind kind = ValueKind::Int;
   std::vector<std::string> union_members;   // non-empty: a string union
   Value default_value;                      // taken when the field is missing
+  // Missing is normal (a prelude field feeds often omit): the default, no
+  // warning. A none default is optional too (profile_update's profile fields).
+  bool optional = false;
 };
 
 struct EventType {

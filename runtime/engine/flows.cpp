@@ -9,7 +9,9 @@ namespace questline::engine {
 
 uint64_t Engine::StickyBucket(const std::string& salt) const {
   // Sticky per user: the same user lands in the same bucket on every replay.
-  return random_.Below(100 * uint64_t(kDecimalScale), strings_.Get(user_->user), salt, 0);
+  // Drawn in millionths of a percent, as before decimals had 8 digits, so
+  // that every player keeps the holdout and split branch it had.
+  return random_.Below(100 * 1'000'000ull, strings_.Get(user_->user), salt, 0) * uint64_t(kDecimalScale / 1'000'000);
 }
 
 void Engine::ScheduleFlow(int32_t f, int64_t after) {

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "runtime/engine/value.h"
 #include "stdlib/json_text.h"
 
 namespace questline::engine {
@@ -11,12 +12,11 @@ void AppendJsonString(std::string& out, std::string_view s) { stdlib::AppendJson
 void AppendDecimal(std::string& out, int64_t scaled) {
   uint64_t mag = scaled < 0 ? uint64_t(0) - uint64_t(scaled) : uint64_t(scaled);
   if (scaled < 0) out.push_back('-');
-  out += std::to_string(mag / 1'000'000);
-  uint64_t frac = mag % 1'000'000;
+  out += std::to_string(mag / uint64_t(kDecimalScale));
+  uint64_t frac = mag % uint64_t(kDecimalScale);
   if (frac == 0) return;
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%06llu", static_cast<unsigned long long>(frac));
-  std::string digits(buf);
+  std::string digits = std::to_string(frac);
+  digits.insert(0, size_t(kDecimalDigits) - digits.size(), '0');
   while (!digits.empty() && digits.back() == '0') digits.pop_back();
   out += "." + digits;
 }

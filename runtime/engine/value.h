@@ -7,7 +7,11 @@
 
 namespace questline::engine {
 
-inline constexpr int64_t kDecimalScale = 1'000'000;
+// Eight fractional digits, so that crypto amounts (0.00012345 BTC) are exact;
+// int64 then holds ±92 233 720 368.54775807, enough for money. (__int128
+// would cost every value 8 more bytes and the JIT its 64-bit arithmetic.)
+inline constexpr int64_t kDecimalScale = 100'000'000;
+inline constexpr int kDecimalDigits = 8;
 
 enum class ValueKind : uint8_t { Bool, Int, Decimal, String, Time, Duration, Percent };
 

@@ -6,6 +6,8 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cmath>
+#include <map>
 
 namespace questline::io {
 
@@ -13,6 +15,9 @@ struct EventReader::Impl {
   simdjson::dom::parser dom;
   simdjson::ondemand::parser ondemand;
   std::string padded;   // the line plus simdjson's padding, for the ondemand pass
+  std::string widened;  // the line with integers beyond 64 bits read as numbers
+  // Distinct unknown values counted so far, by "EVENT.FIELD".
+  std::map<std::string, size_t> unknown_values;
 };
 
 EventReader::EventReader(const engine::EventSchema& schema, engine::StringPool& strings, ReaderLimits limits)
@@ -44,6 +49,43 @@ const char* JsonTypeName(element_type t) {
   return "a value";
 }
 
+// `123456789012345678901` (20 digits or more, outside strings) to
+// `123456789012345678901.0`; false when there is none.
+bool WidenBigIntegers(std::string_view line, std::string* out) {
+  out->clear();
+  bool changed = false, in_string = false;
+  for (size_t i = 0; i < line.size();) {
+    const char c = line[i];
+    if (in_string) {
+      out->push_back(c);
+      if (c == '\\' && i + 1 < line.size()) out->push_back(line[++i]);
+      else if (c == '"') in_string = false;
+      ++i;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    if (c < '0' || c > '9') {
+      out->push_back(c);
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < line.size() && line[end] >= '0' && line[end] <= '9') ++end;
+    out->append(line.substr(i, end - i));
+    const bool more = end < line.size() && (line[end] == '.' || line[end] == 'e' || line[end] == 'E');
+    if (end - i >= 20 && !more) {
+      out->append(".0");
+      changed = true;
+    }
+    // The rest of a number (fraction, exponent) is copied as it is.
+    i = end;
+    while (i < line.size() && (line[i] == '.' || line[i] == 'e' || line[i] == 'E' || line[i] == '+' ||
+                               line[i] == '-' || (line[i] >= '0' && line[i] <= '9')))
+      out->push_back(line[i++]);
+  }
+  return changed;
+}
+
 }  // namespace
 
 bool EventReader::ParseLine(std::string_view line, uint64_t line_no, engine::Event* out, std::string* reason) {
@@ -55,7 +97,15 @@ bool EventReader::ParseLine(std::string_view line, uint64_t line_no, engine::Eve
     return false;
   }
   simdjson::dom::element doc;
-  if (auto error = impl_->dom.parse(line.data(), line.size(), true).get(doc)) {
+  auto error = impl_->dom.parse(line.data(), line.size(), true).get(doc);
+  // An integer beyond 64 bits fails the whole parse; read as a number with a
+  // fraction it parses, and the field it is in says it is out of range (an
+  // ignored field loses nothing).
+  if (error == simdjson::NUMBER_ERROR && WidenBigIntegers(line, &impl_->widened)) {
+    line = impl_->widened;
+    error = impl_->dom.parse(line.data(), line.size(), true).get(doc);
+  }
+  if (error) {
     *reason = std::string("not valid JSON: ") + simdjson::error_message(error);
     return false;
   }
@@ -110,8 +160,7 @@ bool EventReader::ParseLine(std::string_view line, uint64_t line_no, engine::Eve
     simdjson::dom::element e;
     if (obj[fs.name].get(e) || e.is_null()) {
       out->fields[f] = fs.default_value;
-      // A none default marks an optional field (profile_update's profile fields).
-      if (!fs.default_value.none) ++stats_.missing_fields;
+      if (!fs.optional && !fs.default_value.none) ++stats_.missing_fields;
       continue;
     }
     auto wrong = [&](const char* wanted) {
@@ -129,15 +178,22 @@ bool EventReader::ParseLine(std::string_view line, uint64_t line_no, engine::Eve
       }
       case ValueKind::Int:
       case ValueKind::Duration:
-        if (e.get_int64().get(v.i)) return wrong("a whole number");
+        if (e.get_int64().get(v.i)) {
+          double d = 0;
+          if (e.type() == element_type::UINT64 ||
+              (!e.get_double().get(d) && std::trunc(d) == d && std::fabs(d) >= 9.2e18)) {
+            *reason = "field '" + fs.name + "' is out of range: ints hold at most \u00b19223372036854775807";
+            return false;
+          }
+          return wrong("a whole number");
+        }
         break;
       case ValueKind::Decimal:
       case ValueKind::Percent: {
         if (!e.is_number()) return wrong("a number");
         int64_t whole;
-        if (!e.get_int64().get(whole)) {
-          if (whole > INT64_MAX / engine::kDecimalScale || whole < INT64_MIN / engine::kDecimalScale)
-            return wrong("a number within range");
+        if (!e.get_int64().get(whole) && whole <= INT64_MAX / engine::kDecimalScale &&
+            whole >= -(INT64_MAX / engine::kDecimalScale)) {
           v.i = whole * engine::kDecimalScale;
           break;
         }
@@ -146,21 +202,28 @@ bool EventReader::ParseLine(std::string_view line, uint64_t line_no, engine::Eve
         impl_->padded.append(simdjson::SIMDJSON_PADDING, ' ');
         simdjson::ondemand::document od;
         std::string_view raw;
-        if (impl_->ondemand.iterate(impl_->padded.data(), line.size(), impl_->padded.size()).get(od) ||
-            od[fs.name].raw_json_token().get(raw) || !ParseDecimal(raw, &v.i)) {
-          *reason = "field '" + fs.name + "' is not an exact decimal with at most 6 fractional digits";
+        DecimalStatus status = DecimalStatus::Malformed;
+        if (!impl_->ondemand.iterate(impl_->padded.data(), line.size(), impl_->padded.size()).get(od) &&
+            !od[fs.name].raw_json_token().get(raw))
+          status = ReadDecimal(raw, &v.i);
+        if (status == DecimalStatus::OutOfRange) {
+          *reason = "field '" + fs.name + "' is " + DecimalRange();
           return false;
         }
+        if (status == DecimalStatus::Malformed) {
+          *reason = "field '" + fs.name + "' is not a decimal number";
+          return false;
+        }
+        // Rounded: the event counts, with its amount to the engine's precision.
+        if (status == DecimalStatus::Rounded) ++stats_.warnings["decimal_rounded:" + et.name + "." + fs.name];
         break;
       }
       case ValueKind::String: {
         std::string_view s;
         if (e.get_string().get(s)) return wrong("a string");
         if (!fs.union_members.empty() &&
-            std::find(fs.union_members.begin(), fs.union_members.end(), s) == fs.union_members.end()) {
-          *reason = "field '" + fs.name + "' is " + Quoted(s) + ", not one of its declared values";
-          return false;
-        }
+            std::find(fs.union_members.begin(), fs.union_members.end(), s) == fs.union_members.end())
+          CountUnknownValue(et, fs, s);   // accepted: it equals no declared member
         v.i = strings_.Intern(s);
         break;
       }
@@ -174,6 +237,28 @@ bool EventReader::ParseLine(std::string_view line, uint64_t line_no, engine::Eve
     out->fields[f] = v;
   }
   return true;
+}
+
+// A provider's new game type must not cost the event (its wager, its points):
+// the value is kept, interned like any string, and counted so that the
+// operator sees it and can declare it.
+void EventReader::CountUnknownValue(const engine::EventType& et, const engine::FieldSchema& fs, std::string_view value) {
+  const std::string field = et.name + "." + fs.name;
+  std::string key = "unknown_union_value:" + field + "=";
+  for (char c : value.substr(0, 64)) key.push_back(static_cast<unsigned char>(c) < 0x20 ? '?' : c);
+  if (value.size() > 64) key += "\u2026";
+  auto it = stats_.warnings.find(key);
+  if (it != stats_.warnings.end()) {
+    ++it->second;
+    return;
+  }
+  size_t& distinct = impl_->unknown_values[field];
+  if (distinct >= limits_.max_unknown_values_per_field) {
+    ++stats_.warnings["unknown_union_value:" + field + "=(other)"];
+    return;
+  }
+  ++distinct;
+  stats_.warnings.emplace(std::move(key), 1);
 }
 
 void EventReader::ReadAll(std::istream& in, std::vector<engine::Event>* events,

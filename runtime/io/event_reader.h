@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <istream>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,11 +24,18 @@ struct ReadStats {
   uint64_t lines = 0;            // non-blank lines seen
   uint64_t accepted = 0;
   uint64_t rejected = 0;
-  uint64_t missing_fields = 0;   // declared fields absent from an accepted event
+  uint64_t missing_fields = 0;   // required declared fields absent from an accepted event
+  // Accepted, but worth an operator's look; keys:
+  //   unknown_union_value:EVENT.FIELD=VALUE  a value the union does not declare
+  //   decimal_rounded:EVENT.FIELD            more fractional digits than a decimal holds
+  std::map<std::string, uint64_t> warnings;
 };
 
 struct ReaderLimits {
   size_t max_line_bytes = 65536;
+  // Distinct unknown union values counted by name per field; the rest of a
+  // hostile or broken feed's values share one `…=(other)` key.
+  size_t max_unknown_values_per_field = 100;
 };
 
 class EventReader {
@@ -46,6 +54,7 @@ class EventReader {
   const ReadStats& Stats() const { return stats_; }
 
  private:
+  void CountUnknownValue(const engine::EventType& et, const engine::FieldSchema& fs, std::string_view value);
   struct Impl;
   const engine::EventSchema& schema_;
   engine::StringPool& strings_;
@@ -56,7 +65,14 @@ class EventReader {
 
 // RFC 3339 (`2026-12-01T10:00:00Z`, `…+01:00`, fractions to ms) to epoch ms.
 bool ParseTimestamp(std::string_view text, int64_t* ms);
-// A JSON number's text to fixed point with 6 digits, exactly (never via double).
+// A JSON number's text to fixed point (engine::kDecimalScale), never via a
+// double: more fractional digits than the scale holds round half-even
+// (Rounded); a magnitude beyond int64 is OutOfRange.
+enum class DecimalStatus { Exact, Rounded, OutOfRange, Malformed };
+DecimalStatus ReadDecimal(std::string_view text, int64_t* scaled);
+// True only for an exact conversion.
 bool ParseDecimal(std::string_view text, int64_t* scaled);
+// The rejection reason for an OutOfRange decimal: "out of range: decimals hold at most ±N".
+std::string DecimalRange();
 
 }  // namespace questline::io

@@ -1,6 +1,9 @@
 // Exact text-to-number conversions for ingestion: decimals and timestamps.
+#include <algorithm>
 #include <limits>
+#include <string>
 
+#include "runtime/engine/json_text.h"
 #include "runtime/io/event_reader.h"
 #include "stdlib/civil_time.h"
 
@@ -20,48 +23,76 @@ bool Digits(std::string_view t, size_t at, size_t n, int* out) {
 
 }  // namespace
 
-bool ParseDecimal(std::string_view text, int64_t* scaled) {
-  // JSON grammar: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?
+// Fractional digits of the engine's fixed point (kDecimalScale = 10^digits).
+constexpr int ScaleDigits(int64_t scale) { return scale <= 1 ? 0 : 1 + ScaleDigits(scale / 10); }
+constexpr int kScaleDigits = ScaleDigits(engine::kDecimalScale);
+
+DecimalStatus ReadDecimal(std::string_view text, int64_t* scaled) {
+  // JSON grammar: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?  — read as its
+  // significant digits times a power of ten, so no length or exponent
+  // overflows an intermediate.
   size_t i = 0;
-  bool negative = i < text.size() && text[i] == '-';
+  const bool negative = i < text.size() && text[i] == '-';
   if (negative) ++i;
-  __int128 value = 0;
-  int frac_digits = 0, digits = 0;
+  std::string digits;        // significant digits, leading zeros dropped
+  int64_t exp10 = 0;         // value = digits * 10^exp10
+  int seen = 0;
   bool dot = false;
   for (; i < text.size(); ++i) {
-    char c = text[i];
+    const char c = text[i];
     if (c == '.' && !dot) { dot = true; continue; }
     if (c < '0' || c > '9') break;
-    if (dot) ++frac_digits;
-    ++digits;
-    value = value * 10 + (c - '0');
-    if (value > (__int128)std::numeric_limits<int64_t>::max() * 1'000'000) return false;
+    ++seen;
+    if (dot) --exp10;
+    if (c != '0' || !digits.empty()) digits.push_back(c);
   }
-  if (digits == 0) return false;
-  int exponent = 0;
+  if (seen == 0) return DecimalStatus::Malformed;
   if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
     ++i;
-    bool neg_exp = i < text.size() && text[i] == '-';
+    const bool neg_exp = i < text.size() && text[i] == '-';
     if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
-    int e = 0, n = 0;
-    for (; i < text.size() && text[i] >= '0' && text[i] <= '9' && n < 4; ++i, ++n) e = e * 10 + (text[i] - '0');
-    if (n == 0) return false;
-    exponent = neg_exp ? -e : e;
+    int64_t e = 0;
+    int n = 0;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++n)
+      e = std::min<int64_t>(e * 10 + (text[i] - '0'), 1'000'000);   // beyond any scale either way
+    if (n == 0) return DecimalStatus::Malformed;
+    exp10 += neg_exp ? -e : e;
   }
   while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n')) ++i;
-  if (i != text.size()) return false;
-  int shift = 6 - frac_digits + exponent;   // value * 10^shift
-  for (; shift > 0; --shift) {
-    value *= 10;
-    if (value > std::numeric_limits<int64_t>::max()) return false;
+  if (i != text.size()) return DecimalStatus::Malformed;
+  if (digits.empty()) {
+    *scaled = 0;
+    return DecimalStatus::Exact;
   }
-  for (; shift < 0; ++shift) {
-    if (value % 10 != 0) return false;   // more than 6 fractional digits: not exact
-    value /= 10;
+  constexpr int kMaxDigits = std::numeric_limits<int64_t>::digits10 + 1;   // 19
+  const int64_t shift = exp10 + kScaleDigits;           // scaled = digits * 10^shift
+  const int64_t keep = int64_t(digits.size()) + shift;  // digits before the scaled point
+  if (keep > kMaxDigits) return DecimalStatus::OutOfRange;
+  __int128 value = 0;
+  for (int64_t k = 0; k < keep; ++k) value = value * 10 + (k < int64_t(digits.size()) ? digits[size_t(k)] - '0' : 0);
+  bool rounded = false;
+  if (keep < int64_t(digits.size())) {
+    // Dropped digits: round half-even on the first, the rest break a tie.
+    const size_t from = size_t(std::max<int64_t>(keep, 0));
+    const char first = keep >= 0 ? digits[from] : '0';
+    const size_t rest_from = keep >= 0 ? from + 1 : 0;
+    const bool rest = digits.find_first_not_of('0', rest_from) != std::string::npos;
+    rounded = first != '0' || rest;
+    if (first > '5' || (first == '5' && (rest || value % 2 == 1))) value += 1;
   }
-  if (value > std::numeric_limits<int64_t>::max()) return false;
+  if (value > std::numeric_limits<int64_t>::max()) return DecimalStatus::OutOfRange;
   *scaled = int64_t(negative ? -value : value);
-  return true;
+  return rounded ? DecimalStatus::Rounded : DecimalStatus::Exact;
+}
+
+bool ParseDecimal(std::string_view text, int64_t* scaled) {
+  return ReadDecimal(text, scaled) == DecimalStatus::Exact;
+}
+
+std::string DecimalRange() {
+  std::string bound;
+  engine::AppendDecimal(bound, std::numeric_limits<int64_t>::max());
+  return "out of range: decimals hold at most \u00b1" + bound;
 }
 
 bool ParseTimestamp(std::string_view t, int64_t* ms) {

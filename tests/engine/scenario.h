@@ -31,6 +31,7 @@ struct ScenarioResult {
   std::string state;
   std::vector<io::Rejection> rejections;
   engine::EngineStats stats;
+  io::ReadStats reader_stats;
 
   // Actions whose line contains every one of `parts`.
   size_t Count(std::initializer_list<std::string> parts) const {
@@ -113,6 +114,7 @@ inline ScenarioResult RunOn(const ir::Program& program, const interp::Backend& b
   }
   result.state = engine.StateJson();
   result.stats = engine.Stats();
+  result.reader_stats = reader.Stats();
   return result;
 }
 

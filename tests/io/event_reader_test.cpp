@@ -44,7 +44,7 @@ TEST_CASE("a well-formed event is typed by the schema", "[io]") {
   CHECK(f.strings.Get(f.event.Id()) == "e1");
   CHECK(f.strings.Get(f.event.User()) == "u42");
   CHECK(f.event.Ts() == 1'796'119'200'000);
-  CHECK(f.event.fields[3].i == 12'500'000);
+  CHECK(f.event.fields[3].i == 1'250'000'000);
   CHECK(f.strings.Get(uint32_t(f.event.fields[4].i)) == "card");
   // `first` is missing: its default, and counted.
   CHECK(f.event.fields[5].i == 0);
@@ -54,18 +54,22 @@ TEST_CASE("a well-formed event is typed by the schema", "[io]") {
 TEST_CASE("decimals are exact, never through a double", "[io]") {
   int64_t v;
   REQUIRE(io::ParseDecimal("0.1", &v));
-  CHECK(v == 100'000);
-  REQUIRE(io::ParseDecimal("-19.999999", &v));
-  CHECK(v == -19'999'999);
+  CHECK(v == 10'000'000);
+  REQUIRE(io::ParseDecimal("-19.99999999", &v));
+  CHECK(v == -1'999'999'999);
   REQUIRE(io::ParseDecimal("1.5e2", &v));
-  CHECK(v == 150'000'000);
+  CHECK(v == 15'000'000'000);
   REQUIRE(io::ParseDecimal("12345678901.25", &v));
-  CHECK(v == 12'345'678'901'250'000);
-  CHECK_FALSE(io::ParseDecimal("0.1234567", &v));
+  CHECK(v == 1'234'567'890'125'000'000);
+  REQUIRE(io::ParseDecimal("0.00012345", &v));   // 8 digits: a crypto amount, exact
+  CHECK(v == 12'345);
+  REQUIRE(io::ParseDecimal("-92233720368.54775807", &v));
+  CHECK(v == -INT64_MAX);
+  CHECK(io::ReadDecimal("92233720368.54775808", &v) == io::DecimalStatus::OutOfRange);
   CHECK_FALSE(io::ParseDecimal("1e30", &v));
   Fixture f;
   REQUIRE(f.Parse(R"({"id":"e","type":"deposit","user":"u","ts":0,"amount":0.3})"));
-  CHECK(f.event.fields[3].i == 300'000);
+  CHECK(f.event.fields[3].i == 30'000'000);
 }
 
 TEST_CASE("timestamps: RFC 3339 with offsets and fractions, or epoch ms", "[io]") {
@@ -93,10 +97,11 @@ TEST_CASE("every rejection names its reason", "[io]") {
       {R"({"id":"e","type":"deposit","user":"u"})", "missing required field 'ts'"},
       {R"({"id":"e","type":"deposit","user":"u","ts":"yesterday"})", "bad timestamp 'yesterday'"},
       {R"({"id":"e","type":"deposit","user":"u","ts":0,"amount":"12"})", "field 'amount' must be a number"},
-      {R"({"id":"e","type":"deposit","user":"u","ts":0,"amount":0.1234567})", "field 'amount' is not an exact decimal"},
+      {R"({"id":"e","type":"deposit","user":"u","ts":0,"amount":1e30})", "field 'amount' is out of range: decimals hold at most"},
+      {R"({"id":"e","type":"deposit","user":"u","ts":0,"amount":-99999999999999999999})", "field 'amount' is out of range"},
+      {R"({"id":"e","type":"bet","user":"u","ts":0,"spins":18446744073709551615})", "field 'spins' is out of range"},
       {R"({"id":"e","type":"deposit","user":"u","ts":0,"first":"yes"})", "field 'first' must be a boolean"},
       {R"({"id":"e","type":"bet","user":"u","ts":0,"spins":2.5})", "field 'spins' must be a whole number"},
-      {R"({"id":"e","type":"bet","user":"u","ts":0,"game_type":"slost"})", "field 'game_type' is 'slost', not one of"},
       {"\x01\xff\xfe garbage", "not valid JSON"},
   };
   for (const Case& c : cases) {
@@ -130,4 +135,73 @@ TEST_CASE("oversize lines are rejected; bad lines never stop the stream", "[io]"
   CHECK(reader.Stats().lines == 4);
   CHECK(reader.Stats().accepted == 2);
   CHECK(reader.Stats().rejected == 2);
+}
+
+TEST_CASE("more fractional digits than a decimal holds round half-even, and are counted", "[io]") {
+  // Written against the scale, so that the cases hold whatever digits it keeps.
+  const int64_t scale = engine::kDecimalScale;
+  int64_t digits = 0;
+  for (int64_t s = scale; s > 1; s /= 10) ++digits;
+  auto tiny = [&](const std::string& tail) { return "0." + std::string(size_t(digits - 1), '0') + tail; };
+  int64_t v;
+  CHECK(io::ReadDecimal(tiny("25"), &v) == io::DecimalStatus::Rounded);   // 2.5 units: to the even 2
+  CHECK(v == 2);
+  CHECK(io::ReadDecimal(tiny("35"), &v) == io::DecimalStatus::Rounded);   // 3.5 units: to the even 4
+  CHECK(v == 4);
+  CHECK(io::ReadDecimal(tiny("251"), &v) == io::DecimalStatus::Rounded);  // above the half
+  CHECK(v == 3);
+  CHECK(io::ReadDecimal("-" + tiny("35"), &v) == io::DecimalStatus::Rounded);
+  CHECK(v == -4);
+  CHECK(io::ReadDecimal(tiny("2000"), &v) == io::DecimalStatus::Exact);   // trailing zeros lose nothing
+  CHECK(v == 2);
+  CHECK(io::ReadDecimal("1e-40", &v) == io::DecimalStatus::Rounded);
+  CHECK(v == 0);
+  CHECK(io::ReadDecimal("0e999999999", &v) == io::DecimalStatus::Exact);
+  CHECK(v == 0);
+  CHECK(io::ReadDecimal("1e999999999", &v) == io::DecimalStatus::OutOfRange);
+  CHECK(io::ReadDecimal("1e30", &v) == io::DecimalStatus::OutOfRange);
+  CHECK(io::ReadDecimal("12a", &v) == io::DecimalStatus::Malformed);
+  CHECK(io::ReadDecimal("0.00012345", &v) != io::DecimalStatus::Malformed);
+  CHECK(io::DecimalRange().find("out of range: decimals hold at most") == 0);
+
+  Fixture f;
+  REQUIRE(f.Parse(R"({"id":"e","type":"deposit","user":"u","ts":0,"amount":)" + tiny("25") + "}"));
+  CHECK(f.event.fields[3].i == 2);
+  REQUIRE(f.Parse(R"({"id":"e2","type":"deposit","user":"u","ts":0,"amount":)" + tiny("15") + "}"));
+  CHECK(f.reader.Stats().warnings.at("decimal_rounded:deposit.amount") == 2);
+}
+
+TEST_CASE("a union value the schema does not declare is accepted and counted per field and value", "[io]") {
+  engine::EventSchema schema = Schema();
+  engine::StringPool strings;
+  io::ReaderLimits limits;
+  limits.max_unknown_values_per_field = 2;
+  io::EventReader reader(schema, strings, limits);
+  engine::Event event;
+  std::string reason;
+  int n = 0;
+  for (const char* type : {"crash_x", "crash_x", "mines", "plinko", "dice"}) {
+    std::string line = std::string(R"({"id":"e)") + std::to_string(n++) + R"(","type":"bet","user":"u","ts":0,"game_type":")" +
+                       type + "\"}";
+    INFO(line);
+    REQUIRE(reader.ParseLine(line, 1, &event, &reason));
+    CHECK(strings.Get(uint32_t(event.fields[3].i)) == type);
+  }
+  const auto& w = reader.Stats().warnings;
+  CHECK(w.at("unknown_union_value:bet.game_type=crash_x") == 2);
+  CHECK(w.at("unknown_union_value:bet.game_type=mines") == 1);
+  CHECK(w.at("unknown_union_value:bet.game_type=(other)") == 2);   // past the limit of distinct values
+  CHECK(w.size() == 3);
+}
+
+TEST_CASE("an optional field's absence counts no warning", "[io]") {
+  engine::EventSchema schema = Schema();
+  schema.types[0].fields[5].optional = true;   // deposit.first
+  engine::StringPool strings;
+  io::EventReader reader(schema, strings);
+  engine::Event event;
+  std::string reason;
+  REQUIRE(reader.ParseLine(R"({"id":"e","type":"deposit","user":"u","ts":0,"amount":1,"method":"card"})", 1, &event, &reason));
+  CHECK(event.fields[5].i == 0);
+  CHECK(reader.Stats().missing_fields == 0);
 }

@@ -52,7 +52,7 @@ std::string Value(Rng& rng, const FieldDef& f, int64_t clock) {
     case Ty::Dec:
       if (n == "mult" || n == "ratio")
         return rng.Pick({"0", "0.5", "1.25", "2", "-1.5", "9000000000.5", "0.000001", "1"});
-      if (rng.Chance(6)) return rng.Pick({"9000000000000", "123.456789", "-20", "0.000001"});
+      if (rng.Chance(6)) return rng.Pick({"90000000000", "123.456789", "-20", "0.000001"});
       return rng.Pick({"0", "0.1", "1", "5", "10", "10.5", "20", "25", "50", "120", "1000"});
     case Ty::Str:
       if (n == "game") return Quote(rng.Pick({"book_of_dead", "starburst", "Book", "roulette"}));

@@ -37,7 +37,7 @@ std::string ExprGen::Literal(Ty t) {
       return rng_.Pick({"100", "1_000", "3_037_000_500", "4_611_686_018_427_387_904", "9_223_372_036_854_775_807"});
     case Ty::Dec:
       return rng_.Pick({"0.0", "0.5", "1.25", "2.5", "10.0", "0.000001", "99.999999", "3_037_000.5",
-                        "9_000_000_000_000.0", "7.75"});
+                        "90_000_000_000.0", "7.75"});
     case Ty::Bool: return rng_.Chance(50) ? "true" : "false";
     case Ty::Str: return rng_.Pick({"\"book\"", "\"Book\"", "\"\"", "\"b\"", "\"BOOK_of\"", "\"slots\"", "\"GB\"", "\"x y\""});
     case Ty::Time:

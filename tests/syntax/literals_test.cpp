@@ -10,10 +10,13 @@ TEST_CASE("integers and decimals decode exactly", "[literals]") {
   REQUIRE(DecodeInt("1_000", &v, &why));
   CHECK(v == 1000);
   REQUIRE(DecodeDecimal("12.50", &v, &why));
-  CHECK(v == 12'500'000);
-  REQUIRE(DecodeDecimal("0.000001", &v, &why));
+  CHECK(v == 1'250'000'000);
+  REQUIRE(DecodeDecimal("0.00000001", &v, &why));
   CHECK(v == 1);
-  CHECK_FALSE(DecodeDecimal("1.1234567", &v, &why));
+  REQUIRE(DecodeDecimal("0.00012345", &v, &why));   // crypto amounts are exact
+  CHECK(v == 12'345);
+  CHECK_FALSE(DecodeDecimal("1.123456789", &v, &why));
+  CHECK_FALSE(DecodeDecimal("92233720369", &v, &why));   // beyond ±92 233 720 368.54775807
   CHECK_FALSE(DecodeInt("99999999999999999999", &v, &why));
 }
 
@@ -33,7 +36,7 @@ TEST_CASE("durations, percentages and times of day", "[literals]") {
   REQUIRE(DecodeDuration("500ms", &v, &why));
   CHECK(v == 500);
   REQUIRE(DecodePercent("12.5%", &v, &why));
-  CHECK(v == 12'500'000);
+  CHECK(v == 1'250'000'000);
   REQUIRE(DecodeTimeOfDay("22:30", &v, &why));
   CHECK(v == 22 * 60 + 30);
   REQUIRE(DecodeTimeOfDay("24:00", &v, &why));

@@ -56,7 +56,7 @@ fn wager_points(amount: decimal, bonus: int) -> int = floor(amount / 10) + bonus
   const auto& c = std::get<ast::ConstDecl>(p.module.decls[3]);
   REQUIRE(c.type);
   CHECK(c.type->name.name == "decimal");
-  CHECK(c.value->int_value == 500'000);
+  CHECK(c.value->int_value == ast::kDecimalScale / 2);
   const auto& fn = std::get<ast::FnDecl>(p.module.decls[4]);
   REQUIRE(fn.params.size() == 2);
   CHECK(fn.result.name.name == "int");

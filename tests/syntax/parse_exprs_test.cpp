@@ -40,8 +40,8 @@ TEST_CASE("every literal kind", "[syntax][expr]") {
   struct Case { const char* text; ast::ExprKind kind; int64_t value; };
   const Case cases[] = {
       {"true", ast::ExprKind::Bool, 0},           {"1_000", ast::ExprKind::Int, 1000},
-      {"12.50", ast::ExprKind::Decimal, 12'500'000}, {"30s", ast::ExprKind::Duration, 30'000},
-      {"10%", ast::ExprKind::Percent, 10'000'000}, {"10:00", ast::ExprKind::TimeOfDay, 600},
+      {"12.50", ast::ExprKind::Decimal, 1'250'000'000}, {"30s", ast::ExprKind::Duration, 30'000},
+      {"10%", ast::ExprKind::Percent, 1'000'000'000}, {"10:00", ast::ExprKind::TimeOfDay, 600},
       {"2026-12-05T00:00Z", ast::ExprKind::Instant, 1'796'428'800'000},
       {"sat", ast::ExprKind::Weekday, 5},
   };
