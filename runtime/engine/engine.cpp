@@ -90,6 +90,7 @@ UserState& Engine::UserFor(uint32_t user) {
   for (size_t m = 0; m < p_.missions.size(); ++m) {
     u.missions[m].tasks.resize(p_.missions[m].tasks.size());
     u.missions[m].done.assign(p_.missions[m].tasks.size(), false);
+    u.missions[m].thresholds.assign(p_.missions[m].tasks.size(), Value::None(ValueKind::Int));
   }
   u.rules.resize(p_.rules.size());
   u.flows.resize(p_.flows.size());

@@ -45,6 +45,7 @@ void Engine::EmitMission(int32_t m, const char* state) {
 static void ResetInstance(MissionState& ms) {
   for (AggState& t : ms.tasks) t = AggState{};
   std::fill(ms.done.begin(), ms.done.end(), false);
+  std::fill(ms.thresholds.begin(), ms.thresholds.end(), Value::None(ValueKind::Int));
 }
 
 // An instance starts when its period does (a recurring instance after the
@@ -213,15 +214,20 @@ void Engine::CountMissionEvent(const Event& e) {
         AddToAggregate(task.aggregate, ms.tasks[t], arg, now_, calendar_);
         Value value = ReadAggregate(task.aggregate, ms.tasks[t], now_, calendar_);
         Value threshold = backend_.Eval(task.threshold, frame, *this);
+        ms.thresholds[t] = threshold;
         bool reached = false;
         if (!value.none && !threshold.none) {
+          // An int count against a decimal threshold (`count(bet) >= 2.5`): compare as decimals.
+          __int128 x = value.i, y = threshold.i;
+          if (value.kind == ValueKind::Decimal && threshold.kind != ValueKind::Decimal) y *= kDecimalScale;
+          if (threshold.kind == ValueKind::Decimal && value.kind != ValueKind::Decimal) x *= kDecimalScale;
           switch (task.op) {
-            case ir::NodeKind::Eq: reached = value.i == threshold.i; break;
-            case ir::NodeKind::Ne: reached = value.i != threshold.i; break;
-            case ir::NodeKind::Lt: reached = value.i < threshold.i; break;
-            case ir::NodeKind::Le: reached = value.i <= threshold.i; break;
-            case ir::NodeKind::Gt: reached = value.i > threshold.i; break;
-            default: reached = value.i >= threshold.i; break;
+            case ir::NodeKind::Eq: reached = x == y; break;
+            case ir::NodeKind::Ne: reached = x != y; break;
+            case ir::NodeKind::Lt: reached = x < y; break;
+            case ir::NodeKind::Le: reached = x <= y; break;
+            case ir::NodeKind::Gt: reached = x > y; break;
+            default: reached = x >= y; break;
           }
         }
         if (reached) {

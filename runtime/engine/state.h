@@ -52,6 +52,7 @@ struct MissionState {
   bool new_period = false;            // recurring: the next instance is this period's (starts at its start)
   std::vector<AggState> tasks;
   std::vector<bool> done;
+  std::vector<Value> thresholds;      // per task, as last evaluated (dynamic ones read metrics)
 };
 
 // A flow instance: where it is (an op index of ir::Flow::ops) and what it waits for.

@@ -113,19 +113,32 @@ std::string Engine::StateJson() const {
         Value v = ReadAggregate(task.aggregate, ms.tasks[t], clock_, calendar_);
         out += ":{\"value\":";
         AppendValue(out, v, strings_);
-        // Thresholds are constants (possibly widened to decimal) in practice.
-        const ir::Node* threshold = &p_.At(task.threshold);
-        int64_t scale = 1;
-        if (threshold->kind == ir::NodeKind::Widen) {
-          threshold = &p_.At(p_.Child(*threshold, 0));
-          scale = kDecimalScale;
+        // The threshold as last evaluated (dynamic ones read metrics), else its constant.
+        Value limit = ms.thresholds[t];
+        if (limit.none) {
+          const ir::Node* threshold = &p_.At(task.threshold);
+          int64_t scale = 1;
+          if (threshold->kind == ir::NodeKind::Widen) {
+            threshold = &p_.At(p_.Child(*threshold, 0));
+            scale = kDecimalScale;
+          }
+          if (threshold->kind == ir::NodeKind::Const && !threshold->none)
+            limit = Value{threshold->imm * scale, scale > 1 ? ValueKind::Decimal : threshold->type, false};
         }
-        if (threshold->kind == ir::NodeKind::Const && !threshold->none) {
-          const int64_t limit = threshold->imm * scale;
+        if (!limit.none) {
           out += ",\"threshold\":";
-          AppendValue(out, Value{limit, scale > 1 ? ValueKind::Decimal : threshold->type, false}, strings_);
-          if (!v.none && limit > 0)
-            out += ",\"percent\":" + std::to_string(std::min<int64_t>(100, int64_t(__int128(v.i) * 100 / limit)));
+          AppendValue(out, limit, strings_);
+          // Done is 100%; short of done, at most 99% (`> 2` at 2 is not there yet).
+          int64_t percent = 0;
+          if (ms.done[t]) {
+            percent = 100;
+          } else if (!v.none && limit.i > 0) {
+            __int128 x = v.i, y = limit.i;
+            if (v.kind == ValueKind::Decimal && limit.kind != ValueKind::Decimal) y *= kDecimalScale;
+            if (limit.kind == ValueKind::Decimal && v.kind != ValueKind::Decimal) x *= kDecimalScale;
+            percent = int64_t(std::min<__int128>(99, std::max<__int128>(0, x * 100 / y)));
+          }
+          out += ",\"percent\":" + std::to_string(percent);
         }
         out += ",\"done\":" + std::string(ms.done[t] ? "true" : "false") + "}";
       }

@@ -80,3 +80,20 @@ mission daily_unlocked { unlock on deposit  recurring daily  time_limit 12h
   // 12-03 13:00 is after that day's 12 hours: nothing counts, nothing is said.
   CHECK(r.Count({"\"event\":\"b2\"", "\"bonus\":\"du\""}) == 0);
 }
+
+TEST_CASE("an int count against a decimal threshold completes, and percent agrees with done", "[engine][missions]") {
+  auto r = RunScenario(std::string(R"(settings { timezone "UTC" }
+mission m { task half "bets" { count(bet) >= 2.5 }  task more "more than two" { count(bet) > 2 }
+  task rate "dynamic" { count(bet) >= avg_dep }  reward { grant bonus "m" } }
+metric avg_dep = avg(deposit.amount))") + kPolicy,
+                       Event("deposit", "d1", "a", "2026-12-01T09:00:00Z", "\"amount\":4") +
+                           Bet("b1", "a", "2026-12-01T10:00:00Z", "1") + Bet("b2", "a", "2026-12-01T10:01:00Z", "1"));
+  // Two bets: `> 2` is not done, so it is not 100%; the dynamic threshold shows.
+  CHECK(r.state.find("\"more\":{\"value\":2,\"threshold\":2,\"percent\":99,\"done\":false}") != std::string::npos);
+  CHECK(r.state.find("\"rate\":{\"value\":2,\"threshold\":4,\"percent\":50,\"done\":false}") != std::string::npos);
+  auto done = RunScenario(std::string(R"(settings { timezone "UTC" }
+mission m { task half "bets" { count(bet) >= 2.5 }  reward { grant bonus "m" } })") + kPolicy,
+                          Bet("b1", "a", "2026-12-01T10:00:00Z", "1") + Bet("b2", "a", "2026-12-01T10:01:00Z", "1") +
+                              Bet("b3", "a", "2026-12-01T10:02:00Z", "1"));
+  CHECK(done.Count({"\"bonus\":\"m\""}) == 1);
+}
