@@ -192,6 +192,9 @@ ast::Module Parse(diag::FileId file, const diag::SourceManager& sources,
   for (size_t i = 0; i < clean.bad_offsets.size() && i < limits.max_errors_per_file; ++i)
     builder.Error(diag::Kind::InvalidUtf8, builder.ByteRange(clean.bad_offsets[i], clean.bad_offsets[i] + 1),
                   "invalid UTF-8 byte sequence", "save the file as UTF-8");
+  for (size_t i = 0; i < clean.nul_offsets.size() && i < limits.max_errors_per_file; ++i)
+    builder.Error(diag::Kind::NulByte, builder.ByteRange(clean.nul_offsets[i], clean.nul_offsets[i] + 1),
+                  "NUL byte in the source", "remove it; in a string, a NUL cannot be written");
 
   antlr4::ANTLRInputStream input(clean.text);
   L lexer(&input);
