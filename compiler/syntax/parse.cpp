@@ -211,10 +211,17 @@ ast::Module Parse(diag::FileId file, const diag::SourceManager& sources,
 
   std::vector<antlr4::Token*> view;
   for (auto& t : lexed.tokens) view.push_back(t.get());
-  if (antlr4::Token* deep = FindTooDeep(view, limits.max_nesting)) {
-    builder.Error(diag::Kind::NestingTooDeep, builder.Range(deep),
-                  "nesting deeper than " + std::to_string(limits.max_nesting) + " levels",
-                  "split the expression with `let` or a `fn`");
+  TooDeepKind too_deep = TooDeepKind::Nesting;
+  if (antlr4::Token* deep = FindTooDeep(view, limits.max_nesting, limits.max_chain, &too_deep)) {
+    if (too_deep == TooDeepKind::Nesting)
+      builder.Error(diag::Kind::NestingTooDeep, builder.Range(deep),
+                    "nesting deeper than " + std::to_string(limits.max_nesting) + " levels",
+                    "split the expression with `let` or a `fn`");
+    else
+      builder.Error(diag::Kind::NestingTooDeep, builder.Range(deep),
+                    "a chain of operators, accessors or `else if` longer than " +
+                        std::to_string(limits.max_chain) + " links",
+                    "split it with `let`, a `fn`, or separate rules");
     return empty;
   }
 
