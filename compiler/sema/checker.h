@@ -111,6 +111,16 @@ class Checker {
   // Lazily checked definitions (consts, fns, metrics, segments may refer to
   // each other in any order): 0 not yet, 1 in progress (a cycle when met again), 2 done.
   std::vector<uint8_t> const_state, fn_state, metric_state, segment_state;
+  // Definitions being checked inside one another (a const using a const, a fn
+  // calling a fn, a segment reading a segment): sema, lowering and the
+  // interpreter recurse once per level, so past the limit it is Q0108.
+  static constexpr int kMaxDefinitionDepth = 256;
+  int definition_depth = 0;
+  bool definition_depth_reported = false;
+  // False, with Q0108 reported once per package, when one more level would
+  // pass kMaxDefinitionDepth; otherwise enters it (LeaveDefinition leaves).
+  bool EnterDefinition(SourceRange at);
+  void LeaveDefinition() { --definition_depth; }
   std::unordered_map<std::string, std::string> used;   // symbol name -> use site kind (lints)
   std::map<std::string, int32_t> anon_metrics;         // fingerprint -> metric id
 
