@@ -37,12 +37,14 @@ size_t Utf8Length(std::string_view s, size_t i) {
 
 Excerpt Expand(std::string_view line) {
   Excerpt e;
+  size_t width = 0;   // display columns so far: a character is one, whatever its bytes
   for (size_t i = 0; i < line.size(); ++i) {
     char c = line[i];
-    e.column.push_back(e.text.size());
+    e.column.push_back(width);
     if (static_cast<unsigned char>(c) >= 0x80) {
       // One display column per character; continuation bytes share it.
       size_t n = Utf8Length(line, i);
+      ++width;
       if (n == 0) {
         e.text.push_back('?');
         continue;
@@ -53,14 +55,15 @@ Excerpt Expand(std::string_view line) {
       continue;
     }
     if (c == '\t') {
-      e.text.append(kTabWidth - e.text.size() % kTabWidth, ' ');
-    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      e.text.push_back('?');
+      const size_t spaces = kTabWidth - width % kTabWidth;
+      e.text.append(spaces, ' ');
+      width += spaces;
     } else {
-      e.text.push_back(c);
+      e.text.push_back(static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? '?' : c);
+      ++width;
     }
   }
-  e.column.push_back(e.text.size());
+  e.column.push_back(width);
   return e;
 }
 
@@ -71,8 +74,8 @@ void RenderExcerpt(const SourceRange& r, const SourceManager& sources, std::stri
   std::string number = std::to_string(r.line);
   std::string gutter(std::max<size_t>(number.size(), 4), ' ');
   std::string padded = std::string(gutter.size() - number.size(), ' ') + number;
-  size_t begin_byte = std::min<size_t>(r.col - 1, line.size());
-  size_t end_byte = r.end_line == r.line ? std::min<size_t>(r.end_col - 1, line.size()) : line.size();
+  size_t begin_byte = ByteOfColumn(line, r.col);   // columns count characters
+  size_t end_byte = r.end_line == r.line ? ByteOfColumn(line, r.end_col) : line.size();
   size_t from = e.column[begin_byte];
   size_t to = std::max(e.column[std::max(begin_byte, end_byte)], from + 1);
   out += fmt::format("{} | {}\n", padded, e.text);

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "compiler/driver/command.h"
+#include "compiler/driver/file_identity.h"
 #include "compiler/driver/pipeline.h"
 #include "compiler/jit/bundle.h"
 #include "compiler/jit/compile.h"
@@ -53,11 +54,17 @@ int BuildCommand(const Args& args) {
     std::cerr << kHelp;
     return kExitUsage;
   }
+  std::string error;
+  // The bundle is renamed into place: over a link, a FIFO or a device that would
+  // replace the node itself, which is never what `-o` asked for.
+  if (!MayReplace(out_path, &error)) {
+    std::cerr << "quest build: " << error << "\n";
+    return kExitUsage;
+  }
   int exit_code = kExitOk;
   const std::optional<ir::Program> lowered = CompileToIr(paths, "quest build", std::cerr, &exit_code);
   if (!lowered) return exit_code;
   const ir::Program& program = *lowered;
-  std::string error;
   jit::CompileOptions options;
   options.opt_level = opt_text[0] - '0';
   options.cache_dir = jit::ObjectCache::DefaultDir();

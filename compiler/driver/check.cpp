@@ -3,6 +3,7 @@
 
 #include "compiler/diag/render.h"
 #include "compiler/driver/command.h"
+#include "compiler/driver/file_identity.h"
 #include "compiler/driver/pipeline.h"
 
 namespace questline::driver {
@@ -57,7 +58,10 @@ int CheckCommand(const Args& args) {
   }
   RunFrontEnd(fe);
   diag::Render(fe.sink.All(), fe.sources.manager, options, std::cout);
-  std::cout.flush();
+  if (!FlushStdout(std::cout)) {   // a report lost to a full disk is not a clean check
+    std::cerr << "quest check: cannot write the report to stdout\n";
+    return kExitUsage;
+  }
   size_t errors = fe.sink.ErrorCount(), warnings = fe.sink.WarningCount();
   if (options.format == diag::Format::Text) {
     size_t files = fe.sources.files.size() - 1;

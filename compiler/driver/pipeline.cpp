@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <filesystem>
 #include <ostream>
+#include <set>
 #include <system_error>
 
 #include "compiler/diag/render.h"
 #include "compiler/driver/command.h"
+#include "compiler/driver/file_identity.h"
 #include "compiler/ir/lower.h"
 #include "compiler/sema/check.h"
 #include "compiler/syntax/parse.h"
@@ -27,13 +29,28 @@ bool LoadPackage(const std::vector<std::string>& paths, Sources* out, std::strin
     }
     if (fs::is_directory(status)) {
       size_t before = files.size();
-      for (fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
-           !ec && it != end; it.increment(ec)) {
-        if (it->is_regular_file(ec) && it->path().extension() == ".quest")
-          files.push_back(it->path().generic_string());
+      // No skip_permission_denied: a folder that cannot be read may hold rules,
+      // and a package checked without them is not the package.
+      fs::recursive_directory_iterator it(path, ec), end;
+      std::string last = path;   // the entry the iterator descends into next: what failed, if it fails
+      for (; !ec && it != end; it.increment(ec)) {
+        const fs::path& p = it->path();
+        last = p.generic_string();
+        std::error_code link_ec;
+        if (it->is_symlink(link_ec) && !fs::exists(it->status(link_ec))) {
+          // A dangling link named *.quest (or aimed at one) is a rule file gone missing.
+          const fs::path target = fs::read_symlink(p, link_ec);
+          if (p.extension() == ".quest" || target.extension() == ".quest") {
+            *error = "cannot read '" + p.generic_string() + "': a link to '" + target.generic_string() +
+                     "', which does not exist";
+            return false;
+          }
+          continue;
+        }
+        if (it->is_regular_file(ec) && p.extension() == ".quest") files.push_back(p.generic_string());
       }
       if (ec) {
-        *error = "cannot read '" + path + "': " + ec.message();
+        *error = "cannot read '" + last + "': " + ec.message();
         return false;
       }
       if (files.size() == before) {
@@ -45,7 +62,17 @@ bool LoadPackage(const std::vector<std::string>& paths, Sources* out, std::strin
     }
   }
   std::sort(files.begin(), files.end());
-  files.erase(std::unique(files.begin(), files.end()), files.end());
+  // One file named twice (`quest check . points.quest`: ./points.quest and
+  // points.quest) is loaded once; the first spelling in path order stays.
+  std::vector<std::string> unique_files;
+  std::set<std::pair<unsigned long long, unsigned long long>> seen_inodes;
+  std::set<std::string> seen_paths;
+  for (const std::string& file : files) {
+    FileIdentity id = IdentityOf(file);
+    if (id.exists ? !seen_inodes.insert({id.dev, id.ino}).second : !seen_paths.insert(id.path).second) continue;
+    unique_files.push_back(file);
+  }
+  files = std::move(unique_files);
 
   out->files.push_back(out->manager.AddFile(stdlib::kPreludePath, std::string(stdlib::PreludeText())));
   for (const std::string& file : files) {

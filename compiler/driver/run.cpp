@@ -1,6 +1,8 @@
 // quest run PATH…|--bundle FILE.qlb --events FILE [--actions OUT] [--state OUT]
 //           [--until TIME] [--seed S] [--engine jit|interp]
 //           [--import-segment NAME=FILE.csv]… [--import-balances FILE.csv]…
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <fstream>
 #include <iostream>
@@ -9,6 +11,7 @@
 #include "compiler/driver/command.h"
 #include "compiler/driver/pipeline.h"
 #include "compiler/driver/backend_choice.h"
+#include "compiler/driver/file_identity.h"
 #include "compiler/ir/lower.h"
 #include "compiler/interp/interp.h"
 #include "compiler/jit/bundle.h"
@@ -156,6 +159,26 @@ int RunCommand(const Args& args) {
     std::cerr << kHelp;
     return kExitUsage;
   }
+  {
+    // Outputs are opened (and truncated) before the events are read: an output
+    // that is an input, or two outputs that are one file, would lose data.
+    std::vector<NamedFile> inputs, outputs;
+    if (events_path != "-") inputs.push_back({"--events", events_path});
+    if (!bundle_path.empty()) inputs.push_back({"--bundle", bundle_path});
+    for (const std::string& p : paths) inputs.push_back({"package path", p});
+    if (!actions_path.empty()) outputs.push_back({"--actions", actions_path});
+    if (!state_path.empty()) outputs.push_back({"--state", state_path});
+    std::string error;
+    if (!CheckDistinctFiles(inputs, outputs, &error)) {
+      std::cerr << "quest run: " << error << "\n";
+      return kExitUsage;
+    }
+    struct stat st;
+    if (events_path != "-" && ::stat(events_path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      std::cerr << "quest run: --events '" << events_path << "' is a folder; it takes one NDJSON file or -\n";
+      return kExitUsage;
+    }
+  }
   EngineKind engine_kind;
   if (!ParseEngine(engine_name, &engine_kind)) {
     std::cerr << "quest run: unknown engine '" << engine_name << "'; use --engine jit or --engine interp\n";
@@ -237,6 +260,12 @@ int RunCommand(const Args& args) {
     *actions_out << buffer;
     buffer.clear();
   };
+  // A write error (a full disk, /dev/full) must not end in exit 0.
+  auto write_failed = [&] {
+    std::cerr << "quest run: cannot write the actions to '" << (actions_path.empty() ? "stdout" : actions_path)
+              << "'\n";
+    return kExitUsage;
+  };
   uint64_t rejected = 0;
   while (std::getline(*in, line)) {
     ++line_no;
@@ -250,13 +279,17 @@ int RunCommand(const Args& args) {
     }
     engine.Process(event);
     flush();
+    if (!*actions_out) return write_failed();
   }
   if (until != INT64_MIN) engine.AdvanceTo(until);
   flush();
+  if (actions_file.is_open()) actions_file.close();
+  if (actions_path.empty() ? !FlushStdout(std::cout) : actions_file.fail()) return write_failed();
   if (!state_path.empty()) {
     std::ofstream state(state_path, std::ios::binary);
     state << engine.StateJson();
-    if (!state) {
+    state.close();
+    if (state.fail()) {
       std::cerr << "quest run: cannot write '" << state_path << "'\n";
       return kExitUsage;
     }

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <set>
 #include <filesystem>
 #include <iostream>
 #include <simdjson.h>
@@ -93,6 +94,102 @@ std::string Describe(const YAML::Node& want) {
   return out + "}";
 }
 
+// What a scenario may say (docs/scenarios.md). Anything else is a mistake
+// that would make an expectation vacuous (`contain:` checks nothing), so it is
+// an error with its line, never ignored.
+const std::set<std::string> kTopKeys = {"package", "start", "events", "until", "expect"};
+const std::set<std::string> kExpectKeys = {"actions", "state"};
+const std::set<std::string> kActionListKeys = {"contains", "not_contains", "sequence"};
+// The action kinds the engine emits (runtime/engine: Emit calls).
+const std::set<std::string> kActionKinds = {
+    "award",   "deduct",   "bonus",  "send",  "attempts", "tickets", "tag",       "level_up",   "badge",  "flow",
+    "mission", "unlock",   "task",   "rejected", "purchase", "minigame", "raffle", "tournament", "leaderboard",
+    "blocked"};
+// Every field an action can carry: the envelope, then the union of the kinds'
+// own fields (a `blocked` action carries the blocked action's fields too).
+const std::set<std::string> kActionFields = {
+    "action", "user",   "source",  "event",  "seq",   "ts",     "key",      "amount", "badge",  "balance",
+    "blocked", "bonus", "buy_in",  "channel", "control", "cost", "count",   "currency", "data", "flow",
+    "game",   "item",   "level",   "mission", "op",    "policy", "price",   "prize",  "raffle", "rank",
+    "reason", "refund", "request", "score",  "state", "tag",    "task",     "template", "total", "tournament",
+    "leaderboard"};
+
+int LineOf(const YAML::Node& node) { return node.Mark().line + 1; }
+
+std::string List(const std::set<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+const char* KindName(const YAML::Node& node) {
+  return node.IsMap() ? "a map" : node.IsSequence() ? "a list" : node.IsNull() ? "nothing" : "a scalar";
+}
+
+// Prints each problem as FILE:LINE: MESSAGE; returns how many there were.
+int ValidateScenario(const fs::path& file, const YAML::Node& doc) {
+  int problems = 0;
+  auto report = [&](const YAML::Node& at, const std::string& message) {
+    std::cout << file.string() << ":" << LineOf(at) << ": " << message << "\n";
+    ++problems;
+  };
+  auto keys = [&](const YAML::Node& map, const std::set<std::string>& allowed, const char* where) {
+    for (const auto& kv : map)
+      if (!allowed.count(kv.first.Scalar()))
+        report(kv.first, "unknown key '" + kv.first.Scalar() + "' in " + where + " (expected one of: " +
+                             List(allowed) + ")");
+  };
+  if (!doc.IsMap()) {
+    report(doc, "a scenario is a map (package, start, events, until, expect)");
+    return problems;
+  }
+  keys(doc, kTopKeys, "the scenario");
+  if (doc["events"] && !doc["events"].IsSequence()) report(doc["events"], "`events` takes a list");
+  const YAML::Node expect = doc["expect"];
+  if (!expect || !expect.IsMap() || expect.size() == 0) {
+    report(expect ? expect : doc, "no `expect`: a scenario without expectations passes vacuously");
+    return problems;
+  }
+  keys(expect, kExpectKeys, "`expect`");
+  if (const YAML::Node actions = expect["actions"]) {
+    if (!actions.IsMap()) {
+      report(actions, "`actions` takes a map of contains, not_contains, sequence, not " +
+                          std::string(KindName(actions)));
+    } else {
+      keys(actions, kActionListKeys, "`actions`");
+      for (const std::string& list_key : kActionListKeys) {
+        const YAML::Node list = actions[list_key];
+        if (!list) continue;
+        if (!list.IsSequence()) {
+          report(list, "`" + list_key + "` takes a list of actions, not " + KindName(list));
+          continue;
+        }
+        for (const YAML::Node& want : list) {
+          if (!want.IsMap() || want.size() == 0) {
+            report(want, "an action to match is a non-empty map of fields, not " + std::string(KindName(want)));
+            continue;
+          }
+          for (const auto& kv : want) {
+            const std::string field = kv.first.Scalar();
+            if (!kActionFields.count(field)) report(kv.first, "unknown action field '" + field + "'");
+            else if (!kv.second.IsScalar()) report(kv.second, "the value of '" + field + "' must be a scalar");
+            else if (field == "action" && !kActionKinds.count(kv.second.Scalar()))
+              report(kv.second, "unknown action kind '" + kv.second.Scalar() + "' (expected one of: " +
+                                    List(kActionKinds) + ")");
+          }
+        }
+      }
+    }
+  }
+  if (const YAML::Node state = expect["state"]) {
+    if (!state.IsSequence()) report(state, "`state` takes a list of claims, not " + std::string(KindName(state)));
+    else
+      for (const YAML::Node& claim : state)
+        if (!claim.IsScalar()) report(claim, "a state claim is text: \"USER.PATH == VALUE\"");
+  }
+  return problems;
+}
+
 // "u1.points == 160", "u1.missions.m.state == completed", "u1.badges contains loyal".
 bool CheckState(const std::string& state_json, const std::string& claim, std::string* why) {
   std::istringstream words(claim);
@@ -125,8 +222,10 @@ bool CheckState(const std::string& state_json, const std::string& claim, std::st
   std::stringstream parts(rest);
   for (std::string part; std::getline(parts, part, '.');) {
     if (at[part].get(at)) {
-      *why = "no '" + part + "' in " + path;
-      return op == "!=";
+      // A claim on a path that does not exist is a mistake (a misspelling
+      // would make `!=` pass vacuously), whatever the operator.
+      *why = "no '" + part + "' in " + path + ": the state has no such path";
+      return false;
     }
   }
   auto text = [](simdjson::dom::element e) {
@@ -152,7 +251,13 @@ bool CheckState(const std::string& state_json, const std::string& claim, std::st
 
 int RunScenarioFile(const fs::path& file, EngineKind engine_kind) {
   YAML::Node doc = YAML::LoadFile(file.string());
+  if (int problems = ValidateScenario(file, doc)) {
+    std::cout << "FAIL " << file.string() << " (" << problems << (problems == 1 ? " error" : " errors")
+              << " in the scenario)\n";
+    return 1;
+  }
   fs::path dir = file.parent_path();
+  if (dir.empty()) dir = ".";   // a bare file name: its folder is the current one
   std::string package = doc["package"] ? (dir / doc["package"].as<std::string>()).string() : dir.string();
   FrontEnd fe;
   std::string error;
@@ -237,38 +342,48 @@ int RunScenarioFile(const fs::path& file, EngineKind engine_kind) {
       std::cout << "    " << json;
     }
   };
-  for (const YAML::Node& want : expect["actions"]["contains"]) {
+  // A state-only scenario has no `actions`: indexing a missing node throws in
+  // yaml-cpp, so every list is looked up through this.
+  const YAML::Node expect_actions = expect["actions"] ? expect["actions"] : YAML::Node(YAML::NodeType::Map);
+  auto action_list = [&](const char* key) {
+    return expect_actions[key] ? expect_actions[key] : YAML::Node(YAML::NodeType::Sequence);
+  };
+  for (const YAML::Node& want : action_list("contains")) {
     bool any = false;
     for (const engine::Action& a : actions) any |= Matches(a, want);
     if (!any) {
-      std::cout << file.string() << ": expected an action " << Describe(want) << ", none matched\n";
+      std::cout << file.string() << ":" << LineOf(want) << ": expected an action " << Describe(want)
+                << ", none matched\n";
       ++failures;
     }
   }
-  for (const YAML::Node& want : expect["actions"]["not_contains"]) {
+  for (const YAML::Node& want : action_list("not_contains")) {
     for (const engine::Action& a : actions)
       if (Matches(a, want)) {
-        std::cout << file.string() << ": did not expect an action " << Describe(want) << "\n";
+        std::cout << file.string() << ":" << LineOf(want) << ": did not expect an action " << Describe(want)
+                  << "\n";
         ++failures;
         break;
       }
   }
-  if (expect["actions"]["sequence"]) {
+  if (expect_actions["sequence"]) {
     size_t next = 0;
-    const YAML::Node seq = expect["actions"]["sequence"];
+    const YAML::Node seq = action_list("sequence");
     for (const engine::Action& a : actions)
       if (next < seq.size() && Matches(a, seq[next])) ++next;
     if (next < seq.size()) {
-      std::cout << file.string() << ": the sequence stops matching at " << Describe(seq[next]) << "\n";
+      std::cout << file.string() << ":" << LineOf(seq[next]) << ": the sequence stops matching at "
+                << Describe(seq[next]) << "\n";
       ++failures;
     }
   }
   if (failures && !actions.empty()) show_actions();
   const std::string state = engine.StateJson();
-  for (const YAML::Node& claim : expect["state"]) {
+  for (const YAML::Node& claim : expect["state"] ? expect["state"] : YAML::Node(YAML::NodeType::Sequence)) {
     std::string why;
     if (!CheckState(state, claim.as<std::string>(), &why)) {
-      std::cout << file.string() << ": state: " << claim.as<std::string>() << " — but " << why << "\n";
+      std::cout << file.string() << ":" << LineOf(claim) << ": state: " << claim.as<std::string>() << " — but "
+                << why << "\n";
       ++failures;
     }
   }
@@ -282,13 +397,14 @@ const char* kHelp =
     "Run scenario files (*.test.yaml; folders recurse): events through a package,\n"
     "then expectations on its actions and state. Format: docs/scenarios.md.\n"
     "  --engine E  jit (default) or interp, as for quest run\n"
-    "exit: 0 all pass, 1 a failure, 2 usage\n";
+    "exit: 0 all pass, 1 a failure or an invalid scenario (file:line), 2 usage or unreadable input\n";
 
 }  // namespace
 
 int TestCommand(const Args& args) {
   std::vector<fs::path> files;
   EngineKind engine_kind = EngineKind::Jit;
+  bool unreadable = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") {
@@ -305,9 +421,24 @@ int TestCommand(const Args& args) {
     }
     std::error_code ec;
     if (fs::is_directory(a, ec)) {
-      for (auto& e : fs::recursive_directory_iterator(a))
-        if (e.path().string().size() > 10 && e.path().string().rfind(".test.yaml") == e.path().string().size() - 10)
-          files.push_back(e.path());
+      // An explicit stack, not recursion: a folder that cannot be read is
+      // reported (exit 2) and the others still run.
+      std::vector<fs::path> folders = {a};
+      while (!folders.empty()) {
+        fs::path folder = folders.back();
+        folders.pop_back();
+        fs::directory_iterator it(folder, ec), end;
+        for (; !ec && it != end; it.increment(ec)) {
+          std::error_code type_ec;
+          const std::string name = it->path().string();
+          if (it->is_directory(type_ec) && !it->is_symlink(type_ec)) folders.push_back(it->path());
+          else if (name.size() > 10 && name.compare(name.size() - 10, 10, ".test.yaml") == 0) files.push_back(it->path());
+        }
+        if (ec) {
+          std::cerr << "quest test: cannot read '" << folder.string() << "': " << ec.message() << "\n";
+          unreadable = true;
+        }
+      }
     } else if (fs::exists(a, ec)) {
       files.push_back(a);
     } else {
@@ -316,7 +447,7 @@ int TestCommand(const Args& args) {
     }
   }
   if (files.empty()) {
-    std::cerr << kHelp;
+    if (!unreadable) std::cerr << kHelp;
     return kExitUsage;
   }
   std::sort(files.begin(), files.end());
@@ -324,13 +455,20 @@ int TestCommand(const Args& args) {
   for (const fs::path& f : files) {
     try {
       failed += RunScenarioFile(f, engine_kind);
+    } catch (const YAML::BadFile&) {
+      std::cerr << "quest test: cannot read '" << f.string() << "'\n";
+      unreadable = true;
+      ++failed;
+    } catch (const YAML::Exception& e) {   // its message holds the line and column
+      std::cout << "FAIL " << f.string() << ":" << e.mark.line + 1 << ": " << e.msg << "\n";
+      ++failed;
     } catch (const std::exception& e) {
       std::cout << "FAIL " << f.string() << ": " << e.what() << "\n";
       ++failed;
     }
   }
   std::cout << files.size() - size_t(failed) << " of " << files.size() << " scenarios passed\n";
-  return failed ? kExitFailure : kExitOk;
+  return unreadable ? kExitUsage : failed ? kExitFailure : kExitOk;
 }
 
 }  // namespace questline::driver

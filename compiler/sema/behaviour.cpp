@@ -67,6 +67,10 @@ Expr EnsureSegmentRef(Checker& c, int32_t id, SourceRange range) {
     out.type = {TypeKind::Error, -1};
     return out;
   }
+  if (!c.EnterDefinition(range)) {
+    out.type = {TypeKind::Error, -1};
+    return out;
+  }
   c.segment_state[size_t(id)] = 1;
   Segment seg = c.pkg.segments[size_t(id)];
   seg.imported = d.imported;
@@ -84,6 +88,7 @@ Expr EnsureSegmentRef(Checker& c, int32_t id, SourceRange range) {
   }
   c.pkg.segments[size_t(id)] = std::move(seg);
   c.segment_state[size_t(id)] = 2;
+  c.LeaveDefinition();
   return out;
 }
 

@@ -113,6 +113,7 @@ Expr CheckCall(Checker& c, const ast::Expr& e, const Scope& scope) {
   }
   c.used[e.text] = "call";
   EnsureFn(c, s->id);
+  if (c.fn_state[size_t(s->id)] == 0) return out;   // refused as too deep (Q0108 reported)
   const Fn& fn = c.pkg.fns[size_t(s->id)];
   if (args.size() != fn.params.size()) {
     c.Report(diag::Kind::ArgumentCount, e.range,

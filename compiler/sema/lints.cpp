@@ -256,8 +256,9 @@ void ApplyAllows(const std::vector<ast::Module>& modules, const diag::SourceMana
       for (std::string code; std::getline(codes, code, ',');) {
         code.erase(0, code.find_first_not_of(' '));
         code.erase(code.find_last_not_of(' ') + 1);
-        uint32_t col = uint32_t(match.position(0)) + 1;
-        allows.push_back({{m.file, line, col, line, uint32_t(s.size()) + 1}, code});
+        const size_t line_begin = size_t(text.data() - f.text.data());   // columns count characters
+        uint32_t col = sources.Column(m.file, line, line_begin + size_t(match.position(0)));
+        allows.push_back({{m.file, line, col, line, sources.Column(m.file, line, line_begin + s.size())}, code});
       }
     }
   }

@@ -47,12 +47,18 @@ void Checker::ReportUnknown(diag::Kind kind, SourceRange range, const std::strin
   if (!near.empty()) d.hints.push_back("did you mean '" + near + "'?");
 }
 
-std::vector<std::string> Checker::NamesOf(SymbolKind kind) const {
-  std::vector<std::string> names;
-  for (const auto& [name, symbol] : pkg.symbols)
-    if (symbol.kind == kind) names.push_back(name);
-  std::sort(names.begin(), names.end());
-  return names;
+const std::vector<std::string>& Checker::NamesOf(SymbolKind kind) const {
+  if (names_cache_symbols_ != pkg.symbols.size()) {   // symbols are only ever added
+    names_cache_.clear();
+    names_cache_symbols_ = pkg.symbols.size();
+  }
+  auto [it, fresh] = names_cache_.try_emplace(kind);
+  if (fresh) {
+    for (const auto& [name, symbol] : pkg.symbols)
+      if (symbol.kind == kind) it->second.push_back(name);
+    std::sort(it->second.begin(), it->second.end());
+  }
+  return it->second;
 }
 
 namespace {

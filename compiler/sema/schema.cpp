@@ -138,6 +138,19 @@ void Checker::CheckSchema() {
   for (size_t i = 0; i < consts.size() && i < pkg.consts.size(); ++i) EnsureConst(*this, int32_t(i), consts);
 }
 
+bool Checker::EnterDefinition(SourceRange at) {
+  if (definition_depth >= kMaxDefinitionDepth) {
+    if (!definition_depth_reported)
+      Report(diag::Kind::NestingTooDeep, at,
+             "definitions use one another more than " + std::to_string(kMaxDefinitionDepth) + " deep")
+          .hints.push_back("shorten the chain of consts, fns or segments that each use the next");
+    definition_depth_reported = true;
+    return false;
+  }
+  ++definition_depth;
+  return true;
+}
+
 // const NAME (: TYPE)? = EXPR — folded once, on first use or in order.
 void EnsureConst(Checker& c, int32_t id, const std::vector<const ast::ConstDecl*>& decls) {
   if (c.const_state[size_t(id)] == 2) return;
@@ -145,6 +158,10 @@ void EnsureConst(Checker& c, int32_t id, const std::vector<const ast::ConstDecl*
   const ast::ConstDecl& d = *decls[size_t(id)];
   if (c.const_state[size_t(id)] == 1) {
     ReportCycle(c, "constant", k.name, d.name.range);
+    k.type = {TypeKind::Error, -1};
+    return;
+  }
+  if (!c.EnterDefinition(d.name.range)) {
     k.type = {TypeKind::Error, -1};
     return;
   }
@@ -169,6 +186,7 @@ void EnsureConst(Checker& c, int32_t id, const std::vector<const ast::ConstDecl*
   }
   k.value.kind = k.type.kind;
   c.const_state[size_t(id)] = 2;
+  c.LeaveDefinition();
 }
 
 // fn NAME(params) -> TYPE = EXPR — checked at its definition, on first call or in order.
@@ -180,6 +198,7 @@ void EnsureFn(Checker& c, int32_t id) {
     ReportCycle(c, "function", fn.name, d.name.range);
     return;
   }
+  if (!c.EnterDefinition(d.name.range)) return;   // left at state 0: the call reports nothing more
   c.fn_state[size_t(id)] = 1;
   fn.params.clear();
   for (const ast::Param& p : d.params) fn.params.push_back({p.name.name, c.TypeOf(p.type), {}, p.name.range});
@@ -199,6 +218,7 @@ void EnsureFn(Checker& c, int32_t id) {
                              : "change the result type or the body");
   fn.body = c.Convert(std::move(body), fn.result);
   c.fn_state[size_t(id)] = 2;
+  c.LeaveDefinition();
 }
 
 void Checker::CheckFunctions() {

@@ -186,7 +186,8 @@ std::string Builder::DecodeStringToken(antlr4::tree::TerminalNode* node) {
   size_t at = 0;
   if (!DecodeString(text, &value, &why, &at)) {
     diag::SourceRange r = Range(node);
-    r.col += uint32_t(at);
+    for (size_t i = 0; i < at && i < text.size(); ++i)   // `at` is a byte offset; columns count characters
+      if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++r.col;
     r.end_line = r.line;
     r.end_col = r.col + 2;
     Error(diag::Kind::InvalidEscape, r, "invalid escape sequence in string", why);

@@ -12,7 +12,7 @@ diag::SourceRange Builder::ByteRange(size_t begin, size_t end) const {
     auto it = std::upper_bound(f.line_starts.begin(), f.line_starts.end(), uint32_t(offset));
     size_t index = size_t(it - f.line_starts.begin()) - 1;
     *line = uint32_t(index + 1);
-    *col = uint32_t(offset - f.line_starts[index] + 1);
+    *col = sources_.Column(file_, *line, offset);
   };
   diag::SourceRange r;
   r.file = file_;

@@ -192,6 +192,9 @@ ast::Module Parse(diag::FileId file, const diag::SourceManager& sources,
   for (size_t i = 0; i < clean.bad_offsets.size() && i < limits.max_errors_per_file; ++i)
     builder.Error(diag::Kind::InvalidUtf8, builder.ByteRange(clean.bad_offsets[i], clean.bad_offsets[i] + 1),
                   "invalid UTF-8 byte sequence", "save the file as UTF-8");
+  for (size_t i = 0; i < clean.nul_offsets.size() && i < limits.max_errors_per_file; ++i)
+    builder.Error(diag::Kind::NulByte, builder.ByteRange(clean.nul_offsets[i], clean.nul_offsets[i] + 1),
+                  "NUL byte in the source", "remove it; in a string, a NUL cannot be written");
 
   antlr4::ANTLRInputStream input(clean.text);
   L lexer(&input);
@@ -208,10 +211,17 @@ ast::Module Parse(diag::FileId file, const diag::SourceManager& sources,
 
   std::vector<antlr4::Token*> view;
   for (auto& t : lexed.tokens) view.push_back(t.get());
-  if (antlr4::Token* deep = FindTooDeep(view, limits.max_nesting)) {
-    builder.Error(diag::Kind::NestingTooDeep, builder.Range(deep),
-                  "nesting deeper than " + std::to_string(limits.max_nesting) + " levels",
-                  "split the expression with `let` or a `fn`");
+  TooDeepKind too_deep = TooDeepKind::Nesting;
+  if (antlr4::Token* deep = FindTooDeep(view, limits.max_nesting, limits.max_chain, &too_deep)) {
+    if (too_deep == TooDeepKind::Nesting)
+      builder.Error(diag::Kind::NestingTooDeep, builder.Range(deep),
+                    "nesting deeper than " + std::to_string(limits.max_nesting) + " levels",
+                    "split the expression with `let` or a `fn`");
+    else
+      builder.Error(diag::Kind::NestingTooDeep, builder.Range(deep),
+                    "a chain of operators, accessors or `else if` longer than " +
+                        std::to_string(limits.max_chain) + " links",
+                    "split it with `let`, a `fn`, or separate rules");
     return empty;
   }
 

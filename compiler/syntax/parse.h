@@ -12,6 +12,7 @@ namespace questline::syntax {
 struct ParseLimits {
   size_t max_file_bytes = 8u << 20;    // larger files are refused (Q0113)
   int max_nesting = 200;               // brackets, blocks and operators (Q0108)
+  int max_chain = 1000;                // nesting plus operator chains, `.` and `else if` links (Q0108)
   size_t max_errors_per_file = 50;     // stop reporting after this many
 };
 

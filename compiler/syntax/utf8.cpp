@@ -36,7 +36,22 @@ CleanText ValidateUtf8(const std::string& bytes) {
   out.cp_to_byte.reserve(bytes.size() + 1);
   size_t i = 0;
   size_t last_bad = SIZE_MAX;
+  if (bytes.compare(0, 3, "\xEF\xBB\xBF") == 0) {
+    // Three one-byte code points for the lexer, so that code points and bytes
+    // stay in step; the source manager starts line 1 after the mark.
+    for (; i < 3; ++i) {
+      out.text[i] = ' ';
+      out.cp_to_byte.push_back(uint32_t(i));
+    }
+  }
   while (i < bytes.size()) {
+    if (bytes[i] == '\0') {
+      out.nul_offsets.push_back(uint32_t(i));
+      out.text[i] = ' ';
+      out.cp_to_byte.push_back(uint32_t(i));
+      ++i;
+      continue;
+    }
     size_t n = SequenceLength(bytes, i);
     if (n == 0) {
       // A run of bad bytes is one finding.

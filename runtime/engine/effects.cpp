@@ -153,9 +153,17 @@ void Engine::Effect(const ir::Stmt& s, Value value, const std::vector<Value>& da
                        {{"currency", ActionValue::String(p_.currencies[size_t(s.target)])},
                         {"amount", ActionValue::Int(amount)}}))
         return;
-      if (c && rule_ && rule_->cap && rule_->cap->currency == s.target) c->capped = SaturatingAdd(c->capped, amount);
       int64_t& balance = user_->balances[size_t(s.target)];
-      balance = SaturatingAdd(balance, amount);
+      // Balances saturate at int64 max: the action reports what was credited,
+      // not what was asked, and the cut is counted so that a run shows it.
+      const int64_t credited = SaturatingAdd(balance, amount) - balance;
+      if (credited < amount) {
+        CountWarning("award_saturated");
+        amount = credited;
+        if (amount <= 0) return;
+      }
+      if (c && rule_ && rule_->cap && rule_->cap->currency == s.target) c->capped = SaturatingAdd(c->capped, amount);
+      balance += amount;
       if (s.target == 0) {
         user_->points_ever = SaturatingAdd(user_->points_ever, amount);
         ScorePoints(amount);

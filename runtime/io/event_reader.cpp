@@ -6,7 +6,9 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstring>
 #include <map>
 
 namespace questline::io {
@@ -86,11 +88,121 @@ bool WidenBigIntegers(std::string_view line, std::string* out) {
   return changed;
 }
 
+// The byte column (1-based) where `text` stops being JSON, for the message of
+// a line simdjson rejected (its errors name no position). A small scanner with
+// an explicit stack of open brackets, no recursion; 0 when it finds no fault
+// (simdjson's own limits, such as depth, then stand alone).
+size_t ErrorColumn(std::string_view text) {
+  size_t i = 0;
+  const size_t n = text.size();
+  std::vector<char> open;   // '{' or '['
+  auto ws = [&] {
+    while (i < n && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) ++i;
+  };
+  auto digits = [&] {
+    size_t from = i;
+    while (i < n && text[i] >= '0' && text[i] <= '9') ++i;
+    return i > from;
+  };
+  // A string from its opening quote; false at the first bad byte.
+  auto string = [&] {
+    ++i;
+    while (i < n) {
+      const unsigned char c = static_cast<unsigned char>(text[i]);
+      if (c == '"') {
+        ++i;
+        return true;
+      }
+      if (c < 0x20) return false;
+      if (c == '\\') {
+        if (++i >= n) return false;
+        if (text[i] == 'u') {
+          for (int k = 0; k < 4; ++k)
+            if (++i >= n || !std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
+        } else if (!std::strchr("\"\\/bfnrt", text[i])) {
+          return false;
+        }
+        ++i;
+        continue;
+      }
+      if (c < 0x80) {
+        ++i;
+        continue;
+      }
+      const int len = c >= 0xF0 && c < 0xF5 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+      if (len == 0 || i + size_t(len) > n) return false;
+      for (int k = 1; k < len; ++k)
+        if ((static_cast<unsigned char>(text[i + size_t(k)]) & 0xC0) != 0x80) return false;
+      i += size_t(len);
+    }
+    return false;
+  };
+  // A scalar, or the opening bracket of a container (pushed).
+  auto value = [&] {
+    ws();
+    if (i >= n) return false;
+    const char c = text[i];
+    if (c == '{' || c == '[') {
+      open.push_back(c);
+      ++i;
+      return true;
+    }
+    if (c == '"') return string();
+    for (const char* word : {"true", "false", "null"})
+      if (text.substr(i, std::strlen(word)) == word) {
+        i += std::strlen(word);
+        return true;
+      }
+    if (c == '-') ++i;
+    if (i < n && text[i] == '0') ++i;
+    else if (!digits()) return false;
+    if (i < n && text[i] == '.' && (++i, !digits())) return false;
+    if (i < n && (text[i] == 'e' || text[i] == 'E')) {
+      ++i;
+      if (i < n && (text[i] == '+' || text[i] == '-')) ++i;
+      if (!digits()) return false;
+    }
+    return true;
+  };
+  if (!value()) return i + 1;
+  bool first = true;   // just after an opening bracket
+  while (!open.empty()) {
+    ws();
+    if (i >= n) return i + 1;
+    const char close = open.back() == '{' ? '}' : ']';
+    if (text[i] == close) {
+      open.pop_back();
+      ++i;
+      first = false;
+      continue;
+    }
+    if (!first) {
+      if (text[i] != ',') return i + 1;
+      ++i;
+      ws();
+    }
+    if (open.back() == '{') {
+      if (i >= n || text[i] != '"' || !string()) return i + 1;
+      ws();
+      if (i >= n || text[i] != ':') return i + 1;
+      ++i;
+    }
+    const size_t depth = open.size();
+    if (!value()) return i + 1;
+    first = open.size() > depth;
+  }
+  ws();
+  return i < n ? i + 1 : 0;
+}
+
 }  // namespace
 
 bool EventReader::ParseLine(std::string_view line, uint64_t line_no, engine::Event* out, std::string* reason) {
   using engine::ValueKind;
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  // A UTF-8 byte-order mark (editors on Windows write one) is not part of the
+  // first event.
+  if (line_no == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
   if (line.size() > limits_.max_line_bytes) {
     *reason = "line is " + std::to_string(line.size()) + " bytes; the limit is " +
               std::to_string(limits_.max_line_bytes);
@@ -107,6 +219,7 @@ bool EventReader::ParseLine(std::string_view line, uint64_t line_no, engine::Eve
   }
   if (error) {
     *reason = std::string("not valid JSON: ") + simdjson::error_message(error);
+    if (size_t column = ErrorColumn(line)) *reason += " (at byte column " + std::to_string(column) + ")";
     return false;
   }
   simdjson::dom::object obj;
@@ -201,11 +314,22 @@ bool EventReader::ParseLine(std::string_view line, uint64_t line_no, engine::Eve
         impl_->padded.assign(line);
         impl_->padded.append(simdjson::SIMDJSON_PADDING, ' ');
         simdjson::ondemand::document od;
+        simdjson::ondemand::object od_obj;
         std::string_view raw;
         DecimalStatus status = DecimalStatus::Malformed;
+        // On demand compares keys as written: unescape each one, so that
+        // "am\u006funt" is the key `amount`, as it is in the DOM; the first
+        // occurrence, as the DOM's at_key finds.
         if (!impl_->ondemand.iterate(impl_->padded.data(), line.size(), impl_->padded.size()).get(od) &&
-            !od[fs.name].raw_json_token().get(raw))
-          status = ReadDecimal(raw, &v.i);
+            !od.get_object().get(od_obj)) {
+          for (auto field : od_obj) {
+            std::string_view key;
+            if (field.unescaped_key().get(key)) break;
+            if (key != fs.name) continue;
+            if (!field.value().raw_json_token().get(raw)) status = ReadDecimal(raw, &v.i);
+            break;
+          }
+        }
         if (status == DecimalStatus::OutOfRange) {
           *reason = "field '" + fs.name + "' is " + DecimalRange();
           return false;

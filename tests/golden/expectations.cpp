@@ -17,10 +17,22 @@ bool IsCheckLine(const std::string& line) {
          line.find_first_not_of(" \t") == line.find("//");
 }
 
+// Lines as the compiler counts them (diag::SourceManager): LF ends a line
+// (a CR before it stays in the line, as CRLF files are rewritten as they were),
+// and so does a lone CR.
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  std::string line;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n' || (c == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'))) {
+      lines.push_back(std::move(line));
+      line.clear();
+    } else {
+      line.push_back(c);
+    }
+  }
+  if (!line.empty()) lines.push_back(std::move(line));
   return lines;
 }
 

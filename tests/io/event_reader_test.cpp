@@ -205,3 +205,58 @@ TEST_CASE("an optional field's absence counts no warning", "[io]") {
   CHECK(event.fields[5].i == 0);
   CHECK(reader.Stats().missing_fields == 0);
 }
+
+// Issue 14 §5: a byte-order mark, keys written with escapes, error columns.
+TEST_CASE("a UTF-8 byte-order mark before the first line is skipped", "[io]") {
+  engine::EventSchema schema = Schema();
+  engine::StringPool strings;
+  io::EventReader reader(schema, strings);
+  std::stringstream in;
+  in << "\xEF\xBB\xBF" << R"({"id":"e1","type":"deposit","user":"u","ts":0,"amount":1})" << "\n"
+     << R"({"id":"e2","type":"deposit","user":"u","ts":0,"amount":2})" << "\n";
+  std::vector<engine::Event> events;
+  std::vector<io::Rejection> rejections;
+  reader.ReadAll(in, &events, &rejections);
+  CHECK(rejections.empty());
+  REQUIRE(events.size() == 2);
+  CHECK(strings.Get(events[0].Id()) == "e1");
+  // Only before the first line: later, it is not JSON.
+  Fixture f;
+  CHECK_FALSE(f.reader.ParseLine("\xEF\xBB\xBF{\"id\":\"e\",\"type\":\"deposit\",\"user\":\"u\",\"ts\":0}", 2, &f.event,
+                                 &f.reason));
+}
+
+TEST_CASE("a key written with escapes is the same key", "[io]") {
+  for (const char* amount : {"7", "1.5", "\"x\""}) {
+    Fixture f;
+    const std::string line = std::string(R"({"id":"e","type":"deposit","user":"u","ts":0,"am\u006funt":)") + amount + "}";
+    INFO(line);
+    if (std::string(amount) == "\"x\"") {
+      REQUIRE_FALSE(f.Parse(line));
+      CHECK(f.reason.rfind("field 'amount' must be a number", 0) == 0);
+      continue;
+    }
+    REQUIRE(f.Parse(line));
+    CHECK(f.event.fields[3].i == (std::string(amount) == "7" ? 7 * engine::kDecimalScale : 3 * engine::kDecimalScale / 2));
+  }
+}
+
+TEST_CASE("a JSON syntax error names its byte column", "[io]") {
+  struct Case { const char* line; const char* column; };
+  const Case cases[] = {
+      {R"({"id":"e","type":"deposit","user":"u","ts":0,"amount":1)", "at byte column 56"},
+      {R"({"id":"e",,"type":"deposit"})", "at byte column 11"},
+      {R"({"id":"e","amount":01})", "at byte column 21"},
+      {R"({"id":"e","x":[1,2,]})", "at byte column 20"},
+      {R"({"id":"e","x":tru})", "at byte column 15"},
+      {R"({"id":"e"} x)", "at byte column 12"},
+      {"{\"id\":\"\xff\"}", "at byte column 8"},
+  };
+  for (const Case& c : cases) {
+    Fixture f;
+    INFO(c.line);
+    REQUIRE_FALSE(f.Parse(c.line));
+    CHECK(f.reason.rfind("not valid JSON", 0) == 0);
+    CHECK(f.reason.find(c.column) != std::string::npos);
+  }
+}

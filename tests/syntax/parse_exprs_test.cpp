@@ -102,12 +102,28 @@ TEST_CASE("ranges are exact, with the end one past the last character", "[syntax
   CHECK(s.range.col == 1);
 }
 
-TEST_CASE("columns count bytes after multi-byte characters", "[syntax][ranges]") {
+// Issue 14 §6: columns count characters (an editor's column), not bytes.
+TEST_CASE("columns count characters after multi-byte characters", "[syntax][ranges]") {
   auto p = ParseText("const s = \"\xC3\xA9t\xC3\xA9\" // caf\xC3\xA9\nconst t = 1");
   REQUIRE(p.sink.All().empty());
   const auto& t = std::get<ast::ConstDecl>(p.module.decls[1]);
   CHECK(t.value->range.line == 2);
   CHECK(t.value->range.col == 11);
   const auto& s = std::get<ast::ConstDecl>(p.module.decls[0]);
-  CHECK(s.value->range.end_col == 18);
+  CHECK(s.value->range.end_col == 16);   // "été" is 5 characters (7 bytes) after column 11
+}
+
+TEST_CASE("a byte-order mark shifts no column; a lone CR ends a line", "[syntax][ranges]") {
+  auto p = ParseText("\xEF\xBB\xBF" "const s = 1\rconst t = 2\r\nconst u = 3");
+  REQUIRE(p.sink.All().empty());
+  REQUIRE(p.module.decls.size() == 3);
+  const auto& s = std::get<ast::ConstDecl>(p.module.decls[0]);
+  CHECK(s.value->range.line == 1);
+  CHECK(s.value->range.col == 11);
+  const auto& t = std::get<ast::ConstDecl>(p.module.decls[1]);
+  CHECK(t.value->range.line == 2);
+  CHECK(t.value->range.col == 11);
+  const auto& u = std::get<ast::ConstDecl>(p.module.decls[2]);
+  CHECK(u.value->range.line == 3);
+  CHECK(u.value->range.col == 11);
 }

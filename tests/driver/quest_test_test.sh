@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Issue 14 §10: `quest test` never passes vacuously. Each fixture under
+# tests/driver/scenarios/fail is wrong in one way and must fail with its
+# file:line; the pass fixtures pass (a state-only scenario, a bare file name);
+# an unreadable subfolder gives exit 2 without aborting. Usage: quest_test_test.sh QUEST SRC_DIR
+set -u
+quest=$1
+fixtures=$2/tests/driver/scenarios
+tmp=$(mktemp -d)
+trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+failures=0
+# Permission checks need an unprivileged user: as root (CI containers), the
+# commands that must meet an unreadable folder run as nobody through setpriv.
+drop=()
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+  drop=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+  chmod 755 "$tmp"
+fi
+expect() {  # expect EXIT DESCRIPTION -- COMMAND...
+  local want=$1 what=$2
+  shift 3
+  "$@" > "$tmp/out" 2> "$tmp/err"
+  local got=$?
+  if [ "$got" != "$want" ]; then
+    echo "FAIL: $what: exit $got, wanted $want"; cat "$tmp/out" "$tmp/err" | head -20
+    failures=$((failures + 1))
+  fi
+}
+contains() {  # contains FILE TEXT DESCRIPTION
+  if ! grep -qF -- "$2" "$1"; then
+    echo "FAIL: $3: missing '$2'"; head -20 "$1"; failures=$((failures + 1))
+  fi
+}
+
+expect 0 "the pass fixtures" -- "$quest" test --engine interp "$fixtures/pass"
+contains "$tmp/out" "2 of 2 scenarios passed" "both pass"
+(cd "$fixtures/pass" && "$quest" test --engine interp state_only.test.yaml > "$tmp/out" 2> "$tmp/err")
+[ $? = 0 ] || { echo "FAIL: a bare file name"; cat "$tmp/out" "$tmp/err"; failures=$((failures + 1)); }
+
+f=$fixtures/fail
+while read -r file message; do
+  expect 1 "$file" -- "$quest" test --engine interp "$f/$file"
+  contains "$tmp/out" "$f/$file:$message" "$file"
+done <<'CASES'
+unknown_key.test.yaml 6: unknown key 'contain' in `actions`
+contains_scalar.test.yaml 6: `contains` takes a list of actions, not a scalar
+contains_map.test.yaml 6: `contains` takes a list of actions, not a map
+unknown_kind.test.yaml 7: unknown action kind 'awrd'
+unknown_field.test.yaml 7: unknown action field 'amout'
+missing_path.test.yaml 6: state: u1.balances.pionts != 3 — but no 'pionts'
+wrong_amount.test.yaml 7: expected an action {action: award, amount: 11}, none matched
+no_expect.test.yaml 1: no `expect`
+CASES
+expect 1 "the fail fixtures together" -- "$quest" test --engine interp "$f"
+contains "$tmp/out" "0 of 8 scenarios passed" "none of the fail fixtures passes"
+
+# An unreadable subfolder is reported with exit 2; the readable scenarios still run.
+mkdir -p "$tmp/tree/locked"
+cp -r "$fixtures/pkg" "$tmp/pkg"
+cp "$fixtures/pass/state_only.test.yaml" "$tmp/tree/"
+sed -i 's|package: ../pkg|package: ../pkg|' "$tmp/tree/state_only.test.yaml"
+chmod 000 "$tmp/tree/locked"
+chmod -R a+rX "$tmp/pkg" "$tmp/tree/state_only.test.yaml"
+if ! "${drop[@]}" ls "$tmp/tree/locked" >/dev/null 2>&1; then   # root without setpriv reads anything: skip
+  expect 2 "an unreadable subfolder" -- "${drop[@]}" "$quest" test --engine interp "$tmp/tree"
+  contains "$tmp/err" "cannot read" "unreadable subfolder message"
+  contains "$tmp/out" "1 of 1 scenarios passed" "the readable scenario still ran"
+fi
+chmod 755 "$tmp/tree/locked"
+cp "$fixtures/pass/state_only.test.yaml" "$tmp/tree/locked/x.test.yaml"
+chmod 000 "$tmp/tree/locked/x.test.yaml"
+if ! "${drop[@]}" cat "$tmp/tree/locked/x.test.yaml" >/dev/null 2>&1; then
+  expect 2 "an unreadable scenario file" -- "${drop[@]}" "$quest" test --engine interp "$tmp/tree/locked/x.test.yaml"
+  contains "$tmp/err" "cannot read" "unreadable file message"
+fi
+
+if [ "$failures" -ne 0 ]; then echo "$failures failure(s)"; exit 1; fi
+echo "quest test validation: all checks passed"
