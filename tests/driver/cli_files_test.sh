@@ -9,21 +9,8 @@ src=$2
 tmp=$(mktemp -d)
 trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 failures=0
-expect() {  # expect EXIT DESCRIPTION -- COMMAND...
-  local want=$1 what=$2
-  shift 3
-  "$@" > "$tmp/out" 2> "$tmp/err"
-  local got=$?
-  if [ "$got" != "$want" ]; then
-    echo "FAIL: $what: exit $got, wanted $want"; cat "$tmp/out" "$tmp/err" | head -20
-    failures=$((failures + 1))
-  fi
-}
-contains() {  # contains FILE TEXT DESCRIPTION
-  if ! grep -qF -- "$2" "$1"; then
-    echo "FAIL: $3: missing '$2'"; head -20 "$1"; failures=$((failures + 1))
-  fi
-}
+# expect EXIT DESCRIPTION -- COMMAND..., contains FILE TEXT DESCRIPTION
+source "$(dirname "$0")/lib.sh"
 casino=$src/examples/casino
 # Permission checks need an unprivileged user: as root (CI containers), the
 # commands that must meet an unreadable folder run as nobody through setpriv.

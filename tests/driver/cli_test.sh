@@ -7,21 +7,8 @@ src=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failures=0
-expect() {  # expect EXIT DESCRIPTION -- COMMAND...
-  local want=$1 what=$2
-  shift 3
-  "$@" > "$tmp/out" 2> "$tmp/err"
-  local got=$?
-  if [ "$got" != "$want" ]; then
-    echo "FAIL: $what: exit $got, wanted $want"; cat "$tmp/out" "$tmp/err" | head -20
-    failures=$((failures + 1))
-  fi
-}
-contains() {  # contains FILE TEXT DESCRIPTION
-  if ! grep -qF -- "$2" "$1"; then
-    echo "FAIL: $3: missing '$2'"; head -20 "$1"; failures=$((failures + 1))
-  fi
-}
+# expect EXIT DESCRIPTION -- COMMAND..., contains FILE TEXT DESCRIPTION
+source "$(dirname "$0")/lib.sh"
 
 expect 0 "clean example" -- "$quest" check "$src/examples/casino"
 expect 2 "missing path" -- "$quest" check "$tmp/nope.quest"

@@ -16,21 +16,8 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
   drop=(setpriv --reuid=65534 --regid=65534 --clear-groups)
   chmod 755 "$tmp"
 fi
-expect() {  # expect EXIT DESCRIPTION -- COMMAND...
-  local want=$1 what=$2
-  shift 3
-  "$@" > "$tmp/out" 2> "$tmp/err"
-  local got=$?
-  if [ "$got" != "$want" ]; then
-    echo "FAIL: $what: exit $got, wanted $want"; cat "$tmp/out" "$tmp/err" | head -20
-    failures=$((failures + 1))
-  fi
-}
-contains() {  # contains FILE TEXT DESCRIPTION
-  if ! grep -qF -- "$2" "$1"; then
-    echo "FAIL: $3: missing '$2'"; head -20 "$1"; failures=$((failures + 1))
-  fi
-}
+# expect EXIT DESCRIPTION -- COMMAND..., contains FILE TEXT DESCRIPTION
+source "$(dirname "$0")/lib.sh"
 
 expect 0 "the pass fixtures" -- "$quest" test --engine interp "$fixtures/pass"
 contains "$tmp/out" "2 of 2 scenarios passed" "both pass"
