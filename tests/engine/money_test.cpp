@@ -71,23 +71,20 @@ TEST_CASE("max, avg, min, first, last and distinct_days scores are what they say
 
 TEST_CASE("a tie goes to who reached the score first; a scoring event that changes nothing keeps the instant",
           "[engine][money]") {
-  const std::string window = "window 2026-12-05T00:00Z .. 2026-12-07T00:00Z";
-  // sum: a and b reach 10, a first; a's later bet of 0 changes nothing.
-  auto total = RunScenario("settings { timezone \"UTC\" }\ntournament total { " + window +
-                               "  score sum(bet.amount)  prizes { 1: grant bonus \"total\" } }" + kPolicy,
-                           Bet("a1", "a", "2026-12-05T10:00:00Z", "10") + Bet("b1", "b", "2026-12-05T11:00:00Z", "10") +
-                               Bet("a2", "a", "2026-12-05T12:00:00Z", "0"),
-                           "2026-12-08T00:00:00Z");
-  CHECK(total.Count({"\"user\":\"a\"", "\"bonus\":\"total\""}) == 1);
-  CHECK(total.Count({"\"user\":\"b\"", "\"tournament\":\"total\"", "\"rank\":2", "\"score\":10"}) == 1);
-  // max: a and b reach 10, a first; b's later 5 is below b's best.
-  auto best = RunScenario("settings { timezone \"UTC\" }\ntournament best { " + window +
-                              "  score max(bet.amount)  prizes { 1: grant bonus \"best\" } }" + kPolicy,
-                          Bet("a1", "a", "2026-12-05T10:00:00Z", "10") + Bet("b1", "b", "2026-12-05T11:00:00Z", "10") +
-                              Bet("b2", "b", "2026-12-05T12:00:00Z", "5"),
-                          "2026-12-08T00:00:00Z");
-  CHECK(best.Count({"\"user\":\"a\"", "\"bonus\":\"best\""}) == 1);
-  CHECK(best.Count({"\"user\":\"b\"", "\"tournament\":\"best\"", "\"rank\":2", "\"score\":10"}) == 1);
+  // a and b both reach 10, a first; then one of them scores without changing
+  // their score: sum adds a's bet of 0, max sees b's 5 below b's best.
+  struct Case { const char* aggregate; const char* late_user; const char* late_amount; };
+  for (const Case& c : {Case{"sum", "a", "0"}, Case{"max", "b", "5"}}) {
+    INFO(c.aggregate);
+    auto r = RunScenario(std::string("settings { timezone \"UTC\" }\ntournament cup { "
+                                     "window 2026-12-05T00:00Z .. 2026-12-07T00:00Z  score ") +
+                             c.aggregate + "(bet.amount)  prizes { 1: grant bonus \"cup\" } }" + kPolicy,
+                         Bet("a1", "a", "2026-12-05T10:00:00Z", "10") + Bet("b1", "b", "2026-12-05T11:00:00Z", "10") +
+                             Bet("x1", c.late_user, "2026-12-05T12:00:00Z", c.late_amount),
+                         "2026-12-08T00:00:00Z");
+    CHECK(r.Count({"\"user\":\"a\"", "\"bonus\":\"cup\""}) == 1);
+    CHECK(r.Count({"\"user\":\"b\"", "\"tournament\":\"cup\"", "\"rank\":2", "\"score\":10"}) == 1);
+  }
 }
 
 TEST_CASE("windows closing at one instant are all ranked before any prize is paid", "[engine][money]") {
