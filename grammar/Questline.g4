@@ -66,6 +66,7 @@ missionItem
   | UNLOCK AFTER MISSION ident                     # unlockAfterMission
   | UNLOCK AT LEVEL ident                          # unlockAtLevel
   | OPT_IN                                         # missionOptIn
+  | GIVEN                                          # missionGiven
   | ACTIVE expr DOTDOT expr                        # missionActive
   | RECURRING recurrence                           # missionRecurring
   | TIME_LIMIT expr                                # missionTimeLimit
@@ -217,7 +218,7 @@ literal     : TRUE | FALSE | INT | DECIMAL | STRING | DURATION | PERCENT | TIME_
 // IsContextualKeyword in compiler/syntax/keywords.cpp.
 ident
   : IDENT | IMPORTED | LOCKED | ON | WHERE | CAP | LIMIT | PER | DAY | WEEK | MONTH
-  | AT | REACH | WHEN | EARN | TITLE | AUDIENCE | UNLOCK | AFTER | OPT_IN | ACTIVE
+  | AT | REACH | WHEN | EARN | TITLE | AUDIENCE | UNLOCK | AFTER | OPT_IN | GIVEN | ACTIVE
   | RECURRING | DAILY | WEEKLY | MONTHLY | ON_COMPLETION | TIME_LIMIT | ORDERED | TASK
   | REWARD | MAX_COMPLETIONS | SCORE | POINTS_EARNED | PERIOD | WINDOW | EVERY
   | REGISTER | BUY_IN | HAPPY_HOURS | MIN_SCORE | MIN_PLAYERS | MAX_PLAYERS | PRIZES
@@ -246,7 +247,7 @@ METRIC: 'metric'; SEGMENT: 'segment'; IMPORTED: 'imported'; LOCKED: 'locked';
 RULE: 'rule'; ON: 'on'; WHERE: 'where'; CAP: 'cap'; LIMIT: 'limit'; PER: 'per';
 DAY: 'day'; WEEK: 'week'; MONTH: 'month'; LEVEL: 'level'; AT: 'at'; REACH: 'reach';
 BADGE: 'badge'; WHEN: 'when'; EARN: 'earn'; MISSION: 'mission'; TITLE: 'title';
-AUDIENCE: 'audience'; UNLOCK: 'unlock'; AFTER: 'after'; OPT_IN: 'opt_in';
+AUDIENCE: 'audience'; UNLOCK: 'unlock'; AFTER: 'after'; OPT_IN: 'opt_in'; GIVEN: 'given';
 ACTIVE: 'active'; RECURRING: 'recurring'; DAILY: 'daily'; WEEKLY: 'weekly';
 MONTHLY: 'monthly'; ON_COMPLETION: 'on_completion'; TIME_LIMIT: 'time_limit';
 ORDERED: 'ordered'; TASK: 'task'; REWARD: 'reward'; MAX_COMPLETIONS: 'max_completions';

@@ -455,6 +455,7 @@ class Lowering {
     out.unlock_target = m.unlock_target;
     out.unlock_where = m.unlock_where ? Expr(*m.unlock_where) : -1;
     out.opt_in = m.opt_in;
+    out.given = m.given;
     out.active_from = m.active_from;
     out.active_to = m.active_to;
     out.recurring = static_cast<Recurrence>(static_cast<int>(m.recurring));

@@ -117,6 +117,7 @@ struct Mission {
   int32_t unlock_target = -1;
   ExprRef unlock_where = -1;
   bool opt_in = false;
+  bool given = false;             // only for the players `give mission` names
   std::optional<int64_t> active_from, active_to;
   Recurrence recurring = Recurrence::None;
   std::optional<int64_t> time_limit_ms;

@@ -179,7 +179,7 @@ template <class Io> void Describe(Io& io, ir::Level& l) { io(l.name, l.at, l.on_
 template <class Io> void Describe(Io& io, ir::Badge& b) { io(b.name, b.when, b.on_earn); }
 template <class Io> void Describe(Io& io, ir::Task& t) { io(t.name, t.aggregate, t.op, t.threshold, t.body); }
 template <class Io> void Describe(Io& io, ir::Mission& m) {
-  io(m.name, m.audience, m.unlock, m.unlock_target, m.unlock_where, m.opt_in, m.active_from, m.active_to,
+  io(m.name, m.audience, m.unlock, m.unlock_target, m.unlock_where, m.opt_in, m.given, m.active_from, m.active_to,
      m.recurring, m.time_limit_ms, m.ordered, m.tasks, m.reward, m.max_completions);
 }
 template <class Io> void Describe(Io& io, ir::PolicyBlock& b) { io(b.target, b.when); }

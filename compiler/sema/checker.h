@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -128,6 +129,7 @@ class Checker {
   void LeaveDefinition() { --definition_depth; }
   std::unordered_map<std::string, std::string> used;   // symbol name -> use site kind (lints)
   std::map<std::string, int32_t> anon_metrics;         // fingerprint -> metric id
+  std::set<int32_t> given_missions;                    // targets of `give mission` (lints)
 
  private:
   const std::vector<ast::Module>& modules_;

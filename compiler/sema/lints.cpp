@@ -72,6 +72,11 @@ class Lints {
     for (const Const& c : pkg_.consts)
       if (!Used(c.name))
         Warn(diag::Kind::UnusedConst, checker_.DeclaredAt(c.name, c.range), "constant '" + c.name + "' is never used", "remove it");
+    for (size_t m = 0; m < pkg_.missions.size(); ++m)
+      if (pkg_.missions[m].given && !checker_.given_missions.count(int32_t(m)))
+        Warn(diag::Kind::NeverGiven, checker_.DeclaredAt(pkg_.missions[m].name, pkg_.missions[m].range),
+             "mission '" + pkg_.missions[m].name + "' is `given`, but no rule, flow or reward gives it",
+             "add `give mission " + pkg_.missions[m].name + "` where players should get it, or remove `given`");
     for (const Fn& f : pkg_.fns)
       if (!Used(f.name))
         Warn(diag::Kind::UnusedFn, checker_.DeclaredAt(f.name, f.range), "function '" + f.name + "' is never called", "remove it");

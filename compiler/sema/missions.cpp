@@ -70,6 +70,7 @@ void Checker::CheckMissions() {
         break;
     }
     m.opt_in = d.opt_in;
+    m.given = d.given;
     ConstantInterval(d.active, "active", &m.active_from, &m.active_to);
     m.recurring = d.recurring;
     if (d.time_limit) {

@@ -255,6 +255,7 @@ struct Mission {
   int32_t unlock_target = -1;        // event, mission or level id
   std::optional<Expr> unlock_where;
   bool opt_in = false;
+  bool given = false;                // hidden from everyone it was not given to
   std::optional<int64_t> active_from, active_to;   // epoch ms
   ast::Recurrence recurring = ast::Recurrence::None;
   std::optional<int64_t> time_limit_ms;

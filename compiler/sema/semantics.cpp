@@ -87,6 +87,10 @@ class Semantics {
       if (m.active_from && m.active_to) Interval(d.active->range, *m.active_from, *m.active_to, "the active window");
       if (m.time_limit_ms) Positive(d.time_limit.get(), *m.time_limit_ms, "`time_limit`");
       if (d.max_completions) Positive(d.max_completions.get(), m.max_completions, "`max_completions`");
+      if (d.given && d.audience)
+        Error(diag::Kind::GivenWithAudience, d.audience->range,
+              "mission '" + m.name + "' is `given`: only the players a rule or flow gives it to see it, whatever the audience",
+              "remove the audience, or test it where the mission is given (`if … { give mission " + m.name + " }`)");
       if (d.ordered && d.tasks.size() < 2)
         Error(diag::Kind::OrderedFewTasks, d.range,
               "mission '" + m.name + "' is `ordered` but has " + std::to_string(d.tasks.size()) + " task",

@@ -107,6 +107,7 @@ Block Checker::CheckBlock(const ast::Block& block, StmtContext& ctx) {
       case ast::StmtKind::GiveMission:
         st.target = Resolve(s.target, SymbolKind::Mission, diag::Kind::UnknownMission, "mission");
         if (st.target < 0) continue;
+        if (s.kind == ast::StmtKind::GiveMission) given_missions.insert(st.target);
         break;
       case ast::StmtKind::GiveAttempts:
         st.target = Resolve(s.target, SymbolKind::Minigame, diag::Kind::UnknownMinigame, "mini-game");

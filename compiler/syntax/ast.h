@@ -260,6 +260,8 @@ struct MissionDecl {
   ExprPtr audience;
   Unlock unlock;
   bool opt_in = false;
+  bool given = false;                // `given`: only for the players a rule or flow gives it to
+  SourceRange given_range;
   std::optional<Interval> active;
   Recurrence recurring = Recurrence::None;
   SourceRange recurring_range;

@@ -117,6 +117,8 @@ ast::Decl Builder::BuildMission(P::MissionDeclContext* ctx) {
       m.unlock = {ast::UnlockKind::AtLevel, MakeIdent(x->ident()), nullptr, Range(x)};
     } else if (auto* x = dynamic_cast<P::MissionOptInContext*>(item)) {
       if (FirstClause(m.opt_in, x, "opt_in")) m.opt_in = true;
+    } else if (auto* x = dynamic_cast<P::MissionGivenContext*>(item)) {
+      if (FirstClause(m.given, x, "given")) m.given = true, m.given_range = Range(x);
     } else if (auto* x = dynamic_cast<P::MissionActiveContext*>(item)) {
       if (!FirstClause(m.active.has_value(), x, "active")) continue;
       auto e = x->expr();

@@ -55,7 +55,8 @@ static void ResetInstance(MissionState& ms) {
 void Engine::StartInstance(int32_t m) {
   const ir::Mission& mi = p_.missions[size_t(m)];
   MissionState& ms = user_->missions[size_t(m)];
-  const bool general = mi.unlock == ir::Unlock::None && !mi.opt_in;
+  // Given missions are news to the player they were given to: announced at once.
+  const bool general = mi.unlock == ir::Unlock::None && !mi.opt_in && !mi.given;
   ResetInstance(ms);
   int64_t start = now_;
   if (Periodic(mi.recurring) && !mi.opt_in && (general || ms.new_period))
@@ -170,7 +171,8 @@ bool Engine::RefreshMissions() {
     const bool active = (!mi.active_from || now_ >= *mi.active_from) && (!mi.active_to || now_ < *mi.active_to);
     // Asked whatever the phase: an audience can intern a string (`lower(…)`),
     // and interning order breaks `top`'s ties.
-    const bool audience = ms.given || Holds(mi.audience, frame);
+    // A `given` mission has no audience (Q0415): only `give mission` shows it.
+    const bool audience = ms.given || (!mi.given && Holds(mi.audience, frame));
     MissionPhase before = ms.phase;
     switch (ms.phase) {
       case MissionPhase::Hidden:
