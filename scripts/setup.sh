@@ -10,7 +10,7 @@ packages=(
   libboost-dev libboost-system-dev
   libyaml-cpp-dev catch2 libsimdjson-dev libfmt-dev
   libhowardhinnant-date-dev tzdata zlib1g-dev libzstd-dev libtinfo-dev libxml2-dev libffi-dev libedit-dev
-  python3
+  python3 python3-jsonschema
 )
 
 missing=()

@@ -14,6 +14,9 @@ struct RenderOptions {
   Format format = Format::Text;
   bool werror = false;   // warnings render (and count) as errors
   bool color = false;
+  // Text only: findings shown per file, 0 for all. JSON and SARIF always
+  // carry every finding; tools filter them, and the exit code counts them all.
+  size_t max_per_file = 100;
 };
 
 void Render(const std::vector<Diagnostic>& diags, const SourceManager& sources,

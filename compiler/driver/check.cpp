@@ -1,4 +1,5 @@
 // quest check PATH… [--format text|json|sarif] [--werror]
+#include <cstdlib>
 #include <iostream>
 
 #include "compiler/diag/render.h"
@@ -11,11 +12,13 @@ namespace questline::driver {
 namespace {
 
 const char* kHelp =
-    "usage: quest check PATH... [--format text|json|sarif] [--werror]\n"
+    "usage: quest check PATH... [--format text|json|sarif] [--werror] [--max-per-file N]\n"
     "\n"
     "Parse, type-check and lint a package (.quest files; folders recurse).\n"
     "  --format F   text (default), json, or sarif (SARIF 2.1.0)\n"
     "  --werror     treat warnings as errors\n"
+    "  --max-per-file N  show at most N findings of a file as text (default 100,\n"
+    "               0 for all); a line counts the rest, the exit code counts all\n"
     "exit: 0 clean or warnings only, 1 errors, 2 usage or unreadable input\n";
 
 }  // namespace
@@ -30,6 +33,15 @@ int CheckCommand(const Args& args) {
       return kExitOk;
     } else if (a == "--werror") {
       options.werror = true;
+    } else if (a == "--max-per-file") {
+      const std::string value = i + 1 < args.size() ? args[++i] : "";
+      char* end = nullptr;
+      const unsigned long long n = std::strtoull(value.c_str(), &end, 10);
+      if (value.empty() || value[0] == '-' || *end != '\0') {
+        std::cerr << "quest check: --max-per-file takes a count (0 for all), not '" << value << "'\n";
+        return kExitUsage;
+      }
+      options.max_per_file = static_cast<size_t>(n);
     } else if (a == "--format" || a.rfind("--format=", 0) == 0) {
       std::string value = a == "--format" ? (i + 1 < args.size() ? args[++i] : "") : a.substr(9);
       if (value == "text") options.format = diag::Format::Text;

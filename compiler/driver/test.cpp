@@ -94,6 +94,82 @@ std::string Describe(const YAML::Node& want) {
   return out + "}";
 }
 
+// `a` as the fields `keys` name, in Describe's form, so that an actual action
+// lines up with the expectation it is compared with.
+std::string Project(const engine::Action& a, const std::vector<std::string>& keys) {
+  std::string out = "{";
+  for (const std::string& key : keys) {
+    std::string value = ActionField(a, key);
+    if (value == "\x01missing") value = "(none)";
+    out += (out.size() > 1 ? ", " : "") + key + ": " + value;
+  }
+  return out + "}";
+}
+
+// The keys of `wants` in order of first use, and whether every want names an
+// action kind (then only actions of those kinds are relevant to the diff).
+std::vector<std::string> KeysOf(const std::vector<YAML::Node>& wants, std::set<std::string>* kinds) {
+  std::vector<std::string> keys;
+  bool all_kinds = true;
+  for (const YAML::Node& want : wants) {
+    for (const auto& kv : want)
+      if (std::find(keys.begin(), keys.end(), kv.first.Scalar()) == keys.end()) keys.push_back(kv.first.Scalar());
+    if (want["action"]) kinds->insert(want["action"].Scalar());
+    else all_kinds = false;
+  }
+  if (!all_kinds) kinds->clear();   // empty: every action is relevant
+  return keys;
+}
+
+bool Relevant(const engine::Action& a, const std::set<std::string>& kinds) {
+  return kinds.empty() || kinds.count(a.action) > 0;
+}
+
+// A failed expectation prints a diff below its FILE:LINE message: `-` what
+// the scenario expected, `+` what the engine produced (only the actions of the
+// kinds compared, as the fields compared), ` ` what matched. A long diff is
+// cut: the first lines are the ones that explain the failure.
+class Diff {
+ public:
+  Diff(std::string expected, std::string actual) : expected_(std::move(expected)), actual_(std::move(actual)) {}
+  void Same(const std::string& line) { lines_.push_back("  " + line); }
+  void Expected(const std::string& line) { lines_.push_back("- " + line); }
+  void Actual(const std::string& line) { lines_.push_back("+ " + line); }
+
+  // A run of more than 12 lines of one sign keeps its first 8 and last 2
+  // (the last are next to where matching stopped); the whole is cut at 60.
+  void Print() const {
+    constexpr size_t kMaxRun = 12, kHead = 8, kTail = 2, kMaxLines = 60;
+    std::vector<std::string> shown;
+    for (size_t i = 0; i < lines_.size();) {
+      size_t end = i + 1;
+      while (end < lines_.size() && lines_[end][0] == lines_[i][0]) ++end;
+      if (end - i > kMaxRun) {
+        shown.insert(shown.end(), lines_.begin() + i, lines_.begin() + i + kHead);
+        shown.push_back(lines_[i].substr(0, 2) + "… " + std::to_string(end - i - kHead - kTail) + " more");
+        shown.insert(shown.end(), lines_.begin() + end - kTail, lines_.begin() + end);
+      } else {
+        shown.insert(shown.end(), lines_.begin() + i, lines_.begin() + end);
+      }
+      i = end;
+    }
+    std::cout << "    --- expected (" << expected_ << ")\n    +++ actual (" << actual_ << ")\n";
+    for (size_t i = 0; i < shown.size() && i < kMaxLines; ++i) std::cout << "    " << shown[i] << "\n";
+    if (shown.size() > kMaxLines) std::cout << "    … " << shown.size() - kMaxLines << " more lines\n";
+  }
+
+ private:
+  std::string expected_, actual_;
+  std::vector<std::string> lines_;
+};
+
+std::string KindsText(const std::set<std::string>& kinds) {
+  if (kinds.empty()) return "every action";
+  std::string out;
+  for (const std::string& k : kinds) out += (out.empty() ? "" : ", ") + k;
+  return out + " actions";
+}
+
 // What a scenario may say (docs/scenarios.md). Anything else is a mistake
 // that would make an expectation vacuous (`contain:` checks nothing), so it is
 // an error with its line, never ignored.
@@ -191,7 +267,11 @@ int ValidateScenario(const fs::path& file, const YAML::Node& doc) {
 }
 
 // "u1.points == 160", "u1.missions.m.state == completed", "u1.badges contains loyal".
-bool CheckState(const std::string& state_json, const std::string& claim, std::string* why) {
+// On failure `why` says what went wrong and `actual` holds the claim as the
+// state would make it true ("u1.points == 150"), or is empty when the path
+// has no value to show.
+bool CheckState(const std::string& state_json, const std::string& claim, std::string* why,
+                std::string* actual) {
   std::istringstream words(claim);
   std::string path, op, expected;
   words >> path >> op;
@@ -242,10 +322,14 @@ bool CheckState(const std::string& state_json, const std::string& claim, std::st
     for (simdjson::dom::element e : arr)
       if (text(e) == expected) return true;
     *why = path + " is " + simdjson::minify(at);
+    *actual = path + " == " + simdjson::minify(at);
     return false;
   }
   bool equal = text(at) == expected;
-  if (equal != (op == "==")) *why = path + " is " + text(at);
+  if (equal != (op == "==")) {
+    *why = path + " is " + text(at);
+    *actual = path + " == " + text(at);
+  }
   return equal == (op == "==");
 }
 
@@ -354,36 +438,83 @@ int RunScenarioFile(const fs::path& file, EngineKind engine_kind) {
     if (!any) {
       std::cout << file.string() << ":" << LineOf(want) << ": expected an action " << Describe(want)
                 << ", none matched\n";
+      std::set<std::string> kinds;
+      const std::vector<std::string> keys = KeysOf({want}, &kinds);
+      Diff diff("this action", KindsText(kinds) + ", as the fields compared");
+      diff.Expected(Describe(want));
+      size_t shown = 0;
+      for (const engine::Action& a : actions)
+        if (Relevant(a, kinds)) {
+          diff.Actual(Project(a, keys));
+          ++shown;
+        }
+      if (shown == 0) diff.Actual(kinds.empty() ? "(no action at all)" : "(no " + KindsText(kinds) + ")");
+      diff.Print();
       ++failures;
     }
   }
   for (const YAML::Node& want : action_list("not_contains")) {
+    bool reported = false;
+    Diff diff("no such action", "the actions that match, in full");
     for (const engine::Action& a : actions)
       if (Matches(a, want)) {
-        std::cout << file.string() << ":" << LineOf(want) << ": did not expect an action " << Describe(want)
-                  << "\n";
-        ++failures;
-        break;
+        if (!reported)
+          std::cout << file.string() << ":" << LineOf(want) << ": did not expect an action " << Describe(want)
+                    << "\n";
+        reported = true;
+        std::string json;
+        io::AppendActionJson(json, a);
+        if (!json.empty() && json.back() == '\n') json.pop_back();
+        diff.Actual(json);
       }
+    if (reported) {
+      diff.Print();
+      ++failures;
+    }
   }
   if (expect_actions["sequence"]) {
-    size_t next = 0;
     const YAML::Node seq = action_list("sequence");
-    for (const engine::Action& a : actions)
-      if (next < seq.size() && Matches(a, seq[next])) ++next;
-    if (next < seq.size()) {
-      std::cout << file.string() << ":" << LineOf(seq[next]) << ": the sequence stops matching at "
-                << Describe(seq[next]) << "\n";
+    std::vector<YAML::Node> wants(seq.begin(), seq.end());
+    std::set<std::string> kinds;
+    const std::vector<std::string> keys = KeysOf(wants, &kinds);
+    // The greedy walk decides the expectation (an in-order match, other
+    // actions may come between); it is also the diff's alignment: a relevant
+    // action that does not match the next expected one is `+`, and the
+    // expected actions left over are `-` just after the last one that matched.
+    Diff diff("the sequence", KindsText(kinds) + ", as the fields compared");
+    size_t next = 0;
+    std::vector<std::string> after_last_match;
+    for (const engine::Action& a : actions) {
+      if (next < wants.size() && Matches(a, wants[next])) {
+        for (const std::string& line : after_last_match) diff.Actual(line);
+        after_last_match.clear();
+        diff.Same(Describe(wants[next++]));
+      } else if (Relevant(a, kinds)) {
+        after_last_match.push_back(Project(a, keys));
+      }
+    }
+    if (next < wants.size()) {
+      std::cout << file.string() << ":" << LineOf(wants[next]) << ": the sequence stops matching at "
+                << Describe(wants[next]) << "\n";
+      for (size_t i = next; i < wants.size(); ++i) diff.Expected(Describe(wants[i]));
+      for (const std::string& line : after_last_match) diff.Actual(line);
+      diff.Print();
       ++failures;
     }
   }
   if (failures && !actions.empty()) show_actions();
   const std::string state = engine.StateJson();
   for (const YAML::Node& claim : expect["state"] ? expect["state"] : YAML::Node(YAML::NodeType::Sequence)) {
-    std::string why;
-    if (!CheckState(state, claim.as<std::string>(), &why)) {
+    std::string why, actual;
+    if (!CheckState(state, claim.as<std::string>(), &why, &actual)) {
       std::cout << file.string() << ":" << LineOf(claim) << ": state: " << claim.as<std::string>() << " — but "
                 << why << "\n";
+      if (!actual.empty()) {
+        Diff diff("the claim", "the state");
+        diff.Expected(claim.as<std::string>());
+        diff.Actual(actual);
+        diff.Print();
+      }
       ++failures;
     }
   }

@@ -41,6 +41,52 @@ CASES
 expect 1 "the fail fixtures together" -- "$quest" test --engine interp "$f"
 contains "$tmp/out" "0 of 8 scenarios passed" "none of the fail fixtures passes"
 
+# A failed expectation prints a diff under its file:line: `-` expected, `+`
+# actual (the actions of the kinds compared, as the fields compared), ` ` matched.
+diff_lines() {  # diff_lines FILE DESCRIPTION: each following stdin line must appear, in this order
+  local file=$1 what=$2 line at=0 found
+  while IFS= read -r line; do
+    found=$(grep -nF -- "$line" "$file" | cut -d: -f1 | awk -v after="$at" '$1 > after { print; exit }')
+    if [ -z "$found" ]; then
+      echo "FAIL: $what: missing (in order) '$line'"; cat "$file"; failures=$((failures + 1)); return
+    fi
+    at=$found
+  done
+}
+expect 1 "contains diff" -- "$quest" test --engine interp "$f/wrong_amount.test.yaml"
+diff_lines "$tmp/out" "contains diff" <<'DIFF'
+wrong_amount.test.yaml:7: expected an action {action: award, amount: 11}, none matched
+    --- expected (this action)
+    +++ actual (award actions, as the fields compared)
+    - {action: award, amount: 11}
+    + {action: award, amount: 10}
+DIFF
+d=$fixtures/diff
+expect 1 "sequence diff" -- "$quest" test --engine interp "$d/sequence.test.yaml"
+diff_lines "$tmp/out" "sequence diff" <<'DIFF'
+sequence.test.yaml:11: the sequence stops matching at {action: award, user: u1, amount: 20}
+    --- expected (the sequence)
+    +++ actual (award actions, as the fields compared)
+      {action: award, user: u1, amount: 10}
+    - {action: award, user: u1, amount: 20}
+    - {action: award, user: u1, amount: 10}
+    + {action: award, user: u1, amount: 10}
+DIFF
+expect 1 "not_contains diff" -- "$quest" test --engine interp "$d/not_contains.test.yaml"
+diff_lines "$tmp/out" "not_contains diff" <<'DIFF'
+not_contains.test.yaml:8: did not expect an action {action: award, user: u1}
+    --- expected (no such action)
+    + {"seq":1,"ts":"1970-01-01T00:00:00Z","user":"u1","event":"scenario-1","source":"rule:deposit_points","action":"award"
+DIFF
+expect 1 "state diff" -- "$quest" test --engine interp "$d/state.test.yaml"
+diff_lines "$tmp/out" "state diff" <<'DIFF'
+state.test.yaml:8: state: u1.points == 30 — but u1.points is 20
+    --- expected (the claim)
+    +++ actual (the state)
+    - u1.points == 30
+    + u1.points == 20
+DIFF
+
 # An unreadable subfolder is reported with exit 2; the readable scenarios still run.
 mkdir -p "$tmp/tree/locked"
 cp -r "$fixtures/pkg" "$tmp/pkg"
