@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian package Questline's build and tests need. Idempotent:
 # packages already present are skipped and `apt-get update` runs at most once.
+# `--bench` also installs what bench/peers/run.sh compares Questline with
+# (LuaJIT and lua-cjson, Node and npm, GNU time); neither the build nor CI needs them.
 set -euo pipefail
 
 packages=(
@@ -12,6 +14,12 @@ packages=(
   libhowardhinnant-date-dev tzdata zlib1g-dev libzstd-dev libtinfo-dev libxml2-dev libffi-dev libedit-dev
   python3 python3-jsonschema
 )
+
+# bench-only: the peers of bench/peers/ (issue 15)
+bench_packages=(luajit lua-cjson nodejs time)
+# (Debian's nodejs comes without npm; some Node builds bring their own)
+if ! command -v npm >/dev/null; then bench_packages+=(npm); fi
+if [ "${1:-}" = "--bench" ]; then packages+=("${bench_packages[@]}"); fi
 
 missing=()
 for p in "${packages[@]}"; do
