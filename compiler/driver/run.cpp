@@ -1,6 +1,7 @@
 // quest run PATH…|--bundle FILE.qlb --events FILE [--actions OUT] [--state OUT]
 //           [--until TIME] [--seed S] [--engine jit|interp]
 //           [--import-segment NAME=FILE.csv]… [--import-balances FILE.csv]…
+#include <cctype>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -27,7 +28,7 @@ namespace {
 
 const char* kHelp =
     "usage: quest run PATH... --events FILE [--actions OUT] [--state OUT] [--until TIME]\n"
-    "                 [--seed S] [--engine jit|interp]\n"
+    "                 [--seed S] [--engine jit|interp] [--dedupe-window D]\n"
     "                 [--import-segment NAME=FILE.csv]... [--import-balances FILE.csv]...\n"
     "       quest run --bundle FILE.qlb --events FILE [same options]\n"
     "\n"
@@ -41,6 +42,9 @@ const char* kHelp =
     "  --engine E     jit (default: native code, cached between runs; falls back to\n"
     "                 the interpreter with a warning if LLVM fails) or interp (the\n"
     "                 reference interpreter); both give the same bytes\n"
+    "  --dedupe-window D\n"
+    "                 an event whose id was seen within D of event time before it is a\n"
+    "                 duplicate and is skipped (default 7d; units ms s m h d w)\n"
     "  --bundle FILE  run a bundle from `quest build` instead of a package's sources\n"
     "  --import-segment NAME=FILE.csv\n"
     "                 the members of `imported` segment NAME: a header line, then one\n"
@@ -51,6 +55,23 @@ const char* kHelp =
     "                 Imports apply in the order given, before the first event; any\n"
     "                 bad row (reported with its line) stops the run before any event\n"
     "exit: 0 replayed, 1 compile errors, 2 usage or unreadable input\n";
+
+// A duration such as 7d or 90m: digits, then ms, s, m, h, d or w; at most
+// 100 years, so that window arithmetic cannot overflow.
+bool ParseDurationArg(const std::string& text, int64_t* ms) {
+  size_t digits = 0;
+  while (digits < text.size() && digits < 12 && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  if (digits == 0) return false;
+  const int64_t n = std::stoll(text.substr(0, digits));
+  static const std::pair<const char*, int64_t> kUnits[] = {
+      {"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}, {"w", 604'800'000}};
+  for (const auto& [unit, scale] : kUnits)
+    if (text.compare(digits, std::string::npos, unit) == 0) {
+      *ms = n * scale;
+      return *ms > 0 && *ms <= 36'525LL * 86'400'000;
+    }
+  return false;
+}
 
 // --import-segment / --import-balances, in order, before any event. A bad
 // row stops the run (exit 2) before any event: a partly imported promo list
@@ -119,6 +140,7 @@ bool ApplyImports(const std::vector<std::pair<std::string, std::string>>& import
 int RunCommand(const Args& args) {
   std::vector<std::string> paths;
   std::string events_path, actions_path, state_path, until_text, seed, engine_name = "jit", bundle_path;
+  std::string dedupe_text;
   bool seed_given = false;
   std::vector<std::pair<std::string, std::string>> imports;   // (option, value), in order
   for (size_t i = 0; i < args.size(); ++i) {
@@ -139,6 +161,7 @@ int RunCommand(const Args& args) {
     else if (a == "--seed") ok = seed_given = value(&seed);
     else if (a == "--engine") ok = value(&engine_name);
     else if (a == "--bundle") ok = value(&bundle_path);
+    else if (a == "--dedupe-window") ok = value(&dedupe_text);
     else if (a == "--import-segment" || a == "--import-balances") {
       std::string v;
       if ((ok = value(&v))) imports.push_back({a, v});
@@ -190,6 +213,12 @@ int RunCommand(const Args& args) {
     return kExitUsage;
   }
 
+  engine::EngineOptions options;
+  if (!dedupe_text.empty() && !ParseDurationArg(dedupe_text, &options.dedupe_window_ms)) {
+    std::cerr << "quest run: --dedupe-window expects a duration such as 7d or 36h (at most 100 years)\n";
+    return kExitUsage;
+  }
+
   ir::Program program;
   std::unique_ptr<interp::Backend> backend;
   std::string error;
@@ -222,7 +251,7 @@ int RunCommand(const Args& args) {
     backend = MakeBackend(program, engine_kind, "quest run", std::cerr);
   }
   engine::StringPool strings;
-  engine::Engine engine(program, *backend, strings);
+  engine::Engine engine(program, *backend, strings, options);
 
   if (!ApplyImports(imports, engine)) return kExitUsage;
 

@@ -493,6 +493,8 @@ class Lowering {
 
 Program LowerToIr(const sema::Package& package) {
   Program program = Lowering(package).Run();
+  for (const Node& n : program.nodes)
+    if (n.kind == NodeKind::EventField && n.a == engine::kFieldId) program.schema.intern_ids = true;
   VerifyIr(program);
   return program;
 }

@@ -15,7 +15,7 @@ namespace {
 
 // A new field in an IR struct (almost always) changes its size: encode the
 // field below, then update the size here. (Sizes: x86-64 Linux, the one ABI we build on.)
-static_assert(sizeof(ir::Program) == 672, "ir::Program changed: update program_codec.cpp");
+static_assert(sizeof(ir::Program) == 680, "ir::Program changed: update program_codec.cpp");
 static_assert(sizeof(ir::Node) == 24, "ir::Node changed: update program_codec.cpp");
 static_assert(sizeof(ir::Stmt) == 120, "ir::Stmt changed: update program_codec.cpp");
 static_assert(sizeof(ir::Aggregate) == 40, "ir::Aggregate changed: update program_codec.cpp");
@@ -46,7 +46,7 @@ static_assert(sizeof(ir::RafflePrize) == 72, "ir::RafflePrize changed: update pr
 static_assert(sizeof(ir::EventPlan) == 96, "ir::EventPlan changed: update program_codec.cpp");
 static_assert(sizeof(ir::Settings) == 72, "ir::Settings changed: update program_codec.cpp");
 static_assert(sizeof(engine::EventType) == 64, "engine::EventType changed: update program_codec.cpp");
-static_assert(sizeof(engine::EventSchema) == 24, "engine::EventSchema changed: update program_codec.cpp");
+static_assert(sizeof(engine::EventSchema) == 32, "engine::EventSchema changed: update program_codec.cpp");
 static_assert(sizeof(engine::Value) == 16, "engine::Value changed: update program_codec.cpp");
 
 constexpr int kMaxBlockDepth = 256;
@@ -213,7 +213,7 @@ template <class Io> void Describe(Io& io, ir::Raffle& r) {
 }
 template <class Io> void Describe(Io& io, ir::EventPlan& p) { io(p.metrics, p.rules, p.unlocks, p.missions); }
 template <class Io> void Describe(Io& io, ir::Program& p) {
-  io(p.schema.types, p.profile_names, p.profile_defaults, p.profile_kinds, p.currencies, p.minigames, p.raffles,
+  io(p.schema.types, p.schema.intern_ids, p.profile_names, p.profile_defaults, p.profile_kinds, p.currencies, p.minigames, p.raffles,
      p.strings, p.settings, p.nodes, p.children, p.fns, p.metrics, p.segments, p.rules, p.levels, p.badges,
      p.missions, p.policies, p.items, p.games, p.raffle_table, p.flows, p.competitions, p.plans, p.mission_opt_in,
      p.profile_update, p.store_purchase, p.minigame_play, p.tournament_register);

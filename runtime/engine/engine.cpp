@@ -13,7 +13,8 @@ namespace questline::engine {
 Engine::Engine(const ir::Program& program, const interp::Backend& backend, StringPool& strings,
                EngineOptions options)
     : p_(program), backend_(backend), strings_(strings), options_(options),
-      calendar_(program.settings.timezone, program.settings.week_starts), random_(program.settings.seed) {
+      calendar_(program.settings.timezone, program.settings.week_starts), random_(program.settings.seed),
+      recent_ids_(options.dedupe_window_ms, random_.IdKey().first, random_.IdKey().second) {
   for (const ir::Item& i : p_.items) item_stock_.push_back(i.stock);
   for (const ir::Minigame& g : p_.games) {
     prize_stock_.emplace_back();
@@ -165,12 +166,10 @@ void Engine::FireTimer(const Timer& t) {
 }
 
 void Engine::Process(const Event& e) {
-  if (e.Id() >= seen_ids_.size()) seen_ids_.resize(std::max<size_t>(size_t(e.Id()) + 1, seen_ids_.size() * 2));
-  if (seen_ids_[e.Id()]) {
+  if (recent_ids_.SeenOrAdd(e.id, std::max(clock_, e.Ts()))) {   // the time it is processed at
     ++stats_.duplicates;
     return;
   }
-  seen_ids_[e.Id()] = true;
   if (scheduled_flows_pending_) {
     // Scheduled flows start counting from the first event's time.
     scheduled_flows_pending_ = false;
@@ -184,7 +183,7 @@ void Engine::Process(const Event& e) {
   ++event_seq_;
   user_ = &UserFor(e.User());
   event_ = &e;
-  event_id_ = strings_.Get(e.Id());
+  event_id_ = e.id;
   event_id_is_timer_ = false;
   ordinal_ = 0;
   segment_changes_.clear();

@@ -17,6 +17,7 @@
 #include "runtime/engine/calendar.h"
 #include "runtime/engine/event.h"
 #include "runtime/engine/random.h"
+#include "runtime/engine/recent_ids.h"
 #include "runtime/engine/state.h"
 #include "runtime/engine/strings.h"
 
@@ -28,6 +29,8 @@ struct EngineOptions {
   // answers (Engine::Settle). Off: every round asks everything, the plain
   // fixpoint the differential test checks this against.
   bool skip_settled_conditions = true;
+  // Duplicate event ids are recognised within this much event time (docs/engine.md).
+  int64_t dedupe_window_ms = 7 * 86'400'000LL;
 };
 
 struct EngineStats {
@@ -228,10 +231,10 @@ class Engine final : private interp::Runtime {
   // yet), and whether an event id was seen. A hash lookup per event and timer
   // missed the cache at 100k players.
   std::vector<uint32_t> user_slot_;
-  std::vector<bool> seen_ids_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
   uint64_t held_seq_ = 0;                             // ids of held messages
   KeyedRandom random_;
+  RecentIds recent_ids_;                              // duplicate detection (after random_: keyed by it)
   std::vector<int64_t> item_stock_;                   // global, -1 unlimited
   std::vector<std::vector<int64_t>> prize_stock_;     // per mini-game prize, -1 unlimited
   std::vector<bool> raffle_drawn_;

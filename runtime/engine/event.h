@@ -29,6 +29,9 @@ struct EventType {
 
 struct EventSchema {
   std::vector<EventType> types;
+  // The package reads an event's `id` (`deposit.id`): only then is it interned
+  // into the string pool, which otherwise would grow with every event.
+  bool intern_ids = false;
   int32_t Find(const std::string& name) const {
     for (size_t i = 0; i < types.size(); ++i)
       if (types[i].name == name) return int32_t(i);
@@ -40,10 +43,11 @@ inline constexpr int kFieldId = 0, kFieldUser = 1, kFieldTs = 2;
 
 struct Event {
   int32_t type = -1;
-  std::vector<Value> fields;                // same order as EventType::fields
+  std::string id;                           // the feed's id: duplicates, action keys
+  std::vector<Value> fields;                // same order as EventType::fields; [kFieldId] is
+                                            // interned only with EventSchema::intern_ids
   uint64_t line = 0;                        // source line in the input, for messages
 
-  uint32_t Id() const { return uint32_t(fields[kFieldId].i); }
   uint32_t User() const { return uint32_t(fields[kFieldUser].i); }
   int64_t Ts() const { return fields[kFieldTs].i; }
 };

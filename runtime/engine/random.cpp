@@ -65,6 +65,8 @@ KeyedRandom::KeyedRandom(std::string_view seed) {
   k1_ = SipHash24(k0_, 0x2d6b65792d310000ull, seed.data(), seed.size());
   action_k0_ = SipHash24(k1_, 0x616374696f6e2d6bull, seed.data(), seed.size());
   action_k1_ = SipHash24(action_k0_, 0x65792d3132380000ull, seed.data(), seed.size());
+  id_k0_ = SipHash24(action_k1_, 0x6576656e742d6964ull, seed.data(), seed.size());
+  id_k1_ = SipHash24(id_k0_, 0x2d6b65792d313238ull, seed.data(), seed.size());
 }
 
 namespace {

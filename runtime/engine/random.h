@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace questline::engine {
@@ -28,6 +29,8 @@ class KeyedRandom {
   // say nothing of the draws and sibling actions share no digits.
   Hash128 ActionKey(std::string_view source, std::string_view user, std::string_view event_id,
                     uint64_t ordinal) const;
+  // The key event ids are hashed under for duplicate detection (RecentIds).
+  std::pair<uint64_t, uint64_t> IdKey() const { return {id_k0_, id_k1_}; }
   // A 64-bit draw for (user, event id, index).
   uint64_t Draw(std::string_view user, std::string_view event_id, uint64_t index) const;
   // Uniform in [0, n) without modulo bias (n > 0).
@@ -39,6 +42,7 @@ class KeyedRandom {
  private:
   uint64_t k0_, k1_;
   uint64_t action_k0_, action_k1_;
+  uint64_t id_k0_, id_k1_;
 };
 
 }  // namespace questline::engine

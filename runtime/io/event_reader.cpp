@@ -264,7 +264,9 @@ bool EventReader::ParseLine(std::string_view line, uint64_t line_no, engine::Eve
   out->type = type_id;
   out->line = line_no;
   out->fields.assign(et.fields.size(), engine::Value{});
-  out->fields[engine::kFieldId] = engine::Value::String(strings_.Intern(id));
+  out->id.assign(id.data(), id.size());
+  out->fields[engine::kFieldId] =
+      schema_.intern_ids ? engine::Value::String(strings_.Intern(id)) : engine::Value::None(engine::ValueKind::String);
   out->fields[engine::kFieldUser] = engine::Value::String(strings_.Intern(user));
   out->fields[engine::kFieldTs] = engine::Value::Time(ts_ms);
 

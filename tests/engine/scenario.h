@@ -32,6 +32,7 @@ struct ScenarioResult {
   std::vector<io::Rejection> rejections;
   engine::EngineStats stats;
   io::ReadStats reader_stats;
+  size_t strings = 0;                 // the string pool's size at the end
 
   // Actions whose line contains every one of `parts`.
   size_t Count(std::initializer_list<std::string> parts) const {
@@ -115,6 +116,7 @@ inline ScenarioResult RunOn(const ir::Program& program, const interp::Backend& b
   result.state = engine.StateJson();
   result.stats = engine.Stats();
   result.reader_stats = reader.Stats();
+  result.strings = strings.Size();
   return result;
 }
 

@@ -41,7 +41,7 @@ TEST_CASE("a well-formed event is typed by the schema", "[io]") {
   Fixture f;
   REQUIRE(f.Parse(R"({"id":"e1","type":"deposit","user":"u42","ts":"2026-12-01T10:00:00Z","amount":12.5,"method":"card","extra":{"ignored":[1,2]}})"));
   CHECK(f.event.type == 0);
-  CHECK(f.strings.Get(f.event.Id()) == "e1");
+  CHECK(f.event.id == "e1");
   CHECK(f.strings.Get(f.event.User()) == "u42");
   CHECK(f.event.Ts() == 1'796'119'200'000);
   CHECK(f.event.fields[3].i == 1'250'000'000);
@@ -126,7 +126,7 @@ TEST_CASE("oversize lines are rejected; bad lines never stop the stream", "[io]"
   std::vector<io::Rejection> rejections;
   reader.ReadAll(in, &events, &rejections);
   REQUIRE(events.size() == 2);
-  CHECK(strings.Get(events[1].Id()) == "e2");
+  CHECK(events[1].id == "e2");
   CHECK(events[1].line == 5);
   REQUIRE(rejections.size() == 2);
   CHECK(rejections[0].line == 2);
@@ -219,7 +219,7 @@ TEST_CASE("a UTF-8 byte-order mark before the first line is skipped", "[io]") {
   reader.ReadAll(in, &events, &rejections);
   CHECK(rejections.empty());
   REQUIRE(events.size() == 2);
-  CHECK(strings.Get(events[0].Id()) == "e1");
+  CHECK(events[0].id == "e1");
   // Only before the first line: later, it is not JSON.
   Fixture f;
   CHECK_FALSE(f.reader.ParseLine("\xEF\xBB\xBF{\"id\":\"e\",\"type\":\"deposit\",\"user\":\"u\",\"ts\":0}", 2, &f.event,
