@@ -22,6 +22,7 @@
 #include "runtime/io/action_writer.h"
 #include "runtime/io/csv_import.h"
 #include "runtime/io/event_reader.h"
+#include "runtime/io/replay.h"
 
 namespace questline::driver {
 namespace {
@@ -55,6 +56,23 @@ const char* kHelp =
     "                 Imports apply in the order given, before the first event; any\n"
     "                 bad row (reported with its line) stops the run before any event\n"
     "exit: 0 replayed, 1 compile errors, 2 usage or unreadable input\n";
+
+// The actions to their NDJSON stream, tallying the points awarded per user
+// for the summary.
+class TallyingSink final : public engine::ActionSink {
+ public:
+  explicit TallyingSink(std::ostream& out) : writer_(out) {}
+  void Write(engine::Action&& a) override {
+    if (a.action == "award" && a.fields.size() > 1 && a.fields[0].second.s == "points")
+      points_by_user[a.user] += a.fields[1].second.i;
+    writer_.Write(std::move(a));
+  }
+  bool Flush() { return writer_.Flush(); }
+  std::map<std::string, int64_t> points_by_user;
+
+ private:
+  io::NdjsonActionSink writer_;
+};
 
 // A duration such as 7d or 90m: digits, then ms, s, m, h, d or w; at most
 // 100 years, so that window arithmetic cannot overflow.
@@ -277,18 +295,8 @@ int RunCommand(const Args& args) {
   }
 
   io::EventReader reader(program.schema, strings);
-  std::string line, buffer;
-  uint64_t line_no = 0;
-  std::map<std::string, int64_t> points_by_user;
-  auto flush = [&] {
-    for (const engine::Action& a : engine.DrainActions()) {
-      io::AppendActionJson(buffer, a);
-      if (a.action == "award" && a.fields.size() > 1 && a.fields[0].second.s == "points")
-        points_by_user[a.user] += a.fields[1].second.i;
-    }
-    *actions_out << buffer;
-    buffer.clear();
-  };
+  TallyingSink sink(*actions_out);
+  engine.SetSink(&sink);
   // A write error (a full disk, /dev/full) must not end in exit 0.
   auto write_failed = [&] {
     std::cerr << "quest run: cannot write the actions to '" << (actions_path.empty() ? "stdout" : actions_path)
@@ -296,22 +304,15 @@ int RunCommand(const Args& args) {
     return kExitUsage;
   };
   uint64_t rejected = 0;
-  while (std::getline(*in, line)) {
-    ++line_no;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    engine::Event event;
-    std::string reason;
-    if (!reader.ParseLine(line, line_no, &event, &reason)) {
-      ++rejected;
-      std::cerr << events_path << ":" << line_no << ": rejected: " << reason << "\n";
-      continue;
-    }
-    engine.Process(event);
-    flush();
-    if (!*actions_out) return write_failed();
-  }
+  io::ReplayHooks hooks;
+  hooks.rejected = [&](const io::Rejection& r) {
+    ++rejected;
+    std::cerr << events_path << ":" << r.line << ": rejected: " << r.reason << "\n";
+  };
+  hooks.keep_going = [&] { return bool(*actions_out); };
+  if (!io::Replay(*in, reader, engine, hooks)) return write_failed();
   if (until != INT64_MIN) engine.AdvanceTo(until);
-  flush();
+  if (!sink.Flush()) return write_failed();
   if (actions_file.is_open()) actions_file.close();
   if (actions_path.empty() ? !FlushStdout(std::cout) : actions_file.fail()) return write_failed();
   if (!state_path.empty()) {
@@ -337,7 +338,7 @@ int RunCommand(const Args& args) {
   for (const auto& [kind, n] : s.actions) std::cerr << " " << kind << "=" << n;
   std::cerr << "\n";
   std::vector<std::pair<int64_t, std::string>> top;
-  for (const auto& [user, pts] : points_by_user) top.push_back({-pts, user});
+  for (const auto& [user, pts] : sink.points_by_user) top.push_back({-pts, user});
   std::sort(top.begin(), top.end());
   std::cerr << "top users by points awarded:";
   for (size_t i = 0; i < top.size() && i < 5; ++i) std::cerr << " " << top[i].second << "=" << -top[i].first;

@@ -36,4 +36,13 @@ struct Action {
   std::vector<std::pair<std::string, ActionValue>> fields;   // action-specific, in order
 };
 
+// Where the engine hands each action the moment it is produced: the engine
+// keeps none (Engine::SetSink), so a midnight that moves a million players
+// streams its actions instead of holding them all.
+class ActionSink {
+ public:
+  virtual ~ActionSink() = default;
+  virtual void Write(Action&& action) = 0;
+};
+
 }  // namespace questline::engine

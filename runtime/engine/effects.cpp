@@ -100,10 +100,8 @@ void Engine::ReleaseMessage(uint64_t id) {
       {"channel", ActionValue::String(kChannels[m.channel])}, {"template", ActionValue::String(m.template_name)}};
   if (!PolicyBlocks(ir::PolicyTarget::Messages, "send", what) && !MessageCapReached(what)) {
     CountMessage();
-    m.send.seq = ++seq_;
     m.send.ts = now_;
-    ++stats_.actions[m.send.action];
-    actions_.push_back(std::move(m.send));
+    Deliver(std::move(m.send));
   }
   source_ = saved;
 }
@@ -208,17 +206,16 @@ void Engine::Effect(const ir::Stmt& s, Value value, const std::vector<Value>& da
         }
       }
       object += "}";
-      Emit(*source_, "send", {{"channel", ActionValue::String(kChannels[s.target])},
-                             {"template", ActionValue::String(text(value))}, {"data", ActionValue::Raw(object)}});
+      Action send = MakeAction(*source_, "send",
+                               {{"channel", ActionValue::String(kChannels[s.target])},
+                                {"template", ActionValue::String(text(value))}, {"data", ActionValue::Raw(object)}});
       if (release_at == INT64_MIN) {
+        Deliver(std::move(send));
         CountMessage();
         return;
       }
-      // Held by quiet hours: it leaves the stream now and is released later.
-      HeldMessage held{++held_seq_, release_at, s.target, text(value), std::move(actions_.back())};
-      actions_.pop_back();
-      --stats_.actions["send"];
-      --seq_;
+      // Held by quiet hours: made now (its key is this step's), delivered later.
+      HeldMessage held{++held_seq_, release_at, s.target, text(value), std::move(send)};
       Schedule(release_at, TimerKind::ReleaseMessage, user_->user, -1, held.id);
       user_->held.push_back(std::move(held));
       return;

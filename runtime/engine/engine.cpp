@@ -330,10 +330,9 @@ bool Engine::SettleSegments() {
   return changed;
 }
 
-void Engine::Emit(const std::string& source, const char* action,
-                  std::vector<std::pair<std::string, ActionValue>> fields) {
+Action Engine::MakeAction(const std::string& source, const char* action,
+                          std::vector<std::pair<std::string, ActionValue>> fields) {
   Action a;
-  a.seq = ++seq_;
   a.ts = now_;
   a.user = strings_.Get(user_->user);
   a.event = event_id_;
@@ -342,8 +341,19 @@ void Engine::Emit(const std::string& source, const char* action,
   // Stable idempotency key: (source, user, event, ordinal within the step).
   a.key = random_.ActionKey(source, a.user, a.event, ordinal_++);
   a.fields = std::move(fields);
+  return a;
+}
+
+void Engine::Deliver(Action&& a) {
+  a.seq = ++seq_;
   ++stats_.actions[a.action];
-  actions_.push_back(std::move(a));
+  if (sink_) sink_->Write(std::move(a));
+  else actions_.push_back(std::move(a));
+}
+
+void Engine::Emit(const std::string& source, const char* action,
+                  std::vector<std::pair<std::string, ActionValue>> fields) {
+  Deliver(MakeAction(source, action, std::move(fields)));
 }
 
 std::vector<Action> Engine::DrainActions() {

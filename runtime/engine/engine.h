@@ -49,6 +49,9 @@ class Engine final : private interp::Runtime {
   void Process(const Event& event);
   // Moves the clock to `t`, firing every timer due by then (for --until).
   void AdvanceTo(int64_t t);
+  // Actions go to `sink` as they are produced; without one (nullptr) they
+  // wait in the engine for DrainActions.
+  void SetSink(ActionSink* sink) { sink_ = sink; }
   std::vector<Action> DrainActions();
   std::string StateJson() const;                 // every user, sorted by id
 
@@ -140,6 +143,11 @@ class Engine final : private interp::Runtime {
   int64_t NextSegmentChange(int32_t segment, bool search, int64_t bound);
   void ScheduleSegmentRecheck(bool search);
   void Emit(const std::string& source, const char* action, std::vector<std::pair<std::string, ActionValue>> fields);
+  // An action with its key (the step's next ordinal), not yet delivered.
+  Action MakeAction(const std::string& source, const char* action,
+                    std::vector<std::pair<std::string, ActionValue>> fields);
+  // Numbers it (seq), counts it and hands it to the sink.
+  void Deliver(Action&& a);
   void RunBlock(const ir::Block& block, const std::string& source);
   bool Holds(ir::ExprRef condition, interp::Frame& frame);   // backend_.Test, with a shortcut
 
@@ -247,7 +255,8 @@ class Engine final : private interp::Runtime {
   int32_t registered_at_ = -1;                       // the profile's registered_at, or -1
   std::vector<int32_t> request_field_;               // per event type: the request's name field, or -1
   uint64_t score_seq_ = 0;                                  // orders equal scores: first reached ranks first
-  std::vector<Action> actions_;
+  std::vector<Action> actions_;                       // without a sink: until DrainActions
+  ActionSink* sink_ = nullptr;
   EngineStats stats_;
   int64_t clock_ = INT64_MIN;
   int64_t now_ = 0;

@@ -23,17 +23,17 @@ std::string Replay(const std::string& package_dir, const std::string& events_pat
   io::EventReader reader(program.schema, strings);
   std::ifstream in(events_path);
   REQUIRE(in);
-  std::vector<engine::Event> events;
-  std::vector<io::Rejection> rejections;
-  reader.ReadAll(in, &events, &rejections);
-  REQUIRE(rejections.empty());
-  REQUIRE(events.size() > 1000);
-  std::string out;
-  for (const engine::Event& e : events) {
-    engine.Process(e);
-    for (const engine::Action& a : engine.DrainActions()) io::AppendActionJson(out, a);
-  }
-  return out + engine.StateJson();
+  std::ostringstream out;
+  io::NdjsonActionSink sink(out);
+  engine.SetSink(&sink);
+  size_t rejections = 0;
+  io::ReplayHooks hooks;
+  hooks.rejected = [&](const io::Rejection&) { ++rejections; };
+  REQUIRE(io::Replay(in, reader, engine, hooks));
+  REQUIRE(rejections == 0);
+  REQUIRE(engine.Stats().events > 1000);
+  REQUIRE(sink.Flush());
+  return out.str() + engine.StateJson();
 }
 
 }  // namespace

@@ -22,6 +22,7 @@
 #include "runtime/engine/engine.h"
 #include "runtime/io/action_writer.h"
 #include "runtime/io/event_reader.h"
+#include "runtime/io/replay.h"
 #include "stdlib/prelude.h"
 
 namespace questline::testing {
@@ -97,22 +98,19 @@ inline ScenarioResult RunOn(const ir::Program& program, const interp::Backend& b
   engine::StringPool strings;
   engine::Engine engine(program, backend, strings, options);
   io::EventReader reader(program.schema, strings);
+  io::LineActionSink sink;
+  engine.SetSink(&sink);
   std::istringstream in(events);
-  std::vector<engine::Event> parsed;
   ScenarioResult result;
-  reader.ReadAll(in, &parsed, &result.rejections);
-  for (const engine::Event& e : parsed) engine.Process(e);
+  io::ReplayHooks hooks;
+  hooks.rejected = [&](const io::Rejection& r) { result.rejections.push_back(r); };
+  io::Replay(in, reader, engine, hooks);
   if (!until.empty()) {
     int64_t t;
     REQUIRE(io::ParseTimestamp(until, &t));
     engine.AdvanceTo(t);
   }
-  for (const engine::Action& a : engine.DrainActions()) {
-    std::string line;
-    io::AppendActionJson(line, a);
-    line.pop_back();
-    result.actions.push_back(line);
-  }
+  result.actions = std::move(sink.lines);
   result.state = engine.StateJson();
   result.stats = engine.Stats();
   result.reader_stats = reader.Stats();

@@ -15,6 +15,7 @@
 #include "runtime/engine/engine.h"
 #include "runtime/io/action_writer.h"
 #include "runtime/io/event_reader.h"
+#include "runtime/io/replay.h"
 #include "stdlib/prelude.h"
 
 namespace questline::jitdiff {
@@ -25,24 +26,21 @@ BackendRun RunOn(const ir::Program& program, const interp::Backend& backend, con
   engine::StringPool strings;
   engine::Engine engine(program, backend, strings, options);
   io::EventReader reader(program.schema, strings);
+  io::LineActionSink sink;
+  engine.SetSink(&sink);
   std::istringstream in(events);
-  std::vector<engine::Event> parsed;
-  std::vector<io::Rejection> rejections;
-  reader.ReadAll(in, &parsed, &rejections);
-  for (const engine::Event& e : parsed) engine.Process(e);
+  size_t rejections = 0;
+  io::ReplayHooks hooks;
+  hooks.rejected = [&](const io::Rejection&) { ++rejections; };
+  io::Replay(in, reader, engine, hooks);
   int64_t t;
   if (!until.empty() && io::ParseTimestamp(until, &t)) engine.AdvanceTo(t);
   BackendRun run;
-  for (const engine::Action& a : engine.DrainActions()) {
-    std::string line;
-    io::AppendActionJson(line, a);
-    line.pop_back();
-    run.actions.push_back(std::move(line));
-  }
+  run.actions = std::move(sink.lines);
   run.state = engine.StateJson();
   run.warnings = engine.Stats().warnings;
   run.runtime_errors = engine.Stats().runtime_errors;
-  run.rejections = rejections.size();
+  run.rejections = rejections;
   return run;
 }
 

@@ -1,0 +1,42 @@
+#include "runtime/io/replay.h"
+
+#include "runtime/io/action_writer.h"
+
+namespace questline::io {
+
+bool Replay(std::istream& in, EventReader& reader, engine::Engine& engine, const ReplayHooks& hooks) {
+  std::string line, reason;
+  engine::Event event;   // reused: its vectors and strings keep their capacity
+  uint64_t line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (hooks.keep_going && !hooks.keep_going()) return false;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    if (!reader.ParseLine(line, line_no, &event, &reason)) {
+      if (hooks.rejected) hooks.rejected({line_no, reason});
+      continue;
+    }
+    engine.Process(event);
+  }
+  return !hooks.keep_going || hooks.keep_going();
+}
+
+void NdjsonActionSink::Write(engine::Action&& action) {
+  AppendActionJson(buffer_, action);
+  if (buffer_.size() >= 64 * 1024) Flush();
+}
+
+bool NdjsonActionSink::Flush() {
+  if (!buffer_.empty()) out_.write(buffer_.data(), std::streamsize(buffer_.size()));
+  buffer_.clear();
+  return bool(out_);
+}
+
+void LineActionSink::Write(engine::Action&& action) {
+  std::string line;
+  AppendActionJson(line, action);
+  line.pop_back();   // the newline
+  lines.push_back(std::move(line));
+}
+
+}  // namespace questline::io

@@ -1,0 +1,53 @@
+// The one replay loop — NDJSON events in, through the engine, actions out —
+// shared by `quest run`, `quest test`, the tests and the benchmarks, so that
+// what the tests check is what the tools do.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <istream>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "runtime/engine/action.h"
+#include "runtime/engine/engine.h"
+#include "runtime/io/event_reader.h"
+
+namespace questline::io {
+
+struct ReplayHooks {
+  // A line the reader refused (the replay goes on with the next one).
+  std::function<void(const Rejection&)> rejected;
+  // Asked before each line: false stops the replay (a writer that failed).
+  std::function<bool()> keep_going;
+};
+
+// Every line of `in`, in order, into `engine` (one Event reused for all of
+// them); blank lines are skipped. Actions go wherever the engine's sink sends
+// them. Returns false when `keep_going` stopped it.
+bool Replay(std::istream& in, EventReader& reader, engine::Engine& engine, const ReplayHooks& hooks = {});
+
+// Actions as NDJSON on a stream, written in pieces of about 64 KiB: memory
+// stays bounded however many actions one event or timer produces.
+class NdjsonActionSink final : public engine::ActionSink {
+ public:
+  explicit NdjsonActionSink(std::ostream& out) : out_(out) {}
+  ~NdjsonActionSink() override { Flush(); }
+  void Write(engine::Action&& action) override;
+  // Writes what is buffered; false once the stream has failed (a full disk).
+  bool Flush();
+
+ private:
+  std::ostream& out_;
+  std::string buffer_;
+};
+
+// Actions kept as NDJSON lines without their newline (tests, differential runs).
+class LineActionSink final : public engine::ActionSink {
+ public:
+  void Write(engine::Action&& action) override;
+  std::vector<std::string> lines;
+};
+
+}  // namespace questline::io
