@@ -71,6 +71,11 @@ class TimingRuntime final : public interp::Runtime {
     rt_.AddToMetric(m, a);
     engine_ticks += Ticks() - t;
   }
+  void MetricsDone() override {
+    uint64_t t = Ticks();
+    rt_.MetricsDone();
+    engine_ticks += Ticks() - t;
+  }
   bool EnterRule(int32_t r) override {
     uint64_t t = Ticks();
     bool ok = rt_.EnterRule(r);
@@ -107,6 +112,7 @@ class StubRuntime final : public interp::Runtime {
   void CountWarning(const char*) override {}
   void Effect(const ir::Stmt&, interp::Value, const std::vector<interp::Value>&) override { ++effects; }
   void AddToMetric(int32_t, interp::Value) override {}
+  void MetricsDone() override {}
   bool EnterRule(int32_t) override { return true; }
   void LeaveRule() override {}
   uint64_t effects = 0;

@@ -227,6 +227,7 @@ void Interpreter::HandleEvent(const engine::Event& event, Runtime& rt) const {
     if (!Test(a.filter, frame, rt)) continue;
     rt.AddToMetric(m, a.argument >= 0 ? Eval(a.argument, frame, rt) : Value{});
   }
+  rt.MetricsDone();
   std::vector<Value> locals;
   for (int32_t r : plan.rules) {
     const ir::Rule& rule = p_.rules[size_t(r)];

@@ -32,9 +32,12 @@ class Runtime {
   // Effects. `amount` is already evaluated; the engine applies policies.
   virtual void Effect(const ir::Stmt& stmt, Value value, const std::vector<Value>& data) = 0;
   // The steps of an event's handler that stay in C++ (Backend::HandleEvent):
-  // one matching event into a metric's aggregate; a rule whose condition held
-  // starting (false: its limit is reached, skip it) and finishing.
+  // one matching event into a metric's aggregate; the metrics done (the
+  // engine re-evaluates the segments they move, so that rules see them as of
+  // this event); a rule whose condition held starting (false: its limit is
+  // reached, skip it) and finishing.
   virtual void AddToMetric(int32_t metric, Value argument) = 0;
+  virtual void MetricsDone() = 0;
   virtual bool EnterRule(int32_t rule) = 0;
   virtual void LeaveRule() = 0;
 };
@@ -58,9 +61,10 @@ class Backend {
   virtual void Run(const ir::Block& block, Frame& frame, Runtime& rt) const = 0;
   // The event's own handler, the metric and rule steps of LANGUAGE.md §11: for
   // each metric of the event's plan whose filter holds, AddToMetric(argument);
-  // then for each rule in package order whose condition holds (with fresh
-  // let-slots) and that EnterRule admits, its body, then LeaveRule. The JIT
-  // compiles this into one native function per event type.
+  // then MetricsDone, once, whatever the plan; then for each rule in package
+  // order whose condition holds (with fresh let-slots) and that EnterRule
+  // admits, its body, then LeaveRule. The JIT compiles this into one native
+  // function per event type.
   virtual void HandleEvent(const engine::Event& event, Runtime& rt) const = 0;
 };
 

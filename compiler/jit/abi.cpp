@@ -75,6 +75,7 @@ void ql_add_metric(const NativeFrame* f, int32_t metric, const Value* argument) 
   f->rt->AddToMetric(metric, *argument);
 }
 
+void ql_metrics_done(const NativeFrame* f) { f->rt->MetricsDone(); }
 int32_t ql_enter_rule(const NativeFrame* f, int32_t rule) { return f->rt->EnterRule(rule) ? 1 : 0; }
 void ql_leave_rule(const NativeFrame* f) { f->rt->LeaveRule(); }
 

@@ -49,7 +49,7 @@ enum class Warning : int32_t { Overflow = 0, DivisionByZero = 1 };
   X(ql_points_ever)  X(ql_level)      X(ql_now)          X(ql_hour)               \
   X(ql_weekday)      X(ql_string_id)  X(ql_change_case)  X(ql_string_test)        \
   X(ql_decimal_mul)  X(ql_decimal_div) X(ql_warn)        X(ql_effect)             \
-  X(ql_add_metric)   X(ql_enter_rule) X(ql_leave_rule)
+  X(ql_add_metric)   X(ql_metrics_done) X(ql_enter_rule) X(ql_leave_rule)
 
 extern "C" {
 void ql_metric(const NativeFrame* f, int32_t metric, Value* out);
@@ -69,6 +69,7 @@ int64_t ql_decimal_div(const NativeFrame* f, int64_t a, int64_t b);
 void ql_warn(const NativeFrame* f, int32_t warning);
 void ql_effect(const NativeFrame* f, int32_t stmt, const Value* value, const Value* data, uint64_t count);
 void ql_add_metric(const NativeFrame* f, int32_t metric, const Value* argument);
+void ql_metrics_done(const NativeFrame* f);
 int32_t ql_enter_rule(const NativeFrame* f, int32_t rule);
 void ql_leave_rule(const NativeFrame* f);
 }

@@ -92,7 +92,8 @@ void NativeBackend::HandleEvent(const engine::Event& event, interp::Runtime& rt)
   HandlerFn fn = type < impl_->handlers.size() ? impl_->handlers[type] : nullptr;
   // Handlers read fields without bounds tests: an event that does not have
   // exactly its type's fields (the reader always gives it them) is the
-  // interpreter's. An empty plan has no handler: nothing runs either way.
+  // interpreter's. An empty plan has no handler: the interpreter's runs
+  // only MetricsDone.
   if (!fn || event.fields.size() != impl_->program.schema.types[type].fields.size())
     return impl_->fallback.HandleEvent(event, rt);
   interp::Frame frame{&event, nullptr, nullptr};

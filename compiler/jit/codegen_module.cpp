@@ -37,7 +37,7 @@ ModuleContext::ModuleContext(llvm::LLVMContext& context, llvm::Module& m, const 
       {"ql_decimal_mul", fn(i64, {i64, i64})},          {"ql_decimal_div", fn(i64, {i64, i64})},
       {"ql_warn", fn(void_ty, {i32})},                  {"ql_effect", fn(void_ty, {i32, value_ptr, value_ptr, i64})},
       {"ql_add_metric", fn(void_ty, {i32, value_ptr})}, {"ql_enter_rule", fn(i32, {i32})},
-      {"ql_leave_rule", fn(void_ty, {})},
+      {"ql_leave_rule", fn(void_ty, {})},               {"ql_metrics_done", fn(void_ty, {})},
   };
 }
 
@@ -170,19 +170,23 @@ void EmitHandler(ModuleContext& mc, int32_t type) {
   const ir::EventPlan& plan = mc.program.plans[size_t(type)];
   const std::string name = HandlerName(size_t(type));
   llvm::Function* handler = DefineFunction(mc, mc.block_fn_type, name, false);
-  std::vector<llvm::Function*> steps;
+  std::vector<llvm::Function*> metric_steps, rule_steps;
   int n = 0;
   // Metrics first, then rules (LANGUAGE.md §11), each in package order.
   for (const auto& chunk : Chunks(plan.metrics)) {
-    steps.push_back(DefineFunction(mc, mc.block_fn_type, name + "_" + std::to_string(n++), false));
-    EmitMetricChunk(mc, steps.back(), type, chunk);
+    metric_steps.push_back(DefineFunction(mc, mc.block_fn_type, name + "_" + std::to_string(n++), false));
+    EmitMetricChunk(mc, metric_steps.back(), type, chunk);
   }
   for (const auto& chunk : Chunks(plan.rules)) {
-    steps.push_back(DefineFunction(mc, mc.block_fn_type, name + "_" + std::to_string(n++), false));
-    EmitRuleChunk(mc, steps.back(), type, chunk);
+    rule_steps.push_back(DefineFunction(mc, mc.block_fn_type, name + "_" + std::to_string(n++), false));
+    EmitRuleChunk(mc, rule_steps.back(), type, chunk);
   }
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(mc.ctx, "entry", handler));
-  for (llvm::Function* step : steps) b.CreateCall(step, {handler->getArg(0)});
+  for (llvm::Function* step : metric_steps) b.CreateCall(step, {handler->getArg(0)});
+  // Between the two, as the interpreter: the engine re-evaluates the segments
+  // the metrics moved, so both backends ask the same conditions in one order.
+  b.CreateCall(mc.Runtime("ql_metrics_done"), {handler->getArg(0)});
+  for (llvm::Function* step : rule_steps) b.CreateCall(step, {handler->getArg(0)});
   b.CreateRetVoid();
 }
 

@@ -1,6 +1,7 @@
 // Event processing in the order of LANGUAGE.md §11: timers due before the
-// event, then the request's answer → metrics → rules → mission tasks →
-// competitions → levels, badges, segments and missions to a bounded fixpoint.
+// event, then the request's answer → metrics → the segments they move →
+// rules → mission tasks → competitions → levels, badges, segments and
+// missions to a bounded fixpoint.
 #include "runtime/engine/engine.h"
 
 #include <algorithm>
@@ -70,6 +71,76 @@ Engine::Engine(const ir::Program& program, const interp::Backend& backend, Strin
   for (const ir::Level& l : p_.levels) level_sources_.push_back("level:" + l.name);
   for (const ir::Badge& b : p_.badges) badge_sources_.push_back("badge:" + b.name);
   for (const ir::Flow& f : p_.flows) flow_sources_.push_back("flow:" + f.name);
+  PlanSegmentsAfterMetrics();
+}
+
+// Segments are settled at the end of every step of the player's, and at each
+// instant time alone can change them (segment_time.cpp). So when an event's
+// metrics are done, only a segment reading one of those metrics (or reading
+// a segment that does) can have moved: MetricsDone re-evaluates those, and
+// nothing on an event whose metrics no segment reads. Requests and profile
+// updates change what segments read before the metrics (balances, profile
+// fields): after them, every segment is re-evaluated, as for a player never
+// settled or changed by an import (UserState::segments_stale).
+void Engine::PlanSegmentsAfterMetrics() {
+  const size_t n = p_.segments.size();
+  // What each condition reads, inside the fns it calls too.
+  std::vector<std::vector<int32_t>> metrics(n), segments(n);
+  for (size_t s = 0; s < n; ++s) {
+    std::vector<bool> fn_seen(p_.fns.size(), false);
+    std::vector<ir::ExprRef> stack;
+    if (p_.segments[s].condition >= 0) stack.push_back(p_.segments[s].condition);
+    while (!stack.empty()) {
+      const ir::Node& node = p_.At(stack.back());
+      stack.pop_back();
+      if (node.kind == ir::NodeKind::Metric) metrics[s].push_back(node.a);
+      if (node.kind == ir::NodeKind::Segment) segments[s].push_back(node.a);
+      if (node.kind == ir::NodeKind::Call && !fn_seen[size_t(node.a)]) {
+        fn_seen[size_t(node.a)] = true;
+        stack.push_back(p_.fns[size_t(node.a)].body);
+      }
+      for (uint32_t i = 0; i < node.count; ++i) stack.push_back(p_.Child(node, i));
+    }
+  }
+  // Dependencies first (a depth-first walk, its stack explicit; the checker
+  // refuses cycles, and a segment is placed once whatever happens).
+  std::vector<uint8_t> placed(n, 0);   // 0 not yet, 1 on the walk, 2 placed
+  for (size_t root = 0; root < n; ++root) {
+    std::vector<std::pair<int32_t, size_t>> walk{{int32_t(root), 0}};
+    while (!walk.empty()) {
+      auto& [s, next] = walk.back();
+      if (placed[size_t(s)] == 2) {
+        walk.pop_back();
+        continue;
+      }
+      placed[size_t(s)] = 1;
+      if (next < segments[size_t(s)].size()) {
+        const int32_t read = segments[size_t(s)][next++];
+        if (placed[size_t(read)] == 0) walk.push_back({read, 0});
+        continue;
+      }
+      placed[size_t(s)] = 2;
+      segments_in_order_.push_back(s);
+      walk.pop_back();
+    }
+  }
+  const int32_t before_metrics[] = {p_.mission_opt_in, p_.tournament_register, p_.store_purchase,
+                                    p_.minigame_play,  p_.profile_update,      registration_};
+  for (size_t t = 0; t < p_.plans.size(); ++t) {
+    const std::vector<int32_t>& counted = p_.plans[t].metrics;
+    const bool all = std::find(std::begin(before_metrics), std::end(before_metrics), int32_t(t)) !=
+                     std::end(before_metrics);
+    std::vector<bool> moved(n, false);
+    std::vector<int32_t>& list = segments_after_metrics_.emplace_back();
+    for (int32_t s : segments_in_order_) {
+      bool m = all;
+      for (int32_t metric : metrics[size_t(s)])
+        m = m || std::find(counted.begin(), counted.end(), metric) != counted.end();
+      for (int32_t read : segments[size_t(s)]) m = m || moved[size_t(read)];
+      moved[size_t(s)] = m;
+      if (m && !p_.segments[size_t(s)].imported && p_.segments[size_t(s)].condition >= 0) list.push_back(s);
+    }
+  }
 }
 
 UserState& Engine::UserFor(uint32_t user) {
@@ -198,7 +269,7 @@ void Engine::Process(const Event& e) {
   if (e.type == p_.minigame_play && !HandlePlay(e)) return;
   if (e.type == p_.profile_update || e.type == registration_) ApplyProfileUpdate(e);
 
-  backend_.HandleEvent(e, *this);   // metrics, then rules (AddToMetric, EnterRule, LeaveRule)
+  backend_.HandleEvent(e, *this);   // metrics, segments, rules (AddToMetric, MetricsDone, EnterRule, LeaveRule)
   UnlockByEvent(e);
   RefreshMissions();
   CountMissionEvent(e);
@@ -212,6 +283,19 @@ void Engine::Process(const Event& e) {
 
 void Engine::AddToMetric(int32_t metric, Value argument) {
   AddToAggregate(p_.metrics[size_t(metric)].aggregate, user_->metrics[size_t(metric)], argument, now_, calendar_);
+}
+
+// Between the metrics and the rules (LANGUAGE.md §11): the segments this
+// event's metrics moved, re-evaluated so that a rule `where depositor` and a
+// rule `where count(deposit) >= 1` agree on a first deposit, and missions and
+// competitions see them too. A change is recorded like the settle's, so its
+// `on enter` / `on exit` flows still run after the settle.
+void Engine::MetricsDone() {
+  const std::vector<int32_t>& segments =
+      user_->segments_stale ? segments_in_order_ : segments_after_metrics_[size_t(event_->type)];
+  if (segments.empty()) return;
+  interp::Frame frame{event_, nullptr, nullptr};
+  for (int32_t s : segments) UpdateSegment(size_t(s), frame);
 }
 
 // A rule whose condition held: its limit counts this firing (or refuses it),
@@ -316,22 +400,29 @@ bool Engine::SettleBadges() {
 bool Engine::SettleSegments() {
   bool changed = false;
   interp::Frame frame{event_, nullptr, nullptr};
-  for (size_t s = 0; s < p_.segments.size(); ++s) {
-    const ir::Segment& seg = p_.segments[s];
-    if (seg.imported || seg.condition < 0) continue;
-    if (seg.locked_at && now_ >= *seg.locked_at) continue;   // frozen at its instant
-    bool member = backend_.Test(seg.condition, frame, *this);
-    if (member != user_->segments[s]) {
-      user_->segments[s] = member;
-      segment_changes_.push_back({int32_t(s), member});
-      changed = true;
-    }
-  }
+  for (size_t s = 0; s < p_.segments.size(); ++s) changed |= UpdateSegment(s, frame);
+  user_->segments_stale = false;   // the settle's fixpoint finishes what this pass starts
   return changed;
 }
 
+<<<<<<< HEAD
 Action Engine::MakeAction(const std::string& source, const char* action,
                           std::vector<std::pair<std::string, ActionValue>> fields) {
+=======
+bool Engine::UpdateSegment(size_t s, interp::Frame& frame) {
+  const ir::Segment& seg = p_.segments[s];
+  if (seg.imported || seg.condition < 0) return false;
+  if (seg.locked_at && now_ >= *seg.locked_at) return false;   // frozen at its instant
+  const bool member = backend_.Test(seg.condition, frame, *this);
+  if (member == user_->segments[s]) return false;
+  user_->segments[s] = member;
+  segment_changes_.push_back({int32_t(s), member});   // for the step's flows, whoever found it
+  return true;
+}
+
+void Engine::Emit(const std::string& source, const char* action,
+                  std::vector<std::pair<std::string, ActionValue>> fields) {
+>>>>>>> issue13-order
   Action a;
   a.ts = now_;
   a.user = strings_.Get(user_->user);

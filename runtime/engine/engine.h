@@ -125,6 +125,7 @@ class Engine final : private interp::Runtime {
   }
   void Effect(const ir::Stmt& stmt, Value value, const std::vector<Value>& data) override;
   void AddToMetric(int32_t metric, Value argument) override;
+  void MetricsDone() override;
   bool EnterRule(int32_t rule) override;
   void LeaveRule() override;
 
@@ -136,6 +137,8 @@ class Engine final : private interp::Runtime {
   bool SettleLevels();
   bool SettleBadges();
   bool SettleSegments();
+  bool UpdateSegment(size_t segment, interp::Frame& frame);   // true when its membership changed
+  void PlanSegmentsAfterMetrics();
   // segment_time.cpp: segments that change with time alone.
   bool ReadsTime(ir::ExprRef e, int depth) const;
   int NowCoefficient(ir::ExprRef e, const std::vector<int>& params, int depth) const;
@@ -225,6 +228,11 @@ class Engine final : private interp::Runtime {
   const interp::Backend& backend_;
   // By segment: whether its condition can change with time alone (found once).
   std::vector<bool> segment_reads_time_;
+  // What MetricsDone re-evaluates, segments read before those reading them:
+  // by event type, the segments its metrics can move; every segment, for a
+  // player whose segments are stale.
+  std::vector<std::vector<int32_t>> segments_after_metrics_;
+  std::vector<int32_t> segments_in_order_;
   bool speculating_ = false;                          // evaluating at a future instant
   bool segment_recheck_due_ = false;                  // this step is a player's segment re-check
   StringPool& strings_;

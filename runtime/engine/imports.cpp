@@ -32,7 +32,10 @@ bool Engine::ImportSegment(int32_t segment, const std::vector<std::string>& user
     *error = "segment '" + p_.segments[size_t(segment)].name + "' is not `imported`: its condition decides its members";
     return false;
   }
-  for (UserState& u : users_) u.segments[size_t(segment)] = false;
+  for (UserState& u : users_) {
+    u.segments[size_t(segment)] = false;
+    u.segments_stale = true;   // segments reading this one (MetricsDone)
+  }
   for (const std::string& user : users) UserFor(strings_.Intern(user)).segments[size_t(segment)] = true;
   ++stats_.imports;
   return true;
@@ -51,7 +54,9 @@ bool Engine::ImportBalance(const std::string& user, int32_t currency, BalanceOp 
     *error = "the amount must not be negative";
     return false;
   }
-  int64_t& balance = UserFor(strings_.Intern(user)).balances[size_t(currency)];
+  UserState& u = UserFor(strings_.Intern(user));
+  u.segments_stale = true;   // segments reading the balance (MetricsDone)
+  int64_t& balance = u.balances[size_t(currency)];
   switch (op) {
     case BalanceOp::Add: balance = SaturatingAdd(balance, amount); break;
     case BalanceOp::Deduct: balance -= std::min(amount, balance); break;
