@@ -108,6 +108,7 @@ void Engine::Schedule(int64_t deadline, TimerKind kind, uint32_t user, int32_t a
 }
 
 void Engine::AdvanceTo(int64_t t) {
+  horizon_ = t;
   while (!timers_.empty() && timers_.top().deadline <= t) {
     Timer timer = timers_.top();
     timers_.pop();
@@ -140,6 +141,7 @@ void Engine::FireTimer(const Timer& t) {
         ExpireMission(t.a, "expired");
       break;
     }
+    case TimerKind::MissionPeriod: break;   // the Settle below starts the period's instance
     case TimerKind::ReleaseMessage: ReleaseMessage(t.b); break;
     case TimerKind::FlowWake: {
       FlowState& fs = user_->flows[size_t(t.a)];
