@@ -70,6 +70,7 @@ MEANING = {
  'Q0412': ('A raffle prize whose `max_per_user` exceeds its count.', 'Lower `max_per_user`.'),
  'Q0413': ('`max_completions` above 1 on a mission that is not recurring.', 'Add `recurring …` or drop `max_completions`.'),
  'Q0414': ('`streak_days` or `streak_weeks` with `over …`: a streak always ends today or yesterday, so a window would be ignored.', 'Drop the window; count days with an event inside one with `distinct_days(x) over …`.'),
+ 'Q0416': ('A clause duration (`time_limit`, `last D`, `wait`, `within`, `reenter after`) longer than 100 years (36500d), or a clause instant (`active`, `window`, `draw at`, `locked at`) outside the years 0000 to 9999. Beyond them `start + limit` would leave the calendar (or wrap, and expire a mission the moment it starts).', 'Use a duration of at most 36500d and an instant in years 0000-9999; drop the clause for "no limit".'),
  'W0501': ('Rationale: currency amounts are whole numbers; a decimal amount is floored silently at run time, which hides a rounding decision.', 'Write floor(), ceil() or round() explicitly.'),
  'W0502': ('Rationale: every metric is state and work on every event of its type.', 'Use it or remove it.'),
  'W0503': ('Rationale: an unused segment is re-evaluated for nothing (imported segments are exempt).', 'Use it or remove it.'),

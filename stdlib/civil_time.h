@@ -23,4 +23,12 @@ inline int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
+// The instants Questline accepts: years 0000 to 9999, the ones RFC 3339 can
+// write. Event timestamps (epoch milliseconds too), `--until` and instant
+// clauses outside them are rejected, so that `ts + duration` and the
+// calendar's period arithmetic stay far from the int64 bounds.
+inline constexpr int64_t kMinInstantMs = -62'167'219'200'000;   // 0000-01-01T00:00:00.000Z
+inline constexpr int64_t kMaxInstantMs = 253'402'300'799'999;   // 9999-12-31T23:59:59.999Z
+inline bool InstantInRange(int64_t ms) { return ms >= kMinInstantMs && ms <= kMaxInstantMs; }
+
 }  // namespace questline::stdlib

@@ -23,6 +23,7 @@
 #include "runtime/io/csv_import.h"
 #include "runtime/io/event_reader.h"
 #include "runtime/io/replay.h"
+#include "stdlib/civil_time.h"
 
 namespace questline::driver {
 namespace {
@@ -228,6 +229,10 @@ int RunCommand(const Args& args) {
   int64_t until = INT64_MIN;
   if (!until_text.empty() && !io::ParseTimestamp(until_text, &until)) {
     std::cerr << "quest run: --until expects an RFC 3339 time such as 2026-12-08T00:00:00Z\n";
+    return kExitUsage;
+  }
+  if (!until_text.empty() && !stdlib::InstantInRange(until)) {
+    std::cerr << "quest run: --until is out of range (years 0000-9999)\n";
     return kExitUsage;
   }
 

@@ -19,6 +19,7 @@
 #include "runtime/engine/json_text.h"
 #include "runtime/io/action_writer.h"
 #include "runtime/io/event_reader.h"
+#include "stdlib/civil_time.h"
 
 namespace questline::driver {
 namespace {
@@ -30,17 +31,20 @@ bool ParseAt(const std::string& text, int64_t start, int64_t* out) {
   if (!text.empty() && text[0] == '+') {
     size_t unit = text.find_first_not_of("0123456789", 1);
     if (unit == std::string::npos || unit == 1 || unit + 1 != text.size()) return false;
-    int64_t n = std::stoll(text.substr(1, unit - 1));
+    if (unit > 16) return false;   // more digits than any offset inside years 0000-9999
+    const int64_t n = std::stoll(text.substr(1, unit - 1));
     static const std::pair<char, int64_t> kUnits[] = {{'s', 1000}, {'m', 60'000}, {'h', 3'600'000},
                                                      {'d', 86'400'000}, {'w', 604'800'000}};
     for (auto [c, ms] : kUnits)
       if (text[unit] == c) {
-        *out = start + n * ms;
+        const __int128 at = __int128(start) + __int128(n) * ms;   // checked below, never wrapped
+        if (at < stdlib::kMinInstantMs || at > stdlib::kMaxInstantMs) return false;
+        *out = int64_t(at);
         return true;
       }
     return false;
   }
-  return io::ParseTimestamp(text, out);
+  return io::ParseTimestamp(text, out) && stdlib::InstantInRange(*out);
 }
 
 std::string JsonScalar(const YAML::Node& node) {

@@ -1,11 +1,15 @@
 // Constant folding: clause values (caps, prices, windows) and the lints that
 // spot conditions which are always true or always false.
 #include "compiler/sema/checker.h"
+#include "stdlib/civil_time.h"
 
 namespace questline::sema {
 namespace {
 
 bool Overflows(__int128 v) { return v > INT64_MAX || v < INT64_MIN; }
+
+// The longest duration a clause may give: 100 years of 365 days.
+constexpr int64_t kMaxDurationMs = 36'500 * int64_t(86'400'000);
 
 }  // namespace
 
@@ -91,6 +95,21 @@ bool Checker::ConstantInt(const ast::Expr* e, TypeKind kind, const char* clause,
   if (!Fold(Convert(std::move(checked), {kind, -1}), &v)) {
     Report(diag::Kind::NotConstant, e->range,
            std::string("`") + clause + "` needs a value known before the package runs");
+    pkg.unfolded.push_back(e->range);
+    return false;
+  }
+  // Deadlines are `start + duration` and calendars count days from 1970: a
+  // limit of 106751991167d wraps past the int64 end and expires a mission
+  // the moment it starts. Bounds far inside int64 keep every sum exact.
+  if (kind == TypeKind::Duration && (v.i > kMaxDurationMs || v.i < -kMaxDurationMs)) {
+    Report(diag::Kind::TimeRange, e->range,
+           std::string("`") + clause + "` is out of range: a duration is at most 100 years (36500d)");
+    pkg.unfolded.push_back(e->range);
+    return false;
+  }
+  if (kind == TypeKind::Time && !stdlib::InstantInRange(v.i)) {
+    Report(diag::Kind::TimeRange, e->range,
+           std::string("`") + clause + "` is out of range: an instant is in the years 0000 to 9999");
     pkg.unfolded.push_back(e->range);
     return false;
   }

@@ -32,7 +32,7 @@ bool Live(const ir::Aggregate& a, int64_t key, int64_t now, const Calendar& cal)
     case ir::Window::Lifetime: return true;
     case ir::Window::Last: {
       int64_t w = BucketWidth(a.length_ms);
-      return (key + 1) * w > now - a.length_ms;
+      return SaturatingMul(key + 1, w) > SaturatingAdd(now, -a.length_ms);
     }
     default: return key == cal.PeriodKey(CalendarOf(a.window), now);
   }
@@ -52,7 +52,7 @@ Value ComputeAggregate(const ir::Aggregate& a, const AggState& s, int64_t now, c
       for (int64_t d : s.periods) {
         int64_t start = cal.DayStart(d);
         bool live = a.window == ir::Window::Lifetime ||
-                    (a.window == ir::Window::Last ? cal.DayStart(d + 1) > now - a.length_ms
+                    (a.window == ir::Window::Last ? cal.DayStart(d + 1) > SaturatingAdd(now, -a.length_ms)
                                                   : cal.PeriodKey(CalendarOf(a.window), start) ==
                                                         cal.PeriodKey(CalendarOf(a.window), now));
         n += live && start <= now;

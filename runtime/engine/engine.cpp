@@ -180,6 +180,7 @@ void Engine::Schedule(int64_t deadline, TimerKind kind, uint32_t user, int32_t a
 }
 
 void Engine::AdvanceTo(int64_t t) {
+  horizon_ = t;
   while (!timers_.empty() && timers_.top().deadline <= t) {
     Timer timer = timers_.top();
     timers_.pop();
@@ -212,6 +213,7 @@ void Engine::FireTimer(const Timer& t) {
         ExpireMission(t.a, "expired");
       break;
     }
+    case TimerKind::MissionPeriod: break;   // the Settle below starts the period's instance
     case TimerKind::ReleaseMessage: ReleaseMessage(t.b); break;
     case TimerKind::FlowWake: {
       FlowState& fs = user_->flows[size_t(t.a)];
@@ -405,10 +407,6 @@ bool Engine::SettleSegments() {
   return changed;
 }
 
-<<<<<<< HEAD
-Action Engine::MakeAction(const std::string& source, const char* action,
-                          std::vector<std::pair<std::string, ActionValue>> fields) {
-=======
 bool Engine::UpdateSegment(size_t s, interp::Frame& frame) {
   const ir::Segment& seg = p_.segments[s];
   if (seg.imported || seg.condition < 0) return false;
@@ -420,9 +418,8 @@ bool Engine::UpdateSegment(size_t s, interp::Frame& frame) {
   return true;
 }
 
-void Engine::Emit(const std::string& source, const char* action,
-                  std::vector<std::pair<std::string, ActionValue>> fields) {
->>>>>>> issue13-order
+Action Engine::MakeAction(const std::string& source, const char* action,
+                          std::vector<std::pair<std::string, ActionValue>> fields) {
   Action a;
   a.ts = now_;
   a.user = strings_.Get(user_->user);

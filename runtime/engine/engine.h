@@ -71,7 +71,7 @@ class Engine final : private interp::Runtime {
  private:
   enum class TimerKind : uint8_t {
     MissionDeadline, ReleaseMessage, RaffleDraw, FlowWake, FlowSchedule, CompetitionClose, SegmentRecheck,
-    CompetitionStart,
+    CompetitionStart, MissionPeriod,
   };
   // One player in one window of one competition. `score` has the score's
   // kind (a decimal is scaled by kDecimalScale); `reached` orders equal scores: the
@@ -267,6 +267,10 @@ class Engine final : private interp::Runtime {
   ActionSink* sink_ = nullptr;
   EngineStats stats_;
   int64_t clock_ = INT64_MIN;
+  // While AdvanceTo fires timers: the instant it is catching up to (the next
+  // event's time, or --until). Nothing of a player's happens before it but
+  // timers, so a recurring instance that ends by then can count nothing.
+  int64_t horizon_ = INT64_MIN;
   int64_t now_ = 0;
   uint64_t seq_ = 0, timer_seq_ = 0, event_seq_ = 0;
   bool scheduled_flows_pending_ = false;

@@ -43,7 +43,7 @@ void Engine::EnterFlow(int32_t f) {
   const ir::Flow& flow = p_.flows[size_t(f)];
   FlowState& fs = user_->flows[size_t(f)];
   if (fs.running) return;   // at most once at a time
-  if (flow.reenter_after_ms && fs.last_entry != INT64_MIN && now_ < fs.last_entry + *flow.reenter_after_ms) return;
+  if (flow.reenter_after_ms && fs.last_entry != INT64_MIN && now_ < SaturatingAdd(fs.last_entry, *flow.reenter_after_ms)) return;
   interp::Frame frame{event_, nullptr, nullptr};
   if (!Holds(flow.audience, frame)) return;
   fs.last_entry = now_;
@@ -104,7 +104,7 @@ void Engine::ContinueFlow(int32_t f) {
       }
       case ir::FlowOpKind::Wait:
       case ir::FlowOpKind::WaitFor:
-        fs.deadline = now_ + op.duration;
+        fs.deadline = SaturatingAdd(now_, op.duration);   // a wait of years ends at the end of time, never before it started
         fs.waiting_event = op.kind == ir::FlowOpKind::WaitFor ? op.event : -1;
         ++fs.token;
         Schedule(fs.deadline, TimerKind::FlowWake, user_->user, f, fs.token);

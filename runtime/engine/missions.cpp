@@ -83,6 +83,22 @@ void Engine::StartInstance(int32_t m) {
     ms.phase = MissionPhase::Expired;
     return;
   }
+  // Catching up to a later event (or --until): no event of the player's comes
+  // before horizon_, so an instance ending by then counts nothing and is over
+  // silently, like one that ran out before the player came. The period that
+  // contains the horizon starts from one timer at its start: catching up costs
+  // what changes, not a timer and two actions per period passed (a login in
+  // 9999 after one in 2026 stepped through three million days).
+  if (event_ == nullptr && Periodic(mi.recurring) && ms.deadline <= horizon_) {
+    ms.phase = MissionPhase::Expired;
+    const int64_t next = calendar_.PeriodStart(PeriodOf(mi.recurring), horizon_);
+    // Once: every timer of the player's until then finds a new period and passes here again.
+    if (next > now_ && next != ms.period_wake) {
+      ms.period_wake = next;
+      Schedule(next, TimerKind::MissionPeriod, user_->user, m, 0);
+    }
+    return;
+  }
   if (!general) Announce(m);
 }
 

@@ -50,6 +50,7 @@ struct MissionState {
   // no `started`, no deadline timer, no `expired` without progress.
   bool announced = true;
   bool new_period = false;            // recurring: the next instance is this period's (starts at its start)
+  int64_t period_wake = INT64_MIN;    // catching up: the pending timer that starts the horizon's period
   std::vector<AggState> tasks;
   std::vector<bool> done;
   std::vector<Value> thresholds;      // per task, as last evaluated (dynamic ones read metrics)

@@ -3,6 +3,8 @@
 // the schema. Decimals are read from the number's text, never through a double.
 #include "runtime/io/event_reader.h"
 
+#include "stdlib/civil_time.h"
+
 #include <simdjson.h>
 
 #include <algorithm>
@@ -259,6 +261,12 @@ bool EventReader::ParseLine(std::string_view line, uint64_t line_no, engine::Eve
               ": use RFC 3339 (2026-12-01T10:00:00Z) or epoch milliseconds";
     return false;
   }
+  // One event in year 9999 must not drag the clock (and every recurring
+  // timer) there, nor an epoch of -2^63 print as year -292275055.
+  if (!stdlib::InstantInRange(ts_ms)) {
+    *reason = "ts out of range (years 0000-9999)";
+    return false;
+  }
 
   const engine::EventType& et = schema_.types[size_t(type_id)];
   out->type = type_id;
@@ -357,6 +365,10 @@ bool EventReader::ParseLine(std::string_view line, uint64_t line_no, engine::Eve
         std::string_view s;
         if (e.get_int64().get(v.i) && (e.get_string().get(s) || !ParseTimestamp(s, &v.i)))
           return wrong("a time (RFC 3339 or epoch milliseconds)");
+        if (!stdlib::InstantInRange(v.i)) {
+          *reason = "field '" + fs.name + "' is out of range (years 0000-9999)";
+          return false;
+        }
         break;
       }
     }

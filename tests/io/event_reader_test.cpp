@@ -86,6 +86,26 @@ TEST_CASE("timestamps: RFC 3339 with offsets and fractions, or epoch ms", "[io]"
   CHECK(f.event.Ts() == 1'796'119'200'000);
 }
 
+TEST_CASE("instants outside the years 0000-9999 are rejected (issue 14 §3)", "[io]") {
+  Fixture f;
+  auto bet = [](const std::string& ts) {
+    return R"({"id":"e","type":"bet","user":"u","ts":)" + ts + R"(,"game_type":"slots","spins":3})";
+  };
+  // The bounds themselves are accepted, written either way.
+  REQUIRE(f.Parse(bet("\"9999-12-31T23:59:59.999Z\"")));
+  CHECK(f.event.Ts() == 253'402'300'799'999);
+  REQUIRE(f.Parse(bet("253402300799999")));
+  REQUIRE(f.Parse(bet("\"0000-01-01T00:00:00Z\"")));
+  CHECK(f.event.Ts() == -62'167'219'200'000);
+  // One millisecond past them, an offset that leaves year 0000, int64's ends.
+  for (const char* ts : {"253402300800000", "-62167219200001", "\"0000-01-01T00:00:00+01:00\"",
+                         "-9223372036854775808", "9223372036854775807"}) {
+    INFO(ts);
+    CHECK_FALSE(f.Parse(bet(ts)));
+    CHECK(f.reason == "ts out of range (years 0000-9999)");
+  }
+}
+
 TEST_CASE("every rejection names its reason", "[io]") {
   struct Case { const char* line; const char* reason; };
   const Case cases[] = {
