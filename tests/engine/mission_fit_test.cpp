@@ -98,32 +98,4 @@ mission m { task half "bets" { count(bet) >= 2.5 }  reward { grant bonus "m" } }
   CHECK(done.Count({"\"bonus\":\"m\""}) == 1);
 }
 
-TEST_CASE("a `given` mission exists only for the players it was given to", "[engine][missions]") {
-  // Given on a big deposit; a, who never deposits big, neither sees nor completes it.
-  auto r = RunScenario(std::string(R"(settings { timezone "UTC" }
-mission sprint { given  time_limit 2d  task t "bets" { count(bet) >= 1 }  reward { grant bonus "sprint" } }
-rule big on deposit where deposit.amount >= 500 { give mission sprint })") + kPolicy,
-                       Bet("b1", "a", "2026-12-01T10:00:00Z", "1") +
-                           Event("deposit", "d1", "b", "2026-12-01T10:00:00Z", "\"amount\":500") +
-                           Bet("b2", "b", "2026-12-01T11:00:00Z", "1") + Bet("b3", "a", "2026-12-01T12:00:00Z", "1"));
-  CHECK(r.Count({"\"user\":\"a\"", "\"mission\":\"sprint\""}) == 0);
-  CHECK(r.Count({"\"user\":\"a\"", "\"bonus\":\"sprint\""}) == 0);
-  // b is told at once (given, not silent), then completes it with the next bet.
-  CHECK(r.Count({"\"user\":\"b\"", "\"state\":\"started\"", "\"event\":\"d1\""}) == 1);
-  CHECK(r.Count({"\"user\":\"b\"", "\"bonus\":\"sprint\"", "\"event\":\"b2\""}) == 1);
-}
-
-TEST_CASE("a `given` opt-in mission is available only after it is given", "[engine][missions]") {
-  auto r = RunScenario(std::string(R"(settings { timezone "UTC" }
-mission sprint { given  opt_in  task t "bets" { count(bet) >= 1 }  reward { grant bonus "sprint" } }
-rule big on deposit where deposit.amount >= 500 { give mission sprint })") + kPolicy,
-                       Event("mission_opt_in", "o1", "a", "2026-12-01T10:00:00Z", R"("mission":"sprint")") +
-                           Bet("b1", "a", "2026-12-01T11:00:00Z", "1") +
-                           Event("deposit", "d1", "a", "2026-12-01T12:00:00Z", "\"amount\":500") +
-                           Event("mission_opt_in", "o2", "a", "2026-12-01T13:00:00Z", R"("mission":"sprint")") +
-                           Bet("b2", "a", "2026-12-01T14:00:00Z", "1"));
-  CHECK(r.Count({"\"event\":\"o1\"", "\"action\":\"rejected\""}) == 1);
-  CHECK(r.Count({"\"event\":\"b1\"", "\"bonus\":\"sprint\""}) == 0);
-  CHECK(r.Count({"\"event\":\"d1\"", "\"state\":\"available\""}) == 1);
-  CHECK(r.Count({"\"event\":\"b2\"", "\"bonus\":\"sprint\""}) == 1);
-}
+// `given` missions: tests/engine/scenarios/given_missions (scenario tests as data).
