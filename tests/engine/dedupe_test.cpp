@@ -51,3 +51,14 @@ TEST_CASE("the id window holds only the ids of its span", "[engine][dedupe]") {
   CHECK(ids.SeenOrAdd("id-99999", 99'999'000));
   CHECK_FALSE(ids.SeenOrAdd("id-0", 99'999'000));
 }
+
+TEST_CASE("the id set forgets and finds ids in any order of arrival", "[engine][dedupe]") {
+  // A small window over many ids exercises deletion inside probe runs and growth.
+  RecentIds ids(10, 7, 9);
+  for (int i = 0; i < 20'000; ++i) {
+    const int64_t now = i / 3;   // three ids a millisecond
+    REQUIRE_FALSE(ids.SeenOrAdd("k" + std::to_string(i), now));
+    if (i >= 30) REQUIRE(ids.SeenOrAdd("k" + std::to_string(i - 30), now));   // still in the window
+  }
+  CHECK(ids.Size() <= 36);
+}
