@@ -18,6 +18,9 @@ namespace {
 // stack of the interpreter's recursive Eval. Lowering stays far below: the
 // parser's chains stop at 1,000 links and definitions at 256 deep.
 constexpr int64_t kMaxEvalDepth = 20000;
+// Let-slots are allocated per rule run and per flow instance: a forged count
+// must not ask for gigabytes. (A package has one slot per `let`.)
+constexpr int32_t kMaxLocals = 1 << 16;
 
 bool In(int64_t i, size_t n) { return i >= 0 && uint64_t(i) < n; }
 bool Opt(int64_t i, size_t n) { return i == -1 || In(i, n); }   // -1: absent
@@ -260,8 +263,9 @@ class Checker {
     return Expr(a.argument, -1, where) && Expr(a.filter, -1, where);
   }
 
+  // A bound counts a currency (a cap) or times (a limit: currency -1).
   bool BoundOk(const std::optional<ir::Bound>& b) {
-    return !b || (In(b->currency, p_.currencies.size()) && uint8_t(b->period) <= uint8_t(Period::Month));
+    return !b || (Opt(b->currency, p_.currencies.size()) && uint8_t(b->period) <= uint8_t(Period::Month));
   }
 
   bool Tables() {
@@ -272,7 +276,7 @@ class Checker {
       if (!Expr(s.condition, -1, "segment '" + s.name + "'")) return false;
     for (const Rule& r : p_.rules) {
       if (!In(r.event, n_types)) return Fail("rule '" + r.name + "' has no event");
-      if (r.local_count < 0 || !BoundOk(r.cap) || !BoundOk(r.limit)) return Fail("rule '" + r.name + "' bounds");
+      if (r.local_count < 0 || r.local_count > kMaxLocals || !BoundOk(r.cap) || !BoundOk(r.limit)) return Fail("rule '" + r.name + "' bounds");
       if (!Expr(r.where, r.local_count, "rule '" + r.name + "'")) return false;
     }
     for (const Badge& b : p_.badges)
@@ -286,6 +290,8 @@ class Checker {
                                   : m.unlock == Unlock::AtLevel      ? p_.levels.size()
                                                                      : 0;
       if (m.unlock != Unlock::None && !In(m.unlock_target, unlock_range)) return Fail(at + ": unlock target");
+      // A limit of zero would restart the mission at the instant it starts.
+      if (m.time_limit_ms && *m.time_limit_ms <= 0) return Fail(at + ": time limit");
       if (!Expr(m.audience, -1, at) || !Expr(m.unlock_where, -1, at)) return false;
       for (const Task& t : m.tasks) {
         if (t.op < NodeKind::Eq || t.op > NodeKind::Ge) return Fail(at + ": task comparison");
@@ -329,22 +335,27 @@ class Checker {
     }
     for (const Flow& f : p_.flows) {
       const std::string at = "flow '" + f.name + "'";
-      if (uint8_t(f.trigger) > uint8_t(TriggerKind::Schedule) || f.local_count < 0) return Fail(at);
+      if (uint8_t(f.trigger) > uint8_t(TriggerKind::Schedule) || f.local_count < 0 || f.local_count > kMaxLocals)
+        return Fail(at);
       if (f.trigger == TriggerKind::Event && !In(f.target, n_types)) return Fail(at + ": trigger event");
       if ((f.trigger == TriggerKind::Enter || f.trigger == TriggerKind::Exit) && !In(f.target, p_.segments.size()))
         return Fail(at + ": trigger segment");
       if (!Expr(f.where, f.local_count, at) || !Expr(f.audience, f.local_count, at)) return false;
       if (f.ops.empty() || f.ops.back().kind != FlowOpKind::Exit) return Fail(at + ": does not end with exit");
-      for (const FlowOp& op : f.ops) {
+      for (size_t k = 0; k < f.ops.size(); ++k) {
+        const FlowOp& op = f.ops[k];
+        // Lowering only jumps forward (a flow has no loops): a backward jump
+        // would spin the flow machine within one event without a wait.
+        auto forward = [&](int32_t t) { return t > int32_t(k) && In(t, f.ops.size()); };
         if (uint8_t(op.kind) > uint8_t(FlowOpKind::Exit)) return Fail(at + ": unknown step");
         if (!Expr(op.cond, f.local_count, at) || !Block(op.block, f.local_count, at, 0)) return false;
         if (!Opt(op.event, n_types) || !Opt(op.scope, f.ops.size())) return Fail(at + ": step event");
         const bool jumps = op.kind == FlowOpKind::Branch || op.kind == FlowOpKind::WaitFor ||
                            op.kind == FlowOpKind::Jump;
-        if (jumps ? !In(op.target, f.ops.size()) : !Opt(op.target, f.ops.size())) return Fail(at + ": jump target");
+        if (jumps ? !forward(op.target) : !Opt(op.target, f.ops.size())) return Fail(at + ": jump target");
         if (op.kind == FlowOpKind::WaitFor && op.event < 0) return Fail(at + ": waits for no event");
         for (int32_t t : op.targets)
-          if (!In(t, f.ops.size())) return Fail(at + ": split target");
+          if (!forward(t)) return Fail(at + ": split target");
         if (op.kind == FlowOpKind::Split && op.targets.size() != op.shares.size()) return Fail(at + ": split shares");
       }
     }
@@ -379,7 +390,7 @@ class Checker {
   }
 
   bool Block(const ir::Block& block, int64_t locals, const std::string& where, int depth) {
-    if (depth > 256) return Fail(where + ": blocks nest too deep");
+    if (depth > kMaxBlockDepth) return Fail(where + ": blocks nest too deep");
     for (const Stmt& s : block) {
       if (uint8_t(s.kind) > uint8_t(StmtKind::Exit)) return Fail(where + ": unknown statement");
       if (!Expr(s.value, locals, where) || !Expr(s.where, locals, where)) return false;
