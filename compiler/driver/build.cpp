@@ -75,6 +75,7 @@ int BuildCommand(const Args& args) {
     std::cerr << "quest build: the JIT could not compile this package: " << error << "\n";
     return kExitFailure;
   }
+  if (!report.cache_warning.empty()) std::cerr << "quest build: warning: " << report.cache_warning << "\n";
   const std::string bytes = jit::EncodeBundle(program, objects, options.opt_level);
   if (!jit::WriteFileAtomically(out_path, bytes, &error)) {
     std::cerr << "quest build: " << error << "\n";

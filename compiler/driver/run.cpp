@@ -18,6 +18,7 @@
 #include "compiler/jit/bundle.h"
 #include "compiler/jit/jit.h"
 #include "compiler/jit/sealed_file.h"
+#include "runtime/engine/calendar.h"
 #include "runtime/engine/engine.h"
 #include "runtime/io/action_writer.h"
 #include "runtime/io/csv_import.h"
@@ -257,7 +258,17 @@ int RunCommand(const Args& args) {
       return kExitUsage;
     }
     program = std::move(bundle.program);
-    ir::VerifyIr(program);
+    // The checksum only proves these are the bytes a quest wrote; a program
+    // that does not hold together (a damaged or hand-made bundle) is refused
+    // here, before the engine or the code indexes anything with it.
+    std::string inconsistency;
+    if (ir::CheckIr(program, &inconsistency) && !engine::KnownTimezone(program.settings.timezone))
+      inconsistency = "unknown timezone '" + program.settings.timezone + "'";
+    if (!inconsistency.empty()) {
+      std::cerr << "quest run: " << bundle_path << ": the bundle's program is inconsistent (" << inconsistency
+                << "); build it again\n";
+      return kExitUsage;
+    }
     // The seed is data the code reads at run time, never compiled in: the
     // bundle's objects stay valid under --seed.
     if (seed_given) program.settings.seed = seed;

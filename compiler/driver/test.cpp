@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <simdjson.h>
 #include <sstream>
@@ -13,53 +14,20 @@
 #include "compiler/driver/backend_choice.h"
 #include "compiler/driver/command.h"
 #include "compiler/driver/pipeline.h"
+#include "compiler/driver/scenario.h"
 #include "compiler/interp/interp.h"
 #include "compiler/ir/lower.h"
 #include "runtime/engine/engine.h"
 #include "runtime/engine/json_text.h"
 #include "runtime/io/action_writer.h"
 #include "runtime/io/event_reader.h"
-#include "stdlib/civil_time.h"
 
 namespace questline::driver {
 namespace {
 
 namespace fs = std::filesystem;
 
-// "+90m", "+1h", "+2d", "+1w" after `start`, or an RFC 3339 time.
-bool ParseAt(const std::string& text, int64_t start, int64_t* out) {
-  if (!text.empty() && text[0] == '+') {
-    size_t unit = text.find_first_not_of("0123456789", 1);
-    if (unit == std::string::npos || unit == 1 || unit + 1 != text.size()) return false;
-    if (unit > 16) return false;   // more digits than any offset inside years 0000-9999
-    const int64_t n = std::stoll(text.substr(1, unit - 1));
-    static const std::pair<char, int64_t> kUnits[] = {{'s', 1000}, {'m', 60'000}, {'h', 3'600'000},
-                                                     {'d', 86'400'000}, {'w', 604'800'000}};
-    for (auto [c, ms] : kUnits)
-      if (text[unit] == c) {
-        const __int128 at = __int128(start) + __int128(n) * ms;   // checked below, never wrapped
-        if (at < stdlib::kMinInstantMs || at > stdlib::kMaxInstantMs) return false;
-        *out = int64_t(at);
-        return true;
-      }
-    return false;
-  }
-  return io::ParseTimestamp(text, out) && stdlib::InstantInRange(*out);
-}
-
-std::string JsonScalar(const YAML::Node& node) {
-  std::string s = node.Scalar(), out;
-  if (node.Tag() == "!") {   // quoted in YAML: always a string
-    engine::AppendJsonString(out, s);
-    return out;
-  }
-  if (s == "true" || s == "false") return s;
-  char* end = nullptr;
-  std::strtod(s.c_str(), &end);
-  if (!s.empty() && end == s.c_str() + s.size() && s.find_first_of("0123456789") != std::string::npos) return s;
-  engine::AppendJsonString(out, s);
-  return out;
-}
+int LineOf(const YAML::Node& node) { return node.Mark().line + 1; }
 
 std::string ActionField(const engine::Action& a, const std::string& key) {
   if (key == "action") return a.action;
@@ -174,102 +142,6 @@ std::string KindsText(const std::set<std::string>& kinds) {
   return out + " actions";
 }
 
-// What a scenario may say (docs/scenarios.md). Anything else is a mistake
-// that would make an expectation vacuous (`contain:` checks nothing), so it is
-// an error with its line, never ignored.
-const std::set<std::string> kTopKeys = {"package", "start", "events", "until", "expect"};
-const std::set<std::string> kExpectKeys = {"actions", "state"};
-const std::set<std::string> kActionListKeys = {"contains", "not_contains", "sequence"};
-// The action kinds the engine emits (runtime/engine: Emit calls).
-const std::set<std::string> kActionKinds = {
-    "award",   "deduct",   "bonus",  "send",  "attempts", "tickets", "tag",       "level_up",   "badge",  "flow",
-    "mission", "unlock",   "task",   "rejected", "purchase", "minigame", "raffle", "tournament", "leaderboard",
-    "blocked"};
-// Every field an action can carry: the envelope, then the union of the kinds'
-// own fields (a `blocked` action carries the blocked action's fields too).
-const std::set<std::string> kActionFields = {
-    "action", "user",   "source",  "event",  "seq",   "ts",     "key",      "amount", "badge",  "balance",
-    "blocked", "bonus", "buy_in",  "channel", "control", "cost", "count",   "currency", "data", "flow",
-    "game",   "item",   "level",   "mission", "op",    "policy", "price",   "prize",  "raffle", "rank",
-    "reason", "refund", "request", "score",  "state", "tag",    "task",     "template", "total", "tournament",
-    "leaderboard"};
-
-int LineOf(const YAML::Node& node) { return node.Mark().line + 1; }
-
-std::string List(const std::set<std::string>& names) {
-  std::string out;
-  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
-const char* KindName(const YAML::Node& node) {
-  return node.IsMap() ? "a map" : node.IsSequence() ? "a list" : node.IsNull() ? "nothing" : "a scalar";
-}
-
-// Prints each problem as FILE:LINE: MESSAGE; returns how many there were.
-int ValidateScenario(const fs::path& file, const YAML::Node& doc) {
-  int problems = 0;
-  auto report = [&](const YAML::Node& at, const std::string& message) {
-    std::cout << file.string() << ":" << LineOf(at) << ": " << message << "\n";
-    ++problems;
-  };
-  auto keys = [&](const YAML::Node& map, const std::set<std::string>& allowed, const char* where) {
-    for (const auto& kv : map)
-      if (!allowed.count(kv.first.Scalar()))
-        report(kv.first, "unknown key '" + kv.first.Scalar() + "' in " + where + " (expected one of: " +
-                             List(allowed) + ")");
-  };
-  if (!doc.IsMap()) {
-    report(doc, "a scenario is a map (package, start, events, until, expect)");
-    return problems;
-  }
-  keys(doc, kTopKeys, "the scenario");
-  if (doc["events"] && !doc["events"].IsSequence()) report(doc["events"], "`events` takes a list");
-  const YAML::Node expect = doc["expect"];
-  if (!expect || !expect.IsMap() || expect.size() == 0) {
-    report(expect ? expect : doc, "no `expect`: a scenario without expectations passes vacuously");
-    return problems;
-  }
-  keys(expect, kExpectKeys, "`expect`");
-  if (const YAML::Node actions = expect["actions"]) {
-    if (!actions.IsMap()) {
-      report(actions, "`actions` takes a map of contains, not_contains, sequence, not " +
-                          std::string(KindName(actions)));
-    } else {
-      keys(actions, kActionListKeys, "`actions`");
-      for (const std::string& list_key : kActionListKeys) {
-        const YAML::Node list = actions[list_key];
-        if (!list) continue;
-        if (!list.IsSequence()) {
-          report(list, "`" + list_key + "` takes a list of actions, not " + KindName(list));
-          continue;
-        }
-        for (const YAML::Node& want : list) {
-          if (!want.IsMap() || want.size() == 0) {
-            report(want, "an action to match is a non-empty map of fields, not " + std::string(KindName(want)));
-            continue;
-          }
-          for (const auto& kv : want) {
-            const std::string field = kv.first.Scalar();
-            if (!kActionFields.count(field)) report(kv.first, "unknown action field '" + field + "'");
-            else if (!kv.second.IsScalar()) report(kv.second, "the value of '" + field + "' must be a scalar");
-            else if (field == "action" && !kActionKinds.count(kv.second.Scalar()))
-              report(kv.second, "unknown action kind '" + kv.second.Scalar() + "' (expected one of: " +
-                                    List(kActionKinds) + ")");
-          }
-        }
-      }
-    }
-  }
-  if (const YAML::Node state = expect["state"]) {
-    if (!state.IsSequence()) report(state, "`state` takes a list of claims, not " + std::string(KindName(state)));
-    else
-      for (const YAML::Node& claim : state)
-        if (!claim.IsScalar()) report(claim, "a state claim is text: \"USER.PATH == VALUE\"");
-  }
-  return problems;
-}
-
 // "u1.points == 160", "u1.missions.m.state == completed", "u1.badges contains loyal".
 // On failure `why` says what went wrong and `actual` holds the claim as the
 // state would make it true ("u1.points == 150"), or is empty when the path
@@ -338,15 +210,26 @@ bool CheckState(const std::string& state_json, const std::string& claim, std::st
 }
 
 int RunScenarioFile(const fs::path& file, EngineKind engine_kind) {
-  YAML::Node doc = YAML::LoadFile(file.string());
-  if (int problems = ValidateScenario(file, doc)) {
-    std::cout << "FAIL " << file.string() << " (" << problems << (problems == 1 ? " error" : " errors")
-              << " in the scenario)\n";
+  std::string text;
+  {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw YAML::BadFile(file.string());
+    std::ostringstream s;
+    s << in.rdbuf();
+    text = s.str();
+  }
+  Scenario scenario;
+  int problems = 0;
+  if (!ParseScenario(text, file.string(), &scenario, std::cout, &problems)) {
+    if (problems)
+      std::cout << "FAIL " << file.string() << " (" << problems << (problems == 1 ? " error" : " errors")
+                << " in the scenario)\n";
     return 1;
   }
+  const YAML::Node& doc = scenario.doc;
   fs::path dir = file.parent_path();
   if (dir.empty()) dir = ".";   // a bare file name: its folder is the current one
-  std::string package = doc["package"] ? (dir / doc["package"].as<std::string>()).string() : dir.string();
+  std::string package = !scenario.package.empty() ? (dir / scenario.package).string() : dir.string();
   FrontEnd fe;
   std::string error;
   if (!LoadPackage({package}, &fe.sources, &error)) {
@@ -363,63 +246,19 @@ int RunScenarioFile(const fs::path& file, EngineKind engine_kind) {
   engine::StringPool strings;
   engine::Engine engine(program, *backend, strings);
   io::EventReader reader(program.schema, strings);
-  int64_t start = 0;
-  if (doc["start"] && !io::ParseTimestamp(doc["start"].as<std::string>(), &start)) {
-    std::cout << file.string() << ": `start` must be an RFC 3339 time\n";
-    return 1;
-  }
   int failures = 0;
   std::vector<engine::Action> actions;
-  size_t n = 0;
-  for (const YAML::Node& item : doc["events"]) {
-    ++n;
-    std::string type;
-    YAML::Node fields = item;
-    if (item["type"]) {
-      type = item["type"].as<std::string>();
-    } else if (item.IsMap() && item.size() == 1) {   // short form: `- deposit: {user: u1, …}`
-      type = item.begin()->first.as<std::string>();
-      fields = item.begin()->second;
-    }
-    int64_t ts = start;
-    std::string line = "{\"type\":";
-    engine::AppendJsonString(line, type);
-    bool has_id = false;
-    for (const auto& kv : fields) {
-      std::string key = kv.first.as<std::string>();
-      if (key == "type") continue;
-      if (key == "at") {
-        if (!ParseAt(kv.second.as<std::string>(), start, &ts)) {
-          std::cout << file.string() << ": event " << n << ": bad `at`\n";
-          return 1;
-        }
-        continue;
-      }
-      has_id |= key == "id";
-      line += ",";
-      engine::AppendJsonString(line, key);
-      line += ":" + JsonScalar(kv.second);
-    }
-    if (!has_id) line += ",\"id\":\"scenario-" + std::to_string(n) + "\"";
-    if (!fields["ts"]) line += ",\"ts\":" + std::to_string(ts);
-    line += "}";
+  for (size_t n = 1; n <= scenario.events.size(); ++n) {
     engine::Event event;
     std::string reason;
-    if (!reader.ParseLine(line, n, &event, &reason)) {
+    if (!reader.ParseLine(scenario.events[n - 1], n, &event, &reason)) {
       std::cout << file.string() << ": event " << n << " rejected: " << reason << "\n";
       ++failures;
       continue;
     }
     engine.Process(event);
   }
-  if (doc["until"]) {
-    int64_t until;
-    if (!ParseAt(doc["until"].as<std::string>(), start, &until)) {
-      std::cout << file.string() << ": bad `until`\n";
-      return 1;
-    }
-    engine.AdvanceTo(until);
-  }
+  if (scenario.until) engine.AdvanceTo(*scenario.until);
   actions = engine.DrainActions();
   const YAML::Node expect = doc["expect"];
   auto show_actions = [&] {

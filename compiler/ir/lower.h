@@ -10,5 +10,8 @@ namespace questline::ir {
 
 Program LowerToIr(const sema::Package& package);
 void VerifyIr(const Program& program);
+// The same checks without aborting: false with `error` set when `program` is
+// inconsistent (for programs read from a bundle, which nothing vouches for).
+bool CheckIr(const Program& program, std::string* error);
 
 }  // namespace questline::ir

@@ -71,6 +71,10 @@ struct Stmt {
   std::vector<std::pair<int64_t, std::vector<Stmt>>> branches;   // Split: share, body
 };
 using Block = std::vector<Stmt>;
+// How deep blocks may nest in a program: an `else if` chain nests one block
+// per link, so the parser's limits (1,000 links, 200 levels of brackets) fit
+// below it. The codec refuses deeper encodings and CheckIr deeper programs.
+inline constexpr int kMaxBlockDepth = 2048;
 
 enum class Period : uint8_t { Forever, Day, Week, Month };
 enum class Window : uint8_t { Lifetime, Last, Today, ThisWeek, ThisMonth };

@@ -36,7 +36,10 @@ struct CodegenError : std::runtime_error {
 };
 
 inline constexpr int kMaxExprDepth = 1000;    // nested nodes in one expression
-inline constexpr int kMaxBlockDepth = 256;    // nested if-blocks
+// Nested if-blocks: as deep as a program may nest them (an `else if` chain of
+// the parser's 1,000 links is 1,000 blocks deep), so no valid package falls
+// back to the interpreter for its depth.
+inline constexpr int kMaxBlockDepth = ir::kMaxBlockDepth;
 
 struct ModuleUnit {
   std::unique_ptr<llvm::LLVMContext> context;

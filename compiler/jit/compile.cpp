@@ -47,7 +47,7 @@ bool CompileProgram(const ir::Program& program, const CompileOptions& options, s
   *report = CompileReport{};
   report->key = CacheKey(program, options.opt_level);
   const ObjectCache cache(options.cache_dir);
-  if (cache.Load(report->key, objects)) {
+  if (cache.Load(report->key, objects, &report->cache_warning)) {
     report->cache_hit = true;
     report->modules = objects->size();
     report->total_ms = MsSince(start);

@@ -23,6 +23,7 @@ struct CompileReport {
   double codegen_ms = 0;      // summed over modules
   double total_ms = 0;        // wall clock, cache lookup included
   std::string key;
+  std::string cache_warning;  // non-empty: the cache entry was corrupt and was recompiled
 };
 
 // SHA-256 of the program's bytes, the JIT's version (a hash of its own

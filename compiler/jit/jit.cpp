@@ -12,7 +12,10 @@ std::unique_ptr<interp::Backend> CompileOrInterpret(const ir::Program& program, 
     *warning = "the JIT could not compile this package (" + error + "); running it on the interpreter";
     return std::make_unique<interp::Interpreter>(program);
   }
-  return LinkOrInterpret(program, objects, warning);
+  std::unique_ptr<interp::Backend> backend = LinkOrInterpret(program, objects, warning);
+  if (!report->cache_warning.empty())
+    *warning = warning->empty() ? report->cache_warning : report->cache_warning + "; " + *warning;
+  return backend;
 }
 
 std::unique_ptr<interp::Backend> LinkOrInterpret(const ir::Program& program, const std::vector<std::string>& objects,

@@ -61,14 +61,22 @@ std::string ObjectCache::DefaultDir() {
 
 std::string ObjectCache::PathFor(const std::string& key) const { return dir_ + "/" + key + ".qlo"; }
 
-bool ObjectCache::Load(const std::string& key, std::vector<std::string>* objects) const {
+bool ObjectCache::Load(const std::string& key, std::vector<std::string>* objects, std::string* corrupt) const {
   if (dir_.empty()) return false;
   std::string file;
   std::string_view body;
-  if (!ReadWholeFile(PathFor(key), &file) || !Unseal(kMagic, file, &body)) return false;
+  const std::string path = PathFor(key);
+  if (!ReadWholeFile(path, &file)) return false;   // absent: an ordinary miss
+  auto damaged = [&](const char* why) {
+    if (corrupt) *corrupt = "object cache entry '" + path + "' is corrupt (" + why + "); recompiling";
+    objects->clear();
+    return false;
+  };
+  if (!Unseal(kMagic, file, &body)) return damaged("its checksum does not match");
   ByteReader r(body);
   // The key inside guards against a file copied under another name.
-  if (r.Bytes() != key || !GetObjects(r, objects) || !r.AtEnd()) return false;
+  if (r.Bytes() != key) return damaged("it holds another key");
+  if (!GetObjects(r, objects) || !r.AtEnd()) return damaged("its objects are malformed");
   return true;
 }
 

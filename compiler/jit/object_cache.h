@@ -15,7 +15,10 @@ class ObjectCache {
   // An empty `dir` disables the cache.
   explicit ObjectCache(std::string dir) : dir_(std::move(dir)) {}
 
-  bool Load(const std::string& key, std::vector<std::string>* objects) const;
+  // False on a miss. An entry that is there but damaged (cut short, bit rot,
+  // another key's file) is a miss too, and `corrupt` says so: recompiling
+  // silently would hide a disk or cache-sharing problem from the operator.
+  bool Load(const std::string& key, std::vector<std::string>* objects, std::string* corrupt = nullptr) const;
   // False (with `error`) when the entry could not be written.
   bool Store(const std::string& key, const std::vector<std::string>& objects, std::string* error) const;
 

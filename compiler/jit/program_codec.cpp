@@ -49,7 +49,6 @@ static_assert(sizeof(engine::EventType) == 64, "engine::EventType changed: updat
 static_assert(sizeof(engine::EventSchema) == 32, "engine::EventSchema changed: update program_codec.cpp");
 static_assert(sizeof(engine::Value) == 16, "engine::Value changed: update program_codec.cpp");
 
-constexpr int kMaxBlockDepth = 256;
 
 template <class T> struct IsVector : std::false_type {};
 template <class T> struct IsVector<std::vector<T>> : std::true_type {};
@@ -136,7 +135,7 @@ class Reader {
     } else if constexpr (std::is_same_v<T, std::string>) v = in_.Bytes();
     else if constexpr (IsVector<T>::value) {
       if constexpr (std::is_same_v<T, ir::Block>)
-        if (++depth_ > kMaxBlockDepth) in_.Fail();
+        if (++depth_ > ir::kMaxBlockDepth) in_.Fail();
       v.clear();
       v.resize(size_t(in_.Count()));
       for (auto& x : v) Get(x);

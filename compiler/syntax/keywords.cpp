@@ -70,4 +70,17 @@ std::string WhyReserved(size_t type) {
 std::vector<std::string> ReservedWords() { return Words(true); }
 std::vector<std::string> ContextualWords() { return Words(false); }
 
+std::vector<std::string> FixedTokens() {
+  static antlr4::ANTLRInputStream empty("");
+  static L lexer(&empty);
+  const antlr4::dfa::Vocabulary& vocabulary = lexer.getVocabulary();
+  std::vector<std::string> tokens;
+  for (size_t type = 1; type <= vocabulary.getMaxTokenType(); ++type) {
+    std::string literal = vocabulary.getLiteralName(type);
+    if (literal.size() >= 3 && literal.front() == '\'' && literal.back() == '\'')
+      tokens.push_back(literal.substr(1, literal.size() - 2));
+  }
+  return tokens;
+}
+
 }  // namespace questline::syntax

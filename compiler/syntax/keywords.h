@@ -20,5 +20,8 @@ std::string WhyReserved(size_t token_type);
 // The words themselves, in grammar order, for tests and docs.
 std::vector<std::string> ReservedWords();
 std::vector<std::string> ContextualWords();
+// Every token the lexer spells one fixed way, words and punctuation alike
+// ("{", "->", "and"), in token order: the fuzzer's dictionary (tests/fuzz).
+std::vector<std::string> FixedTokens();
 
 }  // namespace questline::syntax

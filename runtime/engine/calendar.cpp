@@ -14,6 +14,16 @@ int64_t FloorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) 
 
 }  // namespace
 
+bool KnownTimezone(const std::string& timezone) {
+  if (timezone == "UTC") return true;
+  try {
+    date::locate_zone(timezone);
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 Calendar::Calendar(const std::string& timezone, int week_starts) : week_starts_(week_starts) {
   if (timezone != "UTC") zone_ = date::locate_zone(timezone);
 }

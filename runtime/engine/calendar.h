@@ -12,6 +12,10 @@ namespace questline::engine {
 
 enum class CalendarPeriod : uint8_t { Forever, Day, Week, Month };
 
+// True when `timezone` names a zone of the tz database (or is "UTC"): sema
+// checks a package's, but a bundle's program comes from a file.
+bool KnownTimezone(const std::string& timezone);
+
 class Calendar {
  public:
   // Throws std::runtime_error for an unknown zone (sema has already checked it).

@@ -29,7 +29,11 @@ class StringPool {
     auto it = ids_.find(s);
     return it == ids_.end() ? -1 : int64_t(it->second);
   }
-  const std::string& Get(uint32_t id) const { return strings_[id]; }
+  // An id the pool never gave out reads as the empty string. Ids come from
+  // interning, but a program read from a bundle passes ir::CheckIr, which
+  // cannot tie every node's type to the event a handler sees at run time: a
+  // forged program may present an integer as text. It must not read memory.
+  const std::string& Get(uint32_t id) const { return id < strings_.size() ? strings_[id] : strings_[0]; }
   size_t Size() const { return strings_.size(); }
 
  private:

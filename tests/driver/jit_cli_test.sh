@@ -52,6 +52,9 @@ for f in "$QUESTLINE_CACHE_DIR"/*.qlo; do printf 'garbage' > "$f"; done   # a da
 expect 0 "run with a damaged cache entry" -- "$quest" run "$casino" --events "$events" --until $until \
   --actions "$tmp/recompiled.actions"
 same "$tmp/interp.actions" "$tmp/recompiled.actions" "actions after recompiling over a damaged cache entry"
+contains "$tmp/err" "is corrupt (its checksum does not match); recompiling" "a corrupt cache entry is reported"
+expect 0 "run after recompiling" -- "$quest" run "$casino" --events "$events" --until $until --actions /dev/null
+grep -q "corrupt" "$tmp/err" && fail "the recompiled entry replaced the corrupt one, yet a warning remains"
 
 # Bundles: build, run (as --bundle and as the package path), same bytes.
 expect 0 "build a bundle" -- "$quest" build "$casino" -o "$tmp/casino.qlb"
@@ -101,6 +104,50 @@ contains "$tmp/err" "was built by Questline JIT 0.0.9+" "foreign-version message
 reseal "$tmp/casino.qlb" "$tmp/arm.qlb" "x86_64-" "arm64x-"
 expect 2 "run a bundle for another target" -- "$quest" run --bundle "$tmp/arm.qlb" --events "$events"
 contains "$tmp/err" "holds code for arm64x-" "foreign-target message"
+
+# Issue 14 §9: a bundle whose checksum is right but whose program is not (a
+# byte of the program changed, then sealed again) is refused with exit 2, or
+# runs if the change happens to be harmless, but never crashes. The
+# interpreter runs it: the objects are native code nothing can vouch for.
+python3 - "$tmp/casino.qlb" "$tmp/mutants" <<'PY'
+import os, sys
+data = open(sys.argv[1], 'rb').read()[:-8]
+os.makedirs(sys.argv[2])
+def leb(pos):
+    v, shift = 0, 0
+    while True:
+        b = data[pos]; pos += 1
+        v |= (b & 0x7f) << shift; shift += 7
+        if not b & 0x80: return v, pos
+pos = len(b"QLBUNDLE\x01\r\n")
+for _ in range(4):                    # version, triple, cpu, features
+    n, pos = leb(pos); pos += n
+_, pos = leb(pos)                     # opt level
+n, pos = leb(pos)                     # the program's bytes follow
+start, end = pos, pos + n
+for i in range(60):
+    at = start + (i * 7919) % (end - start)
+    for flip in (0x01, 0x40):
+        mutant = bytearray(data)
+        mutant[at] ^= flip
+        h = 0xcbf29ce484222325
+        for b in mutant:
+            h = ((h ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+        open("%s/m%03d_%02x.qlb" % (sys.argv[2], i, flip), 'wb').write(bytes(mutant) + h.to_bytes(8, 'little'))
+PY
+head -50 "$events" > "$tmp/few.ndjson"
+refused=0
+for m in "$tmp/mutants"/*.qlb; do
+  "$quest" run --bundle "$m" --engine interp --events "$tmp/few.ndjson" > /dev/null 2> "$tmp/err"
+  got=$?
+  case $got in
+    0) ;;
+    2) refused=$((refused + 1))
+       grep -qE "damaged|inconsistent" "$tmp/err" || { fail "mutant $m: exit 2 without a reason"; head -3 "$tmp/err"; } ;;
+    *) fail "mutant $m: exit $got"; head -5 "$tmp/err" ;;
+  esac
+done
+[ "$refused" -gt 0 ] || fail "no mutated bundle was refused: the mutation loop tests nothing"
 
 # Streamed events are interned as they arrive, and an audience's lower() makes
 # "omega" before a bet names it. `top` once broke ties by the smaller id, so

@@ -46,18 +46,30 @@ for kind in and plus elif field fns segments consts cycle; do
   fi
   grep -qE "$kind.quest:[0-9]+:[0-9]+: error\[Q0108\]" "$tmp/out" || { echo "FAIL: $kind: no location"; failures=$((failures + 1)); }
 done
-# Under the limits (1,000 links, 256 definitions deep): checks and runs (interpreter).
+# Under the limits (1,000 links, 256 definitions deep): checks and runs on both engines.
 for kind in and plus elif fns segments consts; do
   case $kind in fns|segments|consts) n=200 ;; *) n=900 ;; esac
   gen $kind $n > "$tmp/ok_$kind.quest"
   "$quest" check "$tmp/ok_$kind.quest" > "$tmp/out" 2> "$tmp/err"
   got=$?
   if [ $got != 0 ]; then echo "FAIL: a $n-long $kind chain: exit $got"; head -c 600 "$tmp/out"; failures=$((failures + 1)); fi
-  echo '{"id":"e1","type":"deposit","user":"u1","ts":"2026-12-01T10:00:00Z","amount":25,"currency":"EUR","method":"card"}' |
-    "$quest" run "$tmp/ok_$kind.quest" --engine interp --events - > "$tmp/out" 2> "$tmp/err"
-  got=$?
-  if [ $got != 0 ]; then echo "FAIL: running a $n-long $kind chain: exit $got"; head -c 600 "$tmp/err"; failures=$((failures + 1)); fi
+  # Both engines: the JIT's code generator walks the same chains (issue 14 §1).
+  for engine in interp jit; do
+    echo '{"id":"e1","type":"deposit","user":"u1","ts":"2026-12-01T10:00:00Z","amount":25,"currency":"EUR","method":"card"}' |
+      "$quest" run "$tmp/ok_$kind.quest" --engine $engine --events - > "$tmp/out" 2> "$tmp/err"
+    got=$?
+    if [ $got != 0 ] || grep -q "JIT could not" "$tmp/err"; then
+      echo "FAIL: running a $n-long $kind chain on $engine: exit $got"; head -c 600 "$tmp/err"; failures=$((failures + 1))
+    fi
+  done
 done
+# A bundle of the 900-link `else if` chain (900 nested blocks) decodes and
+# runs: the codec once refused blocks deeper than 256 as "damaged".
+"$quest" build "$tmp/ok_elif.quest" -o "$tmp/elif.qlb" > "$tmp/out" 2> "$tmp/err" ||
+  { echo "FAIL: build a bundle of a 900-link else-if chain"; head -c 600 "$tmp/err"; failures=$((failures + 1)); }
+echo '{"id":"e1","type":"deposit","user":"u1","ts":"2026-12-01T10:00:00Z","amount":25,"currency":"EUR","method":"card"}' |
+  "$quest" run --bundle "$tmp/elif.qlb" --events - > "$tmp/out" 2> "$tmp/err" ||
+  { echo "FAIL: run the bundle of a 900-link else-if chain"; head -c 600 "$tmp/err"; failures=$((failures + 1)); }
 # §2, in part: did-you-mean candidates are gathered once, not per error.
 # 40,000 unknown events took 40 s when each error rescanned every symbol; now
 # a few seconds, so 30 s catches the quadratic cost without being flaky.

@@ -51,5 +51,57 @@ TEST_CASE("a damaged encoding is refused, never trusted") {
   }
 }
 
+// Issue 14 §9: a program that decodes but does not hold together (a bundle
+// sealed again after an edit) is refused by ir::CheckIr with a reason,
+// before the engine indexes anything with it.
+TEST_CASE("CheckIr refuses inconsistent programs that decode") {
+  const ir::Program good = Casino();
+  std::string error;
+  REQUIRE(ir::CheckIr(good, &error));
+  auto refused = [&](auto&& edit, const char* why) {
+    ir::Program p = good;
+    edit(p);
+    std::string reason;
+    CHECK_FALSE(ir::CheckIr(p, &reason));
+    CHECK_THAT(reason, Catch::Contains(why));
+    // and so after a round trip through the codec, as a bundle carries it
+    ir::Program back;
+    REQUIRE(DeserializeProgram(SerializeProgram(p), &back));
+    CHECK_FALSE(ir::CheckIr(back, &reason));
+  };
+  refused([](ir::Program& p) { p.rules[0].event = int32_t(p.schema.types.size()); }, "has no event");
+  refused([](ir::Program& p) { p.plans.pop_back(); }, "one plan per event type");
+  refused([](ir::Program& p) { p.currencies.clear(); }, "");
+  refused([](ir::Program& p) { p.rules[0].body.push_back({ir::StmtKind::Award, 99}); }, "statement target");
+  refused([](ir::Program& p) { p.rules[0].local_count = 1 << 30; }, "bounds");
+  refused([](ir::Program& p) {
+    // a fn whose body calls itself: the interpreter would recurse forever
+    ir::Node call;
+    call.kind = ir::NodeKind::Call;
+    call.a = int32_t(p.fns.size());
+    p.nodes.push_back(call);
+    p.fns.push_back({"loop", 0, ir::ExprRef(p.nodes.size() - 1)});
+  }, "calls itself");
+  refused([](ir::Program& p) {
+    ir::Node param;
+    param.kind = ir::NodeKind::Param;
+    param.a = 0;
+    p.nodes.push_back(param);
+    p.segments[0].condition = ir::ExprRef(p.nodes.size() - 1);
+  }, "parameter outside a fn");
+  refused([](ir::Program& p) {
+    ir::Node add;
+    add.kind = ir::NodeKind::Add;   // two operands, none given
+    p.nodes.push_back(add);
+  }, "wrong number of operands");
+  refused([](ir::Program& p) {
+    REQUIRE(!p.flows.empty());
+    ir::FlowOp jump;
+    jump.kind = ir::FlowOpKind::Jump;
+    jump.target = 0;
+    p.flows[0].ops.insert(p.flows[0].ops.begin() + 1, jump);
+  }, "jump target");
+}
+
 }  // namespace
 }  // namespace questline::jit

@@ -1,0 +1,35 @@
+// Shared by the fuzz targets that end with a program (frontend, bundle): runs
+// it on the interpreter and the engine, one event of each type with its
+// fields' defaults, then a week of timers. Whatever a program that lowered
+// or passed ir::CheckIr does, it must not crash the engine.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "compiler/interp/interp.h"
+#include "compiler/ir/program.h"
+#include "runtime/engine/engine.h"
+
+namespace questline::fuzz {
+
+inline void RunProgram(const ir::Program& program) {
+  interp::Interpreter backend(program);
+  engine::StringPool strings;
+  engine::Engine engine(program, backend, strings);
+  const int64_t start = 1'796'126'400'000;   // 2026-12-01T10:00:00Z
+  for (size_t t = 0; t < program.schema.types.size(); ++t) {
+    engine::Event event;
+    event.type = int32_t(t);
+    for (const engine::FieldSchema& f : program.schema.types[t].fields) event.fields.push_back(f.default_value);
+    event.fields[engine::kFieldId] = engine::Value::String(strings.Intern("e" + std::to_string(t)));
+    event.fields[engine::kFieldUser] = engine::Value::String(strings.Intern("u1"));
+    event.fields[engine::kFieldTs] = engine::Value::Time(start + int64_t(t) * 60'000);
+    engine.Process(event);
+  }
+  engine.AdvanceTo(start + 7 * 86'400'000);
+  engine.DrainActions();
+  engine.StateJson();
+}
+
+}  // namespace questline::fuzz
