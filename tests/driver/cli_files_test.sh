@@ -6,11 +6,8 @@
 set -u
 quest=$1
 src=$2
-tmp=$(mktemp -d)
-trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-failures=0
-# expect EXIT DESCRIPTION -- COMMAND..., contains FILE TEXT DESCRIPTION
 source "$(dirname "$0")/lib.sh"
+# expect EXIT DESCRIPTION -- COMMAND..., contains FILE TEXT DESCRIPTION
 casino=$src/examples/casino
 # Permission checks need an unprivileged user: as root (CI containers), the
 # commands that must meet an unreadable folder run as nobody through setpriv.

@@ -4,11 +4,8 @@
 set -u
 quest=$1
 src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-# expect EXIT DESCRIPTION -- COMMAND..., contains FILE TEXT DESCRIPTION
 source "$(dirname "$0")/lib.sh"
+# expect EXIT DESCRIPTION -- COMMAND..., contains FILE TEXT DESCRIPTION
 
 expect 0 "clean example" -- "$quest" check "$src/examples/casino"
 expect 2 "missing path" -- "$quest" check "$tmp/nope.quest"

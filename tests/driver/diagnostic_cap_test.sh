@@ -4,9 +4,6 @@
 # and JSON carries every one. Usage: diagnostic_cap_test.sh QUEST
 set -u
 quest=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
 source "$(dirname "$0")/lib.sh"
 
 # 5,000 rules on events that do not exist: one Q0202 each.

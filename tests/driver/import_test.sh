@@ -4,11 +4,8 @@
 # Usage: import_test.sh QUEST
 set -u
 quest=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-# expect EXIT DESCRIPTION -- COMMAND..., contains FILE TEXT DESCRIPTION
 source "$(dirname "$0")/lib.sh"
+# expect EXIT DESCRIPTION -- COMMAND..., contains FILE TEXT DESCRIPTION
 lacks() {  # lacks FILE TEXT DESCRIPTION
   if grep -qF -- "$2" "$1"; then
     echo "FAIL: $3: unexpected '$2'"; head -20 "$1"; failures=$((failures + 1))

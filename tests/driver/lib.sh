@@ -1,5 +1,9 @@
-# Shared by the CLI test scripts: each sets `tmp` (a scratch folder) and
-# `failures` (0) before sourcing this, and exits with the count at the end.
+# Shared by the CLI test scripts. Sourcing it makes `tmp`, a scratch folder
+# removed on exit (made writable first: some tests take permissions away), and
+# `failures` (0); each script exits with the count at the end.
+tmp=$(mktemp -d)
+trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+failures=0
 expect() {  # expect EXIT DESCRIPTION -- COMMAND...
   local want=$1 what=$2
   shift 3

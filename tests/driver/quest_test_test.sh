@@ -6,9 +6,7 @@
 set -u
 quest=$1
 fixtures=$2/tests/driver/scenarios
-tmp=$(mktemp -d)
-trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-failures=0
+source "$(dirname "$0")/lib.sh"
 # Permission checks need an unprivileged user: as root (CI containers), the
 # commands that must meet an unreadable folder run as nobody through setpriv.
 drop=()
@@ -17,7 +15,6 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
   chmod 755 "$tmp"
 fi
 # expect EXIT DESCRIPTION -- COMMAND..., contains FILE TEXT DESCRIPTION
-source "$(dirname "$0")/lib.sh"
 
 expect 0 "the pass fixtures" -- "$quest" test --engine interp "$fixtures/pass"
 contains "$tmp/out" "2 of 2 scenarios passed" "both pass"

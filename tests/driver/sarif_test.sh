@@ -8,9 +8,6 @@
 set -u
 quest=$1
 src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
 source "$(dirname "$0")/lib.sh"
 
 python=""

@@ -5,11 +5,8 @@
 # (it cost 3.3 million timers and 6.7 million actions). Usage: time_range_test.sh QUEST
 set -u
 quest=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-# expect EXIT DESCRIPTION -- COMMAND..., contains FILE TEXT DESCRIPTION
 source "$(dirname "$0")/lib.sh"
+# expect EXIT DESCRIPTION -- COMMAND..., contains FILE TEXT DESCRIPTION
 
 cat > "$tmp/pkg.quest" <<'QUEST'
 settings { timezone "UTC" }
