@@ -18,6 +18,11 @@ namespace questline::driver {
 
 namespace fs = std::filesystem;
 
+void LoadPackageText(const std::string& name, const std::string& text, Sources* out) {
+  out->files.push_back(out->manager.AddFile(stdlib::kPreludePath, std::string(stdlib::PreludeText())));
+  out->files.push_back(out->manager.AddFile(name, text));
+}
+
 bool LoadPackage(const std::vector<std::string>& paths, Sources* out, std::string* error) {
   std::vector<std::string> files;
   for (const std::string& path : paths) {

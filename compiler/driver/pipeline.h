@@ -27,6 +27,10 @@ struct Sources {
 // the command exits 2.
 bool LoadPackage(const std::vector<std::string>& paths, Sources* out, std::string* error);
 
+// A package held in memory, one file named `name` (tests, fuzzing): the
+// prelude, then `text`.
+void LoadPackageText(const std::string& name, const std::string& text, Sources* out);
+
 struct FrontEnd {
   Sources sources;
   std::vector<ast::Module> modules;

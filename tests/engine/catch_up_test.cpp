@@ -25,16 +25,6 @@ std::string FarFuture(const std::string& when) {
          Event("login", "l2", "a", when);
 }
 
-// The package, checked and lowered, for tests that set what sema refuses.
-ir::Program Lowered(const std::string& package) {
-  driver::FrontEnd fe;
-  fe.sources.files.push_back(fe.sources.manager.AddFile(stdlib::kPreludePath, std::string(stdlib::PreludeText())));
-  fe.sources.files.push_back(fe.sources.manager.AddFile("scenario.quest", package));
-  driver::RunFrontEnd(fe);
-  REQUIRE(fe.ok());
-  return ir::LowerToIr(fe.package);
-}
-
 }  // namespace
 
 TEST_CASE("a far-future event emits only what changed: instances with progress expire once", "[engine][catch_up]") {
@@ -86,7 +76,7 @@ mission dl { unlock on login  recurring daily  time_limit 12h  task t "bets" { c
 TEST_CASE("deadlines saturate at the end of time instead of wrapping into the past", "[engine][catch_up]") {
   // Sema bounds every duration clause to 100 years; the engine must not rely
   // on it (a bundle, the daemon's API): set the bounds in the IR directly.
-  ir::Program program = Lowered(std::string(R"(settings { timezone "UTC" }
+  ir::Program program = LowerPackage(std::string(R"(settings { timezone "UTC" }
 mission m { unlock on login  time_limit 1d  task t "bets" { count(bet) >= 5 }  reward { award points 1 } }
 flow once { on login  reenter after 1d  send inbox "hello" }
 flow slow { on login  wait 1d  send inbox "later" })") + kPolicy);

@@ -69,13 +69,12 @@ TEST_CASE("after an import, the next event's rules see the segments made of impo
   // re-evaluates every segment before its rules. Imports are the engine's
   // API (not a scenario's), so this drives an Engine by hand.
   driver::FrontEnd fe;
-  fe.sources.files.push_back(fe.sources.manager.AddFile(stdlib::kPreludePath, std::string(stdlib::PreludeText())));
-  fe.sources.files.push_back(fe.sources.manager.AddFile("scenario.quest", std::string(R"(currency gems
+  driver::LoadPackageText("scenario.quest", std::string(R"(currency gems
 segment promo_list = imported
 segment promo_fan = promo_list and not profile.self_excluded
 segment gem_rich = gems >= 100
 rule fan on login where promo_fan { grant bonus "fan" }
-rule rich on login where gem_rich { grant bonus "rich" })") + kPolicy));
+rule rich on login where gem_rich { grant bonus "rich" })") + kPolicy, &fe.sources);
   driver::RunFrontEnd(fe);
   REQUIRE(fe.ok());
   ir::Program program = ir::LowerToIr(fe.package);

@@ -50,18 +50,22 @@ struct ScenarioResult {
 inline ScenarioResult RunOn(const ir::Program& program, const interp::Backend& backend, const std::string& events,
                             const std::string& until, engine::EngineOptions options = {});
 
-inline ScenarioResult RunScenario(const std::string& package, const std::string& events,
-                                  const std::string& until = "") {
+// A package text checked and lowered; a package that does not check fails the test.
+inline ir::Program LowerPackage(const std::string& package) {
   driver::FrontEnd fe;
-  fe.sources.files.push_back(fe.sources.manager.AddFile(stdlib::kPreludePath, std::string(stdlib::PreludeText())));
-  fe.sources.files.push_back(fe.sources.manager.AddFile("scenario.quest", package));
+  driver::LoadPackageText("scenario.quest", package, &fe.sources);
   driver::RunFrontEnd(fe);
   if (!fe.ok()) {
     std::ostringstream diags;
     diag::Render(fe.sink.All(), fe.sources.manager, {}, diags);
     FAIL("the scenario package does not check:\n" << diags.str());
   }
-  ir::Program program = ir::LowerToIr(fe.package);
+  return ir::LowerToIr(fe.package);
+}
+
+inline ScenarioResult RunScenario(const std::string& package, const std::string& events,
+                                  const std::string& until = "") {
+  ir::Program program = LowerPackage(package);
   interp::Interpreter interpreter(program);
   ScenarioResult reference = RunOn(program, interpreter, events, until);
 

@@ -77,8 +77,7 @@ std::string Describe(const BackendRun& interp, const BackendRun& jit) {
 CaseResult RunCase(const std::string& package, const std::string& events, const std::string& until) {
   CaseResult result;
   driver::FrontEnd fe;
-  fe.sources.files.push_back(fe.sources.manager.AddFile(stdlib::kPreludePath, std::string(stdlib::PreludeText())));
-  fe.sources.files.push_back(fe.sources.manager.AddFile("random.quest", package));
+  driver::LoadPackageText("random.quest", package, &fe.sources);
   driver::RunFrontEnd(fe);
   if (!fe.ok()) {
     std::vector<diag::Diagnostic> errors;

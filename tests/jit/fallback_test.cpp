@@ -9,14 +9,7 @@
 namespace questline::jit {
 namespace {
 
-ir::Program Lowered(const std::string& package) {
-  driver::FrontEnd fe;
-  fe.sources.files.push_back(fe.sources.manager.AddFile(stdlib::kPreludePath, std::string(stdlib::PreludeText())));
-  fe.sources.files.push_back(fe.sources.manager.AddFile("fallback.quest", package));
-  driver::RunFrontEnd(fe);
-  REQUIRE(fe.ok());
-  return ir::LowerToIr(fe.package);
-}
+using testing::LowerPackage;
 
 const char* kPackage = R"(
 rule big on bet where bet.amount >= 10 { award points floor(bet.amount) }
@@ -27,7 +20,7 @@ const std::string kEvents = testing::Bet("b1", "u1", "2026-12-01T10:00:00Z", "25
                             testing::Bet("b3", "u2", "2026-12-01T10:02:00Z", "100");
 
 TEST_CASE("a program nested beyond the code generator's limit runs on the interpreter") {
-  ir::Program program = Lowered(kPackage);
+  ir::Program program = LowerPackage(kPackage);
   // Wrap the rule's condition in 1,500 double negations: a valid program
   // (children before parents) deeper than the JIT's expression limit.
   ir::ExprRef cond = program.rules[0].where;
@@ -60,7 +53,7 @@ TEST_CASE("a program nested beyond the code generator's limit runs on the interp
 }
 
 TEST_CASE("objects that do not link fall back to the interpreter") {
-  const ir::Program program = Lowered(kPackage);
+  const ir::Program program = LowerPackage(kPackage);
   std::string warning;
   std::unique_ptr<interp::Backend> backend = LinkOrInterpret(program, {"\x7f" "ELF but not really"}, &warning);
   CHECK(dynamic_cast<interp::Interpreter*>(backend.get()) != nullptr);
@@ -69,7 +62,7 @@ TEST_CASE("objects that do not link fall back to the interpreter") {
 }
 
 TEST_CASE("a compiled program is native, and compiles the same objects twice") {
-  const ir::Program program = Lowered(kPackage);
+  const ir::Program program = LowerPackage(kPackage);
   CompileReport report;
   std::string warning;
   std::unique_ptr<interp::Backend> backend = CompileOrInterpret(program, CompileOptions{}, &report, &warning);
