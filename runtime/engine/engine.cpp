@@ -215,12 +215,7 @@ void Engine::FireTimer(const Timer& t) {
   if (t.kind == TimerKind::CompetitionStart) return StartCompetition(t.a);
   user_ = &UserFor(t.user);
   switch (t.kind) {
-    case TimerKind::MissionDeadline: {
-      const MissionState* ms = FindMission(t.a);   // none: implicit again, nothing pending
-      if (ms && ms->phase == MissionPhase::Started && ms->start_seq == t.b && now_ >= ms->deadline)
-        ExpireMission(t.a, "expired");
-      break;
-    }
+    case TimerKind::MissionDeadline: ExpireDueMissions(t.deadline); break;
     case TimerKind::MissionPeriod: break;   // the Settle below starts the period's instance
     case TimerKind::ReleaseMessage: ReleaseMessage(t.b); break;
     case TimerKind::FlowWake: {

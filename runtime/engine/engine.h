@@ -166,6 +166,8 @@ class Engine final : private interp::Runtime {
   MissionState* OpenImplicitInstance(int32_t m, interp::Frame& frame);
   Value TaskValue(const ir::Task& task, const MissionState& ms, size_t t, int64_t now) const;
   bool RefreshMissions();
+  void WakeForDeadline(int64_t deadline);
+  void ExpireDueMissions(int64_t timer);
   void StartInstance(int32_t m);
   void Announce(int32_t m);
   void CountMissionEvent(const Event& e);

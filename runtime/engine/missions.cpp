@@ -155,8 +155,32 @@ void Engine::Announce(int32_t m) {
   MissionState& ms = *FindMission(m);
   if (ms.announced) return;
   ms.announced = true;
-  if (ms.deadline != INT64_MAX) Schedule(ms.deadline, TimerKind::MissionDeadline, user_->user, m, ms.start_seq);
+  WakeForDeadline(ms.deadline);
   EmitMission(m, "started");
+}
+
+// A player has one pending mission timer, at the earliest deadline of the
+// instances they were told of: an instance's own timer per player per
+// mission was most of the engine's memory at operator scale.
+void Engine::WakeForDeadline(int64_t deadline) {
+  if (deadline == INT64_MAX || deadline >= user_->mission_wake) return;
+  user_->mission_wake = deadline;
+  Schedule(deadline, TimerKind::MissionDeadline, user_->user, 0, 0);
+}
+
+// The player's mission timer: every announced instance due by now expires,
+// in mission order, and the timer moves to the next deadline.
+void Engine::ExpireDueMissions(int64_t timer) {
+  if (timer != user_->mission_wake) return;   // replaced by an earlier one, which has run
+  user_->mission_wake = INT64_MAX;
+  int64_t next = INT64_MAX;
+  for (size_t i = 0; i < user_->missions.size(); ++i) {
+    MissionState& ms = *user_->missions[i];
+    if (ms.phase != MissionPhase::Started || !ms.announced) continue;
+    if (now_ >= ms.deadline) ExpireMission(ms.mission, "expired");
+    else next = std::min(next, ms.deadline);
+  }
+  WakeForDeadline(next);
 }
 
 void Engine::UnlockMission(int32_t m, bool given) {

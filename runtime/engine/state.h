@@ -110,6 +110,7 @@ struct UserState {
   std::vector<bool> badges;
   std::vector<bool> segments;
   int64_t segment_recheck = INT64_MAX;          // a pending re-evaluation of time-dependent segments
+  int64_t mission_wake = INT64_MAX;             // the pending mission timer: the earliest announced deadline
   // Segments may not match what they read: a new player (never settled) or
   // an import. The next MetricsDone re-evaluates them all; a settle clears it.
   bool segments_stale = true;
