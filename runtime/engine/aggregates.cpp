@@ -43,6 +43,61 @@ bool IsPeriodic(ir::AggregateFn fn) {
          fn == ir::AggregateFn::StreakWeeks;
 }
 
+// Buckets folded into one reading. The argument's kind is the result's
+// (sema), so the accumulator is one word.
+struct Fold {
+  int64_t count = 0, sum = 0, acc = 0;
+  bool found = false;
+  void Add(ir::AggregateFn fn, const AggState::Bucket& b) {
+    count += b.count;
+    if (!b.has_acc) return;
+    switch (fn) {
+      case ir::AggregateFn::Sum:
+      case ir::AggregateFn::Avg: sum = __builtin_add_overflow(sum, b.acc, &sum) ? INT64_MAX : sum; break;
+      case ir::AggregateFn::Min: acc = found && acc <= b.acc ? acc : b.acc; break;
+      case ir::AggregateFn::Max: acc = found && acc >= b.acc ? acc : b.acc; break;
+      case ir::AggregateFn::First: acc = found ? acc : b.acc; break;
+      default: acc = b.acc; break;   // Last
+    }
+    found = true;
+  }
+};
+
+// The value of a folded count, sum, avg, min, max, first or last.
+Value Finish(const ir::Aggregate& a, const Fold& f) {
+  const ValueKind kind = a.result;
+  switch (a.fn) {
+    case ir::AggregateFn::Count: return Value::Int(f.count);
+    case ir::AggregateFn::Sum: return Value{f.sum, kind, false};
+    case ir::AggregateFn::Avg: {
+      if (f.count == 0) return Value::None(ValueKind::Decimal);
+      // The sum of a decimal field is scaled already; an int field's is not.
+      __int128 scaled = a.argument_kind == ValueKind::Decimal ? __int128(f.sum) : __int128(f.sum) * kDecimalScale;
+      return Value::Decimal(int64_t(scaled / f.count));
+    }
+    default: return f.found ? Value{f.acc, kind, false} : Value::None(kind);   // min, max, first, last
+  }
+}
+
+// Adds one event's argument to a bucket.
+void AddToBucket(ir::AggregateFn fn, AggState::Bucket& b, Value arg) {
+  b.count += 1;
+  if (arg.none) return;
+  int64_t& acc = b.acc;
+  const bool had = b.has_acc;
+  switch (fn) {
+    case ir::AggregateFn::Sum:
+    case ir::AggregateFn::Avg:
+      acc = __builtin_add_overflow(acc, arg.i, &acc) ? (arg.i > 0 ? INT64_MAX : INT64_MIN) : acc;
+      break;
+    case ir::AggregateFn::Min: acc = had && acc <= arg.i ? acc : arg.i; break;
+    case ir::AggregateFn::Max: acc = had && acc >= arg.i ? acc : arg.i; break;
+    case ir::AggregateFn::First: acc = had ? acc : arg.i; break;
+    default: acc = arg.i; break;   // Last; count and top keep nothing here
+  }
+  b.has_acc = true;
+}
+
 // The value at `now`, from the buckets.
 Value ComputeAggregate(const ir::Aggregate& a, const AggState& s, int64_t now, const Calendar& cal) {
   const ValueKind kind = a.result;
@@ -73,62 +128,33 @@ Value ComputeAggregate(const ir::Aggregate& a, const AggState& s, int64_t now, c
     }
     default: break;
   }
-  // The argument's kind is the result's (sema), so the accumulator is one word.
-  int64_t count = 0, sum = 0, acc = 0;
-  bool found = false;
-  for (const AggState::Bucket& b : s.buckets) {
-    if (!Live(a, b.key, now, cal)) continue;
-    count += b.count;
-    if (!b.has_acc) continue;
-    switch (a.fn) {
-      case ir::AggregateFn::Sum:
-      case ir::AggregateFn::Avg: sum = __builtin_add_overflow(sum, b.acc, &sum) ? INT64_MAX : sum; break;
-      case ir::AggregateFn::Min: acc = found && acc <= b.acc ? acc : b.acc; break;
-      case ir::AggregateFn::Max: acc = found && acc >= b.acc ? acc : b.acc; break;
-      case ir::AggregateFn::First: acc = found ? acc : b.acc; break;
-      default: acc = b.acc; break;   // Last
-    }
-    found = true;
+  if (a.fn != ir::AggregateFn::Top) {
+    Fold fold;
+    for (const AggState::Bucket& b : s.buckets)
+      if (Live(a, b.key, now, cal)) fold.Add(a.fn, b);
+    return Finish(a, fold);
   }
-  const Value held = found ? Value{acc, kind, false} : Value::None(kind);
-  switch (a.fn) {
-    case ir::AggregateFn::Count: return Value::Int(count);
-    case ir::AggregateFn::Sum: return Value{sum, kind, false};
-    case ir::AggregateFn::Min:
-    case ir::AggregateFn::Max:
-    case ir::AggregateFn::First:
-    case ir::AggregateFn::Last: return held;
-    case ir::AggregateFn::Avg: {
-      if (count == 0) return Value::None(ValueKind::Decimal);
-      // The sum of a decimal field is scaled already; an int field's is not.
-      __int128 scaled = a.argument_kind == ValueKind::Decimal ? __int128(sum) : __int128(sum) * kDecimalScale;
-      return Value::Decimal(int64_t(scaled / count));
+  // Most frequent value. A tie goes to the value that reached the count
+  // first (LANGUAGE.md §4): with N counted events, its N-th is its latest,
+  // so the earliest latest add wins. Interned ids would make the winner
+  // depend on the package's literals and on other players' events.
+  struct Total { int64_t value, count, last; };
+  std::vector<Total> totals;
+  for (const auto& e : s.top) {
+    if (!Live(a, e.key, now, cal)) continue;
+    auto t = std::find_if(totals.begin(), totals.end(), [&](const Total& x) { return x.value == e.value; });
+    if (t == totals.end()) {
+      totals.push_back({e.value, e.count, e.last});
+    } else {
+      t->count += e.count;
+      t->last = std::max(t->last, e.last);
     }
-    case ir::AggregateFn::Top: {
-      // Most frequent value. A tie goes to the value that reached the count
-      // first (LANGUAGE.md §4): with N counted events, its N-th is its latest,
-      // so the earliest latest add wins. Interned ids would make the winner
-      // depend on the package's literals and on other players' events.
-      struct Total { int64_t value, count, last; };
-      std::vector<Total> totals;
-      for (const auto& e : s.top) {
-        if (!Live(a, e.key, now, cal)) continue;
-        auto t = std::find_if(totals.begin(), totals.end(), [&](const Total& x) { return x.value == e.value; });
-        if (t == totals.end()) {
-          totals.push_back({e.value, e.count, e.last});
-        } else {
-          t->count += e.count;
-          t->last = std::max(t->last, e.last);
-        }
-      }
-      if (totals.empty()) return Value::None(kind);
-      auto best = std::min_element(totals.begin(), totals.end(), [](const Total& x, const Total& y) {
-        return x.count != y.count ? x.count > y.count : x.last < y.last;
-      });
-      return Value{best->value, kind, false};
-    }
-    default: return Value::None(kind);
   }
+  if (totals.empty()) return Value::None(kind);
+  auto best = std::min_element(totals.begin(), totals.end(), [](const Total& x, const Total& y) {
+    return x.count != y.count ? x.count > y.count : x.last < y.last;
+  });
+  return Value{best->value, kind, false};
 }
 
 // The first instant after `now` at which a read can differ with no new event:
@@ -191,22 +217,7 @@ void AddToAggregate(const ir::Aggregate& a, AggState& s, Value arg, int64_t t, c
     b.key = key;
     it = s.buckets.insert(it, b);
   }
-  it->count += 1;
-  if (!arg.none) {
-    int64_t& acc = it->acc;
-    const bool had = it->has_acc;
-    switch (a.fn) {
-      case ir::AggregateFn::Sum:
-      case ir::AggregateFn::Avg:
-        acc = __builtin_add_overflow(acc, arg.i, &acc) ? (arg.i > 0 ? INT64_MAX : INT64_MIN) : acc;
-        break;
-      case ir::AggregateFn::Min: acc = had && acc <= arg.i ? acc : arg.i; break;
-      case ir::AggregateFn::Max: acc = had && acc >= arg.i ? acc : arg.i; break;
-      case ir::AggregateFn::First: acc = had ? acc : arg.i; break;
-      default: acc = arg.i; break;   // Last; count and top keep nothing here
-    }
-    it->has_acc = true;
-  }
+  AddToBucket(a.fn, *it, arg);
   if (a.fn == ir::AggregateFn::Top && !arg.none) {
     // This add's order: after every kept one (only kept entries are compared).
     int64_t order = 0;
@@ -220,6 +231,20 @@ void AddToAggregate(const ir::Aggregate& a, AggState& s, Value arg, int64_t t, c
       e->last = order;
     }
   }
+}
+
+bool IsSimpleAggregate(const ir::Aggregate& a) {
+  return a.window == ir::Window::Lifetime && !IsPeriodic(a.fn) && a.fn != ir::AggregateFn::Top;
+}
+
+void AddToTotal(const ir::Aggregate& a, AggState::Bucket& total, Value argument) {
+  AddToBucket(a.fn, total, argument);
+}
+
+Value ReadTotal(const ir::Aggregate& a, const AggState::Bucket& total) {
+  Fold fold;
+  fold.Add(a.fn, total);
+  return Finish(a, fold);
 }
 
 Value ReadAggregate(const ir::Aggregate& a, const AggState& s, int64_t now, const Calendar& cal) {

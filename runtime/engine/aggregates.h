@@ -20,4 +20,11 @@ Value ReadAggregate(const ir::Aggregate& a, const AggState& s, int64_t now, cons
 // nothing left in it, a streak already broken).
 int64_t AggregateValidUntil(const ir::Aggregate& a, const AggState& s, int64_t now, const Calendar& cal);
 
+
+// Lifetime count, sum, avg, min, max, first and last: one bucket holds them,
+// so a mission task over its whole instance keeps just that (TaskState).
+bool IsSimpleAggregate(const ir::Aggregate& a);
+void AddToTotal(const ir::Aggregate& a, AggState::Bucket& total, Value argument);
+Value ReadTotal(const ir::Aggregate& a, const AggState::Bucket& total);
+
 }  // namespace questline::engine

@@ -45,7 +45,17 @@ Engine::Engine(const ir::Program& program, const interp::Backend& backend, Strin
   }
   scheduled_flows_pending_ = true;
   competitions_.resize(p_.competitions.size());
-  for (size_t i = 0; i < p_.missions.size(); ++i) mission_by_name_[strings_.Intern(p_.missions[i].name)] = int32_t(i);
+  for (size_t i = 0; i < p_.missions.size(); ++i) {
+    const ir::Mission& mi = p_.missions[i];
+    mission_by_name_[strings_.Intern(mi.name)] = int32_t(i);
+    // Generally available, and started with its period (or at the event that
+    // first counts, when no time limit runs from the start).
+    const bool general = mi.unlock == ir::Unlock::None && !mi.opt_in && !mi.given;
+    const bool periodic = mi.recurring == ir::Recurrence::Daily || mi.recurring == ir::Recurrence::Weekly ||
+                          mi.recurring == ir::Recurrence::Monthly;
+    mission_implicit_.push_back(general && (periodic || !mi.time_limit_ms));
+    if (!mission_implicit_.back()) explicit_missions_.push_back(int32_t(i));
+  }
   for (const ir::Segment& s : p_.segments) segment_reads_time_.push_back(!s.imported && ReadsTime(s.condition, 0));
   for (size_t i = 0; i < p_.items.size(); ++i) item_by_name_[strings_.Intern(p_.items[i].name)] = int32_t(i);
   for (size_t i = 0; i < p_.games.size(); ++i) game_by_name_[strings_.Intern(p_.games[i].name)] = int32_t(i);
@@ -158,12 +168,10 @@ UserState& Engine::UserFor(uint32_t user) {
   u.badges.assign(p_.badges.size(), false);
   u.segments.assign(p_.segments.size(), false);
   u.metrics.resize(p_.metrics.size());
-  u.missions.resize(p_.missions.size());
-  for (size_t m = 0; m < p_.missions.size(); ++m) {
-    u.missions[m].tasks.resize(p_.missions[m].tasks.size());
-    u.missions[m].done.assign(p_.missions[m].tasks.size(), false);
-    u.missions[m].thresholds.assign(p_.missions[m].tasks.size(), Value::None(ValueKind::Int));
-  }
+  UserState* saved = user_;
+  user_ = &u;
+  for (int32_t m : explicit_missions_) MissionFor(m);
+  user_ = saved;
   u.rules.resize(p_.rules.size());
   u.flows.resize(p_.flows.size());
   for (size_t f = 0; f < p_.flows.size(); ++f) u.flows[f].locals.resize(size_t(p_.flows[f].local_count));
@@ -207,12 +215,7 @@ void Engine::FireTimer(const Timer& t) {
   if (t.kind == TimerKind::CompetitionStart) return StartCompetition(t.a);
   user_ = &UserFor(t.user);
   switch (t.kind) {
-    case TimerKind::MissionDeadline: {
-      MissionState& ms = user_->missions[size_t(t.a)];
-      if (ms.phase == MissionPhase::Started && ms.start_seq == t.b && now_ >= ms.deadline)
-        ExpireMission(t.a, "expired");
-      break;
-    }
+    case TimerKind::MissionDeadline: ExpireDueMissions(t.deadline); break;
     case TimerKind::MissionPeriod: break;   // the Settle below starts the period's instance
     case TimerKind::ReleaseMessage: ReleaseMessage(t.b); break;
     case TimerKind::FlowWake: {

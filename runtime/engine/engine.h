@@ -155,7 +155,19 @@ class Engine final : private interp::Runtime {
   bool Holds(ir::ExprRef condition, interp::Frame& frame);   // backend_.Test, with a shortcut
 
   // missions.cpp
+  // The player's instance of mission m, or null while it is implicit.
+  MissionState* FindMission(int32_t m) const;
+  MissionState& MissionFor(int32_t m);   // made (hidden, no progress) when it is implicit
+  void DropMission(int32_t m);           // back to implicit
+  bool ImplicitMission(int32_t m) const { return mission_implicit_[size_t(m)]; }
+  // The implicit instance of a generally available mission this event counts
+  // for, made explicit as RefreshMissions would have started it; null when
+  // the player has none now (outside the audience or the active window).
+  MissionState* OpenImplicitInstance(int32_t m, interp::Frame& frame);
+  Value TaskValue(const ir::Task& task, const MissionState& ms, size_t t, int64_t now) const;
   bool RefreshMissions();
+  void WakeForDeadline(int64_t deadline);
+  void ExpireDueMissions(int64_t timer);
   void StartInstance(int32_t m);
   void Announce(int32_t m);
   void CountMissionEvent(const Event& e);
@@ -233,6 +245,11 @@ class Engine final : private interp::Runtime {
   // player whose segments are stale.
   std::vector<std::vector<int32_t>> segments_after_metrics_;
   std::vector<int32_t> segments_in_order_;
+  // By mission: whether a player's instance is implicit until an event counts
+  // for it (generally available, its start known from the calendar), and the
+  // others, which every player holds from the start.
+  std::vector<bool> mission_implicit_;
+  std::vector<int32_t> explicit_missions_;
   bool speculating_ = false;                          // evaluating at a future instant
   bool segment_recheck_due_ = false;                  // this step is a player's segment re-check
   StringPool& strings_;

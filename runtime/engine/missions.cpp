@@ -40,12 +40,61 @@ void Engine::EmitMission(int32_t m, const char* state) {
        {{"mission", ActionValue::String(name)}, {"state", ActionValue::String(state)}});
 }
 
-// `before_event`: a generally available instance exists from the start of its
-// period, so the event being processed counts toward it.
 static void ResetInstance(MissionState& ms) {
-  for (AggState& t : ms.tasks) t = AggState{};
-  std::fill(ms.done.begin(), ms.done.end(), false);
-  std::fill(ms.thresholds.begin(), ms.thresholds.end(), Value::None(ValueKind::Int));
+  for (TaskState& t : ms.tasks) t = TaskState{};
+  for (AggState& w : ms.windows) w = AggState{};
+}
+
+MissionState* Engine::FindMission(int32_t m) const {
+  auto& list = user_->missions;
+  auto it = std::lower_bound(list.begin(), list.end(), m,
+                             [](const std::unique_ptr<MissionState>& x, int32_t k) { return x->mission < k; });
+  return it != list.end() && (*it)->mission == m ? it->get() : nullptr;
+}
+
+MissionState& Engine::MissionFor(int32_t m) {
+  auto& list = user_->missions;
+  auto it = std::lower_bound(list.begin(), list.end(), m,
+                             [](const std::unique_ptr<MissionState>& x, int32_t k) { return x->mission < k; });
+  if (it != list.end() && (*it)->mission == m) return **it;
+  auto ms = std::make_unique<MissionState>();
+  const ir::Mission& mi = p_.missions[size_t(m)];
+  ms->mission = m;
+  ms->tasks.resize(mi.tasks.size());
+  if (!std::all_of(mi.tasks.begin(), mi.tasks.end(),
+                   [](const ir::Task& t) { return IsSimpleAggregate(t.aggregate); }))
+    ms->windows.resize(mi.tasks.size());
+  return **list.insert(it, std::move(ms));
+}
+
+Value Engine::TaskValue(const ir::Task& task, const MissionState& ms, size_t t, int64_t now) const {
+  if (ms.windows.empty() || IsSimpleAggregate(task.aggregate)) return ReadTotal(task.aggregate, ms.tasks[t].total);
+  return ReadAggregate(task.aggregate, ms.windows[t], now, calendar_);
+}
+
+// What RefreshMissions does for a hidden instance of a generally available
+// mission, at the first event that counts for it: it starts with its period
+// (or now), silently, and this event counts. Nothing else can have happened
+// to it: it has no unlock, opt-in or audience action, and a time limit would
+// make it explicit. An instance that would already be over is not kept: the
+// calendar gives the same answer at the next event.
+MissionState* Engine::OpenImplicitInstance(int32_t m, interp::Frame& frame) {
+  const ir::Mission& mi = p_.missions[size_t(m)];
+  if ((mi.active_from && now_ < *mi.active_from) || (mi.active_to && now_ >= *mi.active_to)) return nullptr;
+  if (!Holds(mi.audience, frame)) return nullptr;
+  MissionState& ms = MissionFor(m);
+  if (Periodic(mi.recurring)) ms.period_key = calendar_.PeriodKey(PeriodOf(mi.recurring), now_);
+  StartInstance(m);
+  if (ms.phase == MissionPhase::Started) return &ms;
+  DropMission(m);
+  return nullptr;
+}
+
+void Engine::DropMission(int32_t m) {
+  auto& list = user_->missions;
+  list.erase(std::remove_if(list.begin(), list.end(),
+                            [m](const std::unique_ptr<MissionState>& x) { return x->mission == m; }),
+             list.end());
 }
 
 // An instance starts when its period does (a recurring instance after the
@@ -54,7 +103,7 @@ static void ResetInstance(MissionState& ms) {
 // stays silent (Announce) until an event counts for it.
 void Engine::StartInstance(int32_t m) {
   const ir::Mission& mi = p_.missions[size_t(m)];
-  MissionState& ms = user_->missions[size_t(m)];
+  MissionState& ms = *FindMission(m);
   // Given missions are news to the player they were given to: announced at once.
   const bool general = mi.unlock == ir::Unlock::None && !mi.opt_in && !mi.given;
   ResetInstance(ms);
@@ -103,15 +152,39 @@ void Engine::StartInstance(int32_t m) {
 }
 
 void Engine::Announce(int32_t m) {
-  MissionState& ms = user_->missions[size_t(m)];
+  MissionState& ms = *FindMission(m);
   if (ms.announced) return;
   ms.announced = true;
-  if (ms.deadline != INT64_MAX) Schedule(ms.deadline, TimerKind::MissionDeadline, user_->user, m, ms.start_seq);
+  WakeForDeadline(ms.deadline);
   EmitMission(m, "started");
 }
 
+// A player has one pending mission timer, at the earliest deadline of the
+// instances they were told of: an instance's own timer per player per
+// mission was most of the engine's memory at operator scale.
+void Engine::WakeForDeadline(int64_t deadline) {
+  if (deadline == INT64_MAX || deadline >= user_->mission_wake) return;
+  user_->mission_wake = deadline;
+  Schedule(deadline, TimerKind::MissionDeadline, user_->user, 0, 0);
+}
+
+// The player's mission timer: every announced instance due by now expires,
+// in mission order, and the timer moves to the next deadline.
+void Engine::ExpireDueMissions(int64_t timer) {
+  if (timer != user_->mission_wake) return;   // replaced by an earlier one, which has run
+  user_->mission_wake = INT64_MAX;
+  int64_t next = INT64_MAX;
+  for (size_t i = 0; i < user_->missions.size(); ++i) {
+    MissionState& ms = *user_->missions[i];
+    if (ms.phase != MissionPhase::Started || !ms.announced) continue;
+    if (now_ >= ms.deadline) ExpireMission(ms.mission, "expired");
+    else next = std::min(next, ms.deadline);
+  }
+  WakeForDeadline(next);
+}
+
 void Engine::UnlockMission(int32_t m, bool given) {
-  MissionState& ms = user_->missions[size_t(m)];
+  MissionState& ms = MissionFor(m);   // `give mission` may name a generally available one
   ms.given |= given;
   if (ms.unlocked) return;
   ms.unlocked = true;
@@ -123,19 +196,19 @@ void Engine::UnlockMission(int32_t m, bool given) {
 void Engine::UnlockByEvent(const Event& e) {
   interp::Frame frame{&e, nullptr, nullptr};
   for (int32_t m : p_.plans[size_t(e.type)].unlocks)
-    if (!user_->missions[size_t(m)].unlocked && backend_.Test(p_.missions[size_t(m)].unlock_where, frame, *this))
+    if (!FindMission(m)->unlocked && backend_.Test(p_.missions[size_t(m)].unlock_where, frame, *this))
       UnlockMission(m, false);
 }
 
 void Engine::ExpireMission(int32_t m, const char* why) {
-  MissionState& ms = user_->missions[size_t(m)];
+  MissionState& ms = *FindMission(m);
   ms.phase = MissionPhase::Expired;
   if (ms.announced) EmitMission(m, why);   // an instance nothing counted for ends silently
 }
 
 void Engine::CompleteMission(int32_t m) {
   const ir::Mission& mi = p_.missions[size_t(m)];
-  MissionState& ms = user_->missions[size_t(m)];
+  MissionState& ms = *FindMission(m);   // boxed: stays put while the reward gives missions
   ms.phase = MissionPhase::Completed;
   ++ms.completions;
   ms.completed_seq = event_seq_;
@@ -151,14 +224,17 @@ void Engine::CompleteMission(int32_t m) {
   }
 }
 
-// Phase transitions that depend on state rather than on one event.
+// Phase transitions that depend on state rather than on one event, for the
+// instances the player holds (an implicit one has none: CountMissionEvent).
 bool Engine::RefreshMissions() {
   bool changed = false;
+  std::vector<size_t> drop;   // erased after the walk: FindMission searches the list meanwhile
   interp::Frame frame{event_, nullptr, nullptr};
-  for (size_t i = 0; i < p_.missions.size(); ++i) {
-    const int32_t m = int32_t(i);
-    const ir::Mission& mi = p_.missions[i];
-    MissionState& ms = user_->missions[i];
+  auto& list = user_->missions;
+  for (size_t i = 0; i < list.size(); ++i) {
+    MissionState& ms = *list[i];
+    const int32_t m = ms.mission;
+    const ir::Mission& mi = p_.missions[size_t(m)];
     if (Periodic(mi.recurring)) {
       int64_t key = calendar_.PeriodKey(PeriodOf(mi.recurring), now_);
       if (key != ms.period_key) {
@@ -173,6 +249,12 @@ bool Engine::RefreshMissions() {
         if (ms.period_key != INT64_MIN) ms.new_period = true;
         ms.period_key = key;
         changed = true;
+        // A new period with nothing to remember: implicit again until an event counts.
+        if (ImplicitMission(m) && ms.phase == MissionPhase::Hidden && ms.completions == 0 && !ms.given &&
+            !ms.unlocked) {
+          drop.push_back(i);
+          continue;
+        }
       }
     }
     if (ms.phase == MissionPhase::Started && now_ >= ms.deadline) {
@@ -212,6 +294,7 @@ bool Engine::RefreshMissions() {
     }
     changed |= ms.phase != before;
   }
+  for (auto d = drop.rbegin(); d != drop.rend(); ++d) list.erase(list.begin() + ptrdiff_t(*d));
   return changed;
 }
 
@@ -219,20 +302,27 @@ void Engine::CountMissionEvent(const Event& e) {
   interp::Frame frame{&e, nullptr, nullptr};
   for (int32_t m : p_.plans[size_t(e.type)].missions) {
     const ir::Mission& mi = p_.missions[size_t(m)];
-    MissionState& ms = user_->missions[size_t(m)];
-    if (ms.phase != MissionPhase::Started || event_seq_ <= ms.start_seq) continue;
-    // Only while the player is in the mission's audience (or was given it).
-    if (mi.audience >= 0 && !ms.given && !Holds(mi.audience, frame)) continue;
+    MissionState* ms = FindMission(m);
+    if (ms != nullptr) {
+      if (ms->phase != MissionPhase::Started || event_seq_ <= ms->start_seq) continue;
+      // Only while the player is in the mission's audience (or was given it).
+      if (mi.audience >= 0 && !ms->given && !Holds(mi.audience, frame)) continue;
+    } else if (!ImplicitMission(m)) {
+      continue;
+    }
     for (size_t t = 0; t < mi.tasks.size(); ++t) {
-      if (ms.done[t]) continue;
+      if (ms != nullptr && ms->tasks[t].done) continue;
       const ir::Task& task = mi.tasks[t];
       if (task.aggregate.event == e.type && backend_.Test(task.aggregate.filter, frame, *this)) {
+        if (ms == nullptr && (ms = OpenImplicitInstance(m, frame)) == nullptr) break;
         Value arg = task.aggregate.argument >= 0 ? backend_.Eval(task.aggregate.argument, frame, *this) : Value{};
         Announce(m);   // the first event that counts makes a silent instance visible
-        AddToAggregate(task.aggregate, ms.tasks[t], arg, now_, calendar_);
-        Value value = ReadAggregate(task.aggregate, ms.tasks[t], now_, calendar_);
+        TaskState& ts = ms->tasks[t];
+        if (ms->windows.empty() || IsSimpleAggregate(task.aggregate)) AddToTotal(task.aggregate, ts.total, arg);
+        else AddToAggregate(task.aggregate, ms->windows[t], arg, now_, calendar_);
+        Value value = TaskValue(task, *ms, t, now_);
         Value threshold = backend_.Eval(task.threshold, frame, *this);
-        ms.thresholds[t] = threshold;
+        ts.threshold = threshold;
         bool reached = false;
         if (!value.none && !threshold.none) {
           // An int count against a decimal threshold (`count(bet) >= 2.5`): compare as decimals.
@@ -249,16 +339,17 @@ void Engine::CountMissionEvent(const Event& e) {
           }
         }
         if (reached) {
-          ms.done[t] = true;
+          ts.done = true;
           Emit(mission_sources_[size_t(m)], "task",
                {{"mission", ActionValue::String(mi.name)}, {"task", ActionValue::String(task.name)},
                 {"state", ActionValue::String("completed")}});
-          RunBlock(task.body, mission_sources_[size_t(m)]);
+          RunBlock(task.body, mission_sources_[size_t(m)]);   // ms is boxed: a `give` cannot move it
         }
       }
       if (mi.ordered) break;   // only the first unfinished task counts events
     }
-    if (std::all_of(ms.done.begin(), ms.done.end(), [](bool d) { return d; }) && !ms.done.empty())
+    if (ms != nullptr && !ms->tasks.empty() &&
+        std::all_of(ms->tasks.begin(), ms->tasks.end(), [](const TaskState& t) { return t.done; }))
       CompleteMission(m);
   }
 }
@@ -275,8 +366,8 @@ bool Engine::HandleOptIn(const Event& e) {
   if (target < 0) return reject("unknown_mission");
   const int32_t m = target;
   const auto it = p_.missions.begin() + target;
-  MissionState& ms = user_->missions[size_t(m)];
   if (!it->opt_in) return reject("no_opt_in_needed");
+  MissionState& ms = *FindMission(m);   // an opt-in mission is never implicit
   switch (ms.phase) {
     case MissionPhase::Hidden: return reject("not_in_audience");
     case MissionPhase::Locked: return reject("locked");

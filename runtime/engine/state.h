@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -35,10 +36,29 @@ struct AggState {
 
 enum class MissionPhase : uint8_t { Hidden, Locked, Available, Started, Completed, Expired };
 
+// One task's progress in a mission instance. A task over the whole instance
+// with count, sum, avg, min, max, first or last (nearly every task) keeps its
+// one bucket here; a windowed, periodic or `top` task keeps an AggState in
+// MissionState::windows instead.
+struct TaskState {
+  AggState::Bucket total;                       // a simple task's progress (`key` unused)
+  Value threshold = Value::None(ValueKind::Int);   // as last evaluated (dynamic ones read metrics)
+  bool done = false;
+};
+
+// A player's instance of one mission. Players hold one only for a mission
+// that can tell them something (unlock, opt-in, `given`, a time limit that
+// runs from their arrival) or that an event has counted for: a generally
+// available instance nothing has touched is implicit (docs/engine.md).
 struct MissionState {
+  int32_t mission = -1;               // index in ir::Program::missions
   MissionPhase phase = MissionPhase::Hidden;
   bool unlocked = false;              // the unlock condition has happened (or `give mission`)
   bool given = false;                 // `give mission`: featured for this user whatever the audience
+  // A generally available instance is silent until an event counts for it:
+  // no `started`, no deadline timer, no `expired` without progress.
+  bool announced = true;
+  bool new_period = false;            // recurring: the next instance is this period's (starts at its start)
   int64_t unlocked_at = INT64_MIN;    // when the unlock (or `give`) happened
   uint64_t start_seq = 0;             // events after this sequence number count
   int64_t started_at = 0;
@@ -46,14 +66,9 @@ struct MissionState {
   int64_t deadline = INT64_MAX;       // time_limit or end of `active`
   int64_t completions = 0;
   uint64_t completed_seq = 0;         // the event that completed the last instance
-  // A generally available instance is silent until an event counts for it:
-  // no `started`, no deadline timer, no `expired` without progress.
-  bool announced = true;
-  bool new_period = false;            // recurring: the next instance is this period's (starts at its start)
   int64_t period_wake = INT64_MIN;    // catching up: the pending timer that starts the horizon's period
-  std::vector<AggState> tasks;
-  std::vector<bool> done;
-  std::vector<Value> thresholds;      // per task, as last evaluated (dynamic ones read metrics)
+  std::vector<TaskState> tasks;
+  std::vector<AggState> windows;      // by task, only for a mission with a task that is not simple
 };
 
 // A flow instance: where it is (an op index of ir::Flow::ops) and what it waits for.
@@ -95,11 +110,14 @@ struct UserState {
   std::vector<bool> badges;
   std::vector<bool> segments;
   int64_t segment_recheck = INT64_MAX;          // a pending re-evaluation of time-dependent segments
+  int64_t mission_wake = INT64_MAX;             // the pending mission timer: the earliest announced deadline
   // Segments may not match what they read: a new player (never settled) or
   // an import. The next MetricsDone re-evaluates them all; a settle clears it.
   bool segments_stale = true;
   std::vector<AggState> metrics;
-  std::vector<MissionState> missions;
+  // Sorted by mission; boxed so that an instance stays put while a reward
+  // block gives another mission (which inserts one).
+  std::vector<std::unique_ptr<MissionState>> missions;
   std::vector<FlowState> flows;
   std::vector<RuleCounters> rules;
   std::vector<std::pair<int64_t, int64_t>> message_counts;   // per policy cap: period key, count

@@ -98,8 +98,9 @@ std::string Engine::StateJson() const {
     }
     out += "},\"missions\":{";
     first = true;
-    for (size_t m = 0; m < p_.missions.size(); ++m) {
-      const MissionState& ms = u.missions[m];
+    for (const std::unique_ptr<MissionState>& held : u.missions) {
+      const MissionState& ms = *held;
+      const size_t m = size_t(ms.mission);
       if (ms.phase == MissionPhase::Hidden && ms.completions == 0) continue;
       if (!first) out += ",";
       first = false;
@@ -110,11 +111,11 @@ std::string Engine::StateJson() const {
         const ir::Task& task = p_.missions[m].tasks[t];
         if (t) out += ",";
         AppendJsonString(out, task.name);
-        Value v = ReadAggregate(task.aggregate, ms.tasks[t], clock_, calendar_);
+        Value v = TaskValue(task, ms, t, clock_);
         out += ":{\"value\":";
         AppendValue(out, v, strings_);
         // The threshold as last evaluated (dynamic ones read metrics), else its constant.
-        Value limit = ms.thresholds[t];
+        Value limit = ms.tasks[t].threshold;
         if (limit.none) {
           const ir::Node* threshold = &p_.At(task.threshold);
           int64_t scale = 1;
@@ -130,7 +131,7 @@ std::string Engine::StateJson() const {
           AppendValue(out, limit, strings_);
           // Done is 100%; short of done, at most 99% (`> 2` at 2 is not there yet).
           int64_t percent = 0;
-          if (ms.done[t]) {
+          if (ms.tasks[t].done) {
             percent = 100;
           } else if (!v.none && limit.i > 0) {
             __int128 x = v.i, y = limit.i;
@@ -140,7 +141,7 @@ std::string Engine::StateJson() const {
           }
           out += ",\"percent\":" + std::to_string(percent);
         }
-        out += ",\"done\":" + std::string(ms.done[t] ? "true" : "false") + "}";
+        out += ",\"done\":" + std::string(ms.tasks[t].done ? "true" : "false") + "}";
       }
       out += "}}";
     }
