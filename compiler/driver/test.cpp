@@ -21,6 +21,7 @@
 #include "runtime/engine/json_text.h"
 #include "runtime/io/action_writer.h"
 #include "runtime/io/event_reader.h"
+#include "runtime/io/replay.h"
 
 namespace questline::driver {
 namespace {
@@ -247,19 +248,19 @@ int RunScenarioFile(const fs::path& file, EngineKind engine_kind) {
   engine::Engine engine(program, *backend, strings);
   io::EventReader reader(program.schema, strings);
   int failures = 0;
-  std::vector<engine::Action> actions;
-  for (size_t n = 1; n <= scenario.events.size(); ++n) {
-    engine::Event event;
-    std::string reason;
-    if (!reader.ParseLine(scenario.events[n - 1], n, &event, &reason)) {
-      std::cout << file.string() << ": event " << n << " rejected: " << reason << "\n";
-      ++failures;
-      continue;
-    }
-    engine.Process(event);
-  }
+  // The scenario's events as the NDJSON `quest run` would read: one line each
+  // (the scenario parser writes no newline inside one), so line N is event N.
+  std::string ndjson;
+  for (const std::string& line : scenario.events) ndjson += line + "\n";
+  std::istringstream in(ndjson);
+  io::ReplayHooks hooks;
+  hooks.rejected = [&](const io::Rejection& r) {
+    std::cout << file.string() << ": event " << r.line << " rejected: " << r.reason << "\n";
+    ++failures;
+  };
+  io::Replay(in, reader, engine, hooks);
   if (scenario.until) engine.AdvanceTo(*scenario.until);
-  actions = engine.DrainActions();
+  std::vector<engine::Action> actions = engine.DrainActions();
   const YAML::Node expect = doc["expect"];
   auto show_actions = [&] {
     std::cout << "  actions were:\n";
