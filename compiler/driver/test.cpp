@@ -55,15 +55,20 @@ std::string ActionField(const engine::Action& a, const std::string& key) {
   return "\x01missing";
 }
 
+// `times: N` in a `contains` entry is how many actions must match, not a
+// field to compare (the scenario parser accepts it nowhere else).
+bool IsTimes(const YAML::Node& key) { return key.Scalar() == "times"; }
+
 bool Matches(const engine::Action& a, const YAML::Node& want) {
   for (const auto& kv : want)
-    if (ActionField(a, kv.first.Scalar()) != kv.second.Scalar()) return false;
+    if (!IsTimes(kv.first) && ActionField(a, kv.first.Scalar()) != kv.second.Scalar()) return false;
   return true;
 }
 
 std::string Describe(const YAML::Node& want) {
   std::string out = "{";
-  for (const auto& kv : want) out += (out.size() > 1 ? ", " : "") + kv.first.Scalar() + ": " + kv.second.Scalar();
+  for (const auto& kv : want)
+    if (!IsTimes(kv.first)) out += (out.size() > 1 ? ", " : "") + kv.first.Scalar() + ": " + kv.second.Scalar();
   return out + "}";
 }
 
@@ -86,7 +91,8 @@ std::vector<std::string> KeysOf(const std::vector<YAML::Node>& wants, std::set<s
   bool all_kinds = true;
   for (const YAML::Node& want : wants) {
     for (const auto& kv : want)
-      if (std::find(keys.begin(), keys.end(), kv.first.Scalar()) == keys.end()) keys.push_back(kv.first.Scalar());
+      if (!IsTimes(kv.first) && std::find(keys.begin(), keys.end(), kv.first.Scalar()) == keys.end())
+        keys.push_back(kv.first.Scalar());
     if (want["action"]) kinds->insert(want["action"].Scalar());
     else all_kinds = false;
   }
@@ -277,15 +283,21 @@ int RunScenarioFile(const fs::path& file, EngineKind engine_kind) {
     return expect_actions[key] ? expect_actions[key] : YAML::Node(YAML::NodeType::Sequence);
   };
   for (const YAML::Node& want : action_list("contains")) {
-    bool any = false;
-    for (const engine::Action& a : actions) any |= Matches(a, want);
-    if (!any) {
-      std::cout << file.string() << ":" << LineOf(want) << ": expected an action " << Describe(want)
-                << ", none matched\n";
+    size_t matched = 0;
+    for (const engine::Action& a : actions) matched += Matches(a, want);
+    // Without `times`, at least one; with it, exactly that many.
+    const size_t times = want["times"] ? want["times"].as<size_t>() : 0;
+    if (times ? matched != times : matched == 0) {
+      if (times)
+        std::cout << file.string() << ":" << LineOf(want) << ": expected " << times
+                  << (times == 1 ? " action " : " actions ") << Describe(want) << ", " << matched << " matched\n";
+      else
+        std::cout << file.string() << ":" << LineOf(want) << ": expected an action " << Describe(want)
+                  << ", none matched\n";
       std::set<std::string> kinds;
       const std::vector<std::string> keys = KeysOf({want}, &kinds);
-      Diff diff("this action", KindsText(kinds) + ", as the fields compared");
-      diff.Expected(Describe(want));
+      Diff diff(times ? "this many actions" : "this action", KindsText(kinds) + ", as the fields compared");
+      diff.Expected(Describe(want) + (times ? " (times: " + std::to_string(times) + ")" : ""));
       size_t shown = 0;
       for (const engine::Action& a : actions)
         if (Relevant(a, kinds)) {
