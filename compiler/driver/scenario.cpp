@@ -101,6 +101,15 @@ int ValidateScenario(const std::string& file, const YAML::Node& doc, std::ostrea
           }
           for (const auto& kv : want) {
             const std::string field = kv.first.Scalar();
+            if (field == "times") {   // not an action field: how many actions must match
+              const std::string n = kv.second.IsScalar() ? kv.second.Scalar() : "";
+              if (list_key != "contains")
+                report(kv.first, "`times` is for `contains` only (`not_contains` means none)");
+              else if (n.empty() || n.size() > 9 || n.find_first_not_of("0123456789") != std::string::npos ||
+                       std::stol(n) == 0)
+                report(kv.second, "`times` takes a count from 1 (for none, use `not_contains`)");
+              continue;
+            }
             if (!kActionFields.count(field)) report(kv.first, "unknown action field '" + field + "'");
             else if (!kv.second.IsScalar()) report(kv.second, "the value of '" + field + "' must be a scalar");
             else if (field == "action" && !kActionKinds.count(kv.second.Scalar()))

@@ -21,6 +21,7 @@
 #include "runtime/engine/json_text.h"
 #include "runtime/io/action_writer.h"
 #include "runtime/io/event_reader.h"
+#include "runtime/io/replay.h"
 
 namespace questline::driver {
 namespace {
@@ -54,15 +55,20 @@ std::string ActionField(const engine::Action& a, const std::string& key) {
   return "\x01missing";
 }
 
+// `times: N` in a `contains` entry is how many actions must match, not a
+// field to compare (the scenario parser accepts it nowhere else).
+bool IsTimes(const YAML::Node& key) { return key.Scalar() == "times"; }
+
 bool Matches(const engine::Action& a, const YAML::Node& want) {
   for (const auto& kv : want)
-    if (ActionField(a, kv.first.Scalar()) != kv.second.Scalar()) return false;
+    if (!IsTimes(kv.first) && ActionField(a, kv.first.Scalar()) != kv.second.Scalar()) return false;
   return true;
 }
 
 std::string Describe(const YAML::Node& want) {
   std::string out = "{";
-  for (const auto& kv : want) out += (out.size() > 1 ? ", " : "") + kv.first.Scalar() + ": " + kv.second.Scalar();
+  for (const auto& kv : want)
+    if (!IsTimes(kv.first)) out += (out.size() > 1 ? ", " : "") + kv.first.Scalar() + ": " + kv.second.Scalar();
   return out + "}";
 }
 
@@ -85,7 +91,8 @@ std::vector<std::string> KeysOf(const std::vector<YAML::Node>& wants, std::set<s
   bool all_kinds = true;
   for (const YAML::Node& want : wants) {
     for (const auto& kv : want)
-      if (std::find(keys.begin(), keys.end(), kv.first.Scalar()) == keys.end()) keys.push_back(kv.first.Scalar());
+      if (!IsTimes(kv.first) && std::find(keys.begin(), keys.end(), kv.first.Scalar()) == keys.end())
+        keys.push_back(kv.first.Scalar());
     if (want["action"]) kinds->insert(want["action"].Scalar());
     else all_kinds = false;
   }
@@ -247,19 +254,19 @@ int RunScenarioFile(const fs::path& file, EngineKind engine_kind) {
   engine::Engine engine(program, *backend, strings);
   io::EventReader reader(program.schema, strings);
   int failures = 0;
-  std::vector<engine::Action> actions;
-  for (size_t n = 1; n <= scenario.events.size(); ++n) {
-    engine::Event event;
-    std::string reason;
-    if (!reader.ParseLine(scenario.events[n - 1], n, &event, &reason)) {
-      std::cout << file.string() << ": event " << n << " rejected: " << reason << "\n";
-      ++failures;
-      continue;
-    }
-    engine.Process(event);
-  }
+  // The scenario's events as the NDJSON `quest run` would read: one line each
+  // (the scenario parser writes no newline inside one), so line N is event N.
+  std::string ndjson;
+  for (const std::string& line : scenario.events) ndjson += line + "\n";
+  std::istringstream in(ndjson);
+  io::ReplayHooks hooks;
+  hooks.rejected = [&](const io::Rejection& r) {
+    std::cout << file.string() << ": event " << r.line << " rejected: " << r.reason << "\n";
+    ++failures;
+  };
+  io::Replay(in, reader, engine, hooks);
   if (scenario.until) engine.AdvanceTo(*scenario.until);
-  actions = engine.DrainActions();
+  std::vector<engine::Action> actions = engine.DrainActions();
   const YAML::Node expect = doc["expect"];
   auto show_actions = [&] {
     std::cout << "  actions were:\n";
@@ -276,15 +283,21 @@ int RunScenarioFile(const fs::path& file, EngineKind engine_kind) {
     return expect_actions[key] ? expect_actions[key] : YAML::Node(YAML::NodeType::Sequence);
   };
   for (const YAML::Node& want : action_list("contains")) {
-    bool any = false;
-    for (const engine::Action& a : actions) any |= Matches(a, want);
-    if (!any) {
-      std::cout << file.string() << ":" << LineOf(want) << ": expected an action " << Describe(want)
-                << ", none matched\n";
+    size_t matched = 0;
+    for (const engine::Action& a : actions) matched += Matches(a, want);
+    // Without `times`, at least one; with it, exactly that many.
+    const size_t times = want["times"] ? want["times"].as<size_t>() : 0;
+    if (times ? matched != times : matched == 0) {
+      if (times)
+        std::cout << file.string() << ":" << LineOf(want) << ": expected " << times
+                  << (times == 1 ? " action " : " actions ") << Describe(want) << ", " << matched << " matched\n";
+      else
+        std::cout << file.string() << ":" << LineOf(want) << ": expected an action " << Describe(want)
+                  << ", none matched\n";
       std::set<std::string> kinds;
       const std::vector<std::string> keys = KeysOf({want}, &kinds);
-      Diff diff("this action", KindsText(kinds) + ", as the fields compared");
-      diff.Expected(Describe(want));
+      Diff diff(times ? "this many actions" : "this action", KindsText(kinds) + ", as the fields compared");
+      diff.Expected(Describe(want) + (times ? " (times: " + std::to_string(times) + ")" : ""));
       size_t shown = 0;
       for (const engine::Action& a : actions)
         if (Relevant(a, kinds)) {

@@ -21,6 +21,14 @@ bool Replay(std::istream& in, EventReader& reader, engine::Engine& engine, const
   return !hooks.keep_going || hooks.keep_going();
 }
 
+bool ReplayEvents(const std::vector<engine::Event>& events, engine::Engine& engine, const ReplayHooks& hooks) {
+  for (const engine::Event& event : events) {
+    if (hooks.keep_going && !hooks.keep_going()) return false;
+    engine.Process(event);
+  }
+  return !hooks.keep_going || hooks.keep_going();
+}
+
 void NdjsonActionSink::Write(engine::Action&& action) {
   AppendActionJson(buffer_, action);
   if (buffer_.size() >= 64 * 1024) Flush();

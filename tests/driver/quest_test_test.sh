@@ -34,9 +34,12 @@ unknown_field.test.yaml 7: unknown action field 'amout'
 missing_path.test.yaml 6: state: u1.balances.pionts != 3 — but no 'pionts'
 wrong_amount.test.yaml 7: expected an action {action: award, amount: 11}, none matched
 no_expect.test.yaml 1: no `expect`
+times_zero.test.yaml 7: `times` takes a count from 1
+times_in_sequence.test.yaml 7: `times` is for `contains` only
+wrong_times.test.yaml 8: expected 1 action {action: award, amount: 10}, 2 matched
 CASES
 expect 1 "the fail fixtures together" -- "$quest" test --engine interp "$f"
-contains "$tmp/out" "0 of 8 scenarios passed" "none of the fail fixtures passes"
+contains "$tmp/out" "0 of 11 scenarios passed" "none of the fail fixtures passes"
 
 # A failed expectation prints a diff under its file:line: `-` expected, `+`
 # actual (the actions of the kinds compared, as the fields compared), ` ` matched.

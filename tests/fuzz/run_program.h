@@ -6,10 +6,12 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "compiler/interp/interp.h"
 #include "compiler/ir/program.h"
 #include "runtime/engine/engine.h"
+#include "runtime/io/replay.h"
 
 namespace questline::fuzz {
 
@@ -18,15 +20,16 @@ inline void RunProgram(const ir::Program& program) {
   engine::StringPool strings;
   engine::Engine engine(program, backend, strings);
   const int64_t start = 1'796'126'400'000;   // 2026-12-01T10:00:00Z
-  for (size_t t = 0; t < program.schema.types.size(); ++t) {
-    engine::Event event;
+  std::vector<engine::Event> events(program.schema.types.size());
+  for (size_t t = 0; t < events.size(); ++t) {
+    engine::Event& event = events[t];
     event.type = int32_t(t);
     for (const engine::FieldSchema& f : program.schema.types[t].fields) event.fields.push_back(f.default_value);
     event.fields[engine::kFieldId] = engine::Value::String(strings.Intern("e" + std::to_string(t)));
     event.fields[engine::kFieldUser] = engine::Value::String(strings.Intern("u1"));
     event.fields[engine::kFieldTs] = engine::Value::Time(start + int64_t(t) * 60'000);
-    engine.Process(event);
   }
+  io::ReplayEvents(events, engine);
   engine.AdvanceTo(start + 7 * 86'400'000);
   engine.DrainActions();
   engine.StateJson();
