@@ -177,7 +177,6 @@ UserState& Engine::UserFor(uint32_t user) {
   user_ = &u;
   for (int32_t m : explicit_missions_) MissionFor(m);
   user_ = saved;
-  u.rules.resize(p_.rules.size());
   u.flows.resize(p_.flows.size());
   for (size_t f = 0; f < p_.flows.size(); ++f) u.flows[f].locals.resize(size_t(p_.flows[f].local_count));
   u.item_counts.assign(p_.items.size(), {INT64_MIN, 0});
@@ -328,18 +327,26 @@ void Engine::MetricsDone() {
 // and its body's awards are cut by its cap (Effect) until LeaveRule.
 bool Engine::EnterRule(int32_t r) {
   const ir::Rule& rule = p_.rules[size_t(r)];
-  RuleCounters& c = user_->rules[size_t(r)];
+  // Counters only for a rule with something to count, made at its first firing.
+  RuleCounters* c = nullptr;
+  if (rule.cap || rule.limit) {
+    auto& list = user_->rules;
+    auto at = std::lower_bound(list.begin(), list.end(), r,
+                               [](const std::pair<int32_t, RuleCounters>& x, int32_t k) { return x.first < k; });
+    if (at == list.end() || at->first != r) at = list.insert(at, {r, RuleCounters{}});
+    c = &at->second;   // stays put until LeaveRule: rules do not nest
+  }
   if (rule.limit) {
     int64_t key = calendar_.PeriodKey(static_cast<CalendarPeriod>(rule.limit->period), now_);
-    if (key != c.limit_key) {
-      c.limit_key = key;
-      c.fired = 0;
+    if (key != c->limit_key) {
+      c->limit_key = key;
+      c->fired = 0;
     }
-    if (c.fired >= rule.limit->amount) return false;
-    ++c.fired;
+    if (c->fired >= rule.limit->amount) return false;
+    ++c->fired;
   }
   rule_ = &rule;
-  counters_ = &c;
+  counters_ = c;
   source_ = &rule_sources_[size_t(r)];
   return true;
 }

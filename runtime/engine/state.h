@@ -150,7 +150,8 @@ struct UserState {
   // block gives another mission (which inserts one).
   std::vector<MissionPtr> missions;
   std::vector<FlowState> flows;
-  std::vector<RuleCounters> rules;
+  // Sorted by rule: only the capped or limited rules that fired for the player.
+  std::vector<std::pair<int32_t, RuleCounters>> rules;
   std::vector<std::pair<int64_t, int64_t>> message_counts;   // per policy cap: period key, count
   std::vector<uint32_t> tags;                   // interned, sorted
   std::vector<std::pair<int64_t, int64_t>> item_counts;   // per item: limit period key, purchases
