@@ -81,6 +81,10 @@ Engine::Engine(const ir::Program& program, const interp::Backend& backend, Strin
   for (const ir::Level& l : p_.levels) level_sources_.push_back("level:" + l.name);
   for (const ir::Badge& b : p_.badges) badge_sources_.push_back("badge:" + b.name);
   for (const ir::Flow& f : p_.flows) flow_sources_.push_back("flow:" + f.name);
+  for (const ir::Metric& m : p_.metrics) {
+    metric_is_total_.push_back(IsSimpleAggregate(m.aggregate));
+    metric_slot_.push_back(int32_t(metric_is_total_.back() ? total_count_++ : window_count_++));
+  }
   PlanSegmentsAfterMetrics();
 }
 
@@ -167,12 +171,12 @@ UserState& Engine::UserFor(uint32_t user) {
   u.balances.assign(p_.currencies.size(), 0);
   u.badges.assign(p_.badges.size(), false);
   u.segments.assign(p_.segments.size(), false);
-  u.metrics.resize(p_.metrics.size());
+  u.totals.resize(total_count_);
+  u.metrics.resize(window_count_);
   UserState* saved = user_;
   user_ = &u;
   for (int32_t m : explicit_missions_) MissionFor(m);
   user_ = saved;
-  u.rules.resize(p_.rules.size());
   u.flows.resize(p_.flows.size());
   for (size_t f = 0; f < p_.flows.size(); ++f) u.flows[f].locals.resize(size_t(p_.flows[f].local_count));
   u.item_counts.assign(p_.items.size(), {INT64_MIN, 0});
@@ -287,7 +291,23 @@ void Engine::Process(const Event& e) {
 }
 
 void Engine::AddToMetric(int32_t metric, Value argument) {
-  AddToAggregate(p_.metrics[size_t(metric)].aggregate, user_->metrics[size_t(metric)], argument, now_, calendar_);
+  const ir::Aggregate& a = p_.metrics[size_t(metric)].aggregate;
+  const size_t slot = size_t(metric_slot_[size_t(metric)]);
+  if (metric_is_total_[size_t(metric)]) AddToTotal(a, user_->totals[slot], argument);
+  else AddToAggregate(a, user_->metrics[slot], argument, now_, calendar_);
+}
+
+Value Engine::ReadMetric(const UserState& u, int32_t metric, int64_t now) const {
+  const ir::Aggregate& a = p_.metrics[size_t(metric)].aggregate;
+  const size_t slot = size_t(metric_slot_[size_t(metric)]);
+  if (metric_is_total_[size_t(metric)]) return ReadTotal(a, u.totals[slot]);
+  return ReadAggregate(a, u.metrics[slot], now, calendar_);
+}
+
+int64_t Engine::MetricValidUntil(int32_t metric, int64_t now) const {
+  if (metric_is_total_[size_t(metric)]) return INT64_MAX;   // lifetime: only an event changes it
+  return AggregateValidUntil(p_.metrics[size_t(metric)].aggregate,
+                             user_->metrics[size_t(metric_slot_[size_t(metric)])], now, calendar_);
 }
 
 // Between the metrics and the rules (LANGUAGE.md §11): the segments this
@@ -307,18 +327,26 @@ void Engine::MetricsDone() {
 // and its body's awards are cut by its cap (Effect) until LeaveRule.
 bool Engine::EnterRule(int32_t r) {
   const ir::Rule& rule = p_.rules[size_t(r)];
-  RuleCounters& c = user_->rules[size_t(r)];
+  // Counters only for a rule with something to count, made at its first firing.
+  RuleCounters* c = nullptr;
+  if (rule.cap || rule.limit) {
+    auto& list = user_->rules;
+    auto at = std::lower_bound(list.begin(), list.end(), r,
+                               [](const std::pair<int32_t, RuleCounters>& x, int32_t k) { return x.first < k; });
+    if (at == list.end() || at->first != r) at = list.insert(at, {r, RuleCounters{}});
+    c = &at->second;   // stays put until LeaveRule: rules do not nest
+  }
   if (rule.limit) {
     int64_t key = calendar_.PeriodKey(static_cast<CalendarPeriod>(rule.limit->period), now_);
-    if (key != c.limit_key) {
-      c.limit_key = key;
-      c.fired = 0;
+    if (key != c->limit_key) {
+      c->limit_key = key;
+      c->fired = 0;
     }
-    if (c.fired >= rule.limit->amount) return false;
-    ++c.fired;
+    if (c->fired >= rule.limit->amount) return false;
+    ++c->fired;
   }
   rule_ = &rule;
-  counters_ = &c;
+  counters_ = c;
   source_ = &rule_sources_[size_t(r)];
   return true;
 }
@@ -454,9 +482,7 @@ std::vector<Action> Engine::DrainActions() {
   return out;
 }
 
-Value Engine::Metric(int32_t id) {
-  return ReadAggregate(p_.metrics[size_t(id)].aggregate, user_->metrics[size_t(id)], now_, calendar_);
-}
+Value Engine::Metric(int32_t id) { return ReadMetric(*user_, id, now_); }
 
 bool Engine::Segment(int32_t id) { return user_->segments[size_t(id)]; }
 Value Engine::Profile(int32_t field) { return user_->profile[size_t(field)]; }

@@ -154,6 +154,10 @@ class Engine final : private interp::Runtime {
   void RunBlock(const ir::Block& block, const std::string& source);
   bool Holds(ir::ExprRef condition, interp::Frame& frame);   // backend_.Test, with a shortcut
 
+  // A metric of `u` at `now` (AggregateValidUntil: when it can next change alone).
+  Value ReadMetric(const UserState& u, int32_t metric, int64_t now) const;
+  int64_t MetricValidUntil(int32_t metric, int64_t now) const;
+
   // missions.cpp
   // The player's instance of mission m, or null while it is implicit.
   MissionState* FindMission(int32_t m) const;
@@ -249,6 +253,11 @@ class Engine final : private interp::Runtime {
   // for it (generally available, its start known from the calendar), and the
   // others, which every player holds from the start.
   std::vector<bool> mission_implicit_;
+  // By metric: its index in UserState::totals (a simple lifetime metric) or
+  // UserState::metrics (the others).
+  std::vector<bool> metric_is_total_;
+  std::vector<int32_t> metric_slot_;
+  size_t total_count_ = 0, window_count_ = 0;
   std::vector<int32_t> explicit_missions_;
   bool speculating_ = false;                          // evaluating at a future instant
   bool segment_recheck_due_ = false;                  // this step is a player's segment re-check

@@ -40,35 +40,47 @@ void Engine::EmitMission(int32_t m, const char* state) {
        {{"mission", ActionValue::String(name)}, {"state", ActionValue::String(state)}});
 }
 
+MissionPtr MissionState::Make(int32_t mission, size_t tasks, bool windows) {
+  void* block = ::operator new(sizeof(MissionState) + tasks * sizeof(TaskState));
+  MissionPtr ms(new (block) MissionState);
+  ms->mission = mission;
+  ms->task_count = uint16_t(tasks);
+  for (TaskState& t : ms->Tasks()) new (&t) TaskState;
+  if (windows) ms->windows.reset(new AggState[tasks]);
+  return ms;
+}
+
+void MissionDeleter::operator()(MissionState* ms) const {
+  ms->~MissionState();   // TaskState is trivially destructible
+  ::operator delete(ms);
+}
+
 static void ResetInstance(MissionState& ms) {
-  for (TaskState& t : ms.tasks) t = TaskState{};
-  for (AggState& w : ms.windows) w = AggState{};
+  for (TaskState& t : ms.Tasks()) t = TaskState{};
+  if (ms.windows)
+    for (size_t t = 0; t < ms.task_count; ++t) ms.windows[t] = AggState{};
 }
 
 MissionState* Engine::FindMission(int32_t m) const {
   auto& list = user_->missions;
   auto it = std::lower_bound(list.begin(), list.end(), m,
-                             [](const std::unique_ptr<MissionState>& x, int32_t k) { return x->mission < k; });
+                             [](const MissionPtr& x, int32_t k) { return x->mission < k; });
   return it != list.end() && (*it)->mission == m ? it->get() : nullptr;
 }
 
 MissionState& Engine::MissionFor(int32_t m) {
   auto& list = user_->missions;
   auto it = std::lower_bound(list.begin(), list.end(), m,
-                             [](const std::unique_ptr<MissionState>& x, int32_t k) { return x->mission < k; });
+                             [](const MissionPtr& x, int32_t k) { return x->mission < k; });
   if (it != list.end() && (*it)->mission == m) return **it;
-  auto ms = std::make_unique<MissionState>();
   const ir::Mission& mi = p_.missions[size_t(m)];
-  ms->mission = m;
-  ms->tasks.resize(mi.tasks.size());
-  if (!std::all_of(mi.tasks.begin(), mi.tasks.end(),
-                   [](const ir::Task& t) { return IsSimpleAggregate(t.aggregate); }))
-    ms->windows.resize(mi.tasks.size());
-  return **list.insert(it, std::move(ms));
+  const bool windows = !std::all_of(mi.tasks.begin(), mi.tasks.end(),
+                                    [](const ir::Task& t) { return IsSimpleAggregate(t.aggregate); });
+  return **list.insert(it, MissionState::Make(m, mi.tasks.size(), windows));
 }
 
 Value Engine::TaskValue(const ir::Task& task, const MissionState& ms, size_t t, int64_t now) const {
-  if (ms.windows.empty() || IsSimpleAggregate(task.aggregate)) return ReadTotal(task.aggregate, ms.tasks[t].total);
+  if (!ms.windows || IsSimpleAggregate(task.aggregate)) return ReadTotal(task.aggregate, ms.Tasks()[t].Total());
   return ReadAggregate(task.aggregate, ms.windows[t], now, calendar_);
 }
 
@@ -93,7 +105,7 @@ MissionState* Engine::OpenImplicitInstance(int32_t m, interp::Frame& frame) {
 void Engine::DropMission(int32_t m) {
   auto& list = user_->missions;
   list.erase(std::remove_if(list.begin(), list.end(),
-                            [m](const std::unique_ptr<MissionState>& x) { return x->mission == m; }),
+                            [m](const MissionPtr& x) { return x->mission == m; }),
              list.end());
 }
 
@@ -120,7 +132,6 @@ void Engine::StartInstance(int32_t m) {
   const bool counts_this_event =
       event_ != nullptr && ms.completed_seq != event_seq_ && (general || start < now_);
   ms.start_seq = counts_this_event ? event_seq_ - 1 : event_seq_;
-  ms.started_at = start;
   ms.deadline = INT64_MAX;
   if (mi.time_limit_ms) ms.deadline = SaturatingAdd(start, *mi.time_limit_ms);
   if (mi.active_to) ms.deadline = std::min(ms.deadline, *mi.active_to);
@@ -311,18 +322,21 @@ void Engine::CountMissionEvent(const Event& e) {
       continue;
     }
     for (size_t t = 0; t < mi.tasks.size(); ++t) {
-      if (ms != nullptr && ms->tasks[t].done) continue;
+      if (ms != nullptr && ms->Tasks()[t].done) continue;
       const ir::Task& task = mi.tasks[t];
       if (task.aggregate.event == e.type && backend_.Test(task.aggregate.filter, frame, *this)) {
         if (ms == nullptr && (ms = OpenImplicitInstance(m, frame)) == nullptr) break;
         Value arg = task.aggregate.argument >= 0 ? backend_.Eval(task.aggregate.argument, frame, *this) : Value{};
         Announce(m);   // the first event that counts makes a silent instance visible
-        TaskState& ts = ms->tasks[t];
-        if (ms->windows.empty() || IsSimpleAggregate(task.aggregate)) AddToTotal(task.aggregate, ts.total, arg);
-        else AddToAggregate(task.aggregate, ms->windows[t], arg, now_, calendar_);
+        TaskState& ts = ms->Tasks()[t];
+        if (!ms->windows || IsSimpleAggregate(task.aggregate)) {
+          AggState::Bucket total = ts.Total();
+          AddToTotal(task.aggregate, total, arg);
+          ts.SetTotal(total);
+        } else AddToAggregate(task.aggregate, ms->windows[t], arg, now_, calendar_);
         Value value = TaskValue(task, *ms, t, now_);
         Value threshold = backend_.Eval(task.threshold, frame, *this);
-        ts.threshold = threshold;
+        ts.SetThreshold(threshold);
         bool reached = false;
         if (!value.none && !threshold.none) {
           // An int count against a decimal threshold (`count(bet) >= 2.5`): compare as decimals.
@@ -348,8 +362,8 @@ void Engine::CountMissionEvent(const Event& e) {
       }
       if (mi.ordered) break;   // only the first unfinished task counts events
     }
-    if (ms != nullptr && !ms->tasks.empty() &&
-        std::all_of(ms->tasks.begin(), ms->tasks.end(), [](const TaskState& t) { return t.done; }))
+    if (ms != nullptr && !ms->Tasks().empty() &&
+        std::all_of(ms->Tasks().begin(), ms->Tasks().end(), [](const TaskState& t) { return t.done; }))
       CompleteMission(m);
   }
 }

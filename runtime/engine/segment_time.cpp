@@ -124,8 +124,7 @@ int64_t Engine::NextBreakpoint(ir::ExprRef e, interp::Frame& frame, const std::v
     stack.pop_back();
     const ir::Node& n = p_.At(ref);
     if (n.kind == ir::NodeKind::Metric) {
-      const ir::Metric& m = p_.metrics[size_t(n.a)];
-      candidate(AggregateValidUntil(m.aggregate, user_->metrics[size_t(n.a)], t, calendar_));
+      candidate(MetricValidUntil(n.a, t));
     } else if (n.kind == ir::NodeKind::Builtin && n.count == 1 && NowCoefficient(p_.Child(n, 0), params, 0) != 0) {
       const auto fn = static_cast<ir::BuiltinFn>(n.a);
       if (fn == ir::BuiltinFn::Hour) candidate(NextLocalHour(calendar_, t));

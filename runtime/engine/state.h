@@ -36,20 +36,33 @@ struct AggState {
 
 enum class MissionPhase : uint8_t { Hidden, Locked, Available, Started, Completed, Expired };
 
-// One task's progress in a mission instance. A task over the whole instance
-// with count, sum, avg, min, max, first or last (nearly every task) keeps its
-// one bucket here; a windowed, periodic or `top` task keeps an AggState in
-// MissionState::windows instead.
+// One task's progress in a mission instance, 32 bytes. A task over the
+// whole instance with count, sum, avg, min, max, first or last (nearly every
+// task) keeps its one bucket here; a windowed, periodic or `top` task keeps
+// an AggState in MissionState::windows instead.
 struct TaskState {
-  AggState::Bucket total;                       // a simple task's progress (`key` unused)
-  Value threshold = Value::None(ValueKind::Int);   // as last evaluated (dynamic ones read metrics)
-  bool done = false;
+  int64_t count = 0, acc = 0;                   // AggState::Bucket, without its key
+  int64_t threshold = 0;                        // as last evaluated (dynamic ones read metrics)
+  ValueKind threshold_kind = ValueKind::Int;
+  bool threshold_none = true, has_acc = false, done = false;
+
+  AggState::Bucket Total() const { return {0, count, acc, has_acc}; }
+  void SetTotal(const AggState::Bucket& b) { count = b.count, acc = b.acc, has_acc = b.has_acc; }
+  Value Threshold() const { return {threshold, threshold_kind, threshold_none}; }
+  void SetThreshold(Value v) { threshold = v.i, threshold_kind = v.kind, threshold_none = v.none; }
 };
 
 // A player's instance of one mission. Players hold one only for a mission
 // that can tell them something (unlock, opt-in, `given`, a time limit that
 // runs from their arrival) or that an event has counted for: a generally
 // available instance nothing has touched is implicit (docs/engine.md).
+// One allocation: the tasks follow the header (MissionState::Make), since
+// a player holds dozens of instances and two allocations each were half of
+// the engine's memory at operator scale.
+struct MissionState;
+struct MissionDeleter { void operator()(MissionState* ms) const; };
+using MissionPtr = std::unique_ptr<MissionState, MissionDeleter>;
+
 struct MissionState {
   int32_t mission = -1;               // index in ir::Program::missions
   MissionPhase phase = MissionPhase::Hidden;
@@ -59,17 +72,31 @@ struct MissionState {
   // no `started`, no deadline timer, no `expired` without progress.
   bool announced = true;
   bool new_period = false;            // recurring: the next instance is this period's (starts at its start)
+  uint16_t task_count = 0;
   int64_t unlocked_at = INT64_MIN;    // when the unlock (or `give`) happened
   uint64_t start_seq = 0;             // events after this sequence number count
-  int64_t started_at = 0;
   int64_t period_key = INT64_MIN;     // recurring: the period of the current instance
   int64_t deadline = INT64_MAX;       // time_limit or end of `active`
   int64_t completions = 0;
   uint64_t completed_seq = 0;         // the event that completed the last instance
   int64_t period_wake = INT64_MIN;    // catching up: the pending timer that starts the horizon's period
-  std::vector<TaskState> tasks;
-  std::vector<AggState> windows;      // by task, only for a mission with a task that is not simple
+  std::unique_ptr<AggState[]> windows;   // by task, only for a mission with a task that is not simple
+
+  // The tasks, stored after the header.
+  struct Span {
+    TaskState* first;
+    size_t count;
+    TaskState* begin() const { return first; }
+    TaskState* end() const { return first + count; }
+    size_t size() const { return count; }
+    bool empty() const { return count == 0; }
+    TaskState& operator[](size_t i) const { return first[i]; }
+  };
+  Span Tasks() const { return {reinterpret_cast<TaskState*>(const_cast<MissionState*>(this) + 1), task_count}; }
+
+  static MissionPtr Make(int32_t mission, size_t tasks, bool windows);
 };
+static_assert(sizeof(MissionState) % alignof(TaskState) == 0, "tasks follow the header");
 
 // A flow instance: where it is (an op index of ir::Flow::ops) and what it waits for.
 struct FlowState {
@@ -114,12 +141,17 @@ struct UserState {
   // Segments may not match what they read: a new player (never settled) or
   // an import. The next MetricsDone re-evaluates them all; a settle clears it.
   bool segments_stale = true;
+  // Metrics by Engine slot: a lifetime count, sum, avg, min, max, first or
+  // last is one bucket (most metrics: badges and levels read lifetime
+  // counts); windows, day counts, streaks and `top` keep an AggState.
+  std::vector<AggState::Bucket> totals;
   std::vector<AggState> metrics;
   // Sorted by mission; boxed so that an instance stays put while a reward
   // block gives another mission (which inserts one).
-  std::vector<std::unique_ptr<MissionState>> missions;
+  std::vector<MissionPtr> missions;
   std::vector<FlowState> flows;
-  std::vector<RuleCounters> rules;
+  // Sorted by rule: only the capped or limited rules that fired for the player.
+  std::vector<std::pair<int32_t, RuleCounters>> rules;
   std::vector<std::pair<int64_t, int64_t>> message_counts;   // per policy cap: period key, count
   std::vector<uint32_t> tags;                   // interned, sorted
   std::vector<std::pair<int64_t, int64_t>> item_counts;   // per item: limit period key, purchases

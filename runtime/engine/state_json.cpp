@@ -94,11 +94,11 @@ std::string Engine::StateJson() const {
       first = false;
       AppendJsonString(out, p_.metrics[m].name);
       out += ":";
-      AppendValue(out, ReadAggregate(p_.metrics[m].aggregate, u.metrics[m], clock_, calendar_), strings_);
+      AppendValue(out, ReadMetric(u, int32_t(m), clock_), strings_);
     }
     out += "},\"missions\":{";
     first = true;
-    for (const std::unique_ptr<MissionState>& held : u.missions) {
+    for (const MissionPtr& held : u.missions) {
       const MissionState& ms = *held;
       const size_t m = size_t(ms.mission);
       if (ms.phase == MissionPhase::Hidden && ms.completions == 0) continue;
@@ -115,7 +115,7 @@ std::string Engine::StateJson() const {
         out += ":{\"value\":";
         AppendValue(out, v, strings_);
         // The threshold as last evaluated (dynamic ones read metrics), else its constant.
-        Value limit = ms.tasks[t].threshold;
+        Value limit = ms.Tasks()[t].Threshold();
         if (limit.none) {
           const ir::Node* threshold = &p_.At(task.threshold);
           int64_t scale = 1;
@@ -131,7 +131,7 @@ std::string Engine::StateJson() const {
           AppendValue(out, limit, strings_);
           // Done is 100%; short of done, at most 99% (`> 2` at 2 is not there yet).
           int64_t percent = 0;
-          if (ms.tasks[t].done) {
+          if (ms.Tasks()[t].done) {
             percent = 100;
           } else if (!v.none && limit.i > 0) {
             __int128 x = v.i, y = limit.i;
@@ -141,7 +141,7 @@ std::string Engine::StateJson() const {
           }
           out += ",\"percent\":" + std::to_string(percent);
         }
-        out += ",\"done\":" + std::string(ms.tasks[t].done ? "true" : "false") + "}";
+        out += ",\"done\":" + std::string(ms.Tasks()[t].done ? "true" : "false") + "}";
       }
       out += "}}";
     }
