@@ -9,12 +9,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "compiler/driver/pipeline.h"
-#include "compiler/ir/lower.h"
 #include "runtime/io/event_reader.h"
 #include "runtime/io/json_line.h"
 
@@ -28,15 +29,10 @@ int main(int argc, char** argv) {
   }
   const std::string dir = argc > 2 ? argv[2] : "examples/casino";
   const int passes = argc > 3 ? std::atoi(argv[3]) : 3;
-  driver::FrontEnd fe;
-  std::string error;
-  if (!driver::LoadPackage({dir}, &fe.sources, &error)) {
-    std::fprintf(stderr, "%s\n", error.c_str());
-    return 2;
-  }
-  driver::RunFrontEnd(fe);
-  if (!fe.ok()) return 1;
-  const ir::Program program = ir::LowerToIr(fe.package);
+  int exit_code = 0;
+  const std::optional<ir::Program> lowered = driver::CompileToIr({dir}, "ingest_bench", std::cerr, &exit_code);
+  if (!lowered) return exit_code;
+  const ir::Program& program = *lowered;
 
   std::ifstream file(argv[1], std::ios::binary | std::ios::ate);
   std::string text(size_t(file.tellg()), '\0');

@@ -17,6 +17,7 @@ namespace questline::io {
 struct EventReader::Impl {
   JsonLine json;
   PendingStrings pending;   // ParseLine's, interned straight away
+  std::string warning_key;  // CountUnknownValue's
   // Distinct unknown values counted so far, by "EVENT.FIELD".
   std::map<std::string, size_t> unknown_values;
 };
@@ -245,8 +246,11 @@ bool EventReader::Type(uint64_t line_no, engine::Event* out, PendingStrings* pen
 // the value is kept, interned like any string, and counted so that the
 // operator sees it and can declare it.
 void EventReader::CountUnknownValue(const engine::EventType& et, const engine::FieldSchema& fs, std::string_view value) {
-  const std::string field = et.name + "." + fs.name;
-  std::string key = "unknown_union_value:" + field + "=";
+  // Built in a reused string: a feed's new game type is on every one of its
+  // events, and counting it again must not allocate.
+  std::string& key = impl_->warning_key;
+  key.assign("unknown_union_value:").append(et.name).append(".").append(fs.name).append("=");
+  const size_t field_at = sizeof("unknown_union_value:") - 1, field_size = key.size() - 1 - field_at;
   for (char c : value.substr(0, 64)) key.push_back(static_cast<unsigned char>(c) < 0x20 ? '?' : c);
   if (value.size() > 64) key += "\u2026";
   auto it = stats_.warnings.find(key);
@@ -254,13 +258,14 @@ void EventReader::CountUnknownValue(const engine::EventType& et, const engine::F
     ++it->second;
     return;
   }
+  const std::string field = key.substr(field_at, field_size);
   size_t& distinct = impl_->unknown_values[field];
   if (distinct >= limits_.max_unknown_values_per_field) {
     ++stats_.warnings["unknown_union_value:" + field + "=(other)"];
     return;
   }
   ++distinct;
-  stats_.warnings.emplace(std::move(key), 1);
+  stats_.warnings.emplace(key, 1);
 }
 
 void EventReader::ReadAll(std::istream& in, std::vector<engine::Event>* events,
