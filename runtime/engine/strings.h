@@ -4,7 +4,9 @@
 // same package and events assigns the same ids.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <string>
 #include <string_view>
@@ -16,7 +18,7 @@ namespace questline::engine {
 class StringPool {
  public:
   StringPool() {
-    slots_.assign(1024, Slot{kEmpty, 0});
+    slots_.assign(1024, Slot{kEmpty, 0, 0, {}});
     Intern("");   // id 0 is the empty string
   }
 
@@ -26,7 +28,9 @@ class StringPool {
     if (slots_[at].id != kEmpty) return slots_[at].id;
     strings_.emplace_back(s);
     const uint32_t id = uint32_t(strings_.size() - 1);
-    slots_[at] = {id, Tag(hash)};
+    Slot& slot = slots_[at];
+    slot = {id, Tag(hash), uint8_t(std::min<size_t>(s.size(), 255)), {}};
+    if (s.size() <= kInline) std::memcpy(slot.text, s.data(), s.size());
     if (strings_.size() * 2 > slots_.size()) Grow();
     return id;
   }
@@ -45,11 +49,15 @@ class StringPool {
  private:
   // Open addressing over a power of two of slots, at most half full: a lookup
   // (every user and string value of every event) is one probe into a flat
-  // array and, on a tag match, one string compare — where a node-based map
-  // costs a division and a chain of cache misses.
+  // array, and a short string (most user ids, every enum-like value) is
+  // compared in the slot itself — one cache miss where a node-based map
+  // costs a division and a chain of them.
+  static constexpr size_t kInline = 15;
   struct Slot {
     uint32_t id;
-    uint32_t tag;   // the hash's high bits (the low ones pick the slot): most mismatches never touch the string
+    uint32_t tag;           // the hash's high bits (the low ones pick the slot)
+    uint8_t size;           // the string's, up to 255
+    char text[kInline];     // the string when it fits
   };
   static constexpr uint32_t kEmpty = UINT32_MAX;
   static uint64_t Hash(std::string_view s) { return std::hash<std::string_view>{}(s); }
@@ -60,11 +68,13 @@ class StringPool {
     const size_t mask = slots_.size() - 1;
     for (size_t at = size_t(hash) & mask;; at = (at + 1) & mask) {
       const Slot& slot = slots_[at];
-      if (slot.id == kEmpty || (slot.tag == Tag(hash) && strings_[slot.id] == s)) return at;
+      if (slot.id == kEmpty) return at;
+      if (slot.tag != Tag(hash) || slot.size != std::min<size_t>(s.size(), 255)) continue;
+      if (s.size() <= kInline ? std::memcmp(slot.text, s.data(), s.size()) == 0 : strings_[slot.id] == s) return at;
     }
   }
   void Grow() {
-    std::vector<Slot> old(slots_.size() * 2, Slot{kEmpty, 0});
+    std::vector<Slot> old(slots_.size() * 2, Slot{kEmpty, 0, 0, {}});
     old.swap(slots_);
     const size_t mask = slots_.size() - 1;
     for (const Slot& slot : old) {
