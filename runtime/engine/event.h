@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/engine/value.h"
@@ -32,7 +33,7 @@ struct EventSchema {
   // The package reads an event's `id` (`deposit.id`): only then is it interned
   // into the string pool, which otherwise would grow with every event.
   bool intern_ids = false;
-  int32_t Find(const std::string& name) const {
+  int32_t Find(std::string_view name) const {
     for (size_t i = 0; i < types.size(); ++i)
       if (types[i].name == name) return int32_t(i);
     return -1;

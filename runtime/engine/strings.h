@@ -4,30 +4,40 @@
 // same package and events assigns the same ids.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <functional>
+#include <vector>
 
 namespace questline::engine {
 
 class StringPool {
  public:
-  StringPool() { Intern(""); }   // id 0 is the empty string
+  StringPool() {
+    slots_.assign(1024, Slot{kEmpty, 0, 0, {}});
+    Intern("");   // id 0 is the empty string
+  }
 
   uint32_t Intern(std::string_view s) {
-    auto it = ids_.find(s);
-    if (it != ids_.end()) return it->second;
+    const uint64_t hash = Hash(s);
+    size_t at = Probe(s, hash);
+    if (slots_[at].id != kEmpty) return slots_[at].id;
     strings_.emplace_back(s);
-    uint32_t id = uint32_t(strings_.size() - 1);
-    ids_.emplace(strings_.back(), id);
+    const uint32_t id = uint32_t(strings_.size() - 1);
+    Slot& slot = slots_[at];
+    slot = {id, Tag(hash), uint8_t(std::min<size_t>(s.size(), 255)), {}};
+    if (s.size() <= kInline) std::memcpy(slot.text, s.data(), s.size());
+    if (strings_.size() * 2 > slots_.size()) Grow();
     return id;
   }
   // -1 when the string was never interned (so it equals no interned value).
   int64_t Find(std::string_view s) const {
-    auto it = ids_.find(s);
-    return it == ids_.end() ? -1 : int64_t(it->second);
+    const Slot& slot = slots_[Probe(s, Hash(s))];
+    return slot.id == kEmpty ? -1 : int64_t(slot.id);
   }
   // An id the pool never gave out reads as the empty string. Ids come from
   // interning, but a program read from a bundle passes ir::CheckIr, which
@@ -37,8 +47,46 @@ class StringPool {
   size_t Size() const { return strings_.size(); }
 
  private:
-  std::deque<std::string> strings_;                      // stable addresses for the keys
-  std::unordered_map<std::string_view, uint32_t> ids_;
+  // Open addressing over a power of two of slots, at most half full: a lookup
+  // (every user and string value of every event) is one probe into a flat
+  // array, and a short string (most user ids, every enum-like value) is
+  // compared in the slot itself — one cache miss where a node-based map
+  // costs a division and a chain of them.
+  static constexpr size_t kInline = 15;
+  struct Slot {
+    uint32_t id;
+    uint32_t tag;           // the hash's high bits (the low ones pick the slot)
+    uint8_t size;           // the string's, up to 255
+    char text[kInline];     // the string when it fits
+  };
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+  static uint64_t Hash(std::string_view s) { return std::hash<std::string_view>{}(s); }
+  static uint32_t Tag(uint64_t hash) { return uint32_t(hash >> 32); }
+
+  // The slot holding `s`, or the empty slot where it belongs.
+  size_t Probe(std::string_view s, uint64_t hash) const {
+    const size_t mask = slots_.size() - 1;
+    for (size_t at = size_t(hash) & mask;; at = (at + 1) & mask) {
+      const Slot& slot = slots_[at];
+      if (slot.id == kEmpty) return at;
+      if (slot.tag != Tag(hash) || slot.size != std::min<size_t>(s.size(), 255)) continue;
+      if (s.size() <= kInline ? std::memcmp(slot.text, s.data(), s.size()) == 0 : strings_[slot.id] == s) return at;
+    }
+  }
+  void Grow() {
+    std::vector<Slot> old(slots_.size() * 2, Slot{kEmpty, 0, 0, {}});
+    old.swap(slots_);
+    const size_t mask = slots_.size() - 1;
+    for (const Slot& slot : old) {
+      if (slot.id == kEmpty) continue;
+      size_t at = size_t(Hash(strings_[slot.id])) & mask;
+      while (slots_[at].id != kEmpty) at = (at + 1) & mask;
+      slots_[at] = slot;
+    }
+  }
+
+  std::deque<std::string> strings_;   // by id
+  std::vector<Slot> slots_;
 };
 
 }  // namespace questline::engine

@@ -1,37 +1,64 @@
-// NDJSON ingestion with simdjson: the DOM parser validates the whole line (a
-// malformed value anywhere rejects it), then each declared field is typed by
-// the schema. Decimals are read from the number's text, never through a double.
+// NDJSON ingestion: the line is checked and split into its top-level fields
+// (json_line: simdjson On-Demand, the DOM for lines it cannot vouch for), then
+// each declared field is typed by the schema. Decimals are read from the
+// number's text, never through a double. In the steady state a line costs no
+// allocation: the parsers, the padded copy and the caller's Event are reused.
 #include "runtime/io/event_reader.h"
 
+#include "runtime/io/json_line.h"
 #include "stdlib/civil_time.h"
 
-#include <simdjson.h>
-
 #include <algorithm>
-#include <cctype>
 #include <cmath>
-#include <cstring>
 #include <map>
 
 namespace questline::io {
 
 struct EventReader::Impl {
-  simdjson::dom::parser dom;
-  simdjson::ondemand::parser ondemand;
-  std::string padded;   // the line plus simdjson's padding, for the ondemand pass
-  std::string widened;  // the line with integers beyond 64 bits read as numbers
+  JsonLine json;
+  PendingStrings pending;   // ParseLine's, interned straight away
+  std::string warning_key;  // CountUnknownValue's
   // Distinct unknown values counted so far, by "EVENT.FIELD".
   std::map<std::string, size_t> unknown_values;
 };
 
-EventReader::EventReader(const engine::EventSchema& schema, engine::StringPool& strings, ReaderLimits limits)
-    : schema_(schema), strings_(strings), limits_(limits), impl_(new Impl) {}
+// The last few values of each declared field with their ids. A lookup in the
+// pool (a hash, then a chain in a table of every user and value) costs more
+// than the rest of an event's typing; a game type, a currency, a device take
+// few values, seen again and again. Ids never change, so a hit is the pool's
+// answer. The id and the user take a new value nearly every event: not cached.
+struct EventReader::InternCache {
+  static constexpr size_t kFields = 32, kWays = 4;
+  struct Entry {
+    std::string text;   // short values fit in place: no allocation
+    uint32_t id = 0;
+    bool used = false;
+  };
+  Entry entries[kFields][kWays];
+  uint8_t next[kFields] = {};   // the way to replace, round robin
 
-EventReader::~EventReader() { delete impl_; }
+  uint32_t Intern(engine::StringPool& pool, size_t field, std::string_view text) {
+    if (field >= kFields || field == size_t(engine::kFieldId) || field == size_t(engine::kFieldUser))
+      return pool.Intern(text);
+    for (Entry& e : entries[field])
+      if (e.used && e.text == text) return e.id;
+    Entry& e = entries[field][next[field]];
+    next[field] = uint8_t((next[field] + 1) % kWays);
+    e.text.assign(text);
+    e.used = true;
+    return e.id = pool.Intern(text);
+  }
+};
+
+EventReader::EventReader(const engine::EventSchema& schema, engine::StringPool& strings, ReaderLimits limits)
+    : schema_(schema), strings_(strings), limits_(limits), impl_(new Impl), cache_(new InternCache) {}
+
+EventReader::~EventReader() {
+  delete impl_;
+  delete cache_;
+}
 
 namespace {
-
-using simdjson::dom::element_type;
 
 std::string Quoted(std::string_view s) {
   std::string out = "'";
@@ -39,168 +66,18 @@ std::string Quoted(std::string_view s) {
   return out + (s.size() > 64 ? "…'" : "'");
 }
 
-const char* JsonTypeName(element_type t) {
-  switch (t) {
-    case element_type::ARRAY: return "an array";
-    case element_type::OBJECT: return "an object";
-    case element_type::INT64:
-    case element_type::UINT64: return "an integer";
-    case element_type::DOUBLE: return "a number";
-    case element_type::STRING: return "a string";
-    case element_type::BOOL: return "a boolean";
-    case element_type::NULL_VALUE: return "null";
-  }
-  return "a value";
-}
-
-// `123456789012345678901` (20 digits or more, outside strings) to
-// `123456789012345678901.0`; false when there is none.
-bool WidenBigIntegers(std::string_view line, std::string* out) {
-  out->clear();
-  bool changed = false, in_string = false;
-  for (size_t i = 0; i < line.size();) {
-    const char c = line[i];
-    if (in_string) {
-      out->push_back(c);
-      if (c == '\\' && i + 1 < line.size()) out->push_back(line[++i]);
-      else if (c == '"') in_string = false;
-      ++i;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    if (c < '0' || c > '9') {
-      out->push_back(c);
-      ++i;
-      continue;
-    }
-    size_t end = i;
-    while (end < line.size() && line[end] >= '0' && line[end] <= '9') ++end;
-    out->append(line.substr(i, end - i));
-    const bool more = end < line.size() && (line[end] == '.' || line[end] == 'e' || line[end] == 'E');
-    if (end - i >= 20 && !more) {
-      out->append(".0");
-      changed = true;
-    }
-    // The rest of a number (fraction, exponent) is copied as it is.
-    i = end;
-    while (i < line.size() && (line[i] == '.' || line[i] == 'e' || line[i] == 'E' || line[i] == '+' ||
-                               line[i] == '-' || (line[i] >= '0' && line[i] <= '9')))
-      out->push_back(line[i++]);
-  }
-  return changed;
-}
-
-// The byte column (1-based) where `text` stops being JSON, for the message of
-// a line simdjson rejected (its errors name no position). A small scanner with
-// an explicit stack of open brackets, no recursion; 0 when it finds no fault
-// (simdjson's own limits, such as depth, then stand alone).
-size_t ErrorColumn(std::string_view text) {
-  size_t i = 0;
-  const size_t n = text.size();
-  std::vector<char> open;   // '{' or '['
-  auto ws = [&] {
-    while (i < n && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) ++i;
-  };
-  auto digits = [&] {
-    size_t from = i;
-    while (i < n && text[i] >= '0' && text[i] <= '9') ++i;
-    return i > from;
-  };
-  // A string from its opening quote; false at the first bad byte.
-  auto string = [&] {
-    ++i;
-    while (i < n) {
-      const unsigned char c = static_cast<unsigned char>(text[i]);
-      if (c == '"') {
-        ++i;
-        return true;
-      }
-      if (c < 0x20) return false;
-      if (c == '\\') {
-        if (++i >= n) return false;
-        if (text[i] == 'u') {
-          for (int k = 0; k < 4; ++k)
-            if (++i >= n || !std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
-        } else if (!std::strchr("\"\\/bfnrt", text[i])) {
-          return false;
-        }
-        ++i;
-        continue;
-      }
-      if (c < 0x80) {
-        ++i;
-        continue;
-      }
-      const int len = c >= 0xF0 && c < 0xF5 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
-      if (len == 0 || i + size_t(len) > n) return false;
-      for (int k = 1; k < len; ++k)
-        if ((static_cast<unsigned char>(text[i + size_t(k)]) & 0xC0) != 0x80) return false;
-      i += size_t(len);
-    }
-    return false;
-  };
-  // A scalar, or the opening bracket of a container (pushed).
-  auto value = [&] {
-    ws();
-    if (i >= n) return false;
-    const char c = text[i];
-    if (c == '{' || c == '[') {
-      open.push_back(c);
-      ++i;
-      return true;
-    }
-    if (c == '"') return string();
-    for (const char* word : {"true", "false", "null"})
-      if (text.substr(i, std::strlen(word)) == word) {
-        i += std::strlen(word);
-        return true;
-      }
-    if (c == '-') ++i;
-    if (i < n && text[i] == '0') ++i;
-    else if (!digits()) return false;
-    if (i < n && text[i] == '.' && (++i, !digits())) return false;
-    if (i < n && (text[i] == 'e' || text[i] == 'E')) {
-      ++i;
-      if (i < n && (text[i] == '+' || text[i] == '-')) ++i;
-      if (!digits()) return false;
-    }
-    return true;
-  };
-  if (!value()) return i + 1;
-  bool first = true;   // just after an opening bracket
-  while (!open.empty()) {
-    ws();
-    if (i >= n) return i + 1;
-    const char close = open.back() == '{' ? '}' : ']';
-    if (text[i] == close) {
-      open.pop_back();
-      ++i;
-      first = false;
-      continue;
-    }
-    if (!first) {
-      if (text[i] != ',') return i + 1;
-      ++i;
-      ws();
-    }
-    if (open.back() == '{') {
-      if (i >= n || text[i] != '"' || !string()) return i + 1;
-      ws();
-      if (i >= n || text[i] != ':') return i + 1;
-      ++i;
-    }
-    const size_t depth = open.size();
-    if (!value()) return i + 1;
-    first = open.size() > depth;
-  }
-  ws();
-  return i < n ? i + 1 : 0;
-}
-
 }  // namespace
 
 bool EventReader::ParseLine(std::string_view line, uint64_t line_no, engine::Event* out, std::string* reason) {
-  using engine::ValueKind;
+  impl_->pending.Clear();
+  if (!Parse(line, line_no, out, &impl_->pending, 0, reason)) return false;
+  size_t next = 0;
+  Intern(impl_->pending, &next, 0, out);
+  return true;
+}
+
+bool EventReader::Parse(std::string_view line, uint64_t line_no, engine::Event* out, PendingStrings* pending,
+                        uint32_t event, std::string* reason) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   // A UTF-8 byte-order mark (editors on Windows write one) is not part of the
   // first event.
@@ -210,54 +87,58 @@ bool EventReader::ParseLine(std::string_view line, uint64_t line_no, engine::Eve
               std::to_string(limits_.max_line_bytes);
     return false;
   }
-  simdjson::dom::element doc;
-  auto error = impl_->dom.parse(line.data(), line.size(), true).get(doc);
-  // An integer beyond 64 bits fails the whole parse; read as a number with a
-  // fraction it parses, and the field it is in says it is out of range (an
-  // ignored field loses nothing).
-  if (error == simdjson::NUMBER_ERROR && WidenBigIntegers(line, &impl_->widened)) {
-    line = impl_->widened;
-    error = impl_->dom.parse(line.data(), line.size(), true).get(doc);
+  if (!impl_->json.Parse(line, reason)) return false;
+  const size_t text_mark = pending->text.size(), refs_mark = pending->refs.size();
+  if (Type(line_no, out, pending, event, reason)) return true;
+  // A rejected line's strings are never interned.
+  pending->text.resize(text_mark);
+  pending->refs.resize(refs_mark);
+  return false;
+}
+
+void EventReader::Intern(const PendingStrings& pending, size_t* next, uint32_t event, engine::Event* out) {
+  const std::string_view text = pending.text;
+  for (; *next < pending.refs.size() && pending.refs[*next].event == event; ++*next) {
+    const PendingStrings::Ref& ref = pending.refs[*next];
+    out->fields[ref.field].i = cache_->Intern(strings_, ref.field, text.substr(ref.offset, ref.size));
   }
-  if (error) {
-    *reason = std::string("not valid JSON: ") + simdjson::error_message(error);
-    if (size_t column = ErrorColumn(line)) *reason += " (at byte column " + std::to_string(column) + ")";
-    return false;
-  }
-  simdjson::dom::object obj;
-  if (doc.get_object().get(obj)) {
-    *reason = std::string("not a JSON object but ") + JsonTypeName(doc.type());
-    return false;
-  }
+}
+
+// The fields of the line impl_->json holds, typed by the schema into `out`.
+bool EventReader::Type(uint64_t line_no, engine::Event* out, PendingStrings* pending, uint32_t event,
+                       std::string* reason) {
+  using engine::ValueKind;
+  const JsonLine& json = impl_->json;
   auto required_string = [&](const char* key, std::string_view* value) {
-    simdjson::dom::element e;
-    if (obj[key].get(e)) {
+    const JsonField* e = json.Find(key);
+    if (!e) {
       *reason = std::string("missing required field '") + key + "'";
       return false;
     }
-    if (e.get_string().get(*value)) {
-      *reason = std::string("field '") + key + "' must be a string, found " + JsonTypeName(e.type());
+    if (e->kind != JsonKind::String) {
+      *reason = std::string("field '") + key + "' must be a string, found " + JsonTypeName(e->kind);
       return false;
     }
+    *value = e->text;
     return true;
   };
   std::string_view id, type, user;
   if (!required_string("id", &id) || !required_string("type", &type) || !required_string("user", &user))
     return false;
-  const int32_t type_id = schema_.Find(std::string(type));
+  const int32_t type_id = schema_.Find(type);
   if (type_id < 0) {
     *reason = "unknown event type " + Quoted(type);
     return false;
   }
-  simdjson::dom::element ts;
-  if (obj["ts"].get(ts)) {
+  const JsonField* ts = json.Find("ts");
+  if (!ts) {
     *reason = "missing required field 'ts'";
     return false;
   }
-  int64_t ts_ms = 0;
-  std::string_view ts_text;
-  if (ts.get_int64().get(ts_ms) && (ts.get_string().get(ts_text) || !ParseTimestamp(ts_text, &ts_ms))) {
-    *reason = "bad timestamp " + (ts.is_string() ? Quoted(ts_text) : std::string(JsonTypeName(ts.type()))) +
+  int64_t ts_ms = ts->i;
+  if (ts->kind != JsonKind::Int64 && (ts->kind != JsonKind::String || !ParseTimestamp(ts->text, &ts_ms))) {
+    *reason = "bad timestamp " +
+              (ts->kind == JsonKind::String ? Quoted(ts->text) : std::string(JsonTypeName(ts->kind))) +
               ": use RFC 3339 (2026-12-01T10:00:00Z) or epoch milliseconds";
     return false;
   }
@@ -268,78 +149,63 @@ bool EventReader::ParseLine(std::string_view line, uint64_t line_no, engine::Eve
     return false;
   }
 
+  // A string field's id comes later, from Intern.
+  auto pending_string = [&](size_t field, std::string_view s) {
+    pending->refs.push_back({event, uint32_t(field), uint32_t(pending->text.size()), uint32_t(s.size())});
+    pending->text.append(s);
+    return engine::Value::String(0);
+  };
   const engine::EventType& et = schema_.types[size_t(type_id)];
   out->type = type_id;
   out->line = line_no;
   out->fields.assign(et.fields.size(), engine::Value{});
   out->id.assign(id.data(), id.size());
-  out->fields[engine::kFieldId] =
-      schema_.intern_ids ? engine::Value::String(strings_.Intern(id)) : engine::Value::None(engine::ValueKind::String);
-  out->fields[engine::kFieldUser] = engine::Value::String(strings_.Intern(user));
+  out->fields[engine::kFieldId] = schema_.intern_ids ? pending_string(engine::kFieldId, id)
+                                                     : engine::Value::None(engine::ValueKind::String);
+  out->fields[engine::kFieldUser] = pending_string(engine::kFieldUser, user);
   out->fields[engine::kFieldTs] = engine::Value::Time(ts_ms);
 
   for (size_t f = 3; f < et.fields.size(); ++f) {
     const engine::FieldSchema& fs = et.fields[f];
-    simdjson::dom::element e;
-    if (obj[fs.name].get(e) || e.is_null()) {
+    const JsonField* e = json.Find(fs.name);
+    if (!e || e->kind == JsonKind::Null) {
       out->fields[f] = fs.default_value;
       if (!fs.optional && !fs.default_value.none) ++stats_.missing_fields;
       continue;
     }
     auto wrong = [&](const char* wanted) {
-      *reason = "field '" + fs.name + "' must be " + wanted + ", found " + JsonTypeName(e.type());
+      *reason = "field '" + fs.name + "' must be " + wanted + ", found " + JsonTypeName(e->kind);
       return false;
     };
+    const bool number = e->kind == JsonKind::Int64 || e->kind == JsonKind::Uint64 || e->kind == JsonKind::Double;
     engine::Value v;
     v.kind = fs.kind;
     switch (fs.kind) {
-      case ValueKind::Bool: {
-        bool b;
-        if (e.get_bool().get(b)) return wrong("a boolean");
-        v.i = b;
+      case ValueKind::Bool:
+        if (e->kind != JsonKind::Bool) return wrong("a boolean");
+        v.i = e->b;
         break;
-      }
       case ValueKind::Int:
       case ValueKind::Duration:
-        if (e.get_int64().get(v.i)) {
-          double d = 0;
-          if (e.type() == element_type::UINT64 ||
-              (!e.get_double().get(d) && std::trunc(d) == d && std::fabs(d) >= 9.2e18)) {
+        if (e->kind != JsonKind::Int64) {
+          if (e->kind == JsonKind::Uint64 ||
+              (e->kind == JsonKind::Double && std::trunc(e->d) == e->d && std::fabs(e->d) >= 9.2e18)) {
             *reason = "field '" + fs.name + "' is out of range: ints hold at most \u00b19223372036854775807";
             return false;
           }
           return wrong("a whole number");
         }
+        v.i = e->i;
         break;
       case ValueKind::Decimal:
       case ValueKind::Percent: {
-        if (!e.is_number()) return wrong("a number");
-        int64_t whole;
-        if (!e.get_int64().get(whole) && whole <= INT64_MAX / engine::kDecimalScale &&
-            whole >= -(INT64_MAX / engine::kDecimalScale)) {
-          v.i = whole * engine::kDecimalScale;
+        if (!number) return wrong("a number");
+        if (e->kind == JsonKind::Int64 && e->i <= INT64_MAX / engine::kDecimalScale &&
+            e->i >= -(INT64_MAX / engine::kDecimalScale)) {
+          v.i = e->i * engine::kDecimalScale;
           break;
         }
-        // The DOM only has the double: read the number's own text instead.
-        impl_->padded.assign(line);
-        impl_->padded.append(simdjson::SIMDJSON_PADDING, ' ');
-        simdjson::ondemand::document od;
-        simdjson::ondemand::object od_obj;
-        std::string_view raw;
-        DecimalStatus status = DecimalStatus::Malformed;
-        // On demand compares keys as written: unescape each one, so that
-        // "am\u006funt" is the key `amount`, as it is in the DOM; the first
-        // occurrence, as the DOM's at_key finds.
-        if (!impl_->ondemand.iterate(impl_->padded.data(), line.size(), impl_->padded.size()).get(od) &&
-            !od.get_object().get(od_obj)) {
-          for (auto field : od_obj) {
-            std::string_view key;
-            if (field.unescaped_key().get(key)) break;
-            if (key != fs.name) continue;
-            if (!field.value().raw_json_token().get(raw)) status = ReadDecimal(raw, &v.i);
-            break;
-          }
-        }
+        const DecimalStatus status = ReadDecimal(e->text, &v.i);
         if (status == DecimalStatus::OutOfRange) {
           *reason = "field '" + fs.name + "' is " + DecimalRange();
           return false;
@@ -352,25 +218,24 @@ bool EventReader::ParseLine(std::string_view line, uint64_t line_no, engine::Eve
         if (status == DecimalStatus::Rounded) ++stats_.warnings["decimal_rounded:" + et.name + "." + fs.name];
         break;
       }
-      case ValueKind::String: {
-        std::string_view s;
-        if (e.get_string().get(s)) return wrong("a string");
+      case ValueKind::String:
+        if (e->kind != JsonKind::String) return wrong("a string");
         if (!fs.union_members.empty() &&
-            std::find(fs.union_members.begin(), fs.union_members.end(), s) == fs.union_members.end())
-          CountUnknownValue(et, fs, s);   // accepted: it equals no declared member
-        v.i = strings_.Intern(s);
+            std::find(fs.union_members.begin(), fs.union_members.end(), e->text) == fs.union_members.end())
+          CountUnknownValue(et, fs, e->text);   // accepted: it equals no declared member
+        v = pending_string(f, e->text);
         break;
-      }
-      case ValueKind::Time: {
-        std::string_view s;
-        if (e.get_int64().get(v.i) && (e.get_string().get(s) || !ParseTimestamp(s, &v.i)))
+      case ValueKind::Time:
+        if (e->kind == JsonKind::Int64) {
+          v.i = e->i;
+        } else if (e->kind != JsonKind::String || !ParseTimestamp(e->text, &v.i)) {
           return wrong("a time (RFC 3339 or epoch milliseconds)");
+        }
         if (!stdlib::InstantInRange(v.i)) {
           *reason = "field '" + fs.name + "' is out of range (years 0000-9999)";
           return false;
         }
         break;
-      }
     }
     out->fields[f] = v;
   }
@@ -381,8 +246,11 @@ bool EventReader::ParseLine(std::string_view line, uint64_t line_no, engine::Eve
 // the value is kept, interned like any string, and counted so that the
 // operator sees it and can declare it.
 void EventReader::CountUnknownValue(const engine::EventType& et, const engine::FieldSchema& fs, std::string_view value) {
-  const std::string field = et.name + "." + fs.name;
-  std::string key = "unknown_union_value:" + field + "=";
+  // Built in a reused string: a feed's new game type is on every one of its
+  // events, and counting it again must not allocate.
+  std::string& key = impl_->warning_key;
+  key.assign("unknown_union_value:").append(et.name).append(".").append(fs.name).append("=");
+  const size_t field_at = sizeof("unknown_union_value:") - 1, field_size = key.size() - 1 - field_at;
   for (char c : value.substr(0, 64)) key.push_back(static_cast<unsigned char>(c) < 0x20 ? '?' : c);
   if (value.size() > 64) key += "\u2026";
   auto it = stats_.warnings.find(key);
@@ -390,13 +258,14 @@ void EventReader::CountUnknownValue(const engine::EventType& et, const engine::F
     ++it->second;
     return;
   }
+  const std::string field = key.substr(field_at, field_size);
   size_t& distinct = impl_->unknown_values[field];
   if (distinct >= limits_.max_unknown_values_per_field) {
     ++stats_.warnings["unknown_union_value:" + field + "=(other)"];
     return;
   }
   ++distinct;
-  stats_.warnings.emplace(std::move(key), 1);
+  stats_.warnings.emplace(key, 1);
 }
 
 void EventReader::ReadAll(std::istream& in, std::vector<engine::Event>* events,

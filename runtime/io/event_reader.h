@@ -38,6 +38,24 @@ struct ReaderLimits {
   size_t max_unknown_values_per_field = 100;
 };
 
+// Typed events' strings before the pool gives them ids. The reader thread of
+// a replay types events but must not intern: the pool belongs to the engine's
+// thread, and its ids follow first-seen order (they break some ties), so the
+// engine's thread interns in event order, as one thread would.
+struct PendingStrings {
+  struct Ref {
+    uint32_t event;          // the caller's index of the event
+    uint32_t field;
+    uint32_t offset, size;   // in `text`
+  };
+  std::string text;          // the strings back to back
+  std::vector<Ref> refs;     // in event order, then field order
+  void Clear() {
+    text.clear();
+    refs.clear();
+  }
+};
+
 class EventReader {
  public:
   EventReader(const engine::EventSchema& schema, engine::StringPool& strings, ReaderLimits limits = {});
@@ -46,7 +64,19 @@ class EventReader {
   EventReader& operator=(const EventReader&) = delete;
 
   // One line to one event; false with `reason` set when the line is rejected.
+  // `out` is best reused: its vectors and strings keep their capacity, and a
+  // line then costs no allocation.
   bool ParseLine(std::string_view line, uint64_t line_no, engine::Event* out, std::string* reason);
+
+  // ParseLine in two halves, for a reader thread. Parse touches everything
+  // but the string pool: `out`'s string fields (the user, string values, the
+  // id when the schema interns ids) wait in `pending`, tagged `event`; nothing
+  // is left there for a rejected line. Intern, on the pool's thread, gives
+  // them ids from pending.refs[*next] on, advancing *next past them; it
+  // touches nothing Parse touches.
+  bool Parse(std::string_view line, uint64_t line_no, engine::Event* out, PendingStrings* pending, uint32_t event,
+             std::string* reason);
+  void Intern(const PendingStrings& pending, size_t* next, uint32_t event, engine::Event* out);
 
   // Every line of `in`: accepted events in input order, and the rejections.
   void ReadAll(std::istream& in, std::vector<engine::Event>* events, std::vector<Rejection>* rejections);
@@ -55,12 +85,15 @@ class EventReader {
 
  private:
   void CountUnknownValue(const engine::EventType& et, const engine::FieldSchema& fs, std::string_view value);
+  bool Type(uint64_t line_no, engine::Event* out, PendingStrings* pending, uint32_t event, std::string* reason);
   struct Impl;
+  struct InternCache;
   const engine::EventSchema& schema_;
   engine::StringPool& strings_;
   ReaderLimits limits_;
   ReadStats stats_;
   Impl* impl_;
+  InternCache* cache_;   // Intern's alone
 };
 
 // RFC 3339 (`2026-12-01T10:00:00Z`, `…+01:00`, fractions to ms) to epoch ms.

@@ -1,10 +1,26 @@
 #include "runtime/io/replay.h"
 
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+
 #include "runtime/io/action_writer.h"
+#include "runtime/io/replay_threaded.h"
 
 namespace questline::io {
+namespace {
 
-bool Replay(std::istream& in, EventReader& reader, engine::Engine& engine, const ReplayHooks& hooks) {
+bool UseReaderThread(ReplayOptions::ReaderThread choice) {
+  if (choice != ReplayOptions::ReaderThread::Auto) return choice == ReplayOptions::ReaderThread::On;
+  if (const char* env = std::getenv("QUESTLINE_READER_THREAD")) return std::strcmp(env, "0") != 0;
+  return std::thread::hardware_concurrency() > 1;
+}
+
+}  // namespace
+
+bool Replay(std::istream& in, EventReader& reader, engine::Engine& engine, const ReplayHooks& hooks,
+            const ReplayOptions& options) {
+  if (UseReaderThread(options.reader_thread)) return ReplayWithReaderThread(in, reader, engine, hooks);
   std::string line, reason;
   engine::Event event;   // reused: its vectors and strings keep their capacity
   uint64_t line_no = 0;

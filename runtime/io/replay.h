@@ -23,10 +23,23 @@ struct ReplayHooks {
   std::function<bool()> keep_going;
 };
 
-// Every line of `in`, in order, into `engine` (one Event reused for all of
-// them); blank lines are skipped. Actions go wherever the engine's sink sends
-// them. Returns false when `keep_going` stopped it.
-bool Replay(std::istream& in, EventReader& reader, engine::Engine& engine, const ReplayHooks& hooks = {});
+struct ReplayOptions {
+  // Reading and parsing on a second thread, a few batches of events ahead,
+  // while the calling thread interns their strings and runs the engine: the
+  // same events, rejections, string ids and actions, in the same order. Auto:
+  // when the machine has more than one core; QUESTLINE_READER_THREAD=0 or 1
+  // in the environment decides instead.
+  enum class ReaderThread { Auto, Off, On };
+  ReaderThread reader_thread = ReaderThread::Auto;
+};
+
+// Every line of `in`, in order, into `engine` (Events reused); blank lines
+// are skipped. Actions go wherever the engine's sink sends them. Returns false
+// when `keep_going` stopped it. The hooks run on the calling thread; with a
+// reader thread, `keep_going` is asked before each event and each rejection
+// (not before blank lines), and the reader's Stats() are complete on return.
+bool Replay(std::istream& in, EventReader& reader, engine::Engine& engine, const ReplayHooks& hooks = {},
+            const ReplayOptions& options = {});
 
 // The same, for events parsed beforehand: the bench times JSON parsing apart
 // from the engine, so it parses once and replays the parsed events on each

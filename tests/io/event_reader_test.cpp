@@ -2,6 +2,8 @@
 // that one bad line never stops the lines after it.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <new>
 #include <sstream>
 
 #include "runtime/io/event_reader.h"
@@ -279,4 +281,66 @@ TEST_CASE("a JSON syntax error names its byte column", "[io]") {
     CHECK(f.reason.rfind("not valid JSON", 0) == 0);
     CHECK(f.reason.find(c.column) != std::string::npos);
   }
+}
+
+// Issue 15 §3: On-Demand reads lazily; the reader must still see every byte.
+TEST_CASE("a malformed value under a field nobody reads rejects the line, as the DOM does", "[io]") {
+  const std::string head = R"({"id":"e","type":"deposit","user":"u","ts":0,"amount":1,)";
+  for (const char* tail : {R"("x":[1,{"a":tru}]})", R"("x":{"a":[1,2,]}})", R"("x":"\q"})", R"("x":[nul]})",
+                           R"("x":01})", R"("x":1e400})", R"("x":{"a":1,}})", R"("x":[1]} x)", R"("x":[1]}})"}) {
+    Fixture f;
+    INFO(head + tail);
+    REQUIRE_FALSE(f.Parse(head + tail));
+    CHECK(f.reason.rfind("not valid JSON: ", 0) == 0);
+  }
+}
+
+TEST_CASE("numbers On-Demand reads differently from the DOM are read as the DOM reads them", "[io]") {
+  Fixture f;
+  // An integer beyond 64 bits in a field nobody reads: accepted.
+  REQUIRE(f.Parse(R"({"id":"e","type":"deposit","user":"u","ts":0,"x":123456789012345678901234,"amount":2})"));
+  CHECK(f.event.fields[3].i == 2 * engine::kDecimalScale);
+  // A float of more than 19 digits (simdjson 3.0.1's get_number() reads 0).
+  REQUIRE_FALSE(f.Parse(R"({"id":"e","type":"bet","user":"u","ts":0,"spins":123456789012345678901234.0})"));
+  CHECK(f.reason.rfind("field 'spins' is out of range", 0) == 0);
+  // An exponent of many digits: the DOM reads the number, the decimal its text.
+  REQUIRE(f.Parse(R"({"id":"e","type":"deposit","user":"u","ts":0,"amount":1e-000312345678901234567890123})"));
+  CHECK(f.event.fields[3].i == 0);
+  CHECK(f.reader.Stats().warnings.at("decimal_rounded:deposit.amount") == 1);
+  // Deeper than On-Demand's own checks go: the DOM's verdict.
+  const std::string deep = std::string(100, '[') + std::string(100, ']');
+  REQUIRE(f.Parse(R"({"id":"e","type":"deposit","user":"u","ts":0,"x":)" + deep + R"(,"amount":3})"));
+  CHECK(f.event.fields[3].i == 3 * engine::kDecimalScale);
+}
+
+TEST_CASE("a duplicate key: the first one counts", "[io]") {
+  Fixture f;
+  REQUIRE(f.Parse(R"({"id":"e","type":"deposit","user":"u","ts":0,"amount":1,"amount":"x","id":"f"})"));
+  CHECK(f.event.id == "e");
+  CHECK(f.event.fields[3].i == engine::kDecimalScale);
+}
+
+namespace {
+size_t allocations = 0;
+}  // namespace
+void* operator new(size_t n) {
+  ++allocations;
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, size_t) noexcept { std::free(p); }
+
+TEST_CASE("a line costs no allocation in the steady state", "[io]") {
+  Fixture f;
+  const std::string lines[] = {
+      R"({"id":"e1","type":"deposit","user":"u1","ts":"2026-12-01T10:00:00Z","amount":12.5,"method":"card","first":true})",
+      R"({"id":"e2","type":"bet","user":"u2","ts":1796119200000,"game_type":"slots","spins":3,"extra":{"a":[1,"x",null]}})",
+      R"({"id":"e3","type":"bet","user":"u1","ts":1796119200000,"game_type":"crash","spins":4})",
+  };
+  for (const std::string& line : lines) REQUIRE(f.Parse(line));   // warm: buffers grow, strings interned once
+  const size_t before = allocations;
+  for (int round = 0; round < 100; ++round)
+    for (const std::string& line : lines) REQUIRE(f.Parse(line));
+  CHECK(allocations - before == 0);
 }
