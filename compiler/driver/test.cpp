@@ -216,57 +216,11 @@ bool CheckState(const std::string& state_json, const std::string& claim, std::st
   return equal == (op == "==");
 }
 
-int RunScenarioFile(const fs::path& file, EngineKind engine_kind) {
-  std::string text;
-  {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw YAML::BadFile(file.string());
-    std::ostringstream s;
-    s << in.rdbuf();
-    text = s.str();
-  }
-  Scenario scenario;
-  int problems = 0;
-  if (!ParseScenario(text, file.string(), &scenario, std::cout, &problems)) {
-    if (problems)
-      std::cout << "FAIL " << file.string() << " (" << problems << (problems == 1 ? " error" : " errors")
-                << " in the scenario)\n";
-    return 1;
-  }
-  const YAML::Node& doc = scenario.doc;
-  fs::path dir = file.parent_path();
-  if (dir.empty()) dir = ".";   // a bare file name: its folder is the current one
-  std::string package = !scenario.package.empty() ? (dir / scenario.package).string() : dir.string();
-  FrontEnd fe;
-  std::string error;
-  if (!LoadPackage({package}, &fe.sources, &error)) {
-    std::cout << file.string() << ": " << error << "\n";
-    return 1;
-  }
-  RunFrontEnd(fe);
-  if (!fe.ok()) {
-    diag::Render(fe.sink.All(), fe.sources.manager, {}, std::cout);
-    return 1;
-  }
-  ir::Program program = ir::LowerToIr(fe.package);
-  std::unique_ptr<interp::Backend> backend = MakeBackend(program, engine_kind, file.string(), std::cout);
-  engine::StringPool strings;
-  engine::Engine engine(program, *backend, strings);
-  io::EventReader reader(program.schema, strings);
+// The scenario's expectations against one engine's actions and state: the
+// number of failures, each reported with the scenario's file and line.
+int CheckExpectations(const fs::path& file, const YAML::Node& doc, const std::vector<engine::Action>& actions,
+                      const std::string& state) {
   int failures = 0;
-  // The scenario's events as the NDJSON `quest run` would read: one line each
-  // (the scenario parser writes no newline inside one), so line N is event N.
-  std::string ndjson;
-  for (const std::string& line : scenario.events) ndjson += line + "\n";
-  std::istringstream in(ndjson);
-  io::ReplayHooks hooks;
-  hooks.rejected = [&](const io::Rejection& r) {
-    std::cout << file.string() << ": event " << r.line << " rejected: " << r.reason << "\n";
-    ++failures;
-  };
-  io::Replay(in, reader, engine, hooks);
-  if (scenario.until) engine.AdvanceTo(*scenario.until);
-  std::vector<engine::Action> actions = engine.DrainActions();
   const YAML::Node expect = doc["expect"];
   auto show_actions = [&] {
     std::cout << "  actions were:\n";
@@ -359,7 +313,6 @@ int RunScenarioFile(const fs::path& file, EngineKind engine_kind) {
     }
   }
   if (failures && !actions.empty()) show_actions();
-  const std::string state = engine.StateJson();
   for (const YAML::Node& claim : expect["state"] ? expect["state"] : YAML::Node(YAML::NodeType::Sequence)) {
     std::string why, actual;
     if (!CheckState(state, claim.as<std::string>(), &why, &actual)) {
@@ -374,16 +327,121 @@ int RunScenarioFile(const fs::path& file, EngineKind engine_kind) {
       ++failures;
     }
   }
+  return failures;
+}
+
+// One engine's run of a scenario: its actions and its final state.
+struct ScenarioRun {
+  std::vector<engine::Action> actions;
+  std::string state;
+  int rejected = 0;   // events the reader refused (each reported)
+};
+
+ScenarioRun RunScenarioOn(const fs::path& file, const Scenario& scenario, const ir::Program& program,
+                          EngineKind engine_kind) {
+  ScenarioRun run;
+  std::unique_ptr<interp::Backend> backend = MakeBackend(program, engine_kind, file.string(), std::cout);
+  engine::StringPool strings;
+  engine::Engine engine(program, *backend, strings);
+  io::EventReader reader(program.schema, strings);
+  // The scenario's events as the NDJSON `quest run` would read: one line each
+  // (the scenario parser writes no newline inside one), so line N is event N.
+  std::string ndjson;
+  for (const std::string& line : scenario.events) ndjson += line + "\n";
+  std::istringstream in(ndjson);
+  io::ReplayHooks hooks;
+  hooks.rejected = [&](const io::Rejection& r) {
+    std::cout << file.string() << ": event " << r.line << " rejected: " << r.reason << "\n";
+    ++run.rejected;
+  };
+  io::Replay(in, reader, engine, hooks);
+  if (scenario.until) engine.AdvanceTo(*scenario.until);
+  run.actions = engine.DrainActions();
+  run.state = engine.StateJson();
+  return run;
+}
+
+// `--engine both`: the two engines must agree to the byte, actions and state.
+int CompareRuns(const fs::path& file, const ScenarioRun& interp_run, const ScenarioRun& jit_run) {
+  std::vector<std::string> lines[2];
+  const ScenarioRun* runs[2] = {&interp_run, &jit_run};
+  for (int i = 0; i < 2; ++i)
+    for (const engine::Action& a : runs[i]->actions) io::AppendActionJson(lines[i].emplace_back(), a);
+  for (size_t i = 0; i < std::max(lines[0].size(), lines[1].size()); ++i) {
+    const std::string none = "(no action)\n";
+    const std::string& x = i < lines[0].size() ? lines[0][i] : none;
+    const std::string& y = i < lines[1].size() ? lines[1][i] : none;
+    if (x == y) continue;
+    std::cout << file.string() << ": the engines disagree at action " << i + 1 << "\n  interp: " << x
+              << "  jit:    " << y;
+    return 1;
+  }
+  if (interp_run.state != jit_run.state) {
+    size_t at = 0;
+    while (at < interp_run.state.size() && at < jit_run.state.size() && interp_run.state[at] == jit_run.state[at]) ++at;
+    const size_t from = at < 60 ? 0 : at - 60;
+    std::cout << file.string() << ": the engines disagree on the state at byte " << at << "\n  interp: …"
+              << interp_run.state.substr(from, 120) << "\n  jit:    …" << jit_run.state.substr(from, 120) << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+int RunScenarioFile(const fs::path& file, EngineKind engine_kind, bool both) {
+  std::string text;
+  {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw YAML::BadFile(file.string());
+    std::ostringstream s;
+    s << in.rdbuf();
+    text = s.str();
+  }
+  Scenario scenario;
+  int problems = 0;
+  if (!ParseScenario(text, file.string(), &scenario, std::cout, &problems)) {
+    if (problems)
+      std::cout << "FAIL " << file.string() << " (" << problems << (problems == 1 ? " error" : " errors")
+                << " in the scenario)\n";
+    return 1;
+  }
+  fs::path dir = file.parent_path();
+  if (dir.empty()) dir = ".";   // a bare file name: its folder is the current one
+  std::string package = !scenario.package.empty() ? (dir / scenario.package).string() : dir.string();
+  FrontEnd fe;
+  std::string error;
+  if (!LoadPackage({package}, &fe.sources, &error)) {
+    std::cout << file.string() << ": " << error << "\n";
+    return 1;
+  }
+  RunFrontEnd(fe);
+  if (!fe.ok()) {
+    diag::Render(fe.sink.All(), fe.sources.manager, {}, std::cout);
+    return 1;
+  }
+  ir::Program program = ir::LowerToIr(fe.package);
+  std::vector<EngineKind> kinds = {engine_kind};
+  if (both) kinds = {EngineKind::Interp, EngineKind::Jit};
+  std::vector<ScenarioRun> runs;
+  int failures = 0;
+  for (EngineKind kind : kinds) {
+    runs.push_back(RunScenarioOn(file, scenario, program, kind));
+    const int f = runs.back().rejected + CheckExpectations(file, scenario.doc, runs.back().actions, runs.back().state);
+    if (both && f) std::cout << "  (the failures above are the " << (kind == EngineKind::Jit ? "JIT" : "interpreter") << "'s)\n";
+    failures += f;
+  }
+  if (both) failures += CompareRuns(file, runs[0], runs[1]);
+  const std::vector<engine::Action>& actions = runs.back().actions;
   std::cout << (failures ? "FAIL " : "ok   ") << file.string() << " (" << actions.size() << " actions)\n";
   return failures ? 1 : 0;
 }
 
 const char* kHelp =
-    "usage: quest test PATH... [--engine jit|interp]\n"
+    "usage: quest test PATH... [--engine jit|interp|both]\n"
     "\n"
     "Run scenario files (*.test.yaml; folders recurse): events through a package,\n"
     "then expectations on its actions and state. Format: docs/scenarios.md.\n"
-    "  --engine E  jit (default) or interp, as for quest run\n"
+    "  --engine E  jit (default) or interp, as for quest run; both: each scenario on\n"
+    "              both, whose actions and state must also agree to the byte\n"
     "exit: 0 all pass, 1 a failure or an invalid scenario (file:line), 2 usage or unreadable input\n";
 
 }  // namespace
@@ -391,6 +449,7 @@ const char* kHelp =
 int TestCommand(const Args& args) {
   std::vector<fs::path> files;
   EngineKind engine_kind = EngineKind::Jit;
+  bool both = false;   // each scenario on both engines, which must also agree to the byte
   bool unreadable = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -399,8 +458,9 @@ int TestCommand(const Args& args) {
       return kExitOk;
     }
     if (a == "--engine") {
-      if (i + 1 >= args.size() || !ParseEngine(args[i + 1], &engine_kind)) {
-        std::cerr << "quest test: --engine takes jit or interp\n";
+      both = i + 1 < args.size() && args[i + 1] == "both";
+      if (i + 1 >= args.size() || (!both && !ParseEngine(args[i + 1], &engine_kind))) {
+        std::cerr << "quest test: --engine takes jit, interp or both\n";
         return kExitUsage;
       }
       ++i;
@@ -441,7 +501,7 @@ int TestCommand(const Args& args) {
   int failed = 0;
   for (const fs::path& f : files) {
     try {
-      failed += RunScenarioFile(f, engine_kind);
+      failed += RunScenarioFile(f, engine_kind, both);
     } catch (const YAML::BadFile&) {
       std::cerr << "quest test: cannot read '" << f.string() << "'\n";
       unreadable = true;
