@@ -249,7 +249,7 @@ int RunScenarioFile(const fs::path& file, EngineKind engine_kind) {
     return 1;
   }
   ir::Program program = ir::LowerToIr(fe.package);
-  std::unique_ptr<interp::Backend> backend = MakeBackend(program, engine_kind, file.string(), std::cout);
+  std::unique_ptr<core::Backend> backend = MakeBackend(program, engine_kind, file.string(), std::cout);
   engine::StringPool strings;
   engine::Engine engine(program, *backend, strings);
   io::EventReader reader(program.schema, strings);

@@ -24,7 +24,7 @@ struct EventReader::Impl {
   std::map<std::string, size_t> unknown_values;
 };
 
-EventReader::EventReader(const engine::EventSchema& schema, engine::StringPool& strings, ReaderLimits limits)
+EventReader::EventReader(const core::EventSchema& schema, engine::StringPool& strings, ReaderLimits limits)
     : schema_(schema), strings_(strings), limits_(limits), impl_(new Impl) {}
 
 EventReader::~EventReader() { delete impl_; }
@@ -199,8 +199,8 @@ size_t ErrorColumn(std::string_view text) {
 
 }  // namespace
 
-bool EventReader::ParseLine(std::string_view line, uint64_t line_no, engine::Event* out, std::string* reason) {
-  using engine::ValueKind;
+bool EventReader::ParseLine(std::string_view line, uint64_t line_no, core::Event* out, std::string* reason) {
+  using core::ValueKind;
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   // A UTF-8 byte-order mark (editors on Windows write one) is not part of the
   // first event.
@@ -268,18 +268,18 @@ bool EventReader::ParseLine(std::string_view line, uint64_t line_no, engine::Eve
     return false;
   }
 
-  const engine::EventType& et = schema_.types[size_t(type_id)];
+  const core::EventType& et = schema_.types[size_t(type_id)];
   out->type = type_id;
   out->line = line_no;
-  out->fields.assign(et.fields.size(), engine::Value{});
+  out->fields.assign(et.fields.size(), core::Value{});
   out->id.assign(id.data(), id.size());
-  out->fields[engine::kFieldId] =
-      schema_.intern_ids ? engine::Value::String(strings_.Intern(id)) : engine::Value::None(engine::ValueKind::String);
-  out->fields[engine::kFieldUser] = engine::Value::String(strings_.Intern(user));
-  out->fields[engine::kFieldTs] = engine::Value::Time(ts_ms);
+  out->fields[core::kFieldId] =
+      schema_.intern_ids ? core::Value::String(strings_.Intern(id)) : core::Value::None(core::ValueKind::String);
+  out->fields[core::kFieldUser] = core::Value::String(strings_.Intern(user));
+  out->fields[core::kFieldTs] = core::Value::Time(ts_ms);
 
   for (size_t f = 3; f < et.fields.size(); ++f) {
-    const engine::FieldSchema& fs = et.fields[f];
+    const core::FieldSchema& fs = et.fields[f];
     simdjson::dom::element e;
     if (obj[fs.name].get(e) || e.is_null()) {
       out->fields[f] = fs.default_value;
@@ -290,7 +290,7 @@ bool EventReader::ParseLine(std::string_view line, uint64_t line_no, engine::Eve
       *reason = "field '" + fs.name + "' must be " + wanted + ", found " + JsonTypeName(e.type());
       return false;
     };
-    engine::Value v;
+    core::Value v;
     v.kind = fs.kind;
     switch (fs.kind) {
       case ValueKind::Bool: {
@@ -315,9 +315,9 @@ bool EventReader::ParseLine(std::string_view line, uint64_t line_no, engine::Eve
       case ValueKind::Percent: {
         if (!e.is_number()) return wrong("a number");
         int64_t whole;
-        if (!e.get_int64().get(whole) && whole <= INT64_MAX / engine::kDecimalScale &&
-            whole >= -(INT64_MAX / engine::kDecimalScale)) {
-          v.i = whole * engine::kDecimalScale;
+        if (!e.get_int64().get(whole) && whole <= INT64_MAX / core::kDecimalScale &&
+            whole >= -(INT64_MAX / core::kDecimalScale)) {
+          v.i = whole * core::kDecimalScale;
           break;
         }
         // The DOM only has the double: read the number's own text instead.
@@ -380,7 +380,7 @@ bool EventReader::ParseLine(std::string_view line, uint64_t line_no, engine::Eve
 // A provider's new game type must not cost the event (its wager, its points):
 // the value is kept, interned like any string, and counted so that the
 // operator sees it and can declare it.
-void EventReader::CountUnknownValue(const engine::EventType& et, const engine::FieldSchema& fs, std::string_view value) {
+void EventReader::CountUnknownValue(const core::EventType& et, const core::FieldSchema& fs, std::string_view value) {
   const std::string field = et.name + "." + fs.name;
   std::string key = "unknown_union_value:" + field + "=";
   for (char c : value.substr(0, 64)) key.push_back(static_cast<unsigned char>(c) < 0x20 ? '?' : c);
@@ -399,7 +399,7 @@ void EventReader::CountUnknownValue(const engine::EventType& et, const engine::F
   stats_.warnings.emplace(std::move(key), 1);
 }
 
-void EventReader::ReadAll(std::istream& in, std::vector<engine::Event>* events,
+void EventReader::ReadAll(std::istream& in, std::vector<core::Event>* events,
                           std::vector<Rejection>* rejections) {
   std::string line;
   uint64_t line_no = 0;
@@ -407,7 +407,7 @@ void EventReader::ReadAll(std::istream& in, std::vector<engine::Event>* events,
     ++line_no;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     ++stats_.lines;
-    engine::Event event;
+    core::Event event;
     std::string reason;
     if (ParseLine(line, line_no, &event, &reason)) {
       ++stats_.accepted;

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/engine/event.h"
+#include "core/event.h"
 #include "runtime/engine/strings.h"
 
 namespace questline::io {
@@ -40,23 +40,23 @@ struct ReaderLimits {
 
 class EventReader {
  public:
-  EventReader(const engine::EventSchema& schema, engine::StringPool& strings, ReaderLimits limits = {});
+  EventReader(const core::EventSchema& schema, engine::StringPool& strings, ReaderLimits limits = {});
   ~EventReader();
   EventReader(const EventReader&) = delete;
   EventReader& operator=(const EventReader&) = delete;
 
   // One line to one event; false with `reason` set when the line is rejected.
-  bool ParseLine(std::string_view line, uint64_t line_no, engine::Event* out, std::string* reason);
+  bool ParseLine(std::string_view line, uint64_t line_no, core::Event* out, std::string* reason);
 
   // Every line of `in`: accepted events in input order, and the rejections.
-  void ReadAll(std::istream& in, std::vector<engine::Event>* events, std::vector<Rejection>* rejections);
+  void ReadAll(std::istream& in, std::vector<core::Event>* events, std::vector<Rejection>* rejections);
 
   const ReadStats& Stats() const { return stats_; }
 
  private:
-  void CountUnknownValue(const engine::EventType& et, const engine::FieldSchema& fs, std::string_view value);
+  void CountUnknownValue(const core::EventType& et, const core::FieldSchema& fs, std::string_view value);
   struct Impl;
-  const engine::EventSchema& schema_;
+  const core::EventSchema& schema_;
   engine::StringPool& strings_;
   ReaderLimits limits_;
   ReadStats stats_;
@@ -65,7 +65,7 @@ class EventReader {
 
 // RFC 3339 (`2026-12-01T10:00:00Z`, `…+01:00`, fractions to ms) to epoch ms.
 bool ParseTimestamp(std::string_view text, int64_t* ms);
-// A JSON number's text to fixed point (engine::kDecimalScale), never via a
+// A JSON number's text to fixed point (core::kDecimalScale), never via a
 // double: more fractional digits than the scale holds round half-even
 // (Rounded); a magnitude beyond int64 is OutOfRange.
 enum class DecimalStatus { Exact, Rounded, OutOfRange, Malformed };

@@ -6,7 +6,7 @@ namespace questline::io {
 
 bool Replay(std::istream& in, EventReader& reader, engine::Engine& engine, const ReplayHooks& hooks) {
   std::string line, reason;
-  engine::Event event;   // reused: its vectors and strings keep their capacity
+  core::Event event;   // reused: its vectors and strings keep their capacity
   uint64_t line_no = 0;
   while (std::getline(in, line)) {
     ++line_no;
@@ -21,8 +21,8 @@ bool Replay(std::istream& in, EventReader& reader, engine::Engine& engine, const
   return !hooks.keep_going || hooks.keep_going();
 }
 
-bool ReplayEvents(const std::vector<engine::Event>& events, engine::Engine& engine, const ReplayHooks& hooks) {
-  for (const engine::Event& event : events) {
+bool ReplayEvents(const std::vector<core::Event>& events, engine::Engine& engine, const ReplayHooks& hooks) {
+  for (const core::Event& event : events) {
     if (hooks.keep_going && !hooks.keep_going()) return false;
     engine.Process(event);
   }

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "runtime/engine/value.h"
+#include "core/value.h"
 
-namespace questline::engine {
+namespace questline::core {
 
 struct FieldSchema {
   std::string name;
@@ -52,4 +52,4 @@ struct Event {
   int64_t Ts() const { return fields[kFieldTs].i; }
 };
 
-}  // namespace questline::engine
+}  // namespace questline::core
