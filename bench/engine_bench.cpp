@@ -46,15 +46,15 @@ uint64_t Ticks() { return __rdtsc(); }
 
 // Forwards to the engine, timing the calls a handler makes into engine C++
 // (effects, metric updates, rule limits): the same code on both backends.
-class TimingRuntime final : public interp::Runtime {
+class TimingRuntime final : public core::Runtime {
  public:
-  explicit TimingRuntime(interp::Runtime& rt) : rt_(rt) {}
-  interp::Value Metric(int32_t id) override { return rt_.Metric(id); }
+  explicit TimingRuntime(core::Runtime& rt) : rt_(rt) {}
+  core::Value Metric(int32_t id) override { return rt_.Metric(id); }
   bool Segment(int32_t id) override { return rt_.Segment(id); }
-  interp::Value Profile(int32_t f) override { return rt_.Profile(f); }
+  core::Value Profile(int32_t f) override { return rt_.Profile(f); }
   int64_t Balance(int32_t c) override { return rt_.Balance(c); }
   int64_t PointsEver() override { return rt_.PointsEver(); }
-  interp::Value Level() override { return rt_.Level(); }
+  core::Value Level() override { return rt_.Level(); }
   int64_t Now() override { return rt_.Now(); }
   int Hour(int64_t t) override { return rt_.Hour(t); }
   int Weekday(int64_t t) override { return rt_.Weekday(t); }
@@ -62,12 +62,12 @@ class TimingRuntime final : public interp::Runtime {
   const std::string& StringText(uint32_t id) override { return rt_.StringText(id); }
   uint32_t InternText(const std::string& s) override { return rt_.InternText(s); }
   void CountWarning(const char* w) override { rt_.CountWarning(w); }
-  void Effect(const ir::Stmt& s, interp::Value v, const std::vector<interp::Value>& d) override {
+  void Effect(const ir::Stmt& s, core::Value v, const std::vector<core::Value>& d) override {
     uint64_t t = Ticks();
     rt_.Effect(s, v, d);
     engine_ticks += Ticks() - t;
   }
-  void AddToMetric(int32_t m, interp::Value a) override {
+  void AddToMetric(int32_t m, core::Value a) override {
     uint64_t t = Ticks();
     rt_.AddToMetric(m, a);
     engine_ticks += Ticks() - t;
@@ -87,23 +87,23 @@ class TimingRuntime final : public interp::Runtime {
   uint64_t engine_ticks = 0;
 
  private:
-  interp::Runtime& rt_;
+  core::Runtime& rt_;
 };
 
 // Answers a handler's engine calls with constants and does nothing for
 // effects: with it, a loop over HandleEvent times the handler's own code
 // alone — what the JIT compiles — on both backends.
-class StubRuntime final : public interp::Runtime {
+class StubRuntime final : public core::Runtime {
  public:
   StubRuntime(const ir::Program& p, engine::StringPool& strings) : strings_(strings) {
     for (const std::string& s : p.strings) literal_ids_.push_back(strings.Intern(s));
   }
-  interp::Value Metric(int32_t) override { return interp::Value::Int(0); }
+  core::Value Metric(int32_t) override { return core::Value::Int(0); }
   bool Segment(int32_t) override { return false; }
-  interp::Value Profile(int32_t) override { return interp::Value{}; }
+  core::Value Profile(int32_t) override { return core::Value{}; }
   int64_t Balance(int32_t) override { return 0; }
   int64_t PointsEver() override { return 0; }
-  interp::Value Level() override { return interp::Value::None(engine::ValueKind::String); }
+  core::Value Level() override { return core::Value::None(core::ValueKind::String); }
   int64_t Now() override { return 0; }
   int Hour(int64_t) override { return 0; }
   int Weekday(int64_t) override { return 0; }
@@ -111,8 +111,8 @@ class StubRuntime final : public interp::Runtime {
   const std::string& StringText(uint32_t id) override { return strings_.Get(id); }
   uint32_t InternText(const std::string& s) override { return strings_.Intern(s); }
   void CountWarning(const char*) override {}
-  void Effect(const ir::Stmt&, interp::Value, const std::vector<interp::Value>&) override { ++effects; }
-  void AddToMetric(int32_t, interp::Value) override {}
+  void Effect(const ir::Stmt&, core::Value, const std::vector<core::Value>&) override { ++effects; }
+  void AddToMetric(int32_t, core::Value) override {}
   void MetricsDone() override {}
   bool EnterRule(int32_t) override { return true; }
   void LeaveRule() override {}
@@ -124,24 +124,24 @@ class StubRuntime final : public interp::Runtime {
 };
 
 // Seconds per event for `backend`'s handlers over `events`, engine stubbed.
-double HandlersAlone(const ir::Program& program, const interp::Backend& backend, engine::StringPool& strings,
-                     const std::vector<engine::Event>& events, uint64_t* effects) {
+double HandlersAlone(const ir::Program& program, const core::Backend& backend, engine::StringPool& strings,
+                     const std::vector<core::Event>& events, uint64_t* effects) {
   StubRuntime stub(program, strings);
   auto t = Clock::now();
-  for (const engine::Event& e : events) backend.HandleEvent(e, stub);
+  for (const core::Event& e : events) backend.HandleEvent(e, stub);
   *effects = stub.effects;
   return MsSince(t) / 1000 / double(events.size());
 }
 
 // Delegates to a backend and times its event handlers, apart from the engine
 // calls they make.
-class TimedBackend final : public interp::Backend {
+class TimedBackend final : public core::Backend {
  public:
-  explicit TimedBackend(const interp::Backend& inner) : inner_(inner) {}
-  interp::Value Eval(ir::ExprRef e, interp::Frame& f, interp::Runtime& rt) const override { return inner_.Eval(e, f, rt); }
-  bool Test(ir::ExprRef e, interp::Frame& f, interp::Runtime& rt) const override { return inner_.Test(e, f, rt); }
-  void Run(const ir::Block& b, interp::Frame& f, interp::Runtime& rt) const override { inner_.Run(b, f, rt); }
-  void HandleEvent(const engine::Event& e, interp::Runtime& rt) const override {
+  explicit TimedBackend(const core::Backend& inner) : inner_(inner) {}
+  core::Value Eval(ir::ExprRef e, core::Frame& f, core::Runtime& rt) const override { return inner_.Eval(e, f, rt); }
+  bool Test(ir::ExprRef e, core::Frame& f, core::Runtime& rt) const override { return inner_.Test(e, f, rt); }
+  void Run(const ir::Block& b, core::Frame& f, core::Runtime& rt) const override { inner_.Run(b, f, rt); }
+  void HandleEvent(const core::Event& e, core::Runtime& rt) const override {
     TimingRuntime timing(rt);
     uint64_t t = Ticks();
     inner_.HandleEvent(e, timing);
@@ -151,7 +151,7 @@ class TimedBackend final : public interp::Backend {
   mutable uint64_t handler_ticks = 0, engine_ticks = 0;
 
  private:
-  const interp::Backend& inner_;
+  const core::Backend& inner_;
 };
 
 std::vector<std::string> MonthOfPlay(int users, int count) {
@@ -194,8 +194,8 @@ class CountingSink final : public engine::ActionSink {
   size_t count = 0;
 };
 
-RunFigures Replay(const ir::Program& program, const interp::Backend& backend, engine::StringPool& strings,
-                  const std::vector<engine::Event>& events) {
+RunFigures Replay(const ir::Program& program, const core::Backend& backend, engine::StringPool& strings,
+                  const std::vector<core::Event>& events) {
   TimedBackend timed(backend);
   engine::Engine engine(program, timed, strings);
   CountingSink sink;
@@ -286,7 +286,7 @@ int main(int argc, char** argv) {
   }
   engine::StringPool strings;
   io::EventReader reader(program.schema, strings);
-  std::vector<engine::Event> events(lines.size());
+  std::vector<core::Event> events(lines.size());
   auto parse_start = Clock::now();
   std::string reason;
   for (size_t i = 0; i < lines.size(); ++i)

@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
   for (int pass = 0; pass < passes; ++pass) {
     engine::StringPool strings;
     io::EventReader reader(program.schema, strings);
-    engine::Event event;
+    core::Event event;
     std::string reason;
     size_t rejected = 0;
     const auto start = Clock::now();

@@ -2,6 +2,7 @@
 
 #include <ostream>
 
+#include "compiler/interp/interp.h"
 #include "compiler/jit/jit.h"
 #include "compiler/jit/object_cache.h"
 
@@ -14,7 +15,7 @@ bool ParseEngine(const std::string& name, EngineKind* kind) {
   return true;
 }
 
-std::unique_ptr<interp::Backend> MakeBackend(const ir::Program& program, EngineKind kind, const std::string& who,
+std::unique_ptr<core::Backend> MakeBackend(const ir::Program& program, EngineKind kind, const std::string& who,
                                              std::ostream& warnings) {
   if (kind == EngineKind::Interp) return std::make_unique<interp::Interpreter>(program);
   jit::CompileOptions options;

@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include "compiler/interp/interp.h"
-#include "compiler/ir/program.h"
+#include "core/backend.h"
+#include "core/ir/program.h"
 
 namespace questline::driver {
 
@@ -19,7 +19,7 @@ bool ParseEngine(const std::string& name, EngineKind* kind);
 
 // The backend for `program`; the JIT uses the object cache (QUESTLINE_CACHE_DIR,
 // else the user's cache folder). Warnings go to `warnings`, prefixed with `who`.
-std::unique_ptr<interp::Backend> MakeBackend(const ir::Program& program, EngineKind kind, const std::string& who,
+std::unique_ptr<core::Backend> MakeBackend(const ir::Program& program, EngineKind kind, const std::string& who,
                                              std::ostream& warnings);
 
 }  // namespace questline::driver

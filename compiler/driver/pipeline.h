@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "compiler/diag/diagnostics.h"
-#include "compiler/ir/program.h"
 #include "compiler/sema/package.h"
 #include "compiler/syntax/ast.h"
+#include "core/ir/program.h"
 
 namespace questline::driver {
 

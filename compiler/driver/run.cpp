@@ -18,6 +18,7 @@
 #include "compiler/jit/bundle.h"
 #include "compiler/jit/jit.h"
 #include "compiler/jit/sealed_file.h"
+#include "core/ir/check.h"
 #include "runtime/engine/calendar.h"
 #include "runtime/engine/engine.h"
 #include "runtime/io/action_writer.h"
@@ -244,7 +245,7 @@ int RunCommand(const Args& args) {
   }
 
   ir::Program program;
-  std::unique_ptr<interp::Backend> backend;
+  std::unique_ptr<core::Backend> backend;
   std::string error;
   if (!bundle_path.empty()) {
     std::string bytes;

@@ -340,7 +340,7 @@ struct ScenarioRun {
 ScenarioRun RunScenarioOn(const fs::path& file, const Scenario& scenario, const ir::Program& program,
                           EngineKind engine_kind) {
   ScenarioRun run;
-  std::unique_ptr<interp::Backend> backend = MakeBackend(program, engine_kind, file.string(), std::cout);
+  std::unique_ptr<core::Backend> backend = MakeBackend(program, engine_kind, file.string(), std::cout);
   engine::StringPool strings;
   engine::Engine engine(program, *backend, strings);
   io::EventReader reader(program.schema, strings);

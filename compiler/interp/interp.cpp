@@ -6,7 +6,7 @@ namespace questline::interp {
 namespace {
 
 using ir::NodeKind;
-using engine::ValueKind;
+using core::ValueKind;
 
 Value Of(ValueKind kind, int64_t i) { return Value{i, kind, false}; }
 
@@ -21,7 +21,7 @@ int64_t Clamp(__int128 v) {
 }  // namespace
 
 int64_t Interpreter::DecimalMul(int64_t a, int64_t b, bool* overflow) {
-  __int128 r = __int128(a) * b / engine::kDecimalScale;
+  __int128 r = __int128(a) * b / core::kDecimalScale;
   *overflow = r > INT64_MAX || r < INT64_MIN;
   return Clamp(r);
 }
@@ -29,7 +29,7 @@ int64_t Interpreter::DecimalMul(int64_t a, int64_t b, bool* overflow) {
 int64_t Interpreter::DecimalDiv(int64_t a, int64_t b, bool* by_zero) {
   *by_zero = b == 0;
   if (b == 0) return 0;
-  return Clamp(__int128(a) * engine::kDecimalScale / b);   // truncates toward zero
+  return Clamp(__int128(a) * core::kDecimalScale / b);   // truncates toward zero
 }
 
 bool Interpreter::Test(ir::ExprRef e, Frame& frame, Runtime& rt) const {
@@ -94,7 +94,7 @@ Value Interpreter::Eval(ir::ExprRef ref, Frame& frame, Runtime& rt) const {
     case NodeKind::Widen: {
       Value v = kid(0);
       if (v.none) return Value::None(ValueKind::Decimal);
-      return Of(ValueKind::Decimal, Clamp(__int128(v.i) * engine::kDecimalScale));
+      return Of(ValueKind::Decimal, Clamp(__int128(v.i) * core::kDecimalScale));
     }
     default: break;
   }
@@ -135,7 +135,7 @@ Value Interpreter::Eval(ir::ExprRef ref, Frame& frame, Runtime& rt) const {
 
 Value Interpreter::EvalBuiltin(const ir::Node& n, Frame& frame, Runtime& rt) const {
   auto kid = [&](uint32_t i) { return Eval(p_.Child(n, i), frame, rt); };
-  const int64_t s = engine::kDecimalScale;
+  const int64_t s = core::kDecimalScale;
   switch (static_cast<ir::BuiltinFn>(n.a)) {
     case ir::BuiltinFn::Has: return Value::Bool(!kid(0).none);
     case ir::BuiltinFn::Floor:
@@ -219,7 +219,7 @@ void Interpreter::Run(const ir::Block& block, Frame& frame, Runtime& rt) const {
   }
 }
 
-void Interpreter::HandleEvent(const engine::Event& event, Runtime& rt) const {
+void Interpreter::HandleEvent(const core::Event& event, Runtime& rt) const {
   const ir::EventPlan& plan = p_.plans[size_t(event.type)];
   Frame frame{&event, nullptr, nullptr};
   for (int32_t m : plan.metrics) {

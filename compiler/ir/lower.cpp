@@ -6,10 +6,11 @@
 #include <unordered_map>
 
 #include "compiler/diag/diagnostics.h"
+#include "core/ir/check.h"
 
 namespace questline::ir {
 
-static_assert(ast::kDecimalScale == engine::kDecimalScale && ast::kDecimalDigits == engine::kDecimalDigits,
+static_assert(ast::kDecimalScale == core::kDecimalScale && ast::kDecimalDigits == core::kDecimalDigits,
               "the compiler's and the engine's decimals must agree");
 namespace {
 
@@ -86,8 +87,8 @@ class Lowering {
     return strings_[s] = int64_t(p_.strings.size() - 1);
   }
 
-  engine::Value ValueOf(const sema::Value& v, sema::Type t) {
-    engine::Value out;
+  core::Value ValueOf(const sema::Value& v, sema::Type t) {
+    core::Value out;
     out.kind = KindOf(t);
     out.none = v.none;
     out.i = out.kind == ValueKind::String ? Intern(v.s) : v.i;
@@ -115,11 +116,11 @@ class Lowering {
 
   void LowerSchema() {
     for (const sema::Event& e : pkg_.events) {
-      engine::EventType et;
+      core::EventType et;
       et.name = e.name;
       et.request = e.request;
       for (const sema::Field& f : e.fields) {
-        engine::FieldSchema fs;
+        core::FieldSchema fs;
         fs.name = f.name;
         fs.kind = KindOf(f.type);
         if (f.type.kind == sema::TypeKind::Union) fs.union_members = pkg_.unions[size_t(f.type.union_id)].members;
@@ -140,14 +141,14 @@ class Lowering {
     // A profile_update carries any subset of the profile: its schema lists every
     // profile field, absent ones read as none and leave the profile unchanged.
     if (int32_t pu = pkg_.EventId("profile_update"); pu >= 0) {
-      engine::EventType& et = p_.schema.types[size_t(pu)];
+      core::EventType& et = p_.schema.types[size_t(pu)];
       for (size_t i = 0; i < p_.profile_names.size(); ++i) {
-        engine::FieldSchema fs;
+        core::FieldSchema fs;
         fs.name = p_.profile_names[i];
         fs.kind = p_.profile_kinds[i];
         const sema::Field& f = pkg_.profile[i];
         if (f.type.kind == sema::TypeKind::Union) fs.union_members = pkg_.unions[size_t(f.type.union_id)].members;
-        fs.default_value = engine::Value::None(fs.kind);
+        fs.default_value = core::Value::None(fs.kind);
         et.fields.push_back(std::move(fs));
       }
     }
@@ -155,12 +156,12 @@ class Lowering {
     // those named like a profile field are optional, absent ones read as none
     // and leave the profile as it is.
     if (int32_t reg = pkg_.EventId("registration"); reg >= 0) {
-      for (engine::FieldSchema& fs : p_.schema.types[size_t(reg)].fields) {
+      for (core::FieldSchema& fs : p_.schema.types[size_t(reg)].fields) {
         auto it = std::find(p_.profile_names.begin(), p_.profile_names.end(), fs.name);
         if (&fs - p_.schema.types[size_t(reg)].fields.data() < 3 || it == p_.profile_names.end() ||
             p_.profile_kinds[size_t(it - p_.profile_names.begin())] != fs.kind)
           continue;
-        fs.default_value = engine::Value::None(fs.kind);
+        fs.default_value = core::Value::None(fs.kind);
         fs.optional = true;
       }
     }
@@ -199,7 +200,7 @@ class Lowering {
       case sema::ExprKind::Literal:
       case sema::ExprKind::Const: {
         n.kind = NodeKind::Const;
-        engine::Value v = ValueOf(e.value, e.type);
+        core::Value v = ValueOf(e.value, e.type);
         n.imm = v.i;
         n.none = v.none;
         break;
@@ -494,9 +495,14 @@ class Lowering {
 Program LowerToIr(const sema::Package& package) {
   Program program = Lowering(package).Run();
   for (const Node& n : program.nodes)
-    if (n.kind == NodeKind::EventField && n.a == engine::kFieldId) program.schema.intern_ids = true;
+    if (n.kind == NodeKind::EventField && n.a == core::kFieldId) program.schema.intern_ids = true;
   VerifyIr(program);
   return program;
+}
+
+void VerifyIr(const Program& p) {
+  std::string error;
+  if (!CheckIr(p, &error)) diag::InternalError("VerifyIr", error);
 }
 
 }  // namespace questline::ir

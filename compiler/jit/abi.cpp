@@ -1,5 +1,5 @@
 // The runtime calls generated code makes. Each is a thin C shim over the
-// interp::Runtime the engine implements, or over the interpreter's own
+// core::Runtime the engine implements, or over the interpreter's own
 // arithmetic, so that both backends share one definition of every effect and
 // every fixed-point rounding rule.
 #include "compiler/jit/abi.h"
@@ -7,6 +7,8 @@
 #include <cctype>
 #include <string>
 #include <vector>
+
+#include "compiler/interp/interp.h"
 
 namespace questline::jit {
 namespace {

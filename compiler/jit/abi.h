@@ -8,17 +8,17 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "compiler/interp/interp.h"
-#include "compiler/ir/program.h"
-#include "runtime/engine/value.h"
+#include "core/backend.h"
+#include "core/ir/program.h"
+#include "core/value.h"
 
 namespace questline::jit {
 
-using engine::Value;
+using core::Value;
 
 // Generated code reads and writes Values as { i64, i8, i8 } (codegen.h mirrors this).
 static_assert(sizeof(Value) == 16 && offsetof(Value, i) == 0 && offsetof(Value, kind) == 8 &&
-                  offsetof(Value, none) == 9 && sizeof(engine::ValueKind) == 1 && sizeof(bool) == 1,
+                  offsetof(Value, none) == 9 && sizeof(core::ValueKind) == 1 && sizeof(bool) == 1,
               "the native Value layout changed: update ValueType in codegen_module.cpp");
 
 struct NativeFrame {
@@ -26,7 +26,7 @@ struct NativeFrame {
   uint64_t field_count = 0;
   Value* locals = nullptr;              // let-slots of the running block, or null
   const Value* params = nullptr;        // arguments of the running fn
-  interp::Runtime* rt = nullptr;
+  core::Runtime* rt = nullptr;
   const ir::Stmt* const* stmts = nullptr;   // every statement, by statement id (program_index.h)
 };
 

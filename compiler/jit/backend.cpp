@@ -2,6 +2,7 @@
 
 #include <unordered_map>
 
+#include "compiler/interp/interp.h"
 #include "compiler/jit/abi.h"
 #include "compiler/jit/codegen.h"
 #include "compiler/jit/native_code.h"
@@ -20,7 +21,7 @@ struct NativeBackend::Impl {
 
   Impl(const ir::Program& p) : program(p), fallback(p), index(IndexProgram(p)) {}
 
-  NativeFrame FrameFor(const interp::Frame& f, interp::Runtime& rt) const {
+  NativeFrame FrameFor(const core::Frame& f, core::Runtime& rt) const {
     NativeFrame nf;
     if (f.event) {
       nf.fields = f.event->fields.data();
@@ -64,22 +65,22 @@ std::unique_ptr<NativeBackend> NativeBackend::Load(const ir::Program& program, c
   return std::unique_ptr<NativeBackend>(new NativeBackend(std::move(impl)));
 }
 
-interp::Value NativeBackend::Eval(ir::ExprRef e, interp::Frame& frame, interp::Runtime& rt) const {
+core::Value NativeBackend::Eval(ir::ExprRef e, core::Frame& frame, core::Runtime& rt) const {
   ExprFn fn = e >= 0 && size_t(e) < impl_->exprs.size() ? impl_->exprs[size_t(e)] : nullptr;
   if (!fn) return impl_->fallback.Eval(e, frame, rt);
   const NativeFrame nf = impl_->FrameFor(frame, rt);
-  interp::Value out;
+  core::Value out;
   fn(&nf, &out);
   return out;
 }
 
-bool NativeBackend::Test(ir::ExprRef e, interp::Frame& frame, interp::Runtime& rt) const {
+bool NativeBackend::Test(ir::ExprRef e, core::Frame& frame, core::Runtime& rt) const {
   if (e < 0) return true;
-  const interp::Value v = Eval(e, frame, rt);
+  const core::Value v = Eval(e, frame, rt);
   return !v.none && v.i != 0;
 }
 
-void NativeBackend::Run(const ir::Block& block, interp::Frame& frame, interp::Runtime& rt) const {
+void NativeBackend::Run(const ir::Block& block, core::Frame& frame, core::Runtime& rt) const {
   if (block.empty()) return;
   auto it = impl_->blocks.find(&block);
   if (it == impl_->blocks.end()) return impl_->fallback.Run(block, frame, rt);
@@ -87,7 +88,7 @@ void NativeBackend::Run(const ir::Block& block, interp::Frame& frame, interp::Ru
   it->second(&nf);
 }
 
-void NativeBackend::HandleEvent(const engine::Event& event, interp::Runtime& rt) const {
+void NativeBackend::HandleEvent(const core::Event& event, core::Runtime& rt) const {
   const size_t type = size_t(event.type);
   HandlerFn fn = type < impl_->handlers.size() ? impl_->handlers[type] : nullptr;
   // Handlers read fields without bounds tests: an event that does not have
@@ -96,7 +97,7 @@ void NativeBackend::HandleEvent(const engine::Event& event, interp::Runtime& rt)
   // only MetricsDone.
   if (!fn || event.fields.size() != impl_->program.schema.types[type].fields.size())
     return impl_->fallback.HandleEvent(event, rt);
-  interp::Frame frame{&event, nullptr, nullptr};
+  core::Frame frame{&event, nullptr, nullptr};
   const NativeFrame nf = impl_->FrameFor(frame, rt);
   fn(&nf);
 }

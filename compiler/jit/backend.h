@@ -1,5 +1,5 @@
 // The JIT backend: a program's native code, linked into this process, behind
-// the same interp::Backend interface as the interpreter. Every expression and
+// the same core::Backend interface as the interpreter. Every expression and
 // block the engine can ask for has a native entry point; should one be
 // missing, the interpreter (kept inside) answers, so the two can never
 // disagree on what runs.
@@ -9,12 +9,12 @@
 #include <string>
 #include <vector>
 
-#include "compiler/interp/interp.h"
-#include "compiler/ir/program.h"
+#include "core/backend.h"
+#include "core/ir/program.h"
 
 namespace questline::jit {
 
-class NativeBackend final : public interp::Backend {
+class NativeBackend final : public core::Backend {
  public:
   // Links `objects` (compiled from `program` for this host: compile.h or a
   // bundle). Null with `error` when they do not link. `program` must outlive
@@ -23,10 +23,10 @@ class NativeBackend final : public interp::Backend {
                                              std::string* error);
   ~NativeBackend() override;
 
-  interp::Value Eval(ir::ExprRef e, interp::Frame& frame, interp::Runtime& rt) const override;
-  bool Test(ir::ExprRef e, interp::Frame& frame, interp::Runtime& rt) const override;
-  void Run(const ir::Block& block, interp::Frame& frame, interp::Runtime& rt) const override;
-  void HandleEvent(const engine::Event& event, interp::Runtime& rt) const override;
+  core::Value Eval(ir::ExprRef e, core::Frame& frame, core::Runtime& rt) const override;
+  bool Test(ir::ExprRef e, core::Frame& frame, core::Runtime& rt) const override;
+  void Run(const ir::Block& block, core::Frame& frame, core::Runtime& rt) const override;
+  void HandleEvent(const core::Event& event, core::Runtime& rt) const override;
 
  private:
   struct Impl;

@@ -1,9 +1,9 @@
 #include "compiler/jit/bundle.h"
 
 #include "compiler/jit/compile.h"
-#include "compiler/jit/program_codec.h"
 #include "compiler/jit/sealed_file.h"
 #include "compiler/jit/target.h"
+#include "core/ir/program_codec.h"
 
 namespace questline::jit {
 namespace {
@@ -14,13 +14,13 @@ constexpr std::string_view kMagic = "QLBUNDLE\x01\r\n";
 
 std::string EncodeBundle(const ir::Program& program, const std::vector<std::string>& objects, int opt_level) {
   const Target& t = HostTarget();
-  ByteWriter w;
+  core::ByteWriter w;
   w.Bytes(JitVersion());
   w.Bytes(t.triple);
   w.Bytes(t.cpu);
   w.Bytes(t.features);
   w.Signed(opt_level);
-  w.Bytes(SerializeProgram(program));
+  w.Bytes(ir::SerializeProgram(program));
   PutObjects(w, objects);
   return Seal(kMagic, w.Take());
 }
@@ -35,7 +35,7 @@ bool DecodeBundle(const std::string& bytes, Bundle* bundle, std::string* error) 
     *error = "the bundle is damaged (its checksum does not match); build it again";
     return false;
   }
-  ByteReader r(body);
+  core::ByteReader r(body);
   BundleHeader& h = bundle->header;
   h.version = r.Bytes();
   h.triple = r.Bytes();
@@ -58,7 +58,7 @@ bool DecodeBundle(const std::string& bytes, Bundle* bundle, std::string* error) 
     return false;
   }
   const std::string program_bytes = r.Bytes();
-  if (!r.ok() || !DeserializeProgram(program_bytes, &bundle->program) || !GetObjects(r, &bundle->objects) ||
+  if (!r.ok() || !ir::DeserializeProgram(program_bytes, &bundle->program) || !GetObjects(r, &bundle->objects) ||
       !r.AtEnd()) {
     *error = "the bundle's program or code is damaged; build it again";
     return false;

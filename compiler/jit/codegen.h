@@ -23,9 +23,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "compiler/ir/program.h"
 #include "compiler/jit/abi.h"
 #include "compiler/jit/program_index.h"
+#include "core/ir/program.h"
 
 namespace questline::jit {
 
@@ -69,7 +69,7 @@ inline std::string EntryTableName(size_t m) { return "ql_entries" + std::to_stri
 
 // ---- internal to the code generator -------------------------------------
 
-// A value as generated code holds it: payload, kind and none flag, like engine::Value.
+// A value as generated code holds it: payload, kind and none flag, like core::Value.
 struct CgValue {
   llvm::Value* i;
   llvm::Value* kind;   // i8
@@ -89,7 +89,7 @@ class ModuleContext {
   const ProgramIndex& index;
   const ValueNumbers& numbers;
 
-  llvm::StructType* value_type;     // { i64, i8, i8 } = engine::Value
+  llvm::StructType* value_type;     // { i64, i8, i8 } = core::Value
   llvm::StructType* frame_type;     // NativeFrame
   llvm::FunctionType* expr_fn_type; // void(frame*, value*)
   llvm::FunctionType* block_fn_type;// void(frame*)
@@ -119,7 +119,7 @@ class Emitter {
 
   void StoreValue(const CgValue& v, llvm::Value* ptr);
   CgValue LoadValue(llvm::Value* ptr);
-  CgValue Constant(int64_t i, engine::ValueKind kind, bool none);
+  CgValue Constant(int64_t i, core::ValueKind kind, bool none);
   llvm::Value* Frame() const { return frame_; }
   llvm::IRBuilder<>& B() { return b_; }
   llvm::AllocaInst* EntryAlloca(llvm::Type* type, const char* name, unsigned count = 1);

@@ -5,13 +5,13 @@
 
 namespace questline::jit {
 
-using engine::ValueKind;
+using core::ValueKind;
 
 CgValue Emitter::Builtin(const ir::Node& n) {
   const ir::Program& p = mc_.program;
   auto kid = [&](uint32_t i) { return Expr(p.Child(n, i)); };
   auto i8 = [&](ValueKind k) { return b_.getInt8(uint8_t(k)); };
-  const int64_t scale = engine::kDecimalScale;
+  const int64_t scale = core::kDecimalScale;
   const auto fn = static_cast<ir::BuiltinFn>(n.a);
   switch (fn) {
     case ir::BuiltinFn::Has: {

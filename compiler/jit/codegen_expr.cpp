@@ -8,7 +8,7 @@
 
 namespace questline::jit {
 
-using engine::ValueKind;
+using core::ValueKind;
 using ir::NodeKind;
 
 Emitter::Emitter(ModuleContext& mc, llvm::Function* fn, LocalsMode mode)
@@ -187,7 +187,7 @@ CgValue Emitter::Node(ir::ExprRef e) {
       return AndOr(n);
     case NodeKind::Widen: {
       CgValue v = kid(0);
-      CgValue widened{SaturatingMul(b_, v.i, b_.getInt64(engine::kDecimalScale)), b_.getInt8(uint8_t(ValueKind::Decimal)),
+      CgValue widened{SaturatingMul(b_, v.i, b_.getInt64(core::kDecimalScale)), b_.getInt8(uint8_t(ValueKind::Decimal)),
                       b_.getFalse()};
       return Select(v.none, Constant(0, ValueKind::Decimal, true), widened);
     }
@@ -230,7 +230,7 @@ CgValue Emitter::Arithmetic(const ir::Node& n, const CgValue& a, const CgValue& 
 // interpreter's own routine runs, with its saturation and its warnings.
 CgValue Emitter::DecimalMulDiv(const ir::Node& n, llvm::Value* x, llvm::Value* y) {
   const bool mul = n.kind == NodeKind::Mul;
-  llvm::Value* scale = b_.getInt64(engine::kDecimalScale);
+  llvm::Value* scale = b_.getInt64(core::kDecimalScale);
   llvm::Value* pair = b_.CreateBinaryIntrinsic(llvm::Intrinsic::smul_with_overflow, x, mul ? y : scale);
   llvm::Value* product = b_.CreateExtractValue(pair, 0);
   llvm::Value* slow = b_.CreateExtractValue(pair, 1);

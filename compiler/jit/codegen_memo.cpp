@@ -35,7 +35,7 @@ bool OwnMemoizable(const ir::Program& p, const ir::Node& n) {
       auto fn = static_cast<ir::BuiltinFn>(n.a);
       return fn != ir::BuiltinFn::Lower && fn != ir::BuiltinFn::Upper;   // they intern strings
     }
-    case NodeKind::Mul: return n.type != engine::ValueKind::Decimal;     // may count an overflow
+    case NodeKind::Mul: return n.type != core::ValueKind::Decimal;     // may count an overflow
     case NodeKind::Div: return NonZeroConstant(p, p.Child(n, 1));        // may count a division by zero
     default: return true;
   }
@@ -50,7 +50,7 @@ bool OwnEventPure(const ir::Node& n) {
     case NodeKind::Not: case NodeKind::Neg: case NodeKind::And: case NodeKind::Or:
     case NodeKind::Eq: case NodeKind::Ne: case NodeKind::Lt: case NodeKind::Le: case NodeKind::Gt: case NodeKind::Ge:
     case NodeKind::Add: case NodeKind::Sub: case NodeKind::Widen: return true;
-    case NodeKind::Mul: return n.type != engine::ValueKind::Decimal;   // decimal products may count an overflow
+    case NodeKind::Mul: return n.type != core::ValueKind::Decimal;   // decimal products may count an overflow
     case NodeKind::Builtin: {
       auto fn = static_cast<ir::BuiltinFn>(n.a);
       return fn == ir::BuiltinFn::Floor || fn == ir::BuiltinFn::Ceil || fn == ir::BuiltinFn::Round ||
@@ -63,7 +63,7 @@ bool OwnEventPure(const ir::Node& n) {
 
 // Cheaper to recompute than to test a slot.
 bool Trivial(const ir::Node& n) {
-  return (n.kind == NodeKind::Const && n.type != engine::ValueKind::String) || n.kind == NodeKind::EventField ||
+  return (n.kind == NodeKind::Const && n.type != core::ValueKind::String) || n.kind == NodeKind::EventField ||
          n.kind == NodeKind::Param || n.kind == NodeKind::Local;
 }
 

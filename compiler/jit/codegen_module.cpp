@@ -121,7 +121,7 @@ void EmitMetricChunk(ModuleContext& mc, llvm::Function* f, int32_t type, const s
     const ir::Aggregate& a = p.metrics[size_t(m)].aggregate;
     em.If(em.Truth(a.filter), [&] {
       llvm::AllocaInst* arg = em.EntryAlloca(mc.value_type, "metric_arg");
-      em.StoreValue(a.argument >= 0 ? em.Expr(a.argument) : em.Constant(0, engine::ValueKind::Int, false), arg);
+      em.StoreValue(a.argument >= 0 ? em.Expr(a.argument) : em.Constant(0, core::ValueKind::Int, false), arg);
       b.CreateCall(em.Runtime("ql_add_metric"), {em.Frame(), b.getInt32(uint32_t(m)), arg});
     });
   }

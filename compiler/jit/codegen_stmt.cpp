@@ -48,7 +48,7 @@ void Emitter::Stmt(const ir::Stmt& s) {
   auto id = mc_.index.stmt_ids.find(&s);
   if (id == mc_.index.stmt_ids.end()) throw CodegenError("a statement outside every indexed block");
   llvm::AllocaInst* value = EntryAlloca(mc_.value_type, "effect_value");
-  StoreValue(s.value >= 0 ? Expr(s.value) : Constant(0, engine::ValueKind::Int, false), value);
+  StoreValue(s.value >= 0 ? Expr(s.value) : Constant(0, core::ValueKind::Int, false), value);
   llvm::Value* data = llvm::ConstantPointerNull::get(mc_.value_type->getPointerTo());
   if (!s.data.empty()) {
     data = EntryAlloca(mc_.value_type, "send_data", unsigned(s.data.size()));

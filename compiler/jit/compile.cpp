@@ -8,10 +8,10 @@
 #include "compiler/jit/digest.h"
 #include "compiler/jit/emit.h"
 #include "compiler/jit/object_cache.h"
-#include "compiler/jit/program_codec.h"
 #include "compiler/jit/program_index.h"
 #include "compiler/jit/target.h"
 #include "compiler/jit/version.h"
+#include "core/ir/program_codec.h"
 
 namespace questline::jit {
 namespace {
@@ -36,7 +36,7 @@ const char* JitVersion() { return QUESTLINE_JIT_VERSION; }
 
 std::string CacheKey(const ir::Program& program, int opt_level) {
   const Target& t = HostTarget();
-  const std::string bytes = SerializeProgram(program);
+  const std::string bytes = ir::SerializeProgram(program);
   const std::string level = std::to_string(opt_level);
   return Sha256Hex({JitVersion(), t.triple, t.cpu, t.features, level, bytes});
 }

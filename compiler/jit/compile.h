@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/ir/program.h"
+#include "core/ir/program.h"
 
 namespace questline::jit {
 

@@ -1,10 +1,11 @@
 #include "compiler/jit/jit.h"
 
+#include "compiler/interp/interp.h"
 #include "compiler/jit/backend.h"
 
 namespace questline::jit {
 
-std::unique_ptr<interp::Backend> CompileOrInterpret(const ir::Program& program, const CompileOptions& options,
+std::unique_ptr<core::Backend> CompileOrInterpret(const ir::Program& program, const CompileOptions& options,
                                                     CompileReport* report, std::string* warning) {
   std::vector<std::string> objects;
   std::string error;
@@ -12,13 +13,13 @@ std::unique_ptr<interp::Backend> CompileOrInterpret(const ir::Program& program, 
     *warning = "the JIT could not compile this package (" + error + "); running it on the interpreter";
     return std::make_unique<interp::Interpreter>(program);
   }
-  std::unique_ptr<interp::Backend> backend = LinkOrInterpret(program, objects, warning);
+  std::unique_ptr<core::Backend> backend = LinkOrInterpret(program, objects, warning);
   if (!report->cache_warning.empty())
     *warning = warning->empty() ? report->cache_warning : report->cache_warning + "; " + *warning;
   return backend;
 }
 
-std::unique_ptr<interp::Backend> LinkOrInterpret(const ir::Program& program, const std::vector<std::string>& objects,
+std::unique_ptr<core::Backend> LinkOrInterpret(const ir::Program& program, const std::vector<std::string>& objects,
                                                  std::string* warning) {
   std::string error;
   if (auto native = NativeBackend::Load(program, objects, &error)) return native;

@@ -7,19 +7,19 @@
 #include <string>
 #include <vector>
 
-#include "compiler/interp/interp.h"
 #include "compiler/jit/compile.h"
+#include "core/backend.h"
 
 namespace questline::jit {
 
 // Compiles (or finds in the cache) and links `program`. On failure: the
 // interpreter, and `warning` says why.
-std::unique_ptr<interp::Backend> CompileOrInterpret(const ir::Program& program, const CompileOptions& options,
+std::unique_ptr<core::Backend> CompileOrInterpret(const ir::Program& program, const CompileOptions& options,
                                                     CompileReport* report, std::string* warning);
 
 // Links objects already compiled (a bundle's). On failure: the interpreter,
 // and `warning` says why.
-std::unique_ptr<interp::Backend> LinkOrInterpret(const ir::Program& program, const std::vector<std::string>& objects,
+std::unique_ptr<core::Backend> LinkOrInterpret(const ir::Program& program, const std::vector<std::string>& objects,
                                                  std::string* warning);
 
 }  // namespace questline::jit

@@ -73,7 +73,7 @@ bool ObjectCache::Load(const std::string& key, std::vector<std::string>* objects
     return false;
   };
   if (!Unseal(kMagic, file, &body)) return damaged("its checksum does not match");
-  ByteReader r(body);
+  core::ByteReader r(body);
   // The key inside guards against a file copied under another name.
   if (r.Bytes() != key) return damaged("it holds another key");
   if (!GetObjects(r, objects) || !r.AtEnd()) return damaged("its objects are malformed");
@@ -88,7 +88,7 @@ bool ObjectCache::Store(const std::string& key, const std::vector<std::string>& 
     *error = "cannot create the cache folder '" + dir_ + "': " + ec.message();
     return false;
   }
-  ByteWriter w;
+  core::ByteWriter w;
   w.Bytes(key);
   PutObjects(w, objects);
   if (!WriteFileAtomically(PathFor(key), Seal(kMagic, w.Take()), error)) return false;

@@ -8,7 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "compiler/ir/program.h"
+#include "core/ir/program.h"
 
 namespace questline::jit {
 

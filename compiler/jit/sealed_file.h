@@ -9,13 +9,13 @@
 #include <string_view>
 #include <vector>
 
-#include "compiler/jit/byte_io.h"
 #include "compiler/jit/digest.h"
+#include "core/byte_io.h"
 
 namespace questline::jit {
 
 inline std::string Seal(std::string_view magic, const std::string& body) {
-  ByteWriter w;
+  core::ByteWriter w;
   w.Raw(magic);
   w.Raw(body);
   w.Fixed64(Fnv1a64(w.Data()));
@@ -26,18 +26,18 @@ inline std::string Seal(std::string_view magic, const std::string& body) {
 inline bool Unseal(std::string_view magic, std::string_view file, std::string_view* body) {
   if (file.size() < magic.size() + 8 || file.substr(0, magic.size()) != magic) return false;
   std::string_view sealed = file.substr(0, file.size() - 8);
-  ByteReader tail(file.substr(file.size() - 8));
+  core::ByteReader tail(file.substr(file.size() - 8));
   if (tail.Fixed64() != Fnv1a64(sealed)) return false;
   *body = sealed.substr(magic.size());
   return true;
 }
 
-inline void PutObjects(ByteWriter& w, const std::vector<std::string>& objects) {
+inline void PutObjects(core::ByteWriter& w, const std::vector<std::string>& objects) {
   w.Unsigned(objects.size());
   for (const std::string& o : objects) w.Bytes(o);
 }
 
-inline bool GetObjects(ByteReader& r, std::vector<std::string>* objects) {
+inline bool GetObjects(core::ByteReader& r, std::vector<std::string>* objects) {
   objects->clear();
   uint64_t n = r.Count();
   for (uint64_t i = 0; i < n && r.ok(); ++i) objects->push_back(r.Bytes());

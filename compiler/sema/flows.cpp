@@ -1,6 +1,6 @@
 // Flows (triggers, audience, holdout, re-entry, steps) and policies.
 #include "compiler/sema/checker.h"
-#include "runtime/engine/channels.h"
+#include "core/channels.h"
 
 namespace questline::sema {
 
@@ -72,7 +72,7 @@ void Checker::CheckPolicies() {
         int32_t c = ChannelOf(ch.name);
         if (c < 0)
           ReportUnknown(diag::Kind::UnknownChannel, ch.range, "channel", ch.name,
-                        std::vector<std::string>(std::begin(engine::kChannelNames), std::end(engine::kChannelNames)));
+                        std::vector<std::string>(std::begin(core::kChannelNames), std::end(core::kChannelNames)));
         else
           out.channels |= 1u << uint32_t(c);
       }

@@ -1,12 +1,12 @@
 // Statements: effects everywhere, flow steps only in flows.
 #include "compiler/sema/checker.h"
-#include "runtime/engine/channels.h"
+#include "core/channels.h"
 
 namespace questline::sema {
 namespace {
 
-using engine::kChannelCount;
-using engine::kChannelNames;
+using core::kChannelCount;
+using core::kChannelNames;
 
 bool IsStringy(Type t) { return t.kind == TypeKind::String || t.kind == TypeKind::Union; }
 

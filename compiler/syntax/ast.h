@@ -17,7 +17,7 @@ namespace questline::ast {
 using diag::SourceRange;
 
 // Fixed point with 8 fractional digits: 12.50 is 1'250'000'000. The same
-// scale as engine::kDecimalScale (checked in compiler/ir/lower.cpp).
+// scale as core::kDecimalScale (checked in compiler/ir/lower.cpp).
 inline constexpr int64_t kDecimalScale = 100'000'000;
 inline constexpr int kDecimalDigits = 8;
 

@@ -4,7 +4,7 @@
 // windows in the package's timezone.
 #pragma once
 
-#include "compiler/ir/program.h"
+#include "core/ir/program.h"
 #include "runtime/engine/calendar.h"
 #include "runtime/engine/state.h"
 

@@ -116,7 +116,7 @@ void Engine::AddScore(int32_t c, Value v) {
   bool open;
   CompetitionState& cs = CurrentWindow(c, &open);
   if (!open || cs.cancelled) return;
-  interp::Frame frame{event_, nullptr, nullptr};
+  core::Frame frame{event_, nullptr, nullptr};
   if (!Holds(comp.audience, frame)) return;
   Entry* entry = EntryFor(c, !comp.registration);
   if (entry == nullptr || (comp.registration && !entry->registered)) return;
@@ -159,7 +159,7 @@ void Engine::AddScore(int32_t c, Value v) {
 }
 
 void Engine::ScoreEvent(const Event& e) {
-  interp::Frame frame{&e, nullptr, nullptr};
+  core::Frame frame{&e, nullptr, nullptr};
   for (size_t c = 0; c < p_.competitions.size(); ++c) {
     const ir::Competition& comp = p_.competitions[c];
     if (!comp.score || comp.score->event != e.type) continue;
@@ -290,7 +290,7 @@ bool Engine::HandleRegister(const Event& e) {
   CompetitionState& cs = competitions_[size_t(c)];
   if (end != cs.window_end) EnterWindow(c, start, end);
   if (cs.cancelled) return Reject(source, "tournament_register", "cancelled");
-  interp::Frame frame{&e, nullptr, nullptr};
+  core::Frame frame{&e, nullptr, nullptr};
   if (!Holds(comp.audience, frame)) return Reject(source, "tournament_register", "not_in_audience");
   Entry* existing = EntryFor(c, false);
   if (existing && existing->registered) return Reject(source, "tournament_register", "already_registered");

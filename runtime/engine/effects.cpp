@@ -3,7 +3,7 @@
 // message in quiet hours is held and released when they end.
 #include <algorithm>
 
-#include "runtime/engine/channels.h"
+#include "core/channels.h"
 #include "runtime/engine/engine.h"
 #include "runtime/engine/json_text.h"
 
@@ -15,7 +15,7 @@ const char* const* kChannels = kChannelNames;
 }  // namespace
 
 const ir::Policy* Engine::BlockingPolicy(ir::PolicyTarget target) {
-  interp::Frame frame{event_, nullptr, nullptr};
+  core::Frame frame{event_, nullptr, nullptr};
   for (const ir::Policy& policy : p_.policies)
     for (const ir::PolicyBlock& b : policy.blocks)
       if (b.target == target && backend_.Test(b.when, frame, *this)) return &policy;

@@ -11,7 +11,7 @@
 
 namespace questline::engine {
 
-Engine::Engine(const ir::Program& program, const interp::Backend& backend, StringPool& strings,
+Engine::Engine(const ir::Program& program, const core::Backend& backend, StringPool& strings,
                EngineOptions options)
     : p_(program), backend_(backend), strings_(strings), options_(options),
       calendar_(program.settings.timezone, program.settings.week_starts), random_(program.settings.seed),
@@ -319,7 +319,7 @@ void Engine::MetricsDone() {
   const std::vector<int32_t>& segments =
       user_->segments_stale ? segments_in_order_ : segments_after_metrics_[size_t(event_->type)];
   if (segments.empty()) return;
-  interp::Frame frame{event_, nullptr, nullptr};
+  core::Frame frame{event_, nullptr, nullptr};
   for (int32_t s : segments) UpdateSegment(size_t(s), frame);
 }
 
@@ -357,7 +357,7 @@ void Engine::LeaveRule() {
 }
 
 // Most audiences are one segment: read it rather than ask the backend.
-bool Engine::Holds(ir::ExprRef condition, interp::Frame& frame) {
+bool Engine::Holds(ir::ExprRef condition, core::Frame& frame) {
   if (condition >= 0) {
     const ir::Node& n = p_.At(condition);
     if (n.kind == ir::NodeKind::Segment) return user_->segments[size_t(n.a)];
@@ -369,7 +369,7 @@ void Engine::RunBlock(const ir::Block& block, const std::string& source) {
   if (block.empty()) return;
   const std::string* saved = source_;
   source_ = &source;
-  interp::Frame frame{event_, nullptr, nullptr};
+  core::Frame frame{event_, nullptr, nullptr};
   ++blocks_run_;
   backend_.Run(block, frame, *this);
   source_ = saved;
@@ -419,7 +419,7 @@ bool Engine::SettleLevels() {
 
 bool Engine::SettleBadges() {
   bool changed = false;
-  interp::Frame frame{event_, nullptr, nullptr};
+  core::Frame frame{event_, nullptr, nullptr};
   for (size_t b = 0; b < p_.badges.size(); ++b) {
     if (user_->badges[b] || !backend_.Test(p_.badges[b].when, frame, *this)) continue;
     user_->badges[b] = true;
@@ -432,13 +432,13 @@ bool Engine::SettleBadges() {
 
 bool Engine::SettleSegments() {
   bool changed = false;
-  interp::Frame frame{event_, nullptr, nullptr};
+  core::Frame frame{event_, nullptr, nullptr};
   for (size_t s = 0; s < p_.segments.size(); ++s) changed |= UpdateSegment(s, frame);
   user_->segments_stale = false;   // the settle's fixpoint finishes what this pass starts
   return changed;
 }
 
-bool Engine::UpdateSegment(size_t s, interp::Frame& frame) {
+bool Engine::UpdateSegment(size_t s, core::Frame& frame) {
   const ir::Segment& seg = p_.segments[s];
   if (seg.imported || seg.condition < 0) return false;
   if (seg.locked_at && now_ >= *seg.locked_at) return false;   // frozen at its instant

@@ -11,11 +11,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include "compiler/interp/interp.h"
-#include "compiler/ir/program.h"
+#include "core/backend.h"
+#include "core/event.h"
+#include "core/ir/program.h"
 #include "runtime/engine/action.h"
 #include "runtime/engine/calendar.h"
-#include "runtime/engine/event.h"
 #include "runtime/engine/random.h"
 #include "runtime/engine/recent_ids.h"
 #include "runtime/engine/state.h"
@@ -41,9 +41,9 @@ struct EngineStats {
   std::map<std::string, uint64_t> actions;       // by kind
 };
 
-class Engine final : private interp::Runtime {
+class Engine final : private core::Runtime {
  public:
-  Engine(const ir::Program& program, const interp::Backend& backend, StringPool& strings,
+  Engine(const ir::Program& program, const core::Backend& backend, StringPool& strings,
          EngineOptions options = {});
 
   void Process(const Event& event);
@@ -107,7 +107,7 @@ class Engine final : private interp::Runtime {
     bool operator>(const Timer& o) const { return deadline != o.deadline ? deadline > o.deadline : seq > o.seq; }
   };
 
-  // interp::Runtime
+  // core::Runtime
   Value Metric(int32_t id) override;
   bool Segment(int32_t id) override;
   Value Profile(int32_t field) override;
@@ -137,12 +137,12 @@ class Engine final : private interp::Runtime {
   bool SettleLevels();
   bool SettleBadges();
   bool SettleSegments();
-  bool UpdateSegment(size_t segment, interp::Frame& frame);   // true when its membership changed
+  bool UpdateSegment(size_t segment, core::Frame& frame);   // true when its membership changed
   void PlanSegmentsAfterMetrics();
   // segment_time.cpp: segments that change with time alone.
   bool ReadsTime(ir::ExprRef e, int depth) const;
   int NowCoefficient(ir::ExprRef e, const std::vector<int>& params, int depth) const;
-  int64_t NextBreakpoint(ir::ExprRef e, interp::Frame& frame, const std::vector<int>& params, int64_t t, int depth);
+  int64_t NextBreakpoint(ir::ExprRef e, core::Frame& frame, const std::vector<int>& params, int64_t t, int depth);
   int64_t NextSegmentChange(int32_t segment, bool search, int64_t bound);
   void ScheduleSegmentRecheck(bool search);
   void Emit(const std::string& source, const char* action, std::vector<std::pair<std::string, ActionValue>> fields);
@@ -152,7 +152,7 @@ class Engine final : private interp::Runtime {
   // Numbers it (seq), counts it and hands it to the sink.
   void Deliver(Action&& a);
   void RunBlock(const ir::Block& block, const std::string& source);
-  bool Holds(ir::ExprRef condition, interp::Frame& frame);   // backend_.Test, with a shortcut
+  bool Holds(ir::ExprRef condition, core::Frame& frame);   // backend_.Test, with a shortcut
 
   // A metric of `u` at `now` (AggregateValidUntil: when it can next change alone).
   Value ReadMetric(const UserState& u, int32_t metric, int64_t now) const;
@@ -167,7 +167,7 @@ class Engine final : private interp::Runtime {
   // The implicit instance of a generally available mission this event counts
   // for, made explicit as RefreshMissions would have started it; null when
   // the player has none now (outside the audience or the active window).
-  MissionState* OpenImplicitInstance(int32_t m, interp::Frame& frame);
+  MissionState* OpenImplicitInstance(int32_t m, core::Frame& frame);
   Value TaskValue(const ir::Task& task, const MissionState& ms, size_t t, int64_t now) const;
   bool RefreshMissions();
   void WakeForDeadline(int64_t deadline);
@@ -241,7 +241,7 @@ class Engine final : private interp::Runtime {
   void ApplyProfileUpdate(const Event& e);
 
   const ir::Program& p_;
-  const interp::Backend& backend_;
+  const core::Backend& backend_;
   // By segment: whether its condition can change with time alone (found once).
   std::vector<bool> segment_reads_time_;
   // What MetricsDone re-evaluates, segments read before those reading them:

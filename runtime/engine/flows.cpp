@@ -44,7 +44,7 @@ void Engine::EnterFlow(int32_t f) {
   FlowState& fs = user_->flows[size_t(f)];
   if (fs.running) return;   // at most once at a time
   if (flow.reenter_after_ms && fs.last_entry != INT64_MIN && now_ < SaturatingAdd(fs.last_entry, *flow.reenter_after_ms)) return;
-  interp::Frame frame{event_, nullptr, nullptr};
+  core::Frame frame{event_, nullptr, nullptr};
   if (!Holds(flow.audience, frame)) return;
   fs.last_entry = now_;
   if (flow.holdout > 0 && int64_t(StickyBucket("holdout:" + flow.name)) < flow.holdout) {
@@ -82,7 +82,7 @@ void Engine::ContinueFlow(int32_t f) {
       case ir::FlowOpKind::Run: {
         const std::string* saved = source_;
         source_ = &source;
-        interp::Frame frame{ScopeEvent(fs, op), &fs.locals, nullptr};
+        core::Frame frame{ScopeEvent(fs, op), &fs.locals, nullptr};
         ++blocks_run_;
         backend_.Run(op.block, frame, *this);
         source_ = saved;
@@ -90,7 +90,7 @@ void Engine::ContinueFlow(int32_t f) {
         break;
       }
       case ir::FlowOpKind::Branch: {
-        interp::Frame frame{ScopeEvent(fs, op), &fs.locals, nullptr};
+        core::Frame frame{ScopeEvent(fs, op), &fs.locals, nullptr};
         fs.pc = backend_.Test(op.cond, frame, *this) ? fs.pc + 1 : op.target;
         break;
       }
@@ -124,7 +124,7 @@ void Engine::ResumeWaitingFlows(const Event& e) {
     FlowState& fs = user_->flows[f];
     if (!fs.running || fs.waiting_event != e.type || now_ >= fs.deadline) continue;
     const ir::FlowOp& op = p_.flows[f].ops[size_t(fs.pc)];
-    interp::Frame frame{&e, &fs.locals, nullptr};
+    core::Frame frame{&e, &fs.locals, nullptr};
     if (!backend_.Test(op.cond, frame, *this)) continue;
     fs.waiting_event = -1;
     ++fs.token;   // the timeout timer is now stale
@@ -167,7 +167,7 @@ void Engine::TriggerFlows(const Event* e) {
     switch (flow.trigger) {
       case ir::TriggerKind::Event:
         if (e != nullptr && e->type == flow.target) {
-          interp::Frame frame{e, nullptr, nullptr};
+          core::Frame frame{e, nullptr, nullptr};
           if (backend_.Test(flow.where, frame, *this)) EnterFlow(int32_t(f));
         }
         break;

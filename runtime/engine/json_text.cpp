@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "runtime/engine/value.h"
+#include "runtime/engine/core_names.h"
 #include "stdlib/json_text.h"
 
 namespace questline::engine {

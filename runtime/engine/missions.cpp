@@ -90,7 +90,7 @@ Value Engine::TaskValue(const ir::Task& task, const MissionState& ms, size_t t, 
 // to it: it has no unlock, opt-in or audience action, and a time limit would
 // make it explicit. An instance that would already be over is not kept: the
 // calendar gives the same answer at the next event.
-MissionState* Engine::OpenImplicitInstance(int32_t m, interp::Frame& frame) {
+MissionState* Engine::OpenImplicitInstance(int32_t m, core::Frame& frame) {
   const ir::Mission& mi = p_.missions[size_t(m)];
   if ((mi.active_from && now_ < *mi.active_from) || (mi.active_to && now_ >= *mi.active_to)) return nullptr;
   if (!Holds(mi.audience, frame)) return nullptr;
@@ -205,7 +205,7 @@ void Engine::UnlockMission(int32_t m, bool given) {
 }
 
 void Engine::UnlockByEvent(const Event& e) {
-  interp::Frame frame{&e, nullptr, nullptr};
+  core::Frame frame{&e, nullptr, nullptr};
   for (int32_t m : p_.plans[size_t(e.type)].unlocks)
     if (!FindMission(m)->unlocked && backend_.Test(p_.missions[size_t(m)].unlock_where, frame, *this))
       UnlockMission(m, false);
@@ -240,7 +240,7 @@ void Engine::CompleteMission(int32_t m) {
 bool Engine::RefreshMissions() {
   bool changed = false;
   std::vector<size_t> drop;   // erased after the walk: FindMission searches the list meanwhile
-  interp::Frame frame{event_, nullptr, nullptr};
+  core::Frame frame{event_, nullptr, nullptr};
   auto& list = user_->missions;
   for (size_t i = 0; i < list.size(); ++i) {
     MissionState& ms = *list[i];
@@ -310,7 +310,7 @@ bool Engine::RefreshMissions() {
 }
 
 void Engine::CountMissionEvent(const Event& e) {
-  interp::Frame frame{&e, nullptr, nullptr};
+  core::Frame frame{&e, nullptr, nullptr};
   for (int32_t m : p_.plans[size_t(e.type)].missions) {
     const ir::Mission& mi = p_.missions[size_t(m)];
     MissionState* ms = FindMission(m);

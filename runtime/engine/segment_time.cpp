@@ -111,7 +111,7 @@ int Engine::NowCoefficient(ir::ExprRef e, const std::vector<int>& params, int de
 
 // The first breakpoint of `e` after t, evaluated at t (now_ == t); `frame`
 // carries a fn's parameters, `params` their coefficients.
-int64_t Engine::NextBreakpoint(ir::ExprRef e, interp::Frame& frame, const std::vector<int>& params, int64_t t,
+int64_t Engine::NextBreakpoint(ir::ExprRef e, core::Frame& frame, const std::vector<int>& params, int64_t t,
                                int depth) {
   int64_t next = INT64_MAX;
   if (e < 0 || depth > kMaxDepth) return next;
@@ -160,7 +160,7 @@ int64_t Engine::NextBreakpoint(ir::ExprRef e, interp::Frame& frame, const std::v
         args.push_back(backend_.Eval(p_.Child(n, i), frame, *this));
         coefficients.push_back(NowCoefficient(p_.Child(n, i), params, 0));
       }
-      interp::Frame inner{frame.event, nullptr, args.data()};
+      core::Frame inner{frame.event, nullptr, args.data()};
       candidate(NextBreakpoint(p_.fns[size_t(n.a)].body, inner, coefficients, t, depth + 1));
     }
     for (uint32_t i = 0; i < n.count; ++i) stack.push_back(p_.Child(n, i));
@@ -179,7 +179,7 @@ int64_t Engine::NextSegmentChange(int32_t s, bool search, int64_t bound) {
   const ir::Segment& seg = p_.segments[size_t(s)];
   const bool member = user_->segments[size_t(s)];
   if (!search) {
-    interp::Frame frame{nullptr, nullptr, nullptr};
+    core::Frame frame{nullptr, nullptr, nullptr};
     speculating_ = true;
     const int64_t next = NextBreakpoint(seg.condition, frame, {}, now_, 0);
     speculating_ = false;
@@ -187,7 +187,7 @@ int64_t Engine::NextSegmentChange(int32_t s, bool search, int64_t bound) {
   }
   const int64_t saved = now_;
   speculating_ = true;   // evaluations at future instants count no warnings
-  interp::Frame frame{nullptr, nullptr, nullptr};
+  core::Frame frame{nullptr, nullptr, nullptr};
   int64_t t = now_, found = INT64_MAX;
   for (int step = 0; step < kSearchSteps; ++step) {
     now_ = t;

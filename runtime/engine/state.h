@@ -8,8 +8,7 @@
 #include <vector>
 
 #include "runtime/engine/action.h"
-#include "runtime/engine/event.h"
-#include "runtime/engine/value.h"
+#include "runtime/engine/core_names.h"
 
 namespace questline::engine {
 

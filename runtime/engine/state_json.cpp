@@ -2,8 +2,8 @@
 // same run always writes the same bytes.
 #include <algorithm>
 
+#include "core/channels.h"
 #include "runtime/engine/aggregates.h"
-#include "runtime/engine/channels.h"
 #include "runtime/engine/engine.h"
 #include "runtime/engine/json_text.h"
 

@@ -46,7 +46,7 @@ bool Engine::HandlePurchase(const Event& e) {
   if (target < 0) return Reject(source, "store_purchase", "unknown_item");
   const size_t i = size_t(target);
   const auto it = p_.items.begin() + target;
-  interp::Frame frame{&e, nullptr, nullptr};
+  core::Frame frame{&e, nullptr, nullptr};
   if (!backend_.Test(it->audience, frame, *this)) return Reject(source, "store_purchase", "not_in_audience");
   auto counter = user_->item_counts[i];
   if (!WithinLimit(it->limit, counter, calendar_, now_)) return Reject(source, "store_purchase", "limit_reached");
@@ -79,7 +79,7 @@ bool Engine::HandlePlay(const Event& e) {
   if (target < 0) return Reject(source, "minigame_play", "unknown_game");
   const size_t g = size_t(target);
   const auto it = p_.games.begin() + target;
-  interp::Frame frame{&e, nullptr, nullptr};
+  core::Frame frame{&e, nullptr, nullptr};
   if (!backend_.Test(it->audience, frame, *this)) return Reject(source, "minigame_play", "not_in_audience");
   auto counter = user_->game_counts[g];
   if (!WithinLimit(it->limit, counter, calendar_, now_)) return Reject(source, "minigame_play", "limit_reached");
@@ -130,7 +130,7 @@ void Engine::DrawRaffle(int32_t r) {
     auto t = std::find_if(u.tickets.begin(), u.tickets.end(), [&](auto& x) { return x.first == r; });
     if (t == u.tickets.end() || t->second <= 0) continue;
     user_ = &u;
-    interp::Frame frame{nullptr, nullptr, nullptr};
+    core::Frame frame{nullptr, nullptr, nullptr};
     if (!backend_.Test(raffle.audience, frame, *this)) continue;
     entrants.push_back({&u, t->second, 0, std::vector<int64_t>(raffle.prizes.size(), 0)});
   }

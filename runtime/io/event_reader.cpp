@@ -38,7 +38,7 @@ struct EventReader::InternCache {
   uint8_t next[kFields] = {};   // the way to replace, round robin
 
   uint32_t Intern(engine::StringPool& pool, size_t field, std::string_view text) {
-    if (field >= kFields || field == size_t(engine::kFieldId) || field == size_t(engine::kFieldUser))
+    if (field >= kFields || field == size_t(core::kFieldId) || field == size_t(core::kFieldUser))
       return pool.Intern(text);
     for (Entry& e : entries[field])
       if (e.used && e.text == text) return e.id;
@@ -50,7 +50,7 @@ struct EventReader::InternCache {
   }
 };
 
-EventReader::EventReader(const engine::EventSchema& schema, engine::StringPool& strings, ReaderLimits limits)
+EventReader::EventReader(const core::EventSchema& schema, engine::StringPool& strings, ReaderLimits limits)
     : schema_(schema), strings_(strings), limits_(limits), impl_(new Impl), cache_(new InternCache) {}
 
 EventReader::~EventReader() {
@@ -68,7 +68,7 @@ std::string Quoted(std::string_view s) {
 
 }  // namespace
 
-bool EventReader::ParseLine(std::string_view line, uint64_t line_no, engine::Event* out, std::string* reason) {
+bool EventReader::ParseLine(std::string_view line, uint64_t line_no, core::Event* out, std::string* reason) {
   impl_->pending.Clear();
   if (!Parse(line, line_no, out, &impl_->pending, 0, reason)) return false;
   size_t next = 0;
@@ -76,7 +76,7 @@ bool EventReader::ParseLine(std::string_view line, uint64_t line_no, engine::Eve
   return true;
 }
 
-bool EventReader::Parse(std::string_view line, uint64_t line_no, engine::Event* out, PendingStrings* pending,
+bool EventReader::Parse(std::string_view line, uint64_t line_no, core::Event* out, PendingStrings* pending,
                         uint32_t event, std::string* reason) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   // A UTF-8 byte-order mark (editors on Windows write one) is not part of the
@@ -96,7 +96,7 @@ bool EventReader::Parse(std::string_view line, uint64_t line_no, engine::Event* 
   return false;
 }
 
-void EventReader::Intern(const PendingStrings& pending, size_t* next, uint32_t event, engine::Event* out) {
+void EventReader::Intern(const PendingStrings& pending, size_t* next, uint32_t event, core::Event* out) {
   const std::string_view text = pending.text;
   for (; *next < pending.refs.size() && pending.refs[*next].event == event; ++*next) {
     const PendingStrings::Ref& ref = pending.refs[*next];
@@ -105,9 +105,9 @@ void EventReader::Intern(const PendingStrings& pending, size_t* next, uint32_t e
 }
 
 // The fields of the line impl_->json holds, typed by the schema into `out`.
-bool EventReader::Type(uint64_t line_no, engine::Event* out, PendingStrings* pending, uint32_t event,
+bool EventReader::Type(uint64_t line_no, core::Event* out, PendingStrings* pending, uint32_t event,
                        std::string* reason) {
-  using engine::ValueKind;
+  using core::ValueKind;
   const JsonLine& json = impl_->json;
   auto required_string = [&](const char* key, std::string_view* value) {
     const JsonField* e = json.Find(key);
@@ -153,20 +153,20 @@ bool EventReader::Type(uint64_t line_no, engine::Event* out, PendingStrings* pen
   auto pending_string = [&](size_t field, std::string_view s) {
     pending->refs.push_back({event, uint32_t(field), uint32_t(pending->text.size()), uint32_t(s.size())});
     pending->text.append(s);
-    return engine::Value::String(0);
+    return core::Value::String(0);
   };
-  const engine::EventType& et = schema_.types[size_t(type_id)];
+  const core::EventType& et = schema_.types[size_t(type_id)];
   out->type = type_id;
   out->line = line_no;
-  out->fields.assign(et.fields.size(), engine::Value{});
+  out->fields.assign(et.fields.size(), core::Value{});
   out->id.assign(id.data(), id.size());
-  out->fields[engine::kFieldId] = schema_.intern_ids ? pending_string(engine::kFieldId, id)
-                                                     : engine::Value::None(engine::ValueKind::String);
-  out->fields[engine::kFieldUser] = pending_string(engine::kFieldUser, user);
-  out->fields[engine::kFieldTs] = engine::Value::Time(ts_ms);
+  out->fields[core::kFieldId] = schema_.intern_ids ? pending_string(core::kFieldId, id)
+                                                     : core::Value::None(core::ValueKind::String);
+  out->fields[core::kFieldUser] = pending_string(core::kFieldUser, user);
+  out->fields[core::kFieldTs] = core::Value::Time(ts_ms);
 
   for (size_t f = 3; f < et.fields.size(); ++f) {
-    const engine::FieldSchema& fs = et.fields[f];
+    const core::FieldSchema& fs = et.fields[f];
     const JsonField* e = json.Find(fs.name);
     if (!e || e->kind == JsonKind::Null) {
       out->fields[f] = fs.default_value;
@@ -178,7 +178,7 @@ bool EventReader::Type(uint64_t line_no, engine::Event* out, PendingStrings* pen
       return false;
     };
     const bool number = e->kind == JsonKind::Int64 || e->kind == JsonKind::Uint64 || e->kind == JsonKind::Double;
-    engine::Value v;
+    core::Value v;
     v.kind = fs.kind;
     switch (fs.kind) {
       case ValueKind::Bool:
@@ -200,9 +200,9 @@ bool EventReader::Type(uint64_t line_no, engine::Event* out, PendingStrings* pen
       case ValueKind::Decimal:
       case ValueKind::Percent: {
         if (!number) return wrong("a number");
-        if (e->kind == JsonKind::Int64 && e->i <= INT64_MAX / engine::kDecimalScale &&
-            e->i >= -(INT64_MAX / engine::kDecimalScale)) {
-          v.i = e->i * engine::kDecimalScale;
+        if (e->kind == JsonKind::Int64 && e->i <= INT64_MAX / core::kDecimalScale &&
+            e->i >= -(INT64_MAX / core::kDecimalScale)) {
+          v.i = e->i * core::kDecimalScale;
           break;
         }
         const DecimalStatus status = ReadDecimal(e->text, &v.i);
@@ -245,7 +245,7 @@ bool EventReader::Type(uint64_t line_no, engine::Event* out, PendingStrings* pen
 // A provider's new game type must not cost the event (its wager, its points):
 // the value is kept, interned like any string, and counted so that the
 // operator sees it and can declare it.
-void EventReader::CountUnknownValue(const engine::EventType& et, const engine::FieldSchema& fs, std::string_view value) {
+void EventReader::CountUnknownValue(const core::EventType& et, const core::FieldSchema& fs, std::string_view value) {
   // Built in a reused string: a feed's new game type is on every one of its
   // events, and counting it again must not allocate.
   std::string& key = impl_->warning_key;
@@ -268,7 +268,7 @@ void EventReader::CountUnknownValue(const engine::EventType& et, const engine::F
   stats_.warnings.emplace(key, 1);
 }
 
-void EventReader::ReadAll(std::istream& in, std::vector<engine::Event>* events,
+void EventReader::ReadAll(std::istream& in, std::vector<core::Event>* events,
                           std::vector<Rejection>* rejections) {
   std::string line;
   uint64_t line_no = 0;
@@ -276,7 +276,7 @@ void EventReader::ReadAll(std::istream& in, std::vector<engine::Event>* events,
     ++line_no;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     ++stats_.lines;
-    engine::Event event;
+    core::Event event;
     std::string reason;
     if (ParseLine(line, line_no, &event, &reason)) {
       ++stats_.accepted;

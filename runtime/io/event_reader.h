@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/engine/event.h"
+#include "core/event.h"
 #include "runtime/engine/strings.h"
 
 namespace questline::io {
@@ -58,7 +58,7 @@ struct PendingStrings {
 
 class EventReader {
  public:
-  EventReader(const engine::EventSchema& schema, engine::StringPool& strings, ReaderLimits limits = {});
+  EventReader(const core::EventSchema& schema, engine::StringPool& strings, ReaderLimits limits = {});
   ~EventReader();
   EventReader(const EventReader&) = delete;
   EventReader& operator=(const EventReader&) = delete;
@@ -66,7 +66,7 @@ class EventReader {
   // One line to one event; false with `reason` set when the line is rejected.
   // `out` is best reused: its vectors and strings keep their capacity, and a
   // line then costs no allocation.
-  bool ParseLine(std::string_view line, uint64_t line_no, engine::Event* out, std::string* reason);
+  bool ParseLine(std::string_view line, uint64_t line_no, core::Event* out, std::string* reason);
 
   // ParseLine in two halves, for a reader thread. Parse touches everything
   // but the string pool: `out`'s string fields (the user, string values, the
@@ -74,21 +74,21 @@ class EventReader {
   // is left there for a rejected line. Intern, on the pool's thread, gives
   // them ids from pending.refs[*next] on, advancing *next past them; it
   // touches nothing Parse touches.
-  bool Parse(std::string_view line, uint64_t line_no, engine::Event* out, PendingStrings* pending, uint32_t event,
+  bool Parse(std::string_view line, uint64_t line_no, core::Event* out, PendingStrings* pending, uint32_t event,
              std::string* reason);
-  void Intern(const PendingStrings& pending, size_t* next, uint32_t event, engine::Event* out);
+  void Intern(const PendingStrings& pending, size_t* next, uint32_t event, core::Event* out);
 
   // Every line of `in`: accepted events in input order, and the rejections.
-  void ReadAll(std::istream& in, std::vector<engine::Event>* events, std::vector<Rejection>* rejections);
+  void ReadAll(std::istream& in, std::vector<core::Event>* events, std::vector<Rejection>* rejections);
 
   const ReadStats& Stats() const { return stats_; }
 
  private:
-  void CountUnknownValue(const engine::EventType& et, const engine::FieldSchema& fs, std::string_view value);
-  bool Type(uint64_t line_no, engine::Event* out, PendingStrings* pending, uint32_t event, std::string* reason);
+  void CountUnknownValue(const core::EventType& et, const core::FieldSchema& fs, std::string_view value);
+  bool Type(uint64_t line_no, core::Event* out, PendingStrings* pending, uint32_t event, std::string* reason);
   struct Impl;
   struct InternCache;
-  const engine::EventSchema& schema_;
+  const core::EventSchema& schema_;
   engine::StringPool& strings_;
   ReaderLimits limits_;
   ReadStats stats_;
@@ -98,7 +98,7 @@ class EventReader {
 
 // RFC 3339 (`2026-12-01T10:00:00Z`, `…+01:00`, fractions to ms) to epoch ms.
 bool ParseTimestamp(std::string_view text, int64_t* ms);
-// A JSON number's text to fixed point (engine::kDecimalScale), never via a
+// A JSON number's text to fixed point (core::kDecimalScale), never via a
 // double: more fractional digits than the scale holds round half-even
 // (Rounded); a magnitude beyond int64 is OutOfRange.
 enum class DecimalStatus { Exact, Rounded, OutOfRange, Malformed };

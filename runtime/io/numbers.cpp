@@ -25,7 +25,7 @@ bool Digits(std::string_view t, size_t at, size_t n, int* out) {
 
 // Fractional digits of the engine's fixed point (kDecimalScale = 10^digits).
 constexpr int ScaleDigits(int64_t scale) { return scale <= 1 ? 0 : 1 + ScaleDigits(scale / 10); }
-constexpr int kScaleDigits = ScaleDigits(engine::kDecimalScale);
+constexpr int kScaleDigits = ScaleDigits(core::kDecimalScale);
 
 DecimalStatus ReadDecimal(std::string_view text, int64_t* scaled) {
   // JSON grammar: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?  — read as its

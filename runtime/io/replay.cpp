@@ -22,7 +22,7 @@ bool Replay(std::istream& in, EventReader& reader, engine::Engine& engine, const
             const ReplayOptions& options) {
   if (UseReaderThread(options.reader_thread)) return ReplayWithReaderThread(in, reader, engine, hooks);
   std::string line, reason;
-  engine::Event event;   // reused: its vectors and strings keep their capacity
+  core::Event event;   // reused: its vectors and strings keep their capacity
   uint64_t line_no = 0;
   while (std::getline(in, line)) {
     ++line_no;
@@ -37,8 +37,8 @@ bool Replay(std::istream& in, EventReader& reader, engine::Engine& engine, const
   return !hooks.keep_going || hooks.keep_going();
 }
 
-bool ReplayEvents(const std::vector<engine::Event>& events, engine::Engine& engine, const ReplayHooks& hooks) {
-  for (const engine::Event& event : events) {
+bool ReplayEvents(const std::vector<core::Event>& events, engine::Engine& engine, const ReplayHooks& hooks) {
+  for (const core::Event& event : events) {
     if (hooks.keep_going && !hooks.keep_going()) return false;
     engine.Process(event);
   }

@@ -44,7 +44,7 @@ bool Replay(std::istream& in, EventReader& reader, engine::Engine& engine, const
 // The same, for events parsed beforehand: the bench times JSON parsing apart
 // from the engine, so it parses once and replays the parsed events on each
 // backend. `keep_going` is asked as by Replay (nothing is rejected here).
-bool ReplayEvents(const std::vector<engine::Event>& events, engine::Engine& engine, const ReplayHooks& hooks = {});
+bool ReplayEvents(const std::vector<core::Event>& events, engine::Engine& engine, const ReplayHooks& hooks = {});
 
 // Actions as NDJSON on a stream, written in pieces of about 64 KiB: memory
 // stays bounded however many actions one event or timer produces.

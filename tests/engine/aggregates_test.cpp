@@ -15,8 +15,8 @@ namespace {
 using questline::engine::AggState;
 using questline::engine::Calendar;
 using questline::engine::CalendarPeriod;
-using questline::engine::Value;
-using questline::engine::ValueKind;
+using questline::core::Value;
+using questline::core::ValueKind;
 namespace ir = questline::ir;
 
 constexpr int64_t kMinute = 60'000, kHour = 60 * kMinute, kDay = 24 * kHour;

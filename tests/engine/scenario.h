@@ -47,7 +47,7 @@ struct ScenarioResult {
   }
 };
 
-inline ScenarioResult RunOn(const ir::Program& program, const interp::Backend& backend, const std::string& events,
+inline ScenarioResult RunOn(const ir::Program& program, const core::Backend& backend, const std::string& events,
                             const std::string& until, engine::EngineOptions options = {});
 
 // A package text checked and lowered; a package that does not check fails the test.
@@ -97,7 +97,7 @@ inline ScenarioResult RunScenario(const std::string& package, const std::string&
 }
 
 // One backend's run of a scenario.
-inline ScenarioResult RunOn(const ir::Program& program, const interp::Backend& backend, const std::string& events,
+inline ScenarioResult RunOn(const ir::Program& program, const core::Backend& backend, const std::string& events,
                             const std::string& until, engine::EngineOptions options) {
   engine::StringPool strings;
   engine::Engine engine(program, backend, strings, options);

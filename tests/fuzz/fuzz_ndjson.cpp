@@ -25,7 +25,7 @@ type Tier = "bronze" | "silver" | "gold"
 event fuzz_kinds { n: int, d: decimal, s: string, b: bool, t: time, w: duration, p: percent, tier: Tier }
 )";
 
-const engine::EventSchema& Schema() {
+const core::EventSchema& Schema() {
   static const ir::Program program = [] {
     diag::SourceManager sources;
     diag::DiagnosticSink sink;
@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   engine::StringPool strings;
   io::EventReader reader(Schema(), strings);
   std::istringstream in(text);
-  std::vector<engine::Event> events;
+  std::vector<core::Event> events;
   std::vector<io::Rejection> rejections;
   reader.ReadAll(in, &events, &rejections);
   // The scalar readers on their own: the first line as a number and a time.

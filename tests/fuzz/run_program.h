@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "compiler/interp/interp.h"
-#include "compiler/ir/program.h"
+#include "core/ir/program.h"
 #include "runtime/engine/engine.h"
 #include "runtime/io/replay.h"
 
@@ -20,14 +20,14 @@ inline void RunProgram(const ir::Program& program) {
   engine::StringPool strings;
   engine::Engine engine(program, backend, strings);
   const int64_t start = 1'796'126'400'000;   // 2026-12-01T10:00:00Z
-  std::vector<engine::Event> events(program.schema.types.size());
+  std::vector<core::Event> events(program.schema.types.size());
   for (size_t t = 0; t < events.size(); ++t) {
-    engine::Event& event = events[t];
+    core::Event& event = events[t];
     event.type = int32_t(t);
-    for (const engine::FieldSchema& f : program.schema.types[t].fields) event.fields.push_back(f.default_value);
-    event.fields[engine::kFieldId] = engine::Value::String(strings.Intern("e" + std::to_string(t)));
-    event.fields[engine::kFieldUser] = engine::Value::String(strings.Intern("u1"));
-    event.fields[engine::kFieldTs] = engine::Value::Time(start + int64_t(t) * 60'000);
+    for (const core::FieldSchema& f : program.schema.types[t].fields) event.fields.push_back(f.default_value);
+    event.fields[core::kFieldId] = core::Value::String(strings.Intern("e" + std::to_string(t)));
+    event.fields[core::kFieldUser] = core::Value::String(strings.Intern("u1"));
+    event.fields[core::kFieldTs] = core::Value::Time(start + int64_t(t) * 60'000);
   }
   io::ReplayEvents(events, engine);
   engine.AdvanceTo(start + 7 * 86'400'000);

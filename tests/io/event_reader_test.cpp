@@ -12,27 +12,27 @@ using namespace questline;
 
 namespace {
 
-engine::EventSchema Schema() {
-  using engine::ValueKind;
+core::EventSchema Schema() {
+  using core::ValueKind;
   auto base = [] {
-    return std::vector<engine::FieldSchema>{
+    return std::vector<core::FieldSchema>{
         {"id", ValueKind::String, {}, {}}, {"user", ValueKind::String, {}, {}}, {"ts", ValueKind::Time, {}, {}}};
   };
-  engine::EventType deposit{"deposit", base(), false};
-  deposit.fields.push_back({"amount", ValueKind::Decimal, {}, engine::Value::Decimal(0)});
-  deposit.fields.push_back({"method", ValueKind::String, {}, engine::Value::String(0)});
-  deposit.fields.push_back({"first", ValueKind::Bool, {}, engine::Value::Bool(false)});
-  engine::EventType bet{"bet", base(), false};
-  bet.fields.push_back({"game_type", ValueKind::String, {"slots", "table"}, engine::Value::String(0)});
-  bet.fields.push_back({"spins", ValueKind::Int, {}, engine::Value::Int(0)});
+  core::EventType deposit{"deposit", base(), false};
+  deposit.fields.push_back({"amount", ValueKind::Decimal, {}, core::Value::Decimal(0)});
+  deposit.fields.push_back({"method", ValueKind::String, {}, core::Value::String(0)});
+  deposit.fields.push_back({"first", ValueKind::Bool, {}, core::Value::Bool(false)});
+  core::EventType bet{"bet", base(), false};
+  bet.fields.push_back({"game_type", ValueKind::String, {"slots", "table"}, core::Value::String(0)});
+  bet.fields.push_back({"spins", ValueKind::Int, {}, core::Value::Int(0)});
   return {{deposit, bet}};
 }
 
 struct Fixture {
-  engine::EventSchema schema = Schema();
+  core::EventSchema schema = Schema();
   engine::StringPool strings;
   io::EventReader reader{schema, strings};
-  engine::Event event;
+  core::Event event;
   std::string reason;
   bool Parse(const std::string& line) { return reader.ParseLine(line, 1, &event, &reason); }
 };
@@ -135,7 +135,7 @@ TEST_CASE("every rejection names its reason", "[io]") {
 }
 
 TEST_CASE("oversize lines are rejected; bad lines never stop the stream", "[io]") {
-  engine::EventSchema schema = Schema();
+  core::EventSchema schema = Schema();
   engine::StringPool strings;
   io::EventReader reader(schema, strings, io::ReaderLimits{1024});
   std::string big = R"({"id":"big","type":"deposit","user":"u","ts":0,"method":")" + std::string(1 << 20, 'x') + "\"}";
@@ -144,7 +144,7 @@ TEST_CASE("oversize lines are rejected; bad lines never stop the stream", "[io]"
      << big << "\n"
      << "not json\n\n"
      << R"({"id":"e2","type":"bet","user":"u","ts":"2026-12-01T10:00:00Z","game_type":"table"})" << "\r\n";
-  std::vector<engine::Event> events;
+  std::vector<core::Event> events;
   std::vector<io::Rejection> rejections;
   reader.ReadAll(in, &events, &rejections);
   REQUIRE(events.size() == 2);
@@ -161,7 +161,7 @@ TEST_CASE("oversize lines are rejected; bad lines never stop the stream", "[io]"
 
 TEST_CASE("more fractional digits than a decimal holds round half-even, and are counted", "[io]") {
   // Written against the scale, so that the cases hold whatever digits it keeps.
-  const int64_t scale = engine::kDecimalScale;
+  const int64_t scale = core::kDecimalScale;
   int64_t digits = 0;
   for (int64_t s = scale; s > 1; s /= 10) ++digits;
   auto tiny = [&](const std::string& tail) { return "0." + std::string(size_t(digits - 1), '0') + tail; };
@@ -194,12 +194,12 @@ TEST_CASE("more fractional digits than a decimal holds round half-even, and are 
 }
 
 TEST_CASE("a union value the schema does not declare is accepted and counted per field and value", "[io]") {
-  engine::EventSchema schema = Schema();
+  core::EventSchema schema = Schema();
   engine::StringPool strings;
   io::ReaderLimits limits;
   limits.max_unknown_values_per_field = 2;
   io::EventReader reader(schema, strings, limits);
-  engine::Event event;
+  core::Event event;
   std::string reason;
   int n = 0;
   for (const char* type : {"crash_x", "crash_x", "mines", "plinko", "dice"}) {
@@ -217,11 +217,11 @@ TEST_CASE("a union value the schema does not declare is accepted and counted per
 }
 
 TEST_CASE("an optional field's absence counts no warning", "[io]") {
-  engine::EventSchema schema = Schema();
+  core::EventSchema schema = Schema();
   schema.types[0].fields[5].optional = true;   // deposit.first
   engine::StringPool strings;
   io::EventReader reader(schema, strings);
-  engine::Event event;
+  core::Event event;
   std::string reason;
   REQUIRE(reader.ParseLine(R"({"id":"e","type":"deposit","user":"u","ts":0,"amount":1,"method":"card"})", 1, &event, &reason));
   CHECK(event.fields[5].i == 0);
@@ -230,13 +230,13 @@ TEST_CASE("an optional field's absence counts no warning", "[io]") {
 
 // Issue 14 §5: a byte-order mark, keys written with escapes, error columns.
 TEST_CASE("a UTF-8 byte-order mark before the first line is skipped", "[io]") {
-  engine::EventSchema schema = Schema();
+  core::EventSchema schema = Schema();
   engine::StringPool strings;
   io::EventReader reader(schema, strings);
   std::stringstream in;
   in << "\xEF\xBB\xBF" << R"({"id":"e1","type":"deposit","user":"u","ts":0,"amount":1})" << "\n"
      << R"({"id":"e2","type":"deposit","user":"u","ts":0,"amount":2})" << "\n";
-  std::vector<engine::Event> events;
+  std::vector<core::Event> events;
   std::vector<io::Rejection> rejections;
   reader.ReadAll(in, &events, &rejections);
   CHECK(rejections.empty());
@@ -259,7 +259,7 @@ TEST_CASE("a key written with escapes is the same key", "[io]") {
       continue;
     }
     REQUIRE(f.Parse(line));
-    CHECK(f.event.fields[3].i == (std::string(amount) == "7" ? 7 * engine::kDecimalScale : 3 * engine::kDecimalScale / 2));
+    CHECK(f.event.fields[3].i == (std::string(amount) == "7" ? 7 * core::kDecimalScale : 3 * core::kDecimalScale / 2));
   }
 }
 
@@ -299,7 +299,7 @@ TEST_CASE("numbers On-Demand reads differently from the DOM are read as the DOM 
   Fixture f;
   // An integer beyond 64 bits in a field nobody reads: accepted.
   REQUIRE(f.Parse(R"({"id":"e","type":"deposit","user":"u","ts":0,"x":123456789012345678901234,"amount":2})"));
-  CHECK(f.event.fields[3].i == 2 * engine::kDecimalScale);
+  CHECK(f.event.fields[3].i == 2 * core::kDecimalScale);
   // A float of more than 19 digits (simdjson 3.0.1's get_number() reads 0).
   REQUIRE_FALSE(f.Parse(R"({"id":"e","type":"bet","user":"u","ts":0,"spins":123456789012345678901234.0})"));
   CHECK(f.reason.rfind("field 'spins' is out of range", 0) == 0);
@@ -310,14 +310,14 @@ TEST_CASE("numbers On-Demand reads differently from the DOM are read as the DOM 
   // Deeper than On-Demand's own checks go: the DOM's verdict.
   const std::string deep = std::string(100, '[') + std::string(100, ']');
   REQUIRE(f.Parse(R"({"id":"e","type":"deposit","user":"u","ts":0,"x":)" + deep + R"(,"amount":3})"));
-  CHECK(f.event.fields[3].i == 3 * engine::kDecimalScale);
+  CHECK(f.event.fields[3].i == 3 * core::kDecimalScale);
 }
 
 TEST_CASE("a duplicate key: the first one counts", "[io]") {
   Fixture f;
   REQUIRE(f.Parse(R"({"id":"e","type":"deposit","user":"u","ts":0,"amount":1,"amount":"x","id":"f"})"));
   CHECK(f.event.id == "e");
-  CHECK(f.event.fields[3].i == engine::kDecimalScale);
+  CHECK(f.event.fields[3].i == core::kDecimalScale);
 }
 
 namespace {

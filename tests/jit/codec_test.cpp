@@ -4,9 +4,10 @@
 
 #include <random>
 
-#include "compiler/jit/program_codec.h"
 #include "compiler/driver/pipeline.h"
 #include "compiler/ir/lower.h"
+#include "core/ir/check.h"
+#include "core/ir/program_codec.h"
 
 namespace questline::jit {
 namespace {

@@ -21,7 +21,7 @@
 namespace questline::jitdiff {
 namespace {
 
-BackendRun RunOn(const ir::Program& program, const interp::Backend& backend, const std::string& events,
+BackendRun RunOn(const ir::Program& program, const core::Backend& backend, const std::string& events,
                  const std::string& until, engine::EngineOptions options = {}) {
   engine::StringPool strings;
   engine::Engine engine(program, backend, strings, options);

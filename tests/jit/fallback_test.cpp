@@ -28,7 +28,7 @@ TEST_CASE("a program nested beyond the code generator's limit runs on the interp
     program.children.push_back(cond);
     ir::Node n;
     n.kind = ir::NodeKind::Not;
-    n.type = engine::ValueKind::Bool;
+    n.type = core::ValueKind::Bool;
     n.first = uint32_t(program.children.size() - 1);
     n.count = 1;
     program.nodes.push_back(n);
@@ -39,7 +39,7 @@ TEST_CASE("a program nested beyond the code generator's limit runs on the interp
 
   CompileReport report;
   std::string warning;
-  std::unique_ptr<interp::Backend> backend = CompileOrInterpret(program, CompileOptions{}, &report, &warning);
+  std::unique_ptr<core::Backend> backend = CompileOrInterpret(program, CompileOptions{}, &report, &warning);
   CHECK(dynamic_cast<interp::Interpreter*>(backend.get()) != nullptr);
   CHECK_THAT(warning, Catch::Contains("the JIT could not compile this package"));
   CHECK_THAT(warning, Catch::Contains("deeper than the JIT's limit"));
@@ -55,7 +55,7 @@ TEST_CASE("a program nested beyond the code generator's limit runs on the interp
 TEST_CASE("objects that do not link fall back to the interpreter") {
   const ir::Program program = LowerPackage(kPackage);
   std::string warning;
-  std::unique_ptr<interp::Backend> backend = LinkOrInterpret(program, {"\x7f" "ELF but not really"}, &warning);
+  std::unique_ptr<core::Backend> backend = LinkOrInterpret(program, {"\x7f" "ELF but not really"}, &warning);
   CHECK(dynamic_cast<interp::Interpreter*>(backend.get()) != nullptr);
   CHECK_THAT(warning, Catch::Contains("could not link"));
   CHECK(testing::RunOn(program, *backend, kEvents, "").Count({"\"action\":\"award\""}) == 2);
@@ -65,7 +65,7 @@ TEST_CASE("a compiled program is native, and compiles the same objects twice") {
   const ir::Program program = LowerPackage(kPackage);
   CompileReport report;
   std::string warning;
-  std::unique_ptr<interp::Backend> backend = CompileOrInterpret(program, CompileOptions{}, &report, &warning);
+  std::unique_ptr<core::Backend> backend = CompileOrInterpret(program, CompileOptions{}, &report, &warning);
   CHECK(warning.empty());
   CHECK(dynamic_cast<NativeBackend*>(backend.get()) != nullptr);
   CHECK_FALSE(report.cache_hit);

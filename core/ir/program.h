@@ -11,12 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "runtime/engine/event.h"
-#include "runtime/engine/value.h"
+#include "core/event.h"
+#include "core/value.h"
 
 namespace questline::ir {
 
-using engine::ValueKind;
+using core::ValueKind;
 
 enum class NodeKind : uint8_t {
   Const,        // imm (strings: imm indexes Program::strings)
@@ -246,9 +246,9 @@ struct EventPlan {
 struct Settings { std::string timezone = "UTC"; int week_starts = 0; std::string seed; };
 
 struct Program {
-  engine::EventSchema schema;
+  core::EventSchema schema;
   std::vector<std::string> profile_names;
-  std::vector<engine::Value> profile_defaults;      // strings index `strings`
+  std::vector<core::Value> profile_defaults;      // strings index `strings`
   std::vector<ValueKind> profile_kinds;
   std::vector<std::string> currencies;              // [0] = points
   std::vector<std::string> minigames, raffles;      // names, for actions

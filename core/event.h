@@ -8,9 +8,9 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/engine/value.h"
+#include "core/value.h"
 
-namespace questline::engine {
+namespace questline::core {
 
 struct FieldSchema {
   std::string name;
@@ -53,4 +53,4 @@ struct Event {
   int64_t Ts() const { return fields[kFieldTs].i; }
 };
 
-}  // namespace questline::engine
+}  // namespace questline::core

@@ -1,16 +1,16 @@
 // One description per struct, `Describe(io, s)`, serves both directions: the
 // writer and the reader visit the same fields in the same order, so they
 // cannot drift apart. Nesting (blocks inside blocks) is bounded on read.
-#include "compiler/jit/program_codec.h"
+#include "core/ir/program_codec.h"
 
 #include <optional>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
-#include "compiler/jit/byte_io.h"
+#include "core/byte_io.h"
 
-namespace questline::jit {
+namespace questline::ir {
 namespace {
 
 // A new field in an IR struct (almost always) changes its size: encode the
@@ -30,7 +30,7 @@ static_assert(sizeof(ir::Minigame) == 96, "ir::Minigame changed: update program_
 static_assert(sizeof(ir::Raffle) == 80, "ir::Raffle changed: update program_codec.cpp");
 static_assert(sizeof(ir::Policy) == 104, "ir::Policy changed: update program_codec.cpp");
 static_assert(sizeof(ir::Segment) == 64, "ir::Segment changed: update program_codec.cpp");
-static_assert(sizeof(engine::FieldSchema) == 88, "engine::FieldSchema changed: update program_codec.cpp");
+static_assert(sizeof(core::FieldSchema) == 88, "core::FieldSchema changed: update program_codec.cpp");
 static_assert(sizeof(ir::Level) == 64, "ir::Level changed: update program_codec.cpp");
 static_assert(sizeof(ir::Badge) == 64, "ir::Badge changed: update program_codec.cpp");
 static_assert(sizeof(ir::Metric) == 80, "ir::Metric changed: update program_codec.cpp");
@@ -45,9 +45,9 @@ static_assert(sizeof(ir::GamePrize) == 72, "ir::GamePrize changed: update progra
 static_assert(sizeof(ir::RafflePrize) == 72, "ir::RafflePrize changed: update program_codec.cpp");
 static_assert(sizeof(ir::EventPlan) == 96, "ir::EventPlan changed: update program_codec.cpp");
 static_assert(sizeof(ir::Settings) == 72, "ir::Settings changed: update program_codec.cpp");
-static_assert(sizeof(engine::EventType) == 64, "engine::EventType changed: update program_codec.cpp");
-static_assert(sizeof(engine::EventSchema) == 32, "engine::EventSchema changed: update program_codec.cpp");
-static_assert(sizeof(engine::Value) == 16, "engine::Value changed: update program_codec.cpp");
+static_assert(sizeof(core::EventType) == 64, "core::EventType changed: update program_codec.cpp");
+static_assert(sizeof(core::EventSchema) == 32, "core::EventSchema changed: update program_codec.cpp");
+static_assert(sizeof(core::Value) == 16, "core::Value changed: update program_codec.cpp");
 
 
 template <class T> struct IsVector : std::false_type {};
@@ -58,9 +58,9 @@ template <class T> struct IsPair : std::false_type {};
 template <class A, class B> struct IsPair<std::pair<A, B>> : std::true_type {};
 
 // Declared before the visitors so their templates find every overload.
-template <class Io> void Describe(Io& io, engine::Value& v);
-template <class Io> void Describe(Io& io, engine::FieldSchema& f);
-template <class Io> void Describe(Io& io, engine::EventType& t);
+template <class Io> void Describe(Io& io, core::Value& v);
+template <class Io> void Describe(Io& io, core::FieldSchema& f);
+template <class Io> void Describe(Io& io, core::EventType& t);
 template <class Io> void Describe(Io& io, ir::Settings& s);
 template <class Io> void Describe(Io& io, ir::Node& n);
 template <class Io> void Describe(Io& io, ir::SendField& f);
@@ -115,7 +115,7 @@ class Writer {
       Describe(*this, const_cast<T&>(v));   // the visitor only reads through it
     }
   }
-  ByteWriter out_;
+  core::ByteWriter out_;
 };
 
 class Reader {
@@ -150,13 +150,13 @@ class Reader {
       Describe(*this, v);
     }
   }
-  ByteReader in_;
+  core::ByteReader in_;
   int depth_ = 0;
 };
 
-template <class Io> void Describe(Io& io, engine::Value& v) { io(v.i, v.kind, v.none); }
-template <class Io> void Describe(Io& io, engine::FieldSchema& f) { io(f.name, f.kind, f.union_members, f.default_value, f.optional); }
-template <class Io> void Describe(Io& io, engine::EventType& t) { io(t.name, t.fields, t.request); }
+template <class Io> void Describe(Io& io, core::Value& v) { io(v.i, v.kind, v.none); }
+template <class Io> void Describe(Io& io, core::FieldSchema& f) { io(f.name, f.kind, f.union_members, f.default_value, f.optional); }
+template <class Io> void Describe(Io& io, core::EventType& t) { io(t.name, t.fields, t.request); }
 template <class Io> void Describe(Io& io, ir::Settings& s) { io(s.timezone, s.week_starts, s.seed); }
 template <class Io> void Describe(Io& io, ir::Node& n) { io(n.kind, n.type, n.none, n.a, n.imm, n.first, n.count); }
 template <class Io> void Describe(Io& io, ir::SendField& f) { io(f.key, f.value); }
@@ -235,4 +235,4 @@ bool DeserializeProgram(const std::string& bytes, ir::Program* program) {
   return true;
 }
 
-}  // namespace questline::jit
+}  // namespace questline::ir

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace questline::jit {
+namespace questline::core {
 
 class ByteWriter {
  public:
@@ -94,4 +94,4 @@ class ByteReader {
   bool ok_ = true;
 };
 
-}  // namespace questline::jit
+}  // namespace questline::core

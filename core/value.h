@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-namespace questline::engine {
+namespace questline::core {
 
 // Eight fractional digits, so that crypto amounts (0.00012345 BTC) are exact;
 // int64 then holds ±92 233 720 368.54775807, enough for money. (__int128
@@ -41,4 +41,4 @@ inline int64_t SaturatingMul(int64_t a, int64_t b) {
   return __builtin_mul_overflow(a, b, &r) ? ((a < 0) != (b < 0) ? INT64_MIN : INT64_MAX) : r;
 }
 
-}  // namespace questline::engine
+}  // namespace questline::core

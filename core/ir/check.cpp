@@ -5,11 +5,11 @@
 // decoded program with CheckIr and refuses it (exit 2) on failure, before
 // the engine or the backends index anything with it. Everything the
 // interpreter and the engine index without a test is checked here.
+#include "core/ir/check.h"
+
 #include <algorithm>
 
-#include "compiler/diag/diagnostics.h"
-#include "compiler/ir/lower.h"
-#include "runtime/engine/channels.h"
+#include "core/channels.h"
 
 namespace questline::ir {
 namespace {
@@ -217,20 +217,20 @@ class Checker {
   bool Schema() {
     const auto& types = p_.schema.types;
     for (size_t t = 0; t < types.size(); ++t) {
-      const engine::EventType& et = types[t];
+      const core::EventType& et = types[t];
       const std::string at = "event '" + et.name + "'";
-      // Fields 0, 1, 2 are id, user and ts (engine::Event::Id, User, Ts).
-      if (et.fields.size() < 3 || et.fields[engine::kFieldId].kind != ValueKind::String ||
-          et.fields[engine::kFieldUser].kind != ValueKind::String ||
-          et.fields[engine::kFieldTs].kind != ValueKind::Time)
+      // Fields 0, 1, 2 are id, user and ts (core::Event::Id, User, Ts).
+      if (et.fields.size() < 3 || et.fields[core::kFieldId].kind != ValueKind::String ||
+          et.fields[core::kFieldUser].kind != ValueKind::String ||
+          et.fields[core::kFieldTs].kind != ValueKind::Time)
         return Fail(at + ": no id, user and ts fields");
-      for (const engine::FieldSchema& f : et.fields) {
+      for (const core::FieldSchema& f : et.fields) {
         if (uint8_t(f.kind) > uint8_t(ValueKind::Percent)) return Fail(at + ": unknown field type");
         if (!f.union_members.empty() && f.kind != ValueKind::String) return Fail(at + ": a union that is not text");
         // A missing field takes its default as is (io::EventReader): a text
         // default is an interned id, and only id 0, the empty text, exists
         // before the feed is read.
-        const engine::Value& d = f.default_value;
+        const core::Value& d = f.default_value;
         if (d.kind != f.kind || (d.kind == ValueKind::String && !d.none && d.i != 0))
           return Fail(at + ": field '" + f.name + "' default");
       }
@@ -250,7 +250,7 @@ class Checker {
   }
 
   // A default or profile value: a known kind; a text one indexes `strings`.
-  bool ValueOk(const engine::Value& v) {
+  bool ValueOk(const core::Value& v) {
     if (uint8_t(v.kind) > uint8_t(ValueKind::Percent)) return false;
     return v.kind != ValueKind::String || v.none || In(v.i, p_.strings.size());
   }
@@ -401,7 +401,7 @@ class Checker {
         case StmtKind::Award: case StmtKind::Deduct:
           target_ok = In(s.target, p_.currencies.size());
           break;
-        case StmtKind::Send: target_ok = In(s.target, size_t(engine::kChannelCount)); break;
+        case StmtKind::Send: target_ok = In(s.target, size_t(core::kChannelCount)); break;
         case StmtKind::UnlockMission: case StmtKind::GiveMission: target_ok = In(s.target, p_.missions.size()); break;
         case StmtKind::GiveAttempts: target_ok = In(s.target, p_.games.size()); break;
         case StmtKind::GiveTickets: target_ok = In(s.target, p_.raffle_table.size()); break;
@@ -426,10 +426,5 @@ class Checker {
 }  // namespace
 
 bool CheckIr(const Program& program, std::string* error) { return Checker(program).Run(error); }
-
-void VerifyIr(const Program& p) {
-  std::string error;
-  if (!CheckIr(p, &error)) diag::InternalError("VerifyIr", error);
-}
 
 }  // namespace questline::ir

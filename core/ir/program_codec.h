@@ -7,12 +7,12 @@
 
 #include <string>
 
-#include "compiler/ir/program.h"
+#include "core/ir/program.h"
 
-namespace questline::jit {
+namespace questline::ir {
 
 std::string SerializeProgram(const ir::Program& program);
 // False when `bytes` is not a whole, well-formed encoding (nothing is trusted).
 bool DeserializeProgram(const std::string& bytes, ir::Program* program);
 
-}  // namespace questline::jit
+}  // namespace questline::ir

@@ -4,13 +4,13 @@
 
 #include <cstdint>
 
-namespace questline::engine {
+namespace questline::core {
 
 inline constexpr const char* kChannelNames[] = {
 #define QUEST_CHANNEL(name, spelling) spelling,
-#include "runtime/engine/channels.def"
+#include "core/channels.def"
 #undef QUEST_CHANNEL
 };
 inline constexpr int32_t kChannelCount = int32_t(sizeof kChannelNames / sizeof kChannelNames[0]);
 
-}  // namespace questline::engine
+}  // namespace questline::core
