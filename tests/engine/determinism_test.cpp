@@ -14,9 +14,7 @@ std::string Replay(const std::string& package_dir, const std::string& events_pat
   driver::FrontEnd fe;
   std::string error;
   REQUIRE(driver::LoadPackage({package_dir}, &fe.sources, &error));
-  driver::RunFrontEnd(fe);
-  REQUIRE(fe.ok());
-  ir::Program program = ir::LowerToIr(fe.package);
+  ir::Program program = testing::LowerLoaded(fe);
   interp::Interpreter backend(program);
   engine::StringPool strings;
   engine::Engine engine(program, backend, strings);

@@ -17,16 +17,12 @@ TEST_CASE("after an import, the next event's rules see the segments made of impo
   // Imports run no rule and settle nothing: the player's next event
   // re-evaluates every segment before its rules. Imports are the engine's
   // API (not a scenario's), so this drives an Engine by hand.
-  driver::FrontEnd fe;
-  driver::LoadPackageText("scenario.quest", std::string(R"(currency gems
+  ir::Program program = testing::LowerPackage(std::string(R"(currency gems
 segment promo_list = imported
 segment promo_fan = promo_list and not profile.self_excluded
 segment gem_rich = gems >= 100
 rule fan on login where promo_fan { grant bonus "fan" }
-rule rich on login where gem_rich { grant bonus "rich" })") + kPolicy, &fe.sources);
-  driver::RunFrontEnd(fe);
-  REQUIRE(fe.ok());
-  ir::Program program = ir::LowerToIr(fe.package);
+rule rich on login where gem_rich { grant bonus "rich" })") + kPolicy);
   interp::Interpreter interpreter(program);
   engine::StringPool strings;
   engine::Engine engine(program, interpreter, strings);

@@ -50,10 +50,8 @@ struct ScenarioResult {
 inline ScenarioResult RunOn(const ir::Program& program, const core::Backend& backend, const std::string& events,
                             const std::string& until, engine::EngineOptions options = {});
 
-// A package text checked and lowered; a package that does not check fails the test.
-inline ir::Program LowerPackage(const std::string& package) {
-  driver::FrontEnd fe;
-  driver::LoadPackageText("scenario.quest", package, &fe.sources);
+// A loaded package checked and lowered; a package that does not check fails the test.
+inline ir::Program LowerLoaded(driver::FrontEnd& fe) {
   driver::RunFrontEnd(fe);
   if (!fe.ok()) {
     std::ostringstream diags;
@@ -61,6 +59,13 @@ inline ir::Program LowerPackage(const std::string& package) {
     FAIL("the scenario package does not check:\n" << diags.str());
   }
   return ir::LowerToIr(fe.package);
+}
+
+// A package text checked and lowered.
+inline ir::Program LowerPackage(const std::string& package) {
+  driver::FrontEnd fe;
+  driver::LoadPackageText("scenario.quest", package, &fe.sources);
+  return LowerLoaded(fe);
 }
 
 inline ScenarioResult RunScenario(const std::string& package, const std::string& events,
