@@ -152,7 +152,7 @@ class Lowering {
         et.fields.push_back(std::move(fs));
       }
     }
-    // A registration sets the profile fields it carries (Engine::ApplyProfileUpdate):
+    // A registration sets the profile fields it carries (engine mechanic Profile::OnRequest):
     // those named like a profile field are optional, absent ones read as none
     // and leave the profile as it is.
     if (int32_t reg = pkg_.EventId("registration"); reg >= 0) {

@@ -57,4 +57,19 @@ void AppendHex64(std::string& out, uint64_t v) {
   out.append(digits, sizeof digits);
 }
 
+void AppendValue(std::string& out, const Value& v, const StringPool& strings) {
+  if (v.none) {
+    out += "null";
+    return;
+  }
+  switch (v.kind) {
+    case ValueKind::Bool: out += v.i ? "true" : "false"; break;
+    case ValueKind::Decimal:
+    case ValueKind::Percent: AppendDecimal(out, v.i); break;
+    case ValueKind::String: AppendJsonString(out, strings.Get(uint32_t(v.i))); break;
+    case ValueKind::Time: AppendTime(out, v.i); break;
+    default: out += std::to_string(v.i); break;
+  }
+}
+
 }  // namespace questline::engine

@@ -1,5 +1,5 @@
-// Per-user state: plain data, so that snapshots and the daemon's durability
-// (later) are a matter of serialising it.
+// The pieces of per-player state several mechanics build on (player.h
+// assembles a player from each mechanic's part): plain data.
 #pragma once
 
 #include <cstdint>
@@ -127,37 +127,5 @@ struct HeldMessage {
   Action send;                        // the `send` action as produced (its key is kept)
 };
 
-struct UserState {
-  uint32_t user = 0;
-  std::vector<Value> profile;
-  std::vector<int64_t> balances;                // by currency; [0] = points
-  int64_t points_ever = 0;
-  int32_t level = -1;
-  std::vector<bool> badges;
-  std::vector<bool> segments;
-  int64_t segment_recheck = INT64_MAX;          // a pending re-evaluation of time-dependent segments
-  int64_t mission_wake = INT64_MAX;             // the pending mission timer: the earliest announced deadline
-  // Segments may not match what they read: a new player (never settled) or
-  // an import. The next MetricsDone re-evaluates them all; a settle clears it.
-  bool segments_stale = true;
-  // Metrics by Engine slot: a lifetime count, sum, avg, min, max, first or
-  // last is one bucket (most metrics: badges and levels read lifetime
-  // counts); windows, day counts, streaks and `top` keep an AggState.
-  std::vector<AggState::Bucket> totals;
-  std::vector<AggState> metrics;
-  // Sorted by mission; boxed so that an instance stays put while a reward
-  // block gives another mission (which inserts one).
-  std::vector<MissionPtr> missions;
-  std::vector<FlowState> flows;
-  // Sorted by rule: only the capped or limited rules that fired for the player.
-  std::vector<std::pair<int32_t, RuleCounters>> rules;
-  std::vector<std::pair<int64_t, int64_t>> message_counts;   // per policy cap: period key, count
-  std::vector<uint32_t> tags;                   // interned, sorted
-  std::vector<std::pair<int64_t, int64_t>> item_counts;   // per item: limit period key, purchases
-  std::vector<std::pair<int64_t, int64_t>> game_counts;   // per mini-game: limit period key, plays
-  std::vector<std::pair<int32_t, int64_t>> attempts;   // mini-game -> attempts
-  std::vector<std::pair<int32_t, int64_t>> tickets;    // raffle -> tickets
-  std::vector<HeldMessage> held;                       // messages waiting for quiet hours to end
-};
 
 }  // namespace questline::engine

@@ -16,9 +16,10 @@
 #include <algorithm>
 
 #include "runtime/engine/aggregates.h"
-#include "runtime/engine/engine.h"
+#include "runtime/engine/kernel.h"
+#include "runtime/engine/mechanics/segments.h"
 
-namespace questline::engine {
+namespace questline::engine::mechanics {
 namespace {
 
 constexpr int kUnknown = INT32_MIN;    // a use of `now` that is not linear
@@ -42,37 +43,37 @@ int64_t NextLocalHour(const Calendar& cal, int64_t t) {
 
 // Whether `e` can change with time: `now`, a windowed or day-counting metric,
 // a time-dependent segment, through fn bodies too.
-bool Engine::ReadsTime(ir::ExprRef e, int depth) const {
+bool Segments::ReadsTime(ir::ExprRef e, int depth) const {
   if (e < 0 || depth > kMaxDepth) return depth > kMaxDepth;
   std::vector<ir::ExprRef> stack{e};
   while (!stack.empty()) {
-    const ir::Node& n = p_.At(stack.back());
+    const ir::Node& n = k_.p.At(stack.back());
     stack.pop_back();
     switch (n.kind) {
       case ir::NodeKind::Now: return true;
       case ir::NodeKind::Metric: {
-        const ir::Aggregate& a = p_.metrics[size_t(n.a)].aggregate;
+        const ir::Aggregate& a = k_.p.metrics[size_t(n.a)].aggregate;
         if (a.window != ir::Window::Lifetime || a.fn == ir::AggregateFn::StreakDays ||
             a.fn == ir::AggregateFn::StreakWeeks || a.fn == ir::AggregateFn::DistinctDays)
           return true;
         break;
       }
       case ir::NodeKind::Call:
-        if (ReadsTime(p_.fns[size_t(n.a)].body, depth + 1)) return true;
+        if (ReadsTime(k_.p.fns[size_t(n.a)].body, depth + 1)) return true;
         break;
       default: break;
     }
-    for (uint32_t i = 0; i < n.count; ++i) stack.push_back(p_.Child(n, i));
+    for (uint32_t i = 0; i < n.count; ++i) stack.push_back(k_.p.Child(n, i));
   }
   return false;
 }
 
 // d(e)/d(now): 0 for what does not read `now`, ±1 for `now ± x`, kUnknown
 // for anything else (`min(now, x)`, `now * 2`).
-int Engine::NowCoefficient(ir::ExprRef e, const std::vector<int>& params, int depth) const {
+int Segments::NowCoefficient(ir::ExprRef e, const std::vector<int>& params, int depth) const {
   if (depth > kMaxDepth) return kUnknown;
-  const ir::Node& n = p_.At(e);
-  auto child = [&](uint32_t i) { return NowCoefficient(p_.Child(n, i), params, depth + 1); };
+  const ir::Node& n = k_.p.At(e);
+  auto child = [&](uint32_t i) { return NowCoefficient(k_.p.Child(n, i), params, depth + 1); };
   switch (n.kind) {
     case ir::NodeKind::Now: return 1;
     case ir::NodeKind::Param: return size_t(n.a) < params.size() ? params[size_t(n.a)] : 0;
@@ -90,7 +91,7 @@ int Engine::NowCoefficient(ir::ExprRef e, const std::vector<int>& params, int de
       const int a = child(0), b = child(1);
       if (a == 0 && b == 0) return 0;
       // A linear side times a small constant stays linear.
-      const ir::Node& other = p_.At(p_.Child(n, a == 0 ? 0 : 1));
+      const ir::Node& other = k_.p.At(k_.p.Child(n, a == 0 ? 0 : 1));
       const int lin = a == 0 ? b : a;
       if (lin != kUnknown && other.kind == ir::NodeKind::Const && !other.none && other.type == ValueKind::Int &&
           other.imm > -1000 && other.imm < 1000 && (a == 0 || b == 0))
@@ -100,7 +101,7 @@ int Engine::NowCoefficient(ir::ExprRef e, const std::vector<int>& params, int de
     case ir::NodeKind::Call: {
       std::vector<int> args;
       for (uint32_t i = 0; i < n.count; ++i) args.push_back(child(i));
-      return NowCoefficient(p_.fns[size_t(n.a)].body, args, depth + 1);
+      return NowCoefficient(k_.p.fns[size_t(n.a)].body, args, depth + 1);
     }
     default: break;
   }
@@ -109,9 +110,9 @@ int Engine::NowCoefficient(ir::ExprRef e, const std::vector<int>& params, int de
   return 0;
 }
 
-// The first breakpoint of `e` after t, evaluated at t (now_ == t); `frame`
+// The first breakpoint of `e` after t, evaluated at t (k_.now == t); `frame`
 // carries a fn's parameters, `params` their coefficients.
-int64_t Engine::NextBreakpoint(ir::ExprRef e, core::Frame& frame, const std::vector<int>& params, int64_t t,
+int64_t Segments::NextBreakpoint(ir::ExprRef e, core::Frame& frame, const std::vector<int>& params, int64_t t,
                                int depth) {
   int64_t next = INT64_MAX;
   if (e < 0 || depth > kMaxDepth) return next;
@@ -122,24 +123,24 @@ int64_t Engine::NextBreakpoint(ir::ExprRef e, core::Frame& frame, const std::vec
   while (!stack.empty()) {
     const ir::ExprRef ref = stack.back();
     stack.pop_back();
-    const ir::Node& n = p_.At(ref);
+    const ir::Node& n = k_.p.At(ref);
     if (n.kind == ir::NodeKind::Metric) {
-      candidate(MetricValidUntil(n.a, t));
-    } else if (n.kind == ir::NodeKind::Builtin && n.count == 1 && NowCoefficient(p_.Child(n, 0), params, 0) != 0) {
+      candidate(k_.m.metrics.ValidUntil(n.a, t));
+    } else if (n.kind == ir::NodeKind::Builtin && n.count == 1 && NowCoefficient(k_.p.Child(n, 0), params, 0) != 0) {
       const auto fn = static_cast<ir::BuiltinFn>(n.a);
-      if (fn == ir::BuiltinFn::Hour) candidate(NextLocalHour(calendar_, t));
-      if (fn == ir::BuiltinFn::Weekday) candidate(calendar_.NextDayChange(t));
+      if (fn == ir::BuiltinFn::Hour) candidate(NextLocalHour(k_.calendar, t));
+      if (fn == ir::BuiltinFn::Weekday) candidate(k_.calendar.NextDayChange(t));
     } else if (IsComparison(n.kind) && n.count == 2) {
-      const int c = AddCoefficients(NowCoefficient(p_.Child(n, 0), params, 0),
+      const int c = AddCoefficients(NowCoefficient(k_.p.Child(n, 0), params, 0),
                                     [&] {
-                                      const int b = NowCoefficient(p_.Child(n, 1), params, 0);
+                                      const int b = NowCoefficient(k_.p.Child(n, 1), params, 0);
                                       return b == kUnknown ? kUnknown : -b;
                                     }());
       if (c == kUnknown) {
-        candidate(NextLocalHour(calendar_, t));   // not linear in now: look again every local hour
+        candidate(NextLocalHour(k_.calendar, t));   // not linear in now: look again every local hour
       } else if (c != 0) {
-        const Value l = backend_.Eval(p_.Child(n, 0), frame, *this);
-        const Value r = backend_.Eval(p_.Child(n, 1), frame, *this);
+        const Value l = k_.backend.Eval(k_.p.Child(n, 0), frame, k_);
+        const Value r = k_.backend.Eval(k_.p.Child(n, 1), frame, k_);
         if (!l.none && !r.none) {
           // l - r + c * (t' - t) crosses 0 at t' = t + (r - l) / c: the
           // comparison changes at the integer instants around that root.
@@ -157,13 +158,13 @@ int64_t Engine::NextBreakpoint(ir::ExprRef e, core::Frame& frame, const std::vec
       std::vector<Value> args;
       std::vector<int> coefficients;
       for (uint32_t i = 0; i < n.count; ++i) {
-        args.push_back(backend_.Eval(p_.Child(n, i), frame, *this));
-        coefficients.push_back(NowCoefficient(p_.Child(n, i), params, 0));
+        args.push_back(k_.backend.Eval(k_.p.Child(n, i), frame, k_));
+        coefficients.push_back(NowCoefficient(k_.p.Child(n, i), params, 0));
       }
       core::Frame inner{frame.event, nullptr, args.data()};
-      candidate(NextBreakpoint(p_.fns[size_t(n.a)].body, inner, coefficients, t, depth + 1));
+      candidate(NextBreakpoint(k_.p.fns[size_t(n.a)].body, inner, coefficients, t, depth + 1));
     }
-    for (uint32_t i = 0; i < n.count; ++i) stack.push_back(p_.Child(n, i));
+    for (uint32_t i = 0; i < n.count; ++i) stack.push_back(k_.p.Child(n, i));
   }
   return next;
 }
@@ -175,47 +176,47 @@ int64_t Engine::NextBreakpoint(ir::ExprRef e, core::Frame& frame, const std::vec
 // runs only for players who went quiet, at the re-check that finds them so.
 // Breakpoints at or after `bound` are not looked at: an earlier change of
 // another segment is already known, and one re-check then looks again.
-int64_t Engine::NextSegmentChange(int32_t s, bool search, int64_t bound) {
-  const ir::Segment& seg = p_.segments[size_t(s)];
-  const bool member = user_->segments[size_t(s)];
+int64_t Segments::NextChange(int32_t s, bool search, int64_t bound) {
+  const ir::Segment& seg = k_.p.segments[size_t(s)];
+  const bool member = k_.user->segments.member[size_t(s)];
   if (!search) {
     core::Frame frame{nullptr, nullptr, nullptr};
-    speculating_ = true;
-    const int64_t next = NextBreakpoint(seg.condition, frame, {}, now_, 0);
-    speculating_ = false;
+    k_.speculating = true;
+    const int64_t next = NextBreakpoint(seg.condition, frame, {}, k_.now, 0);
+    k_.speculating = false;
     return seg.locked_at && next >= *seg.locked_at ? INT64_MAX : next;
   }
-  const int64_t saved = now_;
-  speculating_ = true;   // evaluations at future instants count no warnings
+  const int64_t saved = k_.now;
+  k_.speculating = true;   // evaluations at future instants count no warnings
   core::Frame frame{nullptr, nullptr, nullptr};
-  int64_t t = now_, found = INT64_MAX;
+  int64_t t = k_.now, found = INT64_MAX;
   for (int step = 0; step < kSearchSteps; ++step) {
-    now_ = t;
+    k_.now = t;
     const int64_t next = NextBreakpoint(seg.condition, frame, {}, t, 0);
     if (next >= bound || (seg.locked_at && next >= *seg.locked_at)) break;
-    now_ = next;
-    if (backend_.Test(seg.condition, frame, *this) != member || step == kSearchSteps - 1) {
+    k_.now = next;
+    if (k_.backend.Test(seg.condition, frame, k_) != member || step == kSearchSteps - 1) {
       found = next;
       break;
     }
     t = next;
   }
-  now_ = saved;
-  speculating_ = false;
+  k_.now = saved;
+  k_.speculating = false;
   return found;
 }
 
-void Engine::ScheduleSegmentRecheck(bool search) {
+void Segments::ScheduleRecheck(bool search) {
   int64_t next = INT64_MAX;
-  for (size_t s = 0; s < p_.segments.size(); ++s) {
-    const ir::Segment& seg = p_.segments[s];
-    if (!segment_reads_time_[s] || seg.imported || seg.condition < 0) continue;
-    if (seg.locked_at && now_ >= *seg.locked_at) continue;
-    next = std::min(next, NextSegmentChange(int32_t(s), search, std::min(next, user_->segment_recheck)));
+  for (size_t s = 0; s < k_.p.segments.size(); ++s) {
+    const ir::Segment& seg = k_.p.segments[s];
+    if (!reads_time_[s] || seg.imported || seg.condition < 0) continue;
+    if (seg.locked_at && k_.now >= *seg.locked_at) continue;
+    next = std::min(next, NextChange(int32_t(s), search, std::min(next, k_.user->segments.recheck)));
   }
-  if (next == INT64_MAX || next >= user_->segment_recheck) return;
-  user_->segment_recheck = next;   // one pending re-check: an earlier one replaces it
-  Schedule(next, TimerKind::SegmentRecheck, user_->user, -1, 0);
+  if (next == INT64_MAX || next >= k_.user->segments.recheck) return;
+  k_.user->segments.recheck = next;   // one pending re-check: an earlier one replaces it
+  k_.Schedule(next, MechanicId::segments, kRecheck, -1, 0);
 }
 
-}  // namespace questline::engine
+}  // namespace questline::engine::mechanics

@@ -3,17 +3,41 @@
 // hours multiplying them, ranking by score with ties to whoever reached it
 // first, `min_players` judged at the start, every window closing at an
 // instant ranked before any prize is paid, then a fresh window.
+#include "runtime/engine/mechanics/competitions.h"
+
 #include <algorithm>
 
-#include "runtime/engine/engine.h"
+#include "runtime/engine/json_text.h"
+#include "runtime/engine/kernel.h"
 
-namespace questline::engine {
+namespace questline::engine::mechanics {
 
-// A local date and time of day as an instant (settings.timezone), DST days included.
-int64_t Engine::LocalTime(int64_t day, int minute) const { return calendar_.LocalToInstant(day, minute); }
+namespace {
+
+void AppendScore(std::string& out, const ir::Competition& c, int64_t score) {
+  if (c.score && c.score->result == ValueKind::Decimal) AppendDecimal(out, score);
+  else out += std::to_string(score);
+}
+
+}  // namespace
+
+Competitions::Competitions(Kernel& k) : Mechanic(k) {
+  competitions_.resize(k_.p.competitions.size());
+  for (size_t i = 0; i < k_.p.competitions.size(); ++i)
+    by_name_[k_.strings.Intern(k_.p.competitions[i].name)] = int32_t(i);
+}
+
+bool Competitions::OnRequest(const Event& e) { return e.type != k_.p.tournament_register || HandleRegister(e); }
+
+bool Competitions::OnTimer(const Timer& t) {
+  if (t.kind == kClose) Close();
+  else StartWindow(t.a);
+  return false;
+}
+
 
 // The window containing `t`, or (for fixed windows not yet open) false.
-bool Engine::WindowAt(const ir::Competition& c, int64_t t, int64_t* start, int64_t* end) const {
+bool Competitions::WindowAt(const ir::Competition& c, int64_t t, int64_t* start, int64_t* end) const {
   if (c.window_from && c.window_to) {
     *start = *c.window_from;
     *end = *c.window_to;
@@ -21,14 +45,14 @@ bool Engine::WindowAt(const ir::Competition& c, int64_t t, int64_t* start, int64
   }
   if (c.recurring_window) {
     // The latest opening at or before t, then its closing after it.
-    const int64_t day = calendar_.LocalDay(t);
+    const int64_t day = k_.calendar.LocalDay(t);
     for (int64_t k = 0; k <= 7; ++k) {
-      int64_t open = LocalTime(day - k, c.from_minute);
-      if (open > t || (c.every_week && calendar_.Weekday(open) != c.from_weekday)) continue;
-      int64_t close_day = calendar_.LocalDay(open);
+      int64_t open = k_.calendar.LocalToInstant(day - k, c.from_minute);
+      if (open > t || (c.every_week && k_.calendar.Weekday(open) != c.from_weekday)) continue;
+      int64_t close_day = k_.calendar.LocalDay(open);
       for (int64_t j = 0; j <= 7; ++j) {
-        int64_t close = LocalTime(close_day + j, c.to_minute);
-        if (close <= open || (c.every_week && calendar_.Weekday(close) != c.to_weekday)) continue;
+        int64_t close = k_.calendar.LocalToInstant(close_day + j, c.to_minute);
+        if (close <= open || (c.every_week && k_.calendar.Weekday(close) != c.to_weekday)) continue;
         *start = open;
         *end = close;
         return t < close;
@@ -44,21 +68,21 @@ bool Engine::WindowAt(const ir::Competition& c, int64_t t, int64_t* start, int64
     *end = INT64_MAX;
     return true;
   }
-  *end = calendar_.NextPeriodStart(period, t);
+  *end = k_.calendar.NextPeriodStart(period, t);
   *start = t;   // only the end matters for closing
   return true;
 }
 
 // The window a registration at `t` is for: the open one, else the next to
 // open. False when none is left (a fixed window that has ended).
-bool Engine::NextWindow(const ir::Competition& c, int64_t t, int64_t* start, int64_t* end) const {
+bool Competitions::NextWindow(const ir::Competition& c, int64_t t, int64_t* start, int64_t* end) const {
   if (WindowAt(c, t, start, end)) return true;
   if (c.window_from && c.window_to) return t < *c.window_from;
   if (!c.recurring_window) return false;
-  const int64_t day = calendar_.LocalDay(t);
+  const int64_t day = k_.calendar.LocalDay(t);
   for (int64_t k = 0; k <= 8; ++k) {   // the first opening after t: within a week and a day
-    const int64_t open = LocalTime(day + k, c.from_minute);
-    if (open <= t || (c.every_week && calendar_.Weekday(open) != c.from_weekday)) continue;
+    const int64_t open = k_.calendar.LocalToInstant(day + k, c.from_minute);
+    if (open <= t || (c.every_week && k_.calendar.Weekday(open) != c.from_weekday)) continue;
     return WindowAt(c, open, start, end);
   }
   return false;
@@ -66,19 +90,19 @@ bool Engine::NextWindow(const ir::Competition& c, int64_t t, int64_t* start, int
 
 // Entries now belong to the window [start, end): the previous one has been
 // ranked already (its close fired before anything at or after its end).
-void Engine::EnterWindow(int32_t c, int64_t start, int64_t end) {
-  const ir::Competition& comp = p_.competitions[size_t(c)];
-  CompetitionState& cs = competitions_[size_t(c)];
+void Competitions::EnterWindow(int32_t c, int64_t start, int64_t end) {
+  const ir::Competition& comp = k_.p.competitions[size_t(c)];
+  State& cs = competitions_[size_t(c)];
   cs.window_start = start;
   cs.window_end = end;
   cs.entries.clear();
   cs.index.clear();
   cs.cancelled = false;
   cs.start_judged = !(comp.registration && comp.min_players > 0);
-  if (end != INT64_MAX) Schedule(end, TimerKind::CompetitionClose, 0, c, 0);
+  if (end != INT64_MAX) k_.ScheduleGlobal(end, MechanicId::competitions, kClose, c, 0);
   if (cs.start_judged) return;
-  if (start > now_) {
-    Schedule(start, TimerKind::CompetitionStart, 0, c, 0);
+  if (start > k_.now) {
+    k_.ScheduleGlobal(start, MechanicId::competitions, kStart, c, 0);
   } else {
     // Nobody registered before the start: fewer than min_players then.
     cs.start_judged = true;
@@ -86,42 +110,42 @@ void Engine::EnterWindow(int32_t c, int64_t start, int64_t end) {
   }
 }
 
-Engine::CompetitionState& Engine::CurrentWindow(int32_t c, bool* open) {
-  CompetitionState& cs = competitions_[size_t(c)];
+Competitions::State& Competitions::CurrentWindow(int32_t c, bool* open) {
+  State& cs = competitions_[size_t(c)];
   int64_t start, end;
-  *open = WindowAt(p_.competitions[size_t(c)], now_, &start, &end);
+  *open = WindowAt(k_.p.competitions[size_t(c)], k_.now, &start, &end);
   if (*open && end != cs.window_end) EnterWindow(c, start, end);
   return cs;
 }
 
-Engine::Entry* Engine::EntryFor(int32_t c, bool create) {
-  CompetitionState& cs = competitions_[size_t(c)];
-  auto it = cs.index.find(user_->user);
+Competitions::Entry* Competitions::EntryFor(int32_t c, bool create) {
+  State& cs = competitions_[size_t(c)];
+  auto it = cs.index.find(k_.user->user);
   if (it != cs.index.end()) return &cs.entries[it->second];
   if (!create) return nullptr;
-  cs.index.emplace(user_->user, cs.entries.size());
-  cs.entries.push_back({user_->user});
+  cs.index.emplace(k_.user->user, cs.entries.size());
+  cs.entries.push_back({k_.user->user});
   return &cs.entries.back();
 }
 
-ActionValue Engine::ScoreValue(const ir::Competition& c, int64_t score) const {
+ActionValue Competitions::ScoreValue(const ir::Competition& c, int64_t score) const {
   const bool decimal = c.score && c.score->result == ValueKind::Decimal;
   return decimal ? ActionValue::Decimal(score) : ActionValue::Int(score);
 }
 
 // One scoring event's value `v` (points_earned: the points) into the
 // player's entry, by the score's aggregate function.
-void Engine::AddScore(int32_t c, Value v) {
-  const ir::Competition& comp = p_.competitions[size_t(c)];
+void Competitions::AddScore(int32_t c, Value v) {
+  const ir::Competition& comp = k_.p.competitions[size_t(c)];
   bool open;
-  CompetitionState& cs = CurrentWindow(c, &open);
+  State& cs = CurrentWindow(c, &open);
   if (!open || cs.cancelled) return;
-  core::Frame frame{event_, nullptr, nullptr};
-  if (!Holds(comp.audience, frame)) return;
+  core::Frame frame{k_.event, nullptr, nullptr};
+  if (!k_.Holds(comp.audience, frame)) return;
   Entry* entry = EntryFor(c, !comp.registration);
   if (entry == nullptr || (comp.registration && !entry->registered)) return;
   // Happy hours multiply the score of events inside them (local time).
-  const int weekday = calendar_.Weekday(now_), minute = calendar_.LocalMinute(now_);
+  const int weekday = k_.calendar.Weekday(k_.now), minute = k_.calendar.LocalMinute(k_.now);
   int64_t multiplier = 1;
   for (const ir::HappyHour& h : comp.happy_hours)
     if (h.weekday == weekday && minute >= h.from_minute && minute < h.to_minute)
@@ -146,7 +170,7 @@ void Engine::AddScore(int32_t c, Value v) {
       break;
     }
     case ir::AggregateFn::DistinctDays: {   // the clock never goes back: days arrive in order
-      const int64_t day = calendar_.LocalDay(now_);
+      const int64_t day = k_.calendar.LocalDay(k_.now);
       if (day != entry->last_day) score = SaturatingAdd(score, 1);
       entry->last_day = day;
       break;
@@ -158,54 +182,54 @@ void Engine::AddScore(int32_t c, Value v) {
   entry->score = score;
 }
 
-void Engine::ScoreEvent(const Event& e) {
+void Competitions::OnEvent(const Event& e) {
   core::Frame frame{&e, nullptr, nullptr};
-  for (size_t c = 0; c < p_.competitions.size(); ++c) {
-    const ir::Competition& comp = p_.competitions[c];
+  for (size_t c = 0; c < k_.p.competitions.size(); ++c) {
+    const ir::Competition& comp = k_.p.competitions[c];
     if (!comp.score || comp.score->event != e.type) continue;
-    if (!backend_.Test(comp.score->filter, frame, *this)) continue;
+    if (!k_.backend.Test(comp.score->filter, frame, k_)) continue;
     Value v = Value::Int(1);
     if (comp.score->argument >= 0) {
-      v = backend_.Eval(comp.score->argument, frame, *this);
+      v = k_.backend.Eval(comp.score->argument, frame, k_);
       if (v.none) continue;
     }
     AddScore(int32_t(c), v);
   }
 }
 
-void Engine::ScorePoints(int64_t amount) {
-  for (size_t c = 0; c < p_.competitions.size(); ++c)
-    if (p_.competitions[c].points_earned) AddScore(int32_t(c), Value::Int(amount));
+void Competitions::ScorePoints(int64_t amount) {
+  for (size_t c = 0; c < k_.p.competitions.size(); ++c)
+    if (k_.p.competitions[c].points_earned) AddScore(int32_t(c), Value::Int(amount));
 }
 
 // A cancelled window: an action for each player in it, buy-ins refunded.
-void Engine::CancelWindow(int32_t c, const std::vector<Entry>& players) {
-  const ir::Competition& comp = p_.competitions[size_t(c)];
+void Competitions::CancelWindow(int32_t c, const std::vector<Entry>& players) {
+  const ir::Competition& comp = k_.p.competitions[size_t(c)];
   const std::string source = std::string(comp.tournament ? "tournament:" : "leaderboard:") + comp.name;
   for (const Entry& e : players) {
-    user_ = &UserFor(e.user);
+    k_.user = &k_.UserFor(e.user);
     std::vector<std::pair<std::string, ActionValue>> fields = {
         {comp.tournament ? "tournament" : "leaderboard", ActionValue::String(comp.name)},
         {"state", ActionValue::String("cancelled")}};
     if (e.registered && comp.buy_in > 0) {
-      int64_t& balance = user_->balances[size_t(comp.buy_in_currency)];
+      int64_t& balance = k_.user->wallet.balances[size_t(comp.buy_in_currency)];
       balance = SaturatingAdd(balance, comp.buy_in);
       fields.push_back({"refund", ActionValue::Int(comp.buy_in)});
-      fields.push_back({"currency", ActionValue::String(p_.currencies[size_t(comp.buy_in_currency)])});
+      fields.push_back({"currency", ActionValue::String(k_.p.currencies[size_t(comp.buy_in_currency)])});
       fields.push_back({"balance", ActionValue::Int(balance)});
     }
-    Emit(source, comp.tournament ? "tournament" : "leaderboard", std::move(fields));
-    SettleStep(nullptr);
+    k_.Emit(source, comp.tournament ? "tournament" : "leaderboard", std::move(fields));
+    k_.SettleStep(nullptr);
   }
-  user_ = nullptr;
+  k_.user = nullptr;
 }
 
 // A registered competition's window opens: with fewer than min_players
 // registered it is cancelled now, not after a window of play.
-void Engine::StartCompetition(int32_t c) {
-  const ir::Competition& comp = p_.competitions[size_t(c)];
-  CompetitionState& cs = competitions_[size_t(c)];
-  if (cs.start_judged || cs.window_start > now_) return;   // a timer of an earlier window
+void Competitions::StartWindow(int32_t c) {
+  const ir::Competition& comp = k_.p.competitions[size_t(c)];
+  State& cs = competitions_[size_t(c)];
+  if (cs.start_judged || cs.window_start > k_.now) return;   // a timer of an earlier window
   cs.start_judged = true;
   int64_t registered = 0;
   for (const Entry& e : cs.entries) registered += e.registered;
@@ -220,13 +244,13 @@ void Engine::StartCompetition(int32_t c) {
 // Every window that has ended by now is ranked first, then prizes are paid:
 // a prize scored into another competition (points_earned) closing at the same
 // instant can no longer move that one's result or wipe its window.
-void Engine::CloseCompetitions() {
+void Competitions::Close() {
   struct Closing { int32_t c; std::vector<Entry> ranked, cancelled; };
   std::vector<Closing> closing;
-  for (size_t i = 0; i < p_.competitions.size(); ++i) {
-    const ir::Competition& comp = p_.competitions[i];
-    CompetitionState& cs = competitions_[i];
-    if (cs.window_end == INT64_MIN || cs.window_end > now_ || cs.closed_end == cs.window_end) continue;
+  for (size_t i = 0; i < k_.p.competitions.size(); ++i) {
+    const ir::Competition& comp = k_.p.competitions[i];
+    State& cs = competitions_[i];
+    if (cs.window_end == INT64_MIN || cs.window_end > k_.now || cs.closed_end == cs.window_end) continue;
     cs.closed_end = cs.window_end;
     Closing done{int32_t(i), {}, {}};
     std::vector<Entry> entries;
@@ -255,7 +279,7 @@ void Engine::CloseCompetitions() {
     closing.push_back(std::move(done));
   }
   for (const Closing& done : closing) {
-    const ir::Competition& comp = p_.competitions[size_t(done.c)];
+    const ir::Competition& comp = k_.p.competitions[size_t(done.c)];
     if (!done.cancelled.empty()) {
       CancelWindow(done.c, done.cancelled);
       continue;
@@ -264,55 +288,106 @@ void Engine::CloseCompetitions() {
     const char* action = comp.tournament ? "tournament" : "leaderboard";
     for (size_t rank = 1; rank <= done.ranked.size(); ++rank) {
       const Entry& e = done.ranked[rank - 1];
-      user_ = &UserFor(e.user);
-      Emit(source, action, {{action, ActionValue::String(comp.name)}, {"rank", ActionValue::Int(int64_t(rank))},
+      k_.user = &k_.UserFor(e.user);
+      k_.Emit(source, action, {{action, ActionValue::String(comp.name)}, {"rank", ActionValue::Int(int64_t(rank))},
                             {"score", ScoreValue(comp, e.score)}});
       for (const ir::Prize& prize : comp.prizes)
-        if (int64_t(rank) >= prize.first_rank && int64_t(rank) <= prize.last_rank) RunBlock(prize.body, source);
-      SettleStep(nullptr);
+        if (int64_t(rank) >= prize.first_rank && int64_t(rank) <= prize.last_rank) k_.RunBlock(prize.body, source);
+      k_.SettleStep(nullptr);
     }
   }
-  user_ = nullptr;
+  k_.user = nullptr;
 }
 
 // tournament_register {tournament}: exists, takes registrations, a window
 // open or still to open, not cancelled, audience, not yet registered,
 // capacity, policy, buy-in.
-bool Engine::HandleRegister(const Event& e) {
+bool Competitions::HandleRegister(const Event& e) {
   std::string name;
-  const int32_t c = RequestTarget(e, competition_by_name_, &name);
+  const int32_t c = RequestTarget(k_, e, "tournament", by_name_, &name);
   const std::string source = "tournament:" + name;
-  if (c < 0) return Reject(source, "tournament_register", "unknown_tournament");
-  const ir::Competition& comp = p_.competitions[size_t(c)];
-  if (!comp.registration) return Reject(source, "tournament_register", "no_registration_needed");
+  if (c < 0) return Reject(k_, source, "tournament_register", "unknown_tournament");
+  const ir::Competition& comp = k_.p.competitions[size_t(c)];
+  if (!comp.registration) return Reject(k_, source, "tournament_register", "no_registration_needed");
   int64_t start, end;
-  if (!NextWindow(comp, now_, &start, &end)) return Reject(source, "tournament_register", "outside_window");
-  CompetitionState& cs = competitions_[size_t(c)];
+  if (!NextWindow(comp, k_.now, &start, &end)) return Reject(k_, source, "tournament_register", "outside_window");
+  State& cs = competitions_[size_t(c)];
   if (end != cs.window_end) EnterWindow(c, start, end);
-  if (cs.cancelled) return Reject(source, "tournament_register", "cancelled");
+  if (cs.cancelled) return Reject(k_, source, "tournament_register", "cancelled");
   core::Frame frame{&e, nullptr, nullptr};
-  if (!Holds(comp.audience, frame)) return Reject(source, "tournament_register", "not_in_audience");
+  if (!k_.Holds(comp.audience, frame)) return Reject(k_, source, "tournament_register", "not_in_audience");
   Entry* existing = EntryFor(c, false);
-  if (existing && existing->registered) return Reject(source, "tournament_register", "already_registered");
+  if (existing && existing->registered) return Reject(k_, source, "tournament_register", "already_registered");
   int64_t registered = 0;
   for (const Entry& en : cs.entries) registered += en.registered;
-  if (comp.max_players > 0 && registered >= comp.max_players) return Reject(source, "tournament_register", "full");
+  if (comp.max_players > 0 && registered >= comp.max_players) return Reject(k_, source, "tournament_register", "full");
   if (comp.buy_in > 0)
-    if (const ir::Policy* policy = PaidRequestBlocked())
-      return Reject(source, "tournament_register", "blocked_by_policy", {{"policy", ActionValue::String(policy->name)}});
+    if (const ir::Policy* policy = k_.m.policies.Blocking(ir::PolicyTarget::Rewards))
+      return Reject(k_, source, "tournament_register", "blocked_by_policy", {{"policy", ActionValue::String(policy->name)}});
   std::vector<std::pair<std::string, ActionValue>> fields = {{"tournament", ActionValue::String(name)},
                                                              {"state", ActionValue::String("registered")}};
   if (comp.buy_in > 0) {
-    int64_t& balance = user_->balances[size_t(comp.buy_in_currency)];
-    if (balance < comp.buy_in) return Reject(source, "tournament_register", "insufficient_balance");
+    int64_t& balance = k_.user->wallet.balances[size_t(comp.buy_in_currency)];
+    if (balance < comp.buy_in) return Reject(k_, source, "tournament_register", "insufficient_balance");
     balance -= comp.buy_in;
     fields.push_back({"buy_in", ActionValue::Int(comp.buy_in)});
-    fields.push_back({"currency", ActionValue::String(p_.currencies[size_t(comp.buy_in_currency)])});
+    fields.push_back({"currency", ActionValue::String(k_.p.currencies[size_t(comp.buy_in_currency)])});
     fields.push_back({"balance", ActionValue::Int(balance)});
   }
   EntryFor(c, true)->registered = true;
-  Emit(source, "tournament", std::move(fields));
+  k_.Emit(source, "tournament", std::move(fields));
   return true;
 }
 
-}  // namespace questline::engine
+// Ranks in each competition's current window, computed once per state dump.
+void Competitions::PrepareState() {
+  ranks_.assign(competitions_.size(), {});
+  for (size_t c = 0; c < competitions_.size(); ++c) {
+    std::vector<const Entry*> ranked;
+    for (const Entry& e : competitions_[c].entries)
+      if (e.reached > 0 || e.registered) ranked.push_back(&e);
+    std::stable_sort(ranked.begin(), ranked.end(), [](const Entry* a, const Entry* b) {
+      if ((a->reached > 0) != (b->reached > 0)) return a->reached > 0;   // registered, not scored yet: last
+      return a->score != b->score ? a->score > b->score : a->reached < b->reached;
+    });
+    for (size_t r = 0; r < ranked.size(); ++r)
+      ranks_[c][ranked[r]->user] = {ranked[r]->score, ranked[r]->reached > 0 ? r + 1 : 0};
+  }
+}
+
+void Competitions::WriteState(const UserState& u, std::string& out) const {
+  out += ",\"competitions\":{";
+  bool first = true;
+  for (size_t c = 0; c < competitions_.size(); ++c) {
+    // The current window (score and rank so far), and the last finished one.
+    const ir::Competition& comp = k_.p.competitions[c];
+    auto now_it = ranks_[c].find(u.user);
+    auto last_it = competitions_[c].last.find(u.user);
+    const bool current = now_it != ranks_[c].end(), last = last_it != competitions_[c].last.end();
+    if (!current && !last) continue;
+    if (!first) out += ",";
+    first = false;
+    AppendJsonString(out, comp.name);
+    out += ":{";
+    if (current) {
+      const Entry& e = competitions_[c].entries[competitions_[c].index.at(u.user)];
+      if (comp.registration) out += std::string("\"registered\":") + (e.registered ? "true," : "false,");
+      out += "\"score\":";
+      if (now_it->second.second > 0) AppendScore(out, comp, now_it->second.first);
+      else out += "null";
+      out += ",\"rank\":";
+      out += now_it->second.second > 0 ? std::to_string(now_it->second.second) : "null";
+    }
+    if (last) {
+      out += current ? ",\"last\":{\"score\":" : "\"last\":{\"score\":";
+      AppendScore(out, comp, last_it->second.score);
+      out += ",\"rank\":";
+      out += last_it->second.rank > 0 ? std::to_string(last_it->second.rank) : "null";
+      out += "}";
+    }
+    out += "}";
+  }
+  out += "}";
+}
+
+}  // namespace questline::engine::mechanics

@@ -4,9 +4,11 @@
 #include <algorithm>
 
 #include "runtime/engine/aggregates.h"
-#include "runtime/engine/engine.h"
+#include "runtime/engine/json_text.h"
+#include "runtime/engine/kernel.h"
+#include "runtime/engine/mechanics/missions.h"
 
-namespace questline::engine {
+namespace questline::engine::mechanics {
 namespace {
 
 CalendarPeriod PeriodOf(ir::Recurrence r) {
@@ -32,27 +34,10 @@ const char* PhaseName(MissionPhase p) {
 
 }  // namespace
 
-const char* MissionPhaseName(MissionPhase p) { return PhaseName(p); }
-
-void Engine::EmitMission(int32_t m, const char* state) {
-  const std::string& name = p_.missions[size_t(m)].name;
-  Emit(mission_sources_[size_t(m)], "mission",
+void Missions::EmitMission(int32_t m, const char* state) {
+  const std::string& name = k_.p.missions[size_t(m)].name;
+  k_.Emit(sources_[size_t(m)], "mission",
        {{"mission", ActionValue::String(name)}, {"state", ActionValue::String(state)}});
-}
-
-MissionPtr MissionState::Make(int32_t mission, size_t tasks, bool windows) {
-  void* block = ::operator new(sizeof(MissionState) + tasks * sizeof(TaskState));
-  MissionPtr ms(new (block) MissionState);
-  ms->mission = mission;
-  ms->task_count = uint16_t(tasks);
-  for (TaskState& t : ms->Tasks()) new (&t) TaskState;
-  if (windows) ms->windows.reset(new AggState[tasks]);
-  return ms;
-}
-
-void MissionDeleter::operator()(MissionState* ms) const {
-  ms->~MissionState();   // TaskState is trivially destructible
-  ::operator delete(ms);
 }
 
 static void ResetInstance(MissionState& ms) {
@@ -61,49 +46,49 @@ static void ResetInstance(MissionState& ms) {
     for (size_t t = 0; t < ms.task_count; ++t) ms.windows[t] = AggState{};
 }
 
-MissionState* Engine::FindMission(int32_t m) const {
-  auto& list = user_->missions;
+MissionState* Missions::Find(int32_t m) const {
+  auto& list = k_.user->missions.instances;
   auto it = std::lower_bound(list.begin(), list.end(), m,
                              [](const MissionPtr& x, int32_t k) { return x->mission < k; });
   return it != list.end() && (*it)->mission == m ? it->get() : nullptr;
 }
 
-MissionState& Engine::MissionFor(int32_t m) {
-  auto& list = user_->missions;
+MissionState& Missions::InstanceFor(int32_t m) {
+  auto& list = k_.user->missions.instances;
   auto it = std::lower_bound(list.begin(), list.end(), m,
                              [](const MissionPtr& x, int32_t k) { return x->mission < k; });
   if (it != list.end() && (*it)->mission == m) return **it;
-  const ir::Mission& mi = p_.missions[size_t(m)];
+  const ir::Mission& mi = k_.p.missions[size_t(m)];
   const bool windows = !std::all_of(mi.tasks.begin(), mi.tasks.end(),
                                     [](const ir::Task& t) { return IsSimpleAggregate(t.aggregate); });
   return **list.insert(it, MissionState::Make(m, mi.tasks.size(), windows));
 }
 
-Value Engine::TaskValue(const ir::Task& task, const MissionState& ms, size_t t, int64_t now) const {
+Value Missions::TaskValue(const ir::Task& task, const MissionState& ms, size_t t, int64_t now) const {
   if (!ms.windows || IsSimpleAggregate(task.aggregate)) return ReadTotal(task.aggregate, ms.Tasks()[t].Total());
-  return ReadAggregate(task.aggregate, ms.windows[t], now, calendar_);
+  return ReadAggregate(task.aggregate, ms.windows[t], now, k_.calendar);
 }
 
-// What RefreshMissions does for a hidden instance of a generally available
+// What Refresh does for a hidden instance of a generally available
 // mission, at the first event that counts for it: it starts with its period
 // (or now), silently, and this event counts. Nothing else can have happened
 // to it: it has no unlock, opt-in or audience action, and a time limit would
 // make it explicit. An instance that would already be over is not kept: the
 // calendar gives the same answer at the next event.
-MissionState* Engine::OpenImplicitInstance(int32_t m, core::Frame& frame) {
-  const ir::Mission& mi = p_.missions[size_t(m)];
-  if ((mi.active_from && now_ < *mi.active_from) || (mi.active_to && now_ >= *mi.active_to)) return nullptr;
-  if (!Holds(mi.audience, frame)) return nullptr;
-  MissionState& ms = MissionFor(m);
-  if (Periodic(mi.recurring)) ms.period_key = calendar_.PeriodKey(PeriodOf(mi.recurring), now_);
+MissionState* Missions::OpenImplicit(int32_t m, core::Frame& frame) {
+  const ir::Mission& mi = k_.p.missions[size_t(m)];
+  if ((mi.active_from && k_.now < *mi.active_from) || (mi.active_to && k_.now >= *mi.active_to)) return nullptr;
+  if (!k_.Holds(mi.audience, frame)) return nullptr;
+  MissionState& ms = InstanceFor(m);
+  if (Periodic(mi.recurring)) ms.period_key = k_.calendar.PeriodKey(PeriodOf(mi.recurring), k_.now);
   StartInstance(m);
   if (ms.phase == MissionPhase::Started) return &ms;
-  DropMission(m);
+  Drop(m);
   return nullptr;
 }
 
-void Engine::DropMission(int32_t m) {
-  auto& list = user_->missions;
+void Missions::Drop(int32_t m) {
+  auto& list = k_.user->missions.instances;
   list.erase(std::remove_if(list.begin(), list.end(),
                             [m](const MissionPtr& x) { return x->mission == m; }),
              list.end());
@@ -113,57 +98,57 @@ void Engine::DropMission(int32_t m) {
 // first), not before its `active` window, else now; the event being processed
 // counts when the instance started before it. A generally available instance
 // stays silent (Announce) until an event counts for it.
-void Engine::StartInstance(int32_t m) {
-  const ir::Mission& mi = p_.missions[size_t(m)];
-  MissionState& ms = *FindMission(m);
+void Missions::StartInstance(int32_t m) {
+  const ir::Mission& mi = k_.p.missions[size_t(m)];
+  MissionState& ms = *Find(m);
   // Given missions are news to the player they were given to: announced at once.
   const bool general = mi.unlock == ir::Unlock::None && !mi.opt_in && !mi.given;
   ResetInstance(ms);
-  int64_t start = now_;
+  int64_t start = k_.now;
   if (Periodic(mi.recurring) && !mi.opt_in && (general || ms.new_period))
-    start = calendar_.PeriodStart(PeriodOf(mi.recurring), now_);
+    start = k_.calendar.PeriodStart(PeriodOf(mi.recurring), k_.now);
   // Unlocked before its `active` window: the instance starts when the window opens.
   if (!mi.opt_in && mi.active_from && ms.unlocked && ms.unlocked_at < *mi.active_from && !ms.new_period)
-    start = std::min(now_, *mi.active_from);
+    start = std::min(k_.now, *mi.active_from);
   if (!mi.opt_in && mi.active_from && start < *mi.active_from) start = *mi.active_from;
   ms.new_period = false;
   ms.phase = MissionPhase::Started;
   // An instance restarted by the event that completed the last one starts after it.
   const bool counts_this_event =
-      event_ != nullptr && ms.completed_seq != event_seq_ && (general || start < now_);
-  ms.start_seq = counts_this_event ? event_seq_ - 1 : event_seq_;
+      k_.event != nullptr && ms.completed_seq != k_.event_seq && (general || start < k_.now);
+  ms.start_seq = counts_this_event ? k_.event_seq - 1 : k_.event_seq;
   ms.deadline = INT64_MAX;
   if (mi.time_limit_ms) ms.deadline = SaturatingAdd(start, *mi.time_limit_ms);
   if (mi.active_to) ms.deadline = std::min(ms.deadline, *mi.active_to);
   // A recurring instance ends with its period: expired at the boundary if unfinished.
   if (Periodic(mi.recurring))
-    ms.deadline = std::min(ms.deadline, calendar_.NextPeriodStart(PeriodOf(mi.recurring), now_));
+    ms.deadline = std::min(ms.deadline, k_.calendar.NextPeriodStart(PeriodOf(mi.recurring), k_.now));
   ms.announced = false;
-  if (ms.deadline <= now_) {   // this period's instance ran out before the player came: nothing to say
+  if (ms.deadline <= k_.now) {   // this period's instance ran out before the player came: nothing to say
     ms.phase = MissionPhase::Expired;
     return;
   }
   // Catching up to a later event (or --until): no event of the player's comes
-  // before horizon_, so an instance ending by then counts nothing and is over
+  // before k_.horizon, so an instance ending by then counts nothing and is over
   // silently, like one that ran out before the player came. The period that
   // contains the horizon starts from one timer at its start: catching up costs
   // what changes, not a timer and two actions per period passed (a login in
   // 9999 after one in 2026 stepped through three million days).
-  if (event_ == nullptr && Periodic(mi.recurring) && ms.deadline <= horizon_) {
+  if (k_.event == nullptr && Periodic(mi.recurring) && ms.deadline <= k_.horizon) {
     ms.phase = MissionPhase::Expired;
-    const int64_t next = calendar_.PeriodStart(PeriodOf(mi.recurring), horizon_);
+    const int64_t next = k_.calendar.PeriodStart(PeriodOf(mi.recurring), k_.horizon);
     // Once: every timer of the player's until then finds a new period and passes here again.
-    if (next > now_ && next != ms.period_wake) {
+    if (next > k_.now && next != ms.period_wake) {
       ms.period_wake = next;
-      Schedule(next, TimerKind::MissionPeriod, user_->user, m, 0);
+      k_.Schedule(next, MechanicId::missions, kPeriod, m, 0);
     }
     return;
   }
   if (!general) Announce(m);
 }
 
-void Engine::Announce(int32_t m) {
-  MissionState& ms = *FindMission(m);
+void Missions::Announce(int32_t m) {
+  MissionState& ms = *Find(m);
   if (ms.announced) return;
   ms.announced = true;
   WakeForDeadline(ms.deadline);
@@ -173,61 +158,61 @@ void Engine::Announce(int32_t m) {
 // A player has one pending mission timer, at the earliest deadline of the
 // instances they were told of: an instance's own timer per player per
 // mission was most of the engine's memory at operator scale.
-void Engine::WakeForDeadline(int64_t deadline) {
-  if (deadline == INT64_MAX || deadline >= user_->mission_wake) return;
-  user_->mission_wake = deadline;
-  Schedule(deadline, TimerKind::MissionDeadline, user_->user, 0, 0);
+void Missions::WakeForDeadline(int64_t deadline) {
+  if (deadline == INT64_MAX || deadline >= k_.user->missions.wake) return;
+  k_.user->missions.wake = deadline;
+  k_.Schedule(deadline, MechanicId::missions, kDeadline, 0, 0);
 }
 
 // The player's mission timer: every announced instance due by now expires,
 // in mission order, and the timer moves to the next deadline.
-void Engine::ExpireDueMissions(int64_t timer) {
-  if (timer != user_->mission_wake) return;   // replaced by an earlier one, which has run
-  user_->mission_wake = INT64_MAX;
+void Missions::ExpireDue(int64_t timer) {
+  if (timer != k_.user->missions.wake) return;   // replaced by an earlier one, which has run
+  k_.user->missions.wake = INT64_MAX;
   int64_t next = INT64_MAX;
-  for (size_t i = 0; i < user_->missions.size(); ++i) {
-    MissionState& ms = *user_->missions[i];
+  for (size_t i = 0; i < k_.user->missions.instances.size(); ++i) {
+    MissionState& ms = *k_.user->missions.instances[i];
     if (ms.phase != MissionPhase::Started || !ms.announced) continue;
-    if (now_ >= ms.deadline) ExpireMission(ms.mission, "expired");
+    if (k_.now >= ms.deadline) Expire(ms.mission, "expired");
     else next = std::min(next, ms.deadline);
   }
   WakeForDeadline(next);
 }
 
-void Engine::UnlockMission(int32_t m, bool given) {
-  MissionState& ms = MissionFor(m);   // `give mission` may name a generally available one
+void Missions::Unlock(int32_t m, bool given) {
+  MissionState& ms = InstanceFor(m);   // `give mission` may name a generally available one
   ms.given |= given;
   if (ms.unlocked) return;
   ms.unlocked = true;
-  ms.unlocked_at = now_;
-  const std::string& name = p_.missions[size_t(m)].name;
-  Emit(mission_sources_[size_t(m)], "unlock", {{"mission", ActionValue::String(name)}});
+  ms.unlocked_at = k_.now;
+  const std::string& name = k_.p.missions[size_t(m)].name;
+  k_.Emit(sources_[size_t(m)], "unlock", {{"mission", ActionValue::String(name)}});
 }
 
-void Engine::UnlockByEvent(const Event& e) {
+void Missions::UnlockByEvent(const Event& e) {
   core::Frame frame{&e, nullptr, nullptr};
-  for (int32_t m : p_.plans[size_t(e.type)].unlocks)
-    if (!FindMission(m)->unlocked && backend_.Test(p_.missions[size_t(m)].unlock_where, frame, *this))
-      UnlockMission(m, false);
+  for (int32_t m : k_.p.plans[size_t(e.type)].unlocks)
+    if (!Find(m)->unlocked && k_.backend.Test(k_.p.missions[size_t(m)].unlock_where, frame, k_))
+      Unlock(m, false);
 }
 
-void Engine::ExpireMission(int32_t m, const char* why) {
-  MissionState& ms = *FindMission(m);
+void Missions::Expire(int32_t m, const char* why) {
+  MissionState& ms = *Find(m);
   ms.phase = MissionPhase::Expired;
   if (ms.announced) EmitMission(m, why);   // an instance nothing counted for ends silently
 }
 
-void Engine::CompleteMission(int32_t m) {
-  const ir::Mission& mi = p_.missions[size_t(m)];
-  MissionState& ms = *FindMission(m);   // boxed: stays put while the reward gives missions
+void Missions::Complete(int32_t m) {
+  const ir::Mission& mi = k_.p.missions[size_t(m)];
+  MissionState& ms = *Find(m);   // boxed: stays put while the reward gives missions
   ms.phase = MissionPhase::Completed;
   ++ms.completions;
-  ms.completed_seq = event_seq_;
+  ms.completed_seq = k_.event_seq;
   EmitMission(m, "completed");
-  RunBlock(mi.reward, mission_sources_[size_t(m)]);
-  for (size_t d = 0; d < p_.missions.size(); ++d)
-    if (p_.missions[d].unlock == ir::Unlock::AfterMission && p_.missions[d].unlock_target == m)
-      UnlockMission(int32_t(d), false);
+  k_.RunBlock(mi.reward, sources_[size_t(m)]);
+  for (size_t d = 0; d < k_.p.missions.size(); ++d)
+    if (k_.p.missions[d].unlock == ir::Unlock::AfterMission && k_.p.missions[d].unlock_target == m)
+      Unlock(int32_t(d), false);
   bool more = mi.max_completions == 0 || ms.completions < mi.max_completions;
   if (mi.recurring == ir::Recurrence::OnCompletion && more) {
     ms.phase = mi.opt_in ? MissionPhase::Available : MissionPhase::Hidden;
@@ -236,20 +221,20 @@ void Engine::CompleteMission(int32_t m) {
 }
 
 // Phase transitions that depend on state rather than on one event, for the
-// instances the player holds (an implicit one has none: CountMissionEvent).
-bool Engine::RefreshMissions() {
+// instances the player holds (an implicit one has none: CountEvent).
+bool Missions::Refresh() {
   bool changed = false;
-  std::vector<size_t> drop;   // erased after the walk: FindMission searches the list meanwhile
-  core::Frame frame{event_, nullptr, nullptr};
-  auto& list = user_->missions;
+  std::vector<size_t> drop;   // erased after the walk: Find searches the list meanwhile
+  core::Frame frame{k_.event, nullptr, nullptr};
+  auto& list = k_.user->missions.instances;
   for (size_t i = 0; i < list.size(); ++i) {
     MissionState& ms = *list[i];
     const int32_t m = ms.mission;
-    const ir::Mission& mi = p_.missions[size_t(m)];
+    const ir::Mission& mi = k_.p.missions[size_t(m)];
     if (Periodic(mi.recurring)) {
-      int64_t key = calendar_.PeriodKey(PeriodOf(mi.recurring), now_);
+      int64_t key = k_.calendar.PeriodKey(PeriodOf(mi.recurring), k_.now);
       if (key != ms.period_key) {
-        if (ms.phase == MissionPhase::Started) ExpireMission(m, "expired");
+        if (ms.phase == MissionPhase::Started) Expire(m, "expired");
         bool more = mi.max_completions == 0 || ms.completions < mi.max_completions;
         if (ms.period_key != INT64_MIN && more &&
             (ms.phase == MissionPhase::Completed || ms.phase == MissionPhase::Expired ||
@@ -261,27 +246,27 @@ bool Engine::RefreshMissions() {
         ms.period_key = key;
         changed = true;
         // A new period with nothing to remember: implicit again until an event counts.
-        if (ImplicitMission(m) && ms.phase == MissionPhase::Hidden && ms.completions == 0 && !ms.given &&
+        if (Implicit(m) && ms.phase == MissionPhase::Hidden && ms.completions == 0 && !ms.given &&
             !ms.unlocked) {
           drop.push_back(i);
           continue;
         }
       }
     }
-    if (ms.phase == MissionPhase::Started && now_ >= ms.deadline) {
-      ExpireMission(m, "expired");
+    if (ms.phase == MissionPhase::Started && k_.now >= ms.deadline) {
+      Expire(m, "expired");
       changed = true;
       continue;
     }
-    if (mi.unlock == ir::Unlock::AtLevel && !ms.unlocked && user_->level >= mi.unlock_target) {
-      UnlockMission(m, false);
+    if (mi.unlock == ir::Unlock::AtLevel && !ms.unlocked && k_.user->levels.level >= mi.unlock_target) {
+      Unlock(m, false);
       changed = true;
     }
-    const bool active = (!mi.active_from || now_ >= *mi.active_from) && (!mi.active_to || now_ < *mi.active_to);
+    const bool active = (!mi.active_from || k_.now >= *mi.active_from) && (!mi.active_to || k_.now < *mi.active_to);
     // Asked whatever the phase: an audience can intern a string (`lower(…)`),
     // and interning order breaks `top`'s ties.
     // A `given` mission has no audience (Q0415): only `give mission` shows it.
-    const bool audience = ms.given || (!mi.given && Holds(mi.audience, frame));
+    const bool audience = ms.given || (!mi.given && k_.Holds(mi.audience, frame));
     MissionPhase before = ms.phase;
     switch (ms.phase) {
       case MissionPhase::Hidden:
@@ -309,33 +294,33 @@ bool Engine::RefreshMissions() {
   return changed;
 }
 
-void Engine::CountMissionEvent(const Event& e) {
+void Missions::CountEvent(const Event& e) {
   core::Frame frame{&e, nullptr, nullptr};
-  for (int32_t m : p_.plans[size_t(e.type)].missions) {
-    const ir::Mission& mi = p_.missions[size_t(m)];
-    MissionState* ms = FindMission(m);
+  for (int32_t m : k_.p.plans[size_t(e.type)].missions) {
+    const ir::Mission& mi = k_.p.missions[size_t(m)];
+    MissionState* ms = Find(m);
     if (ms != nullptr) {
-      if (ms->phase != MissionPhase::Started || event_seq_ <= ms->start_seq) continue;
+      if (ms->phase != MissionPhase::Started || k_.event_seq <= ms->start_seq) continue;
       // Only while the player is in the mission's audience (or was given it).
-      if (mi.audience >= 0 && !ms->given && !Holds(mi.audience, frame)) continue;
-    } else if (!ImplicitMission(m)) {
+      if (mi.audience >= 0 && !ms->given && !k_.Holds(mi.audience, frame)) continue;
+    } else if (!Implicit(m)) {
       continue;
     }
     for (size_t t = 0; t < mi.tasks.size(); ++t) {
       if (ms != nullptr && ms->Tasks()[t].done) continue;
       const ir::Task& task = mi.tasks[t];
-      if (task.aggregate.event == e.type && backend_.Test(task.aggregate.filter, frame, *this)) {
-        if (ms == nullptr && (ms = OpenImplicitInstance(m, frame)) == nullptr) break;
-        Value arg = task.aggregate.argument >= 0 ? backend_.Eval(task.aggregate.argument, frame, *this) : Value{};
+      if (task.aggregate.event == e.type && k_.backend.Test(task.aggregate.filter, frame, k_)) {
+        if (ms == nullptr && (ms = OpenImplicit(m, frame)) == nullptr) break;
+        Value arg = task.aggregate.argument >= 0 ? k_.backend.Eval(task.aggregate.argument, frame, k_) : Value{};
         Announce(m);   // the first event that counts makes a silent instance visible
         TaskState& ts = ms->Tasks()[t];
         if (!ms->windows || IsSimpleAggregate(task.aggregate)) {
           AggState::Bucket total = ts.Total();
           AddToTotal(task.aggregate, total, arg);
           ts.SetTotal(total);
-        } else AddToAggregate(task.aggregate, ms->windows[t], arg, now_, calendar_);
-        Value value = TaskValue(task, *ms, t, now_);
-        Value threshold = backend_.Eval(task.threshold, frame, *this);
+        } else AddToAggregate(task.aggregate, ms->windows[t], arg, k_.now, k_.calendar);
+        Value value = TaskValue(task, *ms, t, k_.now);
+        Value threshold = k_.backend.Eval(task.threshold, frame, k_);
         ts.SetThreshold(threshold);
         bool reached = false;
         if (!value.none && !threshold.none) {
@@ -354,34 +339,34 @@ void Engine::CountMissionEvent(const Event& e) {
         }
         if (reached) {
           ts.done = true;
-          Emit(mission_sources_[size_t(m)], "task",
+          k_.Emit(sources_[size_t(m)], "task",
                {{"mission", ActionValue::String(mi.name)}, {"task", ActionValue::String(task.name)},
                 {"state", ActionValue::String("completed")}});
-          RunBlock(task.body, mission_sources_[size_t(m)]);   // ms is boxed: a `give` cannot move it
+          k_.RunBlock(task.body, sources_[size_t(m)]);   // ms is boxed: a `give` cannot move it
         }
       }
       if (mi.ordered) break;   // only the first unfinished task counts events
     }
     if (ms != nullptr && !ms->Tasks().empty() &&
         std::all_of(ms->Tasks().begin(), ms->Tasks().end(), [](const TaskState& t) { return t.done; }))
-      CompleteMission(m);
+      Complete(m);
   }
 }
 
-bool Engine::HandleOptIn(const Event& e) {
+bool Missions::HandleOptIn(const Event& e) {
   std::string name;
-  const int32_t target = RequestTarget(e, mission_by_name_, &name);
+  const int32_t target = RequestTarget(k_, e, "mission", by_name_, &name);
   auto reject = [&](const char* reason) {
-    Emit("mission:" + name, "rejected",
+    k_.Emit("mission:" + name, "rejected",
          {{"request", ActionValue::String("mission_opt_in")}, {"mission", ActionValue::String(name)},
           {"reason", ActionValue::String(reason)}});
     return false;
   };
   if (target < 0) return reject("unknown_mission");
   const int32_t m = target;
-  const auto it = p_.missions.begin() + target;
+  const auto it = k_.p.missions.begin() + target;
   if (!it->opt_in) return reject("no_opt_in_needed");
-  MissionState& ms = *FindMission(m);   // an opt-in mission is never implicit
+  MissionState& ms = *Find(m);   // an opt-in mission is never implicit
   switch (ms.phase) {
     case MissionPhase::Hidden: return reject("not_in_audience");
     case MissionPhase::Locked: return reject("locked");
@@ -390,10 +375,107 @@ bool Engine::HandleOptIn(const Event& e) {
     case MissionPhase::Expired: return reject("not_available");
     case MissionPhase::Available: break;
   }
-  if ((it->active_from && now_ < *it->active_from) || (it->active_to && now_ >= *it->active_to))
+  if ((it->active_from && k_.now < *it->active_from) || (it->active_to && k_.now >= *it->active_to))
     return reject("outside_active_window");
   StartInstance(m);
   return true;
 }
 
-}  // namespace questline::engine
+Missions::Missions(Kernel& k) : Mechanic(k) {
+  for (size_t i = 0; i < k_.p.missions.size(); ++i) {
+    const ir::Mission& mi = k_.p.missions[i];
+    by_name_[k_.strings.Intern(mi.name)] = int32_t(i);
+    // Generally available, and started with its period (or at the event that
+    // first counts, when no time limit runs from the start).
+    const bool general = mi.unlock == ir::Unlock::None && !mi.opt_in && !mi.given;
+    implicit_.push_back(general && (Periodic(mi.recurring) || !mi.time_limit_ms));
+    if (!implicit_.back()) explicit_.push_back(int32_t(i));
+    sources_.push_back("mission:" + mi.name);
+  }
+}
+
+void Missions::NewPlayer(UserState&) {
+  for (int32_t m : explicit_) InstanceFor(m);   // the kernel's step player is the new one
+}
+
+bool Missions::OnRequest(const Event& e) {
+  if (e.type != k_.p.mission_opt_in) return true;
+  Refresh();   // phases as of now (an active window may just have opened)
+  return HandleOptIn(e);
+}
+
+void Missions::OnEvent(const Event& e) {
+  UnlockByEvent(e);
+  Refresh();
+  CountEvent(e);
+}
+
+void Missions::Settle(SettleRound& round) {
+  if (Refresh()) round.changed = true;
+}
+
+bool Missions::OnTimer(const Timer& t) {
+  if (t.kind == kDeadline) ExpireDue(t.deadline);
+  return true;   // kPeriod: the settle starts the period's instance
+}
+
+bool Missions::Effect(const ir::Stmt& s, Value, const std::vector<Value>&) {
+  if (s.kind != ir::StmtKind::UnlockMission && s.kind != ir::StmtKind::GiveMission) return false;
+  Unlock(s.target, s.kind == ir::StmtKind::GiveMission);
+  return true;
+}
+
+void Missions::WriteState(const UserState& u, std::string& out) const {
+  out += ",\"missions\":{";
+  bool first = true;
+  for (const MissionPtr& held : u.missions.instances) {
+    const MissionState& ms = *held;
+    const size_t m = size_t(ms.mission);
+    if (ms.phase == MissionPhase::Hidden && ms.completions == 0) continue;
+    if (!first) out += ",";
+    first = false;
+    AppendJsonString(out, k_.p.missions[m].name);
+    out += ":{\"state\":\"" + std::string(PhaseName(ms.phase)) + "\",\"completions\":" +
+           std::to_string(ms.completions) + ",\"tasks\":{";
+    for (size_t t = 0; t < k_.p.missions[m].tasks.size(); ++t) {
+      const ir::Task& task = k_.p.missions[m].tasks[t];
+      if (t) out += ",";
+      AppendJsonString(out, task.name);
+      Value v = TaskValue(task, ms, t, k_.clock);
+      out += ":{\"value\":";
+      AppendValue(out, v, k_.strings);
+      // The threshold as last evaluated (dynamic ones read metrics), else its constant.
+      Value limit = ms.Tasks()[t].Threshold();
+      if (limit.none) {
+        const ir::Node* threshold = &k_.p.At(task.threshold);
+        int64_t scale = 1;
+        if (threshold->kind == ir::NodeKind::Widen) {
+          threshold = &k_.p.At(k_.p.Child(*threshold, 0));
+          scale = kDecimalScale;
+        }
+        if (threshold->kind == ir::NodeKind::Const && !threshold->none)
+          limit = Value{threshold->imm * scale, scale > 1 ? ValueKind::Decimal : threshold->type, false};
+      }
+      if (!limit.none) {
+        out += ",\"threshold\":";
+        AppendValue(out, limit, k_.strings);
+        // Done is 100%; short of done, at most 99% (`> 2` at 2 is not there yet).
+        int64_t percent = 0;
+        if (ms.Tasks()[t].done) {
+          percent = 100;
+        } else if (!v.none && limit.i > 0) {
+          __int128 x = v.i, y = limit.i;
+          if (v.kind == ValueKind::Decimal && limit.kind != ValueKind::Decimal) y *= kDecimalScale;
+          if (limit.kind == ValueKind::Decimal && v.kind != ValueKind::Decimal) x *= kDecimalScale;
+          percent = int64_t(std::min<__int128>(99, std::max<__int128>(0, x * 100 / y)));
+        }
+        out += ",\"percent\":" + std::to_string(percent);
+      }
+      out += ",\"done\":" + std::string(ms.Tasks()[t].done ? "true" : "false") + "}";
+    }
+    out += "}}";
+  }
+  out += "}";
+}
+
+}  // namespace questline::engine::mechanics

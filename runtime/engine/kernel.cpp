@@ -1,0 +1,240 @@
+// The kernel's loop, in the order of LANGUAGE.md §11: timers due before the
+// event, then the request's answer → metrics → the segments they move →
+// rules (the backend's handler) → what mechanics do with the event → levels,
+// badges, segments and missions to a bounded fixpoint → flows.
+#include "runtime/engine/kernel.h"
+
+#include <algorithm>
+
+#include "runtime/engine/json_text.h"
+
+namespace questline::engine {
+
+Kernel::Kernel(const ir::Program& program, const core::Backend& backend_in, StringPool& strings_in,
+               EngineOptions options_in)
+    : p(program), backend(backend_in), strings(strings_in), options(options_in),
+      calendar(program.settings.timezone, program.settings.week_starts), random(program.settings.seed),
+      recent_ids(options_in.dedupe_window_ms, random.IdKey().first, random.IdKey().second), m(*this) {
+  // After the mechanics' names: interning order orders `top`'s ties.
+  for (const std::string& s : p.strings) literal_ids.push_back(strings.Intern(s));
+}
+
+UserState& Kernel::UserFor(uint32_t id) {
+  if (id < user_slot.size() && user_slot[id] != 0) return users[user_slot[id] - 1];
+  if (id >= user_slot.size()) user_slot.resize(std::max<size_t>(size_t(id) + 1, user_slot.size() * 2));
+  user_slot[id] = uint32_t(users.size() + 1);
+  UserState& u = users.emplace_back();
+  u.user = id;
+  UserState* saved = user;   // a mechanic may lay out its part through the step's player
+  user = &u;
+#define QUESTLINE_MECHANIC(field, Type) m.field.NewPlayer(u);
+#include "runtime/engine/mechanics.def"
+  user = saved;
+  return u;
+}
+
+void Kernel::Schedule(int64_t deadline, MechanicId owner, uint8_t kind, int32_t a, uint64_t b) {
+  timers.push({deadline, timer_seq++, owner, kind, false, user->user, a, b});
+}
+
+void Kernel::ScheduleGlobal(int64_t deadline, MechanicId owner, uint8_t kind, int32_t a, uint64_t b) {
+  timers.push({deadline, timer_seq++, owner, kind, true, 0, a, b});
+}
+
+void Kernel::AdvanceTo(int64_t t) {
+  horizon = t;
+  while (!timers.empty() && timers.top().deadline <= t) {
+    Timer timer = timers.top();
+    timers.pop();
+    FireTimer(timer);
+  }
+  if (t > clock) clock = t;
+}
+
+void Kernel::BeginStep() {
+  ordinal = 0;
+#define QUESTLINE_MECHANIC(field, Type) m.field.BeginStep();
+#include "runtime/engine/mechanics.def"
+}
+
+void Kernel::BeginPlayerStep(UserState& u) {
+  user = &u;
+  BeginStep();
+}
+
+void Kernel::FireTimer(const Timer& t) {
+  ++stats.timers;
+  if (t.deadline > clock) clock = t.deadline;
+  now = clock;
+  event = nullptr;
+  if (!event_id_is_timer || event_id_timer != t.deadline) {   // a midnight fires thousands of timers: name it once
+    event_id = "timer:" + std::to_string(t.deadline);
+    event_id_is_timer = true;
+    event_id_timer = t.deadline;
+  }
+  BeginStep();
+  // A global timer (a draw, a close) makes its own steps, one per player it moves.
+  if (!t.global) user = &UserFor(t.user);
+  bool settle = false;
+  switch (t.owner) {
+#define QUESTLINE_MECHANIC(field, Type) \
+  case MechanicId::field: settle = m.field.OnTimer(t); break;
+#include "runtime/engine/mechanics.def"
+  }
+  if (!t.global && settle) SettleStep(nullptr);
+}
+
+void Kernel::Process(const Event& e) {
+  if (recent_ids.SeenOrAdd(e.id, std::max(clock, e.Ts()))) {   // the time it is processed at
+    ++stats.duplicates;
+    return;
+  }
+  if (!started) {
+    started = true;
+#define QUESTLINE_MECHANIC(field, Type) m.field.Start(e.Ts());
+#include "runtime/engine/mechanics.def"
+  }
+  ++stats.events;
+  AdvanceTo(e.Ts());
+  if (e.Ts() < clock) ++stats.late;   // a late event is processed at the clock
+  now = clock;
+  ++event_seq;
+  user = &UserFor(e.User());
+  event = &e;
+  event_id = e.id;
+  event_id_is_timer = false;
+  BeginStep();
+  // A request is answered first; a rejected one changes nothing else: it
+  // counts in no metric, fires no rule, mission task or flow.
+#define QUESTLINE_MECHANIC(field, Type) \
+  if (!m.field.OnRequest(e)) return;
+#include "runtime/engine/mechanics.def"
+  backend.HandleEvent(e, *this);   // metrics, segments, rules (AddToMetric, MetricsDone, EnterRule, LeaveRule)
+#define QUESTLINE_MECHANIC(field, Type) m.field.OnEvent(e);
+#include "runtime/engine/mechanics.def"
+  SettleStep(&e);
+}
+
+void Kernel::SettleStep(const Event* e) {
+  Settle();
+  const uint64_t settled = blocks_run;
+#define QUESTLINE_MECHANIC(field, Type) m.field.AfterSettle(e, settled);
+#include "runtime/engine/mechanics.def"
+#define QUESTLINE_MECHANIC(field, Type) m.field.EndStep();
+#include "runtime/engine/mechanics.def"
+}
+
+// Levels, badges, segments and mission phases can each change the others
+// (a level's reward, a badge on a level …): settle them to a fixpoint.
+//
+// Conditions read the player (profile, balances, points, level, segments),
+// the metrics, `now` and the event; within a settle only the player can
+// change, and only by a level, a segment or a block. A round whose levels,
+// badges and segments stayed put ran none of those, so every condition in it
+// saw the same player; if its missions ran no block either (phases are not
+// readable), the next round's conditions would answer the same again, and
+// only the missions, whose phases did move, are refreshed.
+void Kernel::Settle() {
+  bool conditions_agree = false;
+  for (int r = 0; r < options.fixpoint_limit; ++r) {
+    SettleRound round;
+    round.conditions_agree = conditions_agree;
+    const uint64_t blocks_before = blocks_run;
+#define QUESTLINE_MECHANIC(field, Type) m.field.Settle(round);
+#include "runtime/engine/mechanics.def"
+    if (!round.changed) return;
+    conditions_agree = options.skip_settled_conditions && !round.conditions_moved && blocks_run == blocks_before;
+  }
+  ++stats.runtime_errors;
+}
+
+// Most audiences are one segment: read it rather than ask the backend.
+bool Kernel::Holds(ir::ExprRef condition, core::Frame& frame) {
+  if (condition >= 0) {
+    const ir::Node& n = p.At(condition);
+    if (n.kind == ir::NodeKind::Segment) return m.segments.Member(n.a);
+  }
+  return backend.Test(condition, frame, *this);
+}
+
+void Kernel::RunBlock(const ir::Block& block, const std::string& block_source) {
+  if (block.empty()) return;
+  const std::string* saved = source;
+  source = &block_source;
+  core::Frame frame{event, nullptr, nullptr};
+  ++blocks_run;
+  backend.Run(block, frame, *this);
+  source = saved;
+}
+
+Action Kernel::MakeAction(const std::string& action_source, const char* action,
+                          std::vector<std::pair<std::string, ActionValue>> fields) {
+  Action a;
+  a.ts = now;
+  a.user = strings.Get(user->user);
+  a.event = event_id;
+  a.source = action_source;
+  a.action = action;
+  // Stable idempotency key: (source, user, event, ordinal within the step).
+  a.key = random.ActionKey(action_source, a.user, a.event, ordinal++);
+  a.fields = std::move(fields);
+  return a;
+}
+
+void Kernel::Deliver(Action&& a) {
+  a.seq = ++seq;
+  ++stats.actions[a.action];
+  if (sink) sink->Write(std::move(a));
+  else actions.push_back(std::move(a));
+}
+
+void Kernel::Emit(const std::string& action_source, const char* action,
+                  std::vector<std::pair<std::string, ActionValue>> fields) {
+  Deliver(MakeAction(action_source, action, std::move(fields)));
+}
+
+// core::Runtime, handed to the mechanic that owns each call.
+Value Kernel::Metric(int32_t id) { return m.metrics.Read(*user, id, now); }
+bool Kernel::Segment(int32_t id) { return m.segments.Member(id); }
+Value Kernel::Profile(int32_t field) { return user->profile.fields[size_t(field)]; }
+int64_t Kernel::Balance(int32_t currency) { return user->wallet.balances[size_t(currency)]; }
+int64_t Kernel::PointsEver() { return user->wallet.points_ever; }
+Value Kernel::Level() { return m.levels.Current(); }
+void Kernel::AddToMetric(int32_t metric, Value argument) { m.metrics.Add(metric, argument); }
+void Kernel::MetricsDone() { m.segments.MetricsDone(); }
+bool Kernel::EnterRule(int32_t rule) { return m.rules.Enter(rule); }
+void Kernel::LeaveRule() { m.rules.Leave(); }
+
+// A statement goes to the mechanic it belongs to (an award to the wallet, a
+// `send` to the policies that may hold it …).
+void Kernel::Effect(const ir::Stmt& stmt, Value value, const std::vector<Value>& data) {
+#define QUESTLINE_MECHANIC(field, Type) \
+  if (m.field.Effect(stmt, value, data)) return;
+#include "runtime/engine/mechanics.def"
+}
+
+// Every user's state as JSON (INTERFACES.md §5), users sorted by id, so the
+// same run always writes the same bytes; each mechanic writes its part.
+std::string Kernel::StateJson() {
+#define QUESTLINE_MECHANIC(field, Type) m.field.PrepareState();
+#include "runtime/engine/mechanics.def"
+  std::vector<const UserState*> sorted;
+  for (const UserState& u : users) sorted.push_back(&u);
+  std::sort(sorted.begin(), sorted.end(), [&](const UserState* a, const UserState* b) {
+    return strings.Get(a->user) < strings.Get(b->user);
+  });
+  std::string out = "{\n  \"users\": [";
+  for (size_t n = 0; n < sorted.size(); ++n) {
+    const UserState& u = *sorted[n];
+    out += n ? ",\n    {" : "\n    {";
+    out += "\"user\":";
+    AppendJsonString(out, strings.Get(u.user));
+#define QUESTLINE_MECHANIC(field, Type) m.field.WriteState(u, out);
+#include "runtime/engine/mechanics.def"
+    out += "}";
+  }
+  out += sorted.empty() ? "]\n}\n" : "\n  ]\n}\n";
+  return out;
+}
+
+}  // namespace questline::engine

@@ -1,0 +1,132 @@
+// The kernel: the event-time clock, timers, the players, action emission and
+// the settle loop. It knows no mechanic by name: each is a module of
+// mechanics/, listed once in mechanics.def, whose hooks (mechanic.h) the
+// kernel calls in registry order. The kernel is also the core::Runtime the
+// backend's code calls back into; it hands each call to the mechanic that
+// owns what is asked.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include "core/backend.h"
+#include "core/ir/program.h"
+#include "runtime/engine/action.h"
+#include "runtime/engine/calendar.h"
+#include "runtime/engine/engine.h"
+#include "runtime/engine/mechanic.h"
+#include "runtime/engine/mechanics/all.h"
+#include "runtime/engine/player.h"
+#include "runtime/engine/random.h"
+#include "runtime/engine/recent_ids.h"
+#include "runtime/engine/strings.h"
+
+namespace questline::engine {
+
+// Every mechanic, by the field name of its registry line.
+struct Mechanics {
+  explicit Mechanics(Kernel& kernel) : k(kernel) {}
+  Kernel& k;
+#define QUESTLINE_MECHANIC(field, Type) mechanics::Type field{k};
+#include "runtime/engine/mechanics.def"
+};
+
+class Kernel final : public core::Runtime {
+ public:
+  Kernel(const ir::Program& program, const core::Backend& backend, StringPool& strings, EngineOptions options);
+
+  // Inputs (Engine's).
+  void Process(const Event& e);
+  void AdvanceTo(int64_t t);
+  std::string StateJson();
+
+  // For the mechanics.
+  UserState& UserFor(uint32_t user);
+  // A timer of the current player's, or a global one, owned by `owner`.
+  void Schedule(int64_t deadline, MechanicId owner, uint8_t kind, int32_t a, uint64_t b);
+  void ScheduleGlobal(int64_t deadline, MechanicId owner, uint8_t kind, int32_t a, uint64_t b);
+  void Emit(const std::string& source, const char* action, std::vector<std::pair<std::string, ActionValue>> fields);
+  // An action with its key (the step's next ordinal), not yet delivered.
+  Action MakeAction(const std::string& source, const char* action,
+                    std::vector<std::pair<std::string, ActionValue>> fields);
+  void Deliver(Action&& a);   // numbers it (seq), counts it, hands it to the sink
+  void RunBlock(const ir::Block& block, const std::string& source);
+  bool Holds(ir::ExprRef condition, core::Frame& frame);   // backend.Test, with a shortcut
+  void Settle();
+  // Settle, then what follows (flows) and the step's end, for `user`.
+  void SettleStep(const Event* e);
+  // A global timer's step for one player: the step's ordinal restarts.
+  void BeginPlayerStep(UserState& u);
+
+  // core::Runtime: each call goes to the mechanic that owns it.
+  Value Metric(int32_t id) override;
+  bool Segment(int32_t id) override;
+  Value Profile(int32_t field) override;
+  int64_t Balance(int32_t currency) override;
+  int64_t PointsEver() override;
+  Value Level() override;
+  int64_t Now() override { return now; }
+  int Hour(int64_t t) override { return calendar.Hour(t); }
+  int Weekday(int64_t t) override { return calendar.Weekday(t); }
+  uint32_t StringId(int64_t program_string) override { return literal_ids[size_t(program_string)]; }
+  const std::string& StringText(uint32_t id) override { return strings.Get(id); }
+  uint32_t InternText(const std::string& s) override { return strings.Intern(s); }
+  void CountWarning(const char* what) override {
+    if (!speculating) ++stats.warnings[what];
+  }
+  void Effect(const ir::Stmt& stmt, Value value, const std::vector<Value>& data) override;
+  void AddToMetric(int32_t metric, Value argument) override;
+  void MetricsDone() override;
+  bool EnterRule(int32_t rule) override;
+  void LeaveRule() override;
+
+  const ir::Program& p;
+  const core::Backend& backend;
+  StringPool& strings;
+  EngineOptions options;
+  Calendar calendar;
+  KeyedRandom random;
+  RecentIds recent_ids;                     // duplicate detection (after random: keyed by it)
+  EngineStats stats;
+  std::vector<uint32_t> literal_ids;        // the program's strings, interned
+  std::deque<UserState> users;              // stable addresses
+  // By interned id (ids are dense): a player's slot in users + 1 (0: none
+  // yet). A hash lookup per event and timer missed the cache at 100k players.
+  std::vector<uint32_t> user_slot;
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers;
+  std::vector<Action> actions;              // without a sink: until Engine::DrainActions
+  ActionSink* sink = nullptr;
+
+  int64_t clock = INT64_MIN;
+  // While AdvanceTo fires timers: the instant it is catching up to (the next
+  // event's time, or --until). Nothing of a player's happens before it but
+  // timers, so a recurring instance that ends by then can count nothing.
+  int64_t horizon = INT64_MIN;
+  int64_t now = 0;
+  uint64_t seq = 0, timer_seq = 0, event_seq = 0;
+  // Blocks run so far (rewards, level and badge blocks, flow steps): the only
+  // way a settle round's missions could move what conditions read.
+  uint64_t blocks_run = 0;
+  bool started = false;                     // the first event has come (Mechanic::Start)
+  bool speculating = false;                 // evaluating at a future instant: no warnings
+
+  // The step being processed.
+  UserState* user = nullptr;
+  const Event* event = nullptr;
+  std::string event_id;
+  bool event_id_is_timer = false;           // event_id names the timers due at event_id_timer
+  int64_t event_id_timer = 0;
+  uint64_t ordinal = 0;
+  const std::string* source = nullptr;      // "rule:slot_points", … of the running block
+
+  Mechanics m;                              // last: built from everything above
+
+ private:
+  void FireTimer(const Timer& t);
+  void BeginStep();
+};
+
+}  // namespace questline::engine

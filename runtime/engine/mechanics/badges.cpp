@@ -1,0 +1,39 @@
+#include "runtime/engine/mechanics/badges.h"
+
+#include "runtime/engine/json_text.h"
+#include "runtime/engine/kernel.h"
+
+namespace questline::engine::mechanics {
+
+Badges::Badges(Kernel& k) : Mechanic(k) {
+  for (const ir::Badge& b : k_.p.badges) sources_.push_back("badge:" + b.name);
+}
+
+void Badges::NewPlayer(UserState& u) { u.badges.earned.assign(k_.p.badges.size(), false); }
+
+void Badges::Settle(SettleRound& round) {
+  if (round.conditions_agree) return;
+  std::vector<bool>& earned = k_.user->badges.earned;
+  core::Frame frame{k_.event, nullptr, nullptr};
+  for (size_t b = 0; b < k_.p.badges.size(); ++b) {
+    if (earned[b] || !k_.backend.Test(k_.p.badges[b].when, frame, k_)) continue;
+    earned[b] = true;
+    k_.Emit(sources_[b], "badge", {{"badge", ActionValue::String(k_.p.badges[b].name)}});
+    k_.RunBlock(k_.p.badges[b].on_earn, sources_[b]);
+    round.changed = round.conditions_moved = true;
+  }
+}
+
+void Badges::WriteState(const UserState& u, std::string& out) const {
+  out += ",\"badges\":[";
+  bool first = true;
+  for (size_t b = 0; b < u.badges.earned.size(); ++b)
+    if (u.badges.earned[b]) {
+      if (!first) out += ",";
+      first = false;
+      AppendJsonString(out, k_.p.badges[b].name);
+    }
+  out += "]";
+}
+
+}  // namespace questline::engine::mechanics

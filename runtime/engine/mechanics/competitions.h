@@ -1,0 +1,73 @@
+// Leaderboards and tournaments (LANGUAGE.md §8): global, not per player.
+// Scores of the aggregate's own kind inside the window (after registration
+// when it is required), happy hours multiplying them, ranking by score with
+// ties to whoever reached it first, `min_players` judged at the start, every
+// window closing at an instant ranked before any prize is paid.
+#pragma once
+
+#include <unordered_map>
+
+#include "runtime/engine/mechanic.h"
+#include "runtime/engine/mechanics/common.h"
+
+namespace questline::engine::mechanics {
+
+class Competitions : public Mechanic {
+ public:
+  explicit Competitions(Kernel& k);
+
+  bool OnRequest(const Event& e);   // tournament_register
+  void OnEvent(const Event& e);     // scoring events
+  bool OnTimer(const Timer& t);
+  void PrepareState();
+  void WriteState(const UserState& u, std::string& out) const;
+
+  void ScorePoints(int64_t amount);   // points earned, for points_earned competitions
+
+ private:
+  enum TimerKind : uint8_t { kClose, kStart };
+  // One player in one window of one competition. `score` has the score's
+  // kind (a decimal is scaled by kDecimalScale); `reached` orders equal scores: the
+  // step at which the score last changed, 0 before the first scoring event.
+  struct Entry {
+    uint32_t user;
+    int64_t score = 0;
+    int64_t sum = 0, count = 0;         // avg: its parts
+    int64_t last_day = INT64_MIN;       // distinct_days: the last local day counted
+    uint64_t reached = 0;
+    bool registered = false;
+  };
+  // A finished window's result for one player, kept for the state.
+  struct FinalResult { int64_t score; int64_t rank; };   // rank 0: not ranked (min_score)
+  struct State {
+    // The window entries belong to: the open one, or (registrations before
+    // it) the next one to open.
+    int64_t window_start = INT64_MIN, window_end = INT64_MIN;
+    int64_t closed_end = INT64_MIN;                              // the last window ranked
+    bool cancelled = false;                                      // min_players not met at the start
+    bool start_judged = false;                                   // min_players has been judged
+    std::vector<Entry> entries;
+    std::unordered_map<uint32_t, size_t> index;
+    std::unordered_map<uint32_t, FinalResult> last;              // the last finished window
+  };
+
+  bool WindowAt(const ir::Competition& c, int64_t t, int64_t* start, int64_t* end) const;
+  bool NextWindow(const ir::Competition& c, int64_t t, int64_t* start, int64_t* end) const;
+  void EnterWindow(int32_t c, int64_t start, int64_t end);
+  State& CurrentWindow(int32_t c, bool* open);
+  Entry* EntryFor(int32_t c, bool create);
+  void AddScore(int32_t c, Value v);
+  void Close();
+  void StartWindow(int32_t c);
+  void CancelWindow(int32_t c, const std::vector<Entry>& players);
+  ActionValue ScoreValue(const ir::Competition& c, int64_t score) const;
+  bool HandleRegister(const Event& e);
+
+  std::vector<State> competitions_;
+  NameIndex by_name_;
+  uint64_t score_seq_ = 0;   // orders equal scores: first reached ranks first
+  // PrepareState: ranks in each competition's current window.
+  std::vector<std::unordered_map<uint32_t, std::pair<int64_t, size_t>>> ranks_;
+};
+
+}  // namespace questline::engine::mechanics

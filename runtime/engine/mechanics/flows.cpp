@@ -1,0 +1,233 @@
+// Flows (LANGUAGE.md §9): triggers, audience, holdout, re-entry, and the step
+// machine over ir::Flow::ops. A waiting instance is an op index, a deadline
+// and a timer token: plain data.
+#include "runtime/engine/mechanics/flows.h"
+
+#include <algorithm>
+
+#include "runtime/engine/json_text.h"
+#include "runtime/engine/kernel.h"
+
+namespace questline::engine::mechanics {
+
+uint64_t Flows::StickyBucket(const std::string& salt) const {
+  // Sticky per user: the same user lands in the same bucket on every replay.
+  // Drawn in millionths of a percent, as before decimals had 8 digits, so
+  // that every player keeps the holdout and split branch it had.
+  return k_.random.Below(100 * 1'000'000ull, k_.strings.Get(k_.user->user), salt, 0) * uint64_t(kDecimalScale / 1'000'000);
+}
+
+void Flows::ScheduleFlow(int32_t f, int64_t after) {
+  const ir::Flow& flow = k_.p.flows[size_t(f)];
+  const int64_t day = k_.calendar.LocalDay(after);
+  for (int64_t k = 0; k <= 8; ++k) {
+    int64_t at = k_.calendar.LocalToInstant(day + k, flow.minute);
+    if (at < after || (flow.weekday >= 0 && k_.calendar.Weekday(at) != flow.weekday)) continue;
+    k_.ScheduleGlobal(at, MechanicId::flows, kSchedule, f, 0);
+    return;
+  }
+}
+
+void Flows::FireSchedule(int32_t f) {
+  for (UserState& u : k_.users) {
+    k_.BeginPlayerStep(u);
+    const uint64_t before = k_.seq;
+    Enter(f);
+    // Nothing happened to a player the flow passed over: nothing to settle.
+    if (k_.seq != before) k_.SettleStep(nullptr);
+  }
+  k_.user = nullptr;
+  ScheduleFlow(f, k_.now + 1);
+}
+
+void Flows::Enter(int32_t f) {
+  const ir::Flow& flow = k_.p.flows[size_t(f)];
+  FlowState& fs = k_.user->flows.instances[size_t(f)];
+  if (fs.running) return;   // at most once at a time
+  if (flow.reenter_after_ms && fs.last_entry != INT64_MIN && k_.now < SaturatingAdd(fs.last_entry, *flow.reenter_after_ms)) return;
+  core::Frame frame{k_.event, nullptr, nullptr};
+  if (!k_.Holds(flow.audience, frame)) return;
+  fs.last_entry = k_.now;
+  if (flow.holdout > 0 && int64_t(StickyBucket("holdout:" + flow.name)) < flow.holdout) {
+    k_.Emit(sources_[size_t(f)], "flow", {{"flow", ActionValue::String(flow.name)}, {"control", ActionValue::Bool(true)}});
+    return;
+  }
+  fs.running = true;
+  fs.pc = 0;
+  fs.waiting_event = -1;
+  ++fs.token;
+  std::fill(fs.locals.begin(), fs.locals.end(), Value{});
+  // The steps read the trigger's fields as they were now, also after waits.
+  fs.trigger = flow.trigger == ir::TriggerKind::Event && k_.event != nullptr ? *k_.event : Event{};
+  fs.received.clear();
+  k_.Emit(sources_[size_t(f)], "flow", {{"flow", ActionValue::String(flow.name)}, {"state", ActionValue::String("entered")}});
+  Continue(f);
+}
+
+// The event whose fields op `op` reads (FlowOp::scope), or null.
+static const Event* ScopeEvent(const FlowState& fs, const ir::FlowOp& op) {
+  if (op.scope < 0) return fs.trigger.type >= 0 ? &fs.trigger : nullptr;
+  for (const auto& [at, e] : fs.received)
+    if (at == op.scope) return &e;
+  return nullptr;
+}
+
+void Flows::Continue(int32_t f) {
+  const ir::Flow& flow = k_.p.flows[size_t(f)];
+  FlowState& fs = k_.user->flows.instances[size_t(f)];
+  const std::string& source = sources_[size_t(f)];
+  // Jumps only go forward, so one pass over the ops bounds the loop.
+  for (size_t steps = 0; fs.running && steps <= flow.ops.size(); ++steps) {
+    const ir::FlowOp& op = flow.ops[size_t(fs.pc)];
+    switch (op.kind) {
+      case ir::FlowOpKind::Run: {
+        const std::string* saved = k_.source;
+        k_.source = &source;
+        core::Frame frame{ScopeEvent(fs, op), &fs.locals, nullptr};
+        ++k_.blocks_run;
+        k_.backend.Run(op.block, frame, k_);
+        k_.source = saved;
+        ++fs.pc;
+        break;
+      }
+      case ir::FlowOpKind::Branch: {
+        core::Frame frame{ScopeEvent(fs, op), &fs.locals, nullptr};
+        fs.pc = k_.backend.Test(op.cond, frame, k_) ? fs.pc + 1 : op.target;
+        break;
+      }
+      case ir::FlowOpKind::Jump: fs.pc = op.target; break;
+      case ir::FlowOpKind::Split: {
+        uint64_t bucket = StickyBucket("split:" + flow.name + ":" + std::to_string(fs.pc));
+        size_t branch = 0;
+        while (branch + 1 < op.shares.size() && int64_t(bucket) >= op.shares[branch]) ++branch;
+        fs.pc = op.targets.empty() ? fs.pc + 1 : op.targets[branch];
+        break;
+      }
+      case ir::FlowOpKind::Wait:
+      case ir::FlowOpKind::WaitFor:
+        fs.deadline = SaturatingAdd(k_.now, op.duration);   // a wait of years ends at the end of time, never before it started
+        fs.waiting_event = op.kind == ir::FlowOpKind::WaitFor ? op.event : -1;
+        ++fs.token;
+        k_.Schedule(fs.deadline, MechanicId::flows, kWake, f, fs.token);
+        return;
+      case ir::FlowOpKind::Exit:
+        fs.running = false;
+        k_.Emit(source, "flow", {{"flow", ActionValue::String(flow.name)}, {"state", ActionValue::String("exited")}});
+        return;
+    }
+  }
+}
+
+// `wait for E [where C] within D`: the event counts strictly before start + D
+// (a timer due at the event's own time has already fired).
+void Flows::ResumeWaiting(const Event& e) {
+  for (size_t f = 0; f < k_.p.flows.size(); ++f) {
+    FlowState& fs = k_.user->flows.instances[f];
+    if (!fs.running || fs.waiting_event != e.type || k_.now >= fs.deadline) continue;
+    const ir::FlowOp& op = k_.p.flows[f].ops[size_t(fs.pc)];
+    core::Frame frame{&e, &fs.locals, nullptr};
+    if (!k_.backend.Test(op.cond, frame, k_)) continue;
+    fs.waiting_event = -1;
+    ++fs.token;   // the timeout timer is now stale
+    auto slot = std::find_if(fs.received.begin(), fs.received.end(), [&](auto& r) { return r.first == fs.pc; });
+    if (slot == fs.received.end()) fs.received.push_back({fs.pc, e});
+    else slot->second = e;
+    ++fs.pc;      // the body follows the WaitFor op
+    Continue(int32_t(f));
+  }
+}
+
+// Flows triggered by this step (the event, the settle's segment changes),
+// then what their statements changed settled like any other effect: levels,
+// badges, segments and the flows those trigger, to a bounded fixpoint.
+// `blocks_before`: blocks run when the step's own settle ended.
+void Flows::Run(const Event* e, uint64_t blocks_before) {
+  Trigger(e);
+  for (int round = 0; round < k_.options.fixpoint_limit; ++round) {
+    if (k_.blocks_run == blocks_before && k_.m.segments.changes.empty()) return;
+    blocks_before = k_.blocks_run;
+    k_.Settle();
+    Trigger(nullptr);
+  }
+  ++k_.stats.runtime_errors;
+}
+
+void Flows::Trigger(const Event* e) {
+  std::vector<std::pair<int32_t, bool>> changes;
+  changes.swap(k_.m.segments.changes);
+  for (size_t f = 0; f < k_.p.flows.size(); ++f) {
+    const ir::Flow& flow = k_.p.flows[f];
+    switch (flow.trigger) {
+      case ir::TriggerKind::Event:
+        if (e != nullptr && e->type == flow.target) {
+          core::Frame frame{e, nullptr, nullptr};
+          if (k_.backend.Test(flow.where, frame, k_)) Enter(int32_t(f));
+        }
+        break;
+      case ir::TriggerKind::Enter:
+      case ir::TriggerKind::Exit:
+        for (const auto& [segment, entered] : changes)
+          if (segment == flow.target && entered == (flow.trigger == ir::TriggerKind::Enter)) Enter(int32_t(f));
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+Flows::Flows(Kernel& k) : Mechanic(k) {
+  for (const ir::Flow& f : k_.p.flows) sources_.push_back("flow:" + f.name);
+}
+
+void Flows::NewPlayer(UserState& u) {
+  u.flows.instances.resize(k_.p.flows.size());
+  for (size_t f = 0; f < k_.p.flows.size(); ++f) u.flows.instances[f].locals.resize(size_t(k_.p.flows[f].local_count));
+}
+
+void Flows::Start(int64_t t) {
+  for (size_t f = 0; f < k_.p.flows.size(); ++f)
+    if (k_.p.flows[f].trigger == ir::TriggerKind::Schedule) ScheduleFlow(int32_t(f), t);
+}
+
+void Flows::AfterSettle(const Event* e, uint64_t settled) {
+  if (e != nullptr) ResumeWaiting(*e);
+  Run(e, settled);
+}
+
+bool Flows::OnTimer(const Timer& t) {
+  if (t.kind == kSchedule) {
+    FireSchedule(t.a);
+    return false;
+  }
+  FlowState& fs = k_.user->flows.instances[size_t(t.a)];
+  if (!fs.running || fs.token != t.b) return true;   // a stale timer
+  const ir::FlowOp& op = k_.p.flows[size_t(t.a)].ops[size_t(fs.pc)];
+  // A wait ends, or a `wait for` times out (its event never came).
+  fs.pc = op.kind == ir::FlowOpKind::WaitFor ? op.target : fs.pc + 1;
+  fs.waiting_event = -1;
+  Continue(t.a);
+  return true;
+}
+
+void Flows::WriteState(const UserState& u, std::string& out) const {
+  out += ",\"flows\":[";
+  bool first = true;
+  for (size_t f = 0; f < u.flows.instances.size(); ++f) {
+    const FlowState& fs = u.flows.instances[f];
+    if (!fs.running) continue;
+    if (!first) out += ",";
+    first = false;
+    out += "{\"flow\":";
+    AppendJsonString(out, k_.p.flows[f].name);
+    out += ",\"step\":" + std::to_string(fs.pc);
+    if (k_.p.flows[f].ops[size_t(fs.pc)].kind == ir::FlowOpKind::Wait ||
+        k_.p.flows[f].ops[size_t(fs.pc)].kind == ir::FlowOpKind::WaitFor) {
+      out += ",\"waiting_until\":";
+      AppendTime(out, fs.deadline);
+    }
+    out += "}";
+  }
+  out += "]";
+}
+
+}  // namespace questline::engine::mechanics

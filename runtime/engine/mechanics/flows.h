@@ -1,0 +1,39 @@
+// Flows (LANGUAGE.md §9): triggers, audience, holdout, re-entry, and the
+// step machine over ir::Flow::ops. A waiting instance is an op index, a
+// deadline and a timer token: plain data.
+#pragma once
+
+#include "runtime/engine/mechanic.h"
+#include "runtime/engine/state.h"
+
+namespace questline::engine::mechanics {
+
+class Flows : public Mechanic {
+ public:
+  struct Player {
+    std::vector<FlowState> instances;   // by flow
+  };
+  explicit Flows(Kernel& k);
+
+  void NewPlayer(UserState& u);
+  void Start(int64_t t);   // scheduled flows count from the first event's time
+  void AfterSettle(const Event* e, uint64_t settled);
+  bool OnTimer(const Timer& t);
+  void WriteState(const UserState& u, std::string& out) const;
+
+ private:
+  enum TimerKind : uint8_t { kWake, kSchedule };
+  void Enter(int32_t flow);
+  void Continue(int32_t flow);
+  void ResumeWaiting(const Event& e);
+  void Trigger(const Event* e);
+  // Flows this step triggers, then what they change settled, to a fixpoint.
+  void Run(const Event* e, uint64_t blocks_before);
+  void ScheduleFlow(int32_t flow, int64_t after);
+  void FireSchedule(int32_t flow);
+  uint64_t StickyBucket(const std::string& salt) const;   // [0, 100%) scaled by kDecimalScale
+
+  std::vector<std::string> sources_;   // "flow:NAME"
+};
+
+}  // namespace questline::engine::mechanics

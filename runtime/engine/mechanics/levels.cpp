@@ -1,0 +1,41 @@
+#include "runtime/engine/mechanics/levels.h"
+
+#include "runtime/engine/json_text.h"
+#include "runtime/engine/kernel.h"
+
+namespace questline::engine::mechanics {
+
+Levels::Levels(Kernel& k) : Mechanic(k) {
+  for (const ir::Level& l : k_.p.levels) sources_.push_back("level:" + l.name);
+  ids_.assign(k_.p.levels.size(), UINT32_MAX);
+}
+
+void Levels::Settle(SettleRound& round) {
+  if (round.conditions_agree) return;
+  UserState& u = *k_.user;
+  while (size_t(u.levels.level + 1) < k_.p.levels.size() &&
+         u.wallet.points_ever >= k_.p.levels[size_t(u.levels.level + 1)].at) {
+    const size_t l = size_t(++u.levels.level);
+    // The level `at 0` is where everyone starts: reaching it is no news.
+    if (k_.p.levels[l].at > 0 || l > 0)
+      k_.Emit(sources_[l], "level_up", {{"level", ActionValue::String(k_.p.levels[l].name)}});
+    k_.RunBlock(k_.p.levels[l].on_reach, sources_[l]);
+    round.changed = round.conditions_moved = true;
+  }
+}
+
+Value Levels::Current() {
+  const int32_t level = k_.user->levels.level;
+  if (level < 0) return Value::None(ValueKind::String);
+  uint32_t& id = ids_[size_t(level)];
+  if (id == UINT32_MAX) id = k_.strings.Intern(k_.p.levels[size_t(level)].name);
+  return Value::String(id);
+}
+
+void Levels::WriteState(const UserState& u, std::string& out) const {
+  out += ",\"level\":";
+  if (u.levels.level < 0) out += "null";
+  else AppendJsonString(out, k_.p.levels[size_t(u.levels.level)].name);
+}
+
+}  // namespace questline::engine::mechanics

@@ -1,0 +1,24 @@
+// Levels by points ever earned: each one reached once, in order, its block run.
+#pragma once
+
+#include "runtime/engine/mechanic.h"
+
+namespace questline::engine::mechanics {
+
+class Levels : public Mechanic {
+ public:
+  struct Player {
+    int32_t level = -1;
+  };
+  explicit Levels(Kernel& k);
+
+  void Settle(SettleRound& round);
+  void WriteState(const UserState& u, std::string& out) const;
+  Value Current();   // the player's level name, for conditions
+
+ private:
+  std::vector<std::string> sources_;   // "level:NAME"
+  std::vector<uint32_t> ids_;          // interned on first read, as ever: ids order `top`'s ties
+};
+
+}  // namespace questline::engine::mechanics

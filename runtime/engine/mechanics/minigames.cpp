@@ -1,0 +1,85 @@
+#include "runtime/engine/mechanics/minigames.h"
+
+#include <algorithm>
+
+#include "runtime/engine/json_text.h"
+#include "runtime/engine/kernel.h"
+
+namespace questline::engine::mechanics {
+Minigames::Minigames(Kernel& k) : Mechanic(k) {
+  for (const ir::Minigame& g : k_.p.games) {
+    prize_stock_.emplace_back();
+    for (const ir::GamePrize& prize : g.prizes) prize_stock_.back().push_back(prize.stock);
+  }
+  for (size_t i = 0; i < k_.p.games.size(); ++i) by_name_[k_.strings.Intern(k_.p.games[i].name)] = int32_t(i);
+}
+
+void Minigames::NewPlayer(UserState& u) { u.minigames.plays.assign(k_.p.games.size(), {INT64_MIN, 0}); }
+
+// minigame_play {game}: exists, audience, per-user limit, cost (attempts or a
+// currency), policy, then a keyed draw among the prizes still in stock.
+bool Minigames::OnRequest(const Event& e) {
+  if (e.type != k_.p.minigame_play) return true;
+  std::string name;
+  const int32_t target = RequestTarget(k_, e, "game", by_name_, &name);
+  const std::string source = "minigame:" + name;
+  if (target < 0) return Reject(k_, source, "minigame_play", "unknown_game");
+  const size_t g = size_t(target);
+  const auto it = k_.p.games.begin() + target;
+  core::Frame frame{&e, nullptr, nullptr};
+  if (!k_.backend.Test(it->audience, frame, k_)) return Reject(k_, source, "minigame_play", "not_in_audience");
+  auto counter = k_.user->minigames.plays[g];
+  if (!WithinLimit(it->limit, counter, k_.calendar, k_.now)) return Reject(k_, source, "minigame_play", "limit_reached");
+  if (it->cost > 0)
+    if (const ir::Policy* policy = k_.m.policies.Blocking(ir::PolicyTarget::Rewards))
+      return Reject(k_, source, "minigame_play", "blocked_by_policy", {{"policy", ActionValue::String(policy->name)}});
+  int64_t* pay_from = nullptr;
+  if (it->cost_currency >= 0) {
+    pay_from = &k_.user->wallet.balances[size_t(it->cost_currency)];
+  } else {
+    auto a = std::find_if(k_.user->minigames.attempts.begin(), k_.user->minigames.attempts.end(), [&](auto& x) { return x.first == int32_t(g); });
+    if (a != k_.user->minigames.attempts.end()) pay_from = &a->second;
+  }
+  if (it->cost > 0 && (pay_from == nullptr || *pay_from < it->cost))
+    return Reject(k_, source, "minigame_play", it->cost_currency >= 0 ? "insufficient_balance" : "no_attempts");
+  std::vector<int64_t> weights;
+  for (size_t p = 0; p < it->prizes.size(); ++p)
+    weights.push_back(prize_stock_[g][p] == 0 ? 0 : it->prizes[p].weight);   // an empty stock drops out
+  int prize = k_.random.Weighted(weights, k_.strings.Get(k_.user->user), k_.event_id, 0);
+  if (prize < 0) return Reject(k_, source, "minigame_play", "no_prize_left");
+  if (pay_from) *pay_from -= it->cost;
+  counter.second += 1;
+  k_.user->minigames.plays[g] = counter;
+  if (prize_stock_[g][size_t(prize)] > 0) --prize_stock_[g][size_t(prize)];
+  const ir::GamePrize& won = it->prizes[size_t(prize)];
+  std::vector<std::pair<std::string, ActionValue>> fields = {{"game", ActionValue::String(name)},
+                                                             {"prize", ActionValue::String(won.name)}};
+  if (pay_from && it->cost > 0) {   // what the play cost, and what is left
+    fields.push_back({"cost", ActionValue::Int(it->cost)});
+    fields.push_back({"currency", ActionValue::String(it->cost_currency >= 0 ? k_.p.currencies[size_t(it->cost_currency)]
+                                                                             : std::string("attempts"))});
+    fields.push_back({"balance", ActionValue::Int(*pay_from)});
+  }
+  k_.Emit(source, "minigame", std::move(fields));
+  k_.RunBlock(won.body, source);
+  return true;
+}
+
+bool Minigames::Effect(const ir::Stmt& s, Value value, const std::vector<Value>&) {
+  if (s.kind != ir::StmtKind::GiveAttempts) return false;
+  if (value.none || value.i <= 0) return true;
+  GiveCounted(k_, k_.user->minigames.attempts, s.target, value.i, "attempts", "game", k_.p.minigames[size_t(s.target)]);
+  return true;
+}
+
+void Minigames::WriteState(const UserState& u, std::string& out) const {
+  out += ",\"attempts\":{";
+  for (size_t a = 0; a < u.minigames.attempts.size(); ++a) {
+    if (a) out += ",";
+    AppendJsonString(out, k_.p.minigames[size_t(u.minigames.attempts[a].first)]);
+    out += ":" + std::to_string(u.minigames.attempts[a].second);
+  }
+  out += "}";
+}
+
+}  // namespace questline::engine::mechanics

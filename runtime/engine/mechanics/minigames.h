@@ -1,0 +1,29 @@
+// Mini-games (LANGUAGE.md §8): minigame_play requests (exists, audience,
+// limit, cost in attempts or a currency, policy), then a keyed draw among the
+// prizes still in stock; and the attempts blocks give.
+#pragma once
+
+#include "runtime/engine/mechanic.h"
+#include "runtime/engine/mechanics/common.h"
+
+namespace questline::engine::mechanics {
+
+class Minigames : public Mechanic {
+ public:
+  struct Player {
+    std::vector<std::pair<int64_t, int64_t>> plays;      // per game: limit period key, plays
+    std::vector<std::pair<int32_t, int64_t>> attempts;   // game -> attempts
+  };
+  explicit Minigames(Kernel& k);
+
+  void NewPlayer(UserState& u);
+  bool OnRequest(const Event& e);
+  bool Effect(const ir::Stmt& s, Value value, const std::vector<Value>& data);   // give attempts
+  void WriteState(const UserState& u, std::string& out) const;
+
+ private:
+  std::vector<std::vector<int64_t>> prize_stock_;   // per prize, -1 unlimited
+  NameIndex by_name_;
+};
+
+}  // namespace questline::engine::mechanics

@@ -1,0 +1,44 @@
+// Policies (LANGUAGE.md §10): what blocks rewards and messages, message caps
+// per period, and quiet hours that hold a message until they end.
+#pragma once
+
+#include "runtime/engine/mechanic.h"
+#include "runtime/engine/mechanics/common.h"
+#include "runtime/engine/state.h"
+
+namespace questline::engine::mechanics {
+
+class Policies : public Mechanic {
+ public:
+  struct Player {
+    std::vector<std::pair<int64_t, int64_t>> message_counts;   // per cap: period key, count
+    std::vector<HeldMessage> held;                             // waiting for quiet hours to end
+  };
+  explicit Policies(Kernel& k);
+
+  void NewPlayer(UserState& u);
+  bool OnTimer(const Timer& t);
+  bool Effect(const ir::Stmt& s, Value value, const std::vector<Value>& data);   // send
+  void WriteState(const UserState& u, std::string& out) const;
+
+  // The policy that blocks `target` for the player now, or null.
+  const ir::Policy* Blocking(ir::PolicyTarget target);
+  // Emits `blocked` naming the action and what it would have given or sent.
+  bool Blocks(ir::PolicyTarget target, const char* action, Fields blocked = {});
+
+ private:
+  enum TimerKind : uint8_t { kRelease };
+  // Message caps for the current period: true when one is reached (the
+  // `blocked` action is emitted); CountMessage counts a delivered message.
+  bool CapReached(const Fields& what);
+  void CountMessage();
+  // The first instant at or after t that no policy's quiet hours cover for
+  // `channel`, INT64_MIN when t is not quiet.
+  int64_t QuietUntil(int32_t channel, int64_t t) const;
+  void Release(uint64_t id);
+
+  size_t cap_count_ = 0;
+  uint64_t held_seq_ = 0;   // ids of held messages
+};
+
+}  // namespace questline::engine::mechanics

@@ -1,0 +1,27 @@
+// The player's profile: fields the product sends (profile_update,
+// registration) and tags blocks add or remove.
+#pragma once
+
+#include "runtime/engine/mechanic.h"
+
+namespace questline::engine::mechanics {
+
+class Profile : public Mechanic {
+ public:
+  struct Player {
+    std::vector<Value> fields;
+    std::vector<uint32_t> tags;   // interned, sorted
+  };
+  explicit Profile(Kernel& k);
+
+  void NewPlayer(UserState& u);
+  bool OnRequest(const Event& e);   // profile_update and registration: never rejected
+  bool Effect(const ir::Stmt& s, Value value, const std::vector<Value>& data);   // tag, untag
+  void WriteState(const UserState& u, std::string& out) const;
+
+ private:
+  int32_t registration_ = -1;    // the registration event type, or -1
+  int32_t registered_at_ = -1;   // the profile's registered_at, or -1
+};
+
+}  // namespace questline::engine::mechanics

@@ -1,0 +1,92 @@
+#include "runtime/engine/mechanics/raffles.h"
+
+#include <algorithm>
+
+#include "runtime/engine/json_text.h"
+#include "runtime/engine/kernel.h"
+#include "runtime/engine/mechanics/common.h"
+
+namespace questline::engine::mechanics {
+
+Raffles::Raffles(Kernel& k) : Mechanic(k) {
+  for (size_t r = 0; r < k_.p.raffle_table.size(); ++r)
+    k_.ScheduleGlobal(k_.p.raffle_table[r].draw_at, MechanicId::raffles, kDraw, int32_t(r), 0);
+  drawn_.assign(std::max(k_.p.raffle_table.size(), k_.p.raffles.size()), false);
+}
+
+bool Raffles::OnTimer(const Timer& t) {
+  Draw(t.a);
+  return false;
+}
+
+bool Raffles::Effect(const ir::Stmt& s, Value value, const std::vector<Value>&) {
+  if (s.kind != ir::StmtKind::GiveTickets) return false;
+  if (value.none || value.i <= 0) return true;
+  if (drawn_[size_t(s.target)]) {   // worthless: the draw is over
+    k_.CountWarning("tickets_after_draw");
+    return true;
+  }
+  GiveCounted(k_, k_.user->raffles.tickets, s.target, value.i, "tickets", "raffle", k_.p.raffles[size_t(s.target)]);
+  return true;
+}
+
+// Draws without replacement, weighted by tickets, honouring a prize's
+// max_per_user and the raffle's max_prizes_per_user.
+void Raffles::Draw(int32_t r) {
+  const ir::Raffle& raffle = k_.p.raffle_table[size_t(r)];
+  drawn_[size_t(r)] = true;
+  const std::string source = "raffle:" + raffle.name;
+  struct Entrant { UserState* user; int64_t tickets; int64_t won = 0; std::vector<int64_t> won_by_prize; };
+  std::vector<Entrant> entrants;
+  for (UserState& u : k_.users) {
+    auto t = std::find_if(u.raffles.tickets.begin(), u.raffles.tickets.end(), [&](auto& x) { return x.first == r; });
+    if (t == u.raffles.tickets.end() || t->second <= 0) continue;
+    k_.user = &u;
+    core::Frame frame{nullptr, nullptr, nullptr};
+    if (!k_.backend.Test(raffle.audience, frame, k_)) continue;
+    entrants.push_back({&u, t->second, 0, std::vector<int64_t>(raffle.prizes.size(), 0)});
+  }
+  // Users in id order: the draw does not depend on who arrived first.
+  std::sort(entrants.begin(), entrants.end(), [&](const Entrant& a, const Entrant& b) {
+    return k_.strings.Get(a.user->user) < k_.strings.Get(b.user->user);
+  });
+  uint64_t draw = 0;
+  for (size_t p = 0; p < raffle.prizes.size(); ++p) {
+    const ir::RafflePrize& prize = raffle.prizes[p];
+    for (int64_t n = 0; n < prize.count; ++n) {
+      std::vector<int64_t> weights;
+      for (const Entrant& e : entrants) {
+        bool eligible = (prize.max_per_user == 0 || e.won_by_prize[p] < prize.max_per_user) &&
+                        (raffle.max_prizes_per_user == 0 || e.won < raffle.max_prizes_per_user);
+        weights.push_back(eligible ? e.tickets : 0);
+      }
+      int winner = k_.random.Weighted(weights, source, k_.event_id, draw++);
+      if (winner < 0) break;   // no eligible ticket left
+      Entrant& e = entrants[size_t(winner)];
+      --e.tickets;             // the drawn ticket leaves the drum
+      ++e.won;
+      ++e.won_by_prize[p];
+      k_.user = e.user;
+      k_.Emit(source, "raffle", {{"raffle", ActionValue::String(raffle.name)}, {"prize", ActionValue::String(prize.name)}});
+      k_.RunBlock(prize.body, source);
+      k_.SettleStep(nullptr);
+    }
+  }
+  // Drawn: every ticket of this raffle is spent, won or not.
+  for (UserState& u : k_.users)
+    u.raffles.tickets.erase(std::remove_if(u.raffles.tickets.begin(), u.raffles.tickets.end(), [&](auto& t) { return t.first == r; }),
+                    u.raffles.tickets.end());
+  k_.user = nullptr;
+}
+
+void Raffles::WriteState(const UserState& u, std::string& out) const {
+  out += ",\"tickets\":{";
+  for (size_t t = 0; t < u.raffles.tickets.size(); ++t) {
+    if (t) out += ",";
+    AppendJsonString(out, k_.p.raffles[size_t(u.raffles.tickets[t].first)]);
+    out += ":" + std::to_string(u.raffles.tickets[t].second);
+  }
+  out += "}";
+}
+
+}  // namespace questline::engine::mechanics

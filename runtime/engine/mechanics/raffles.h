@@ -1,0 +1,28 @@
+// Raffles: tickets blocks give, drawn at the raffle's instant without
+// replacement, weighted by tickets.
+#pragma once
+
+#include "runtime/engine/mechanic.h"
+
+namespace questline::engine::mechanics {
+
+class Raffles : public Mechanic {
+ public:
+  struct Player {
+    std::vector<std::pair<int32_t, int64_t>> tickets;   // raffle -> tickets
+  };
+  explicit Raffles(Kernel& k);
+
+  bool OnTimer(const Timer& t);
+  bool Effect(const ir::Stmt& s, Value value, const std::vector<Value>& data);   // give tickets
+  void WriteState(const UserState& u, std::string& out) const;
+
+  bool Drawn(int32_t raffle) const { return drawn_[size_t(raffle)]; }
+
+ private:
+  enum TimerKind : uint8_t { kDraw };
+  void Draw(int32_t raffle);
+  std::vector<bool> drawn_;
+};
+
+}  // namespace questline::engine::mechanics

@@ -1,0 +1,65 @@
+#include "runtime/engine/mechanics/rules.h"
+
+#include <algorithm>
+
+#include "runtime/engine/kernel.h"
+
+namespace questline::engine::mechanics {
+
+Rules::Rules(Kernel& k) : Mechanic(k) {
+  for (const ir::Rule& r : k_.p.rules) sources_.push_back("rule:" + r.name);
+}
+
+// A rule whose condition held: its limit counts this firing (or refuses it),
+// and its body's awards are cut by its cap (Capped) until Leave.
+bool Rules::Enter(int32_t r) {
+  const ir::Rule& rule = k_.p.rules[size_t(r)];
+  // Counters only for a rule with something to count, made at its first firing.
+  RuleCounters* c = nullptr;
+  if (rule.cap || rule.limit) {
+    auto& list = k_.user->rules.counters;
+    auto at = std::lower_bound(list.begin(), list.end(), r,
+                               [](const std::pair<int32_t, RuleCounters>& x, int32_t key) { return x.first < key; });
+    if (at == list.end() || at->first != r) at = list.insert(at, {r, RuleCounters{}});
+    c = &at->second;   // stays put until Leave: rules do not nest
+  }
+  if (rule.limit) {
+    int64_t key = k_.calendar.PeriodKey(static_cast<CalendarPeriod>(rule.limit->period), k_.now);
+    if (key != c->limit_key) {
+      c->limit_key = key;
+      c->fired = 0;
+    }
+    if (c->fired >= rule.limit->amount) return false;
+    ++c->fired;
+  }
+  rule_ = &rule;
+  counters_ = c;
+  k_.source = &sources_[size_t(r)];
+  return true;
+}
+
+void Rules::Leave() {
+  rule_ = nullptr;
+  counters_ = nullptr;
+}
+
+bool Rules::CapApplies(int32_t currency) const {
+  return rule_ && rule_->cap && rule_->cap->currency == currency && counters_;
+}
+
+int64_t Rules::Capped(int32_t currency, int64_t amount) {
+  if (!CapApplies(currency)) return amount;
+  RuleCounters& c = *counters_;
+  int64_t key = k_.calendar.PeriodKey(static_cast<CalendarPeriod>(rule_->cap->period), k_.now);
+  if (key != c.cap_key) {
+    c.cap_key = key;
+    c.capped = 0;
+  }
+  return std::min(amount, rule_->cap->amount - c.capped);
+}
+
+void Rules::CountAward(int32_t currency, int64_t amount) {
+  if (CapApplies(currency)) counters_->capped = SaturatingAdd(counters_->capped, amount);
+}
+
+}  // namespace questline::engine::mechanics

@@ -1,0 +1,86 @@
+#include "runtime/engine/mechanics/store.h"
+
+#include <algorithm>
+
+#include "runtime/engine/json_text.h"
+#include "runtime/engine/kernel.h"
+
+namespace questline::engine::mechanics {
+Store::Store(Kernel& k) : Mechanic(k) {
+  for (const ir::Item& i : k_.p.items) stock_.push_back(i.stock);
+  for (const ir::Item& item : k_.p.items) {
+    // The raffles a purchase gives tickets for, in its block and the blocks
+    // nested in it (an explicit stack: blocks nest as deep as the source).
+    std::vector<int32_t> raffles;
+    std::vector<const ir::Block*> stack{&item.on_purchase};
+    while (!stack.empty()) {
+      const ir::Block* block = stack.back();
+      stack.pop_back();
+      for (const ir::Stmt& st : *block) {
+        if (st.kind == ir::StmtKind::GiveTickets &&
+            std::find(raffles.begin(), raffles.end(), st.target) == raffles.end())
+          raffles.push_back(st.target);
+        stack.push_back(&st.body);
+        stack.push_back(&st.else_body);
+        for (const auto& branch : st.branches) stack.push_back(&branch.second);
+      }
+    }
+    raffles_.push_back(std::move(raffles));
+  }
+  for (size_t i = 0; i < k_.p.items.size(); ++i) by_name_[k_.strings.Intern(k_.p.items[i].name)] = int32_t(i);
+}
+
+void Store::NewPlayer(UserState& u) { u.store.purchases.assign(k_.p.items.size(), {INT64_MIN, 0}); }
+
+// store_purchase {item}: exists, audience, per-user limit, stock, raffle not
+// drawn, policy, balance.
+bool Store::OnRequest(const Event& e) {
+  if (e.type != k_.p.store_purchase) return true;
+  std::string name;
+  const int32_t target = RequestTarget(k_, e, "item", by_name_, &name);
+  const std::string source = "item:" + name;
+  if (target < 0) return Reject(k_, source, "store_purchase", "unknown_item");
+  const size_t i = size_t(target);
+  const auto it = k_.p.items.begin() + target;
+  core::Frame frame{&e, nullptr, nullptr};
+  if (!k_.backend.Test(it->audience, frame, k_)) return Reject(k_, source, "store_purchase", "not_in_audience");
+  auto counter = k_.user->store.purchases[i];
+  if (!WithinLimit(it->limit, counter, k_.calendar, k_.now)) return Reject(k_, source, "store_purchase", "limit_reached");
+  if (stock_[i] == 0) return Reject(k_, source, "store_purchase", "out_of_stock");
+  for (int32_t r : raffles_[i])   // its tickets would be worthless
+    if (k_.m.raffles.Drawn(r))
+      return Reject(k_, source, "store_purchase", "raffle_drawn", {{"raffle", ActionValue::String(k_.p.raffles[size_t(r)])}});
+  if (it->price > 0)
+    if (const ir::Policy* policy = k_.m.policies.Blocking(ir::PolicyTarget::Rewards))
+      return Reject(k_, source, "store_purchase", "blocked_by_policy", {{"policy", ActionValue::String(policy->name)}});
+  int64_t& balance = k_.user->wallet.balances[size_t(it->currency)];
+  if (balance < it->price) return Reject(k_, source, "store_purchase", "insufficient_balance");
+  balance -= it->price;
+  if (stock_[i] > 0) --stock_[i];
+  counter.second += 1;
+  k_.user->store.purchases[i] = counter;
+  k_.Emit(source, "purchase", {{"item", ActionValue::String(name)}, {"price", ActionValue::Int(it->price)},
+                            {"currency", ActionValue::String(k_.p.currencies[size_t(it->currency)])},
+                            {"balance", ActionValue::Int(balance)}});
+  k_.RunBlock(it->on_purchase, source);
+  return true;
+}
+
+void Store::WriteState(const UserState& u, std::string& out) const {
+  out += ",\"purchases\":{";
+  bool first = true;
+  for (size_t i = 0; i < u.store.purchases.size(); ++i) {
+    // Against an item's limit, the purchases of its current period only.
+    const auto& limit = k_.p.items[i].limit;
+    if (u.store.purchases[i].second == 0 ||
+        (limit && u.store.purchases[i].first != k_.calendar.PeriodKey(static_cast<CalendarPeriod>(limit->period), k_.clock)))
+      continue;
+    if (!first) out += ",";
+    first = false;
+    AppendJsonString(out, k_.p.items[i].name);
+    out += ":" + std::to_string(u.store.purchases[i].second);
+  }
+  out += "}";
+}
+
+}  // namespace questline::engine::mechanics

@@ -1,0 +1,28 @@
+// The store (LANGUAGE.md §8): store_purchase requests, checked in a fixed
+// order (exists, audience, limit, stock, raffle not drawn, policy, balance);
+// a rejected purchase changes nothing.
+#pragma once
+
+#include "runtime/engine/mechanic.h"
+#include "runtime/engine/mechanics/common.h"
+
+namespace questline::engine::mechanics {
+
+class Store : public Mechanic {
+ public:
+  struct Player {
+    std::vector<std::pair<int64_t, int64_t>> purchases;   // per item: limit period key, purchases
+  };
+  explicit Store(Kernel& k);
+
+  void NewPlayer(UserState& u);
+  bool OnRequest(const Event& e);
+  void WriteState(const UserState& u, std::string& out) const;
+
+ private:
+  std::vector<int64_t> stock_;                // global, -1 unlimited
+  std::vector<std::vector<int32_t>> raffles_;   // per item: the raffles its purchase gives tickets for
+  NameIndex by_name_;
+};
+
+}  // namespace questline::engine::mechanics

@@ -1,0 +1,82 @@
+#include "runtime/engine/mechanics/wallet.h"
+
+#include <algorithm>
+
+#include "runtime/engine/json_text.h"
+#include "runtime/engine/kernel.h"
+
+namespace questline::engine::mechanics {
+
+void Wallet::NewPlayer(UserState& u) { u.wallet.balances.assign(k_.p.currencies.size(), 0); }
+
+int32_t Wallet::CurrencyIndex(const std::string& name) const {
+  for (size_t c = 0; c < k_.p.currencies.size(); ++c)
+    if (k_.p.currencies[c] == name) return int32_t(c);
+  return -1;
+}
+
+int64_t& Wallet::Balance(UserState& u, int32_t currency) { return u.wallet.balances[size_t(currency)]; }
+
+bool Wallet::Effect(const ir::Stmt& s, Value value, const std::vector<Value>& data) {
+  Player& w = k_.user->wallet;
+  const std::string& currency = s.target >= 0 && size_t(s.target) < k_.p.currencies.size()
+                                    ? k_.p.currencies[size_t(s.target)] : k_.p.currencies[0];
+  switch (s.kind) {
+    case ir::StmtKind::Award: {
+      const int64_t asked = value.none ? 0 : value.i;
+      int64_t amount = k_.m.rules.Capped(s.target, asked);   // cut to what the rule's cap leaves
+      if (amount <= 0 || k_.m.policies.Blocks(ir::PolicyTarget::Rewards, "award",
+                                              {{"currency", ActionValue::String(currency)},
+                                               {"amount", ActionValue::Int(amount)}}))
+        return true;
+      int64_t& balance = w.balances[size_t(s.target)];
+      // Balances saturate at int64 max: the action reports what was credited,
+      // not what was asked, and the cut is counted so that a run shows it.
+      const int64_t credited = SaturatingAdd(balance, amount) - balance;
+      if (credited < amount) {
+        k_.CountWarning("award_saturated");
+        amount = credited;
+        if (amount <= 0) return true;
+      }
+      k_.m.rules.CountAward(s.target, amount);
+      balance += amount;
+      if (s.target == 0) {
+        w.points_ever = SaturatingAdd(w.points_ever, amount);
+        k_.m.competitions.ScorePoints(amount);
+      }
+      k_.Emit(*k_.source, "award", {{"currency", ActionValue::String(currency)},
+                                    {"amount", ActionValue::Int(amount)}, {"balance", ActionValue::Int(balance)}});
+      return true;
+    }
+    case ir::StmtKind::Deduct: {
+      int64_t& balance = w.balances[size_t(s.target)];
+      int64_t amount = std::min(value.none ? 0 : value.i, balance);
+      if (amount <= 0) return true;
+      balance -= amount;
+      k_.Emit(*k_.source, "deduct", {{"currency", ActionValue::String(currency)},
+                                     {"amount", ActionValue::Int(amount)}, {"balance", ActionValue::Int(balance)}});
+      return true;
+    }
+    case ir::StmtKind::GrantBonus: {
+      const std::string bonus = value.none ? std::string() : k_.strings.Get(uint32_t(value.i));
+      if (k_.m.policies.Blocks(ir::PolicyTarget::Rewards, "bonus", {{"bonus", ActionValue::String(bonus)}}))
+        return true;
+      k_.Emit(*k_.source, "bonus", {{"bonus", ActionValue::String(bonus)}});
+      return true;
+    }
+    default: return false;
+  }
+}
+
+void Wallet::WriteState(const UserState& u, std::string& out) const {
+  out += ",\"points\":" + std::to_string(u.wallet.balances[0]) + ",\"points_ever\":" + std::to_string(u.wallet.points_ever);
+  out += ",\"balances\":{";
+  for (size_t c = 1; c < u.wallet.balances.size(); ++c) {
+    if (c > 1) out += ",";
+    AppendJsonString(out, k_.p.currencies[c]);
+    out += ":" + std::to_string(u.wallet.balances[c]);
+  }
+  out += "}";
+}
+
+}  // namespace questline::engine::mechanics
