@@ -52,7 +52,7 @@ bool Engine::ImportBalance(const std::string& user, int32_t currency, BalanceOp 
     return false;
   }
   UserState& u = k_->UserFor(k_->strings.Intern(user));
-  u.segments.stale = true;   // segments reading the balance (MetricsDone)
+  k_->m.segments.MarkStale(u);   // segments reading the balance (MetricsDone)
   int64_t& balance = k_->m.wallet.Balance(u, currency);
   switch (op) {
     case BalanceOp::Add: balance = SaturatingAdd(balance, amount); break;

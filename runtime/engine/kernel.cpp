@@ -25,6 +25,7 @@ UserState& Kernel::UserFor(uint32_t id) {
   user_slot[id] = uint32_t(users.size() + 1);
   UserState& u = users.emplace_back();
   u.user = id;
+  u.block = layout.NewBlock();
   UserState* saved = user;   // a mechanic may lay out its part through the step's player
   user = &u;
 #define QUESTLINE_MECHANIC(field, Type) m.field.NewPlayer(u);
@@ -196,9 +197,9 @@ void Kernel::Emit(const std::string& action_source, const char* action,
 // core::Runtime, handed to the mechanic that owns each call.
 Value Kernel::Metric(int32_t id) { return m.metrics.Read(*user, id, now); }
 bool Kernel::Segment(int32_t id) { return m.segments.Member(id); }
-Value Kernel::Profile(int32_t field) { return user->profile.fields[size_t(field)]; }
-int64_t Kernel::Balance(int32_t currency) { return user->wallet.balances[size_t(currency)]; }
-int64_t Kernel::PointsEver() { return user->wallet.points_ever; }
+Value Kernel::Profile(int32_t field) { return m.profile.Field(field); }
+int64_t Kernel::Balance(int32_t currency) { return m.wallet.Balance(*user, currency); }
+int64_t Kernel::PointsEver() { return m.wallet.PointsEver(*user); }
 Value Kernel::Level() { return m.levels.Current(); }
 void Kernel::AddToMetric(int32_t metric, Value argument) { m.metrics.Add(metric, argument); }
 void Kernel::MetricsDone() { m.segments.MetricsDone(); }

@@ -92,6 +92,7 @@ class Kernel final : public core::Runtime {
   RecentIds recent_ids;                     // duplicate detection (after random: keyed by it)
   EngineStats stats;
   std::vector<uint32_t> literal_ids;        // the program's strings, interned
+  PlayerLayout layout;                      // the players' blocks: what each mechanic reserved
   std::deque<UserState> users;              // stable addresses
   // By interned id (ids are dense): a player's slot in users + 1 (0: none
   // yet). A hash lookup per event and timer missed the cache at 100k players.

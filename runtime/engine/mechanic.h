@@ -23,6 +23,7 @@
 #include "core/backend.h"
 #include "core/ir/program.h"
 #include "runtime/engine/core_names.h"
+#include "runtime/engine/player_block.h"
 
 namespace questline::engine {
 
@@ -60,7 +61,9 @@ class Mechanic {
  public:
   explicit Mechanic(Kernel& k) : k_(k) {}
 
-  struct Player {};   // what the mechanic keeps per player (UserState::<field>)
+  // What the mechanic keeps per player beyond its slots in the block
+  // (PlayerLayout, reserved when it is built): sparse entries (UserState::<field>).
+  struct Player {};
   void NewPlayer(UserState&) {}                             // lays out a new player's part
   void Start(int64_t) {}                                    // once, at the first event's time
   void BeginStep() {}                                       // a step begins: clear its scratch

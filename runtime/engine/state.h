@@ -99,6 +99,7 @@ static_assert(sizeof(MissionState) % alignof(TaskState) == 0, "tasks follow the 
 
 // A flow instance: where it is (an op index of ir::Flow::ops) and what it waits for.
 struct FlowState {
+  int32_t flow = -1;                  // index in ir::Program::flows
   bool running = false;
   int32_t pc = 0;
   int32_t waiting_event = -1;         // WaitFor: the event type, or -1
@@ -110,6 +111,12 @@ struct FlowState {
   // entry, and what each `wait for` received (by its op index).
   Event trigger;
   std::vector<std::pair<int32_t, Event>> received;
+};
+
+// A count in a calendar period (purchases, plays, messages against a limit).
+struct PeriodCount {
+  int64_t key = INT64_MIN;   // the period counted in
+  int64_t count = 0;
 };
 
 struct RuleCounters {

@@ -7,17 +7,16 @@ namespace questline::engine::mechanics {
 
 Badges::Badges(Kernel& k) : Mechanic(k) {
   for (const ir::Badge& b : k_.p.badges) sources_.push_back("badge:" + b.name);
+  earned_ = k_.layout.ReserveBits(k_.p.badges.size());
 }
-
-void Badges::NewPlayer(UserState& u) { u.badges.earned.assign(k_.p.badges.size(), false); }
 
 void Badges::Settle(SettleRound& round) {
   if (round.conditions_agree) return;
-  std::vector<bool>& earned = k_.user->badges.earned;
+  const PlayerBlock& block = k_.user->block;
   core::Frame frame{k_.event, nullptr, nullptr};
   for (size_t b = 0; b < k_.p.badges.size(); ++b) {
-    if (earned[b] || !k_.backend.Test(k_.p.badges[b].when, frame, k_)) continue;
-    earned[b] = true;
+    if (earned_.Test(block, b) || !k_.backend.Test(k_.p.badges[b].when, frame, k_)) continue;
+    earned_.Set(block, b, true);
     k_.Emit(sources_[b], "badge", {{"badge", ActionValue::String(k_.p.badges[b].name)}});
     k_.RunBlock(k_.p.badges[b].on_earn, sources_[b]);
     round.changed = round.conditions_moved = true;
@@ -27,8 +26,8 @@ void Badges::Settle(SettleRound& round) {
 void Badges::WriteState(const UserState& u, std::string& out) const {
   out += ",\"badges\":[";
   bool first = true;
-  for (size_t b = 0; b < u.badges.earned.size(); ++b)
-    if (u.badges.earned[b]) {
+  for (size_t b = 0; b < earned_.count; ++b)
+    if (earned_.Test(u.block, b)) {
       if (!first) out += ",";
       first = false;
       AppendJsonString(out, k_.p.badges[b].name);

@@ -7,16 +7,13 @@ namespace questline::engine::mechanics {
 
 class Badges : public Mechanic {
  public:
-  struct Player {
-    std::vector<bool> earned;
-  };
   explicit Badges(Kernel& k);
 
-  void NewPlayer(UserState& u);
   void Settle(SettleRound& round);
   void WriteState(const UserState& u, std::string& out) const;
 
  private:
+  Bits earned_;
   std::vector<std::string> sources_;   // "badge:NAME"
 };
 

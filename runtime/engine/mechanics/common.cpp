@@ -20,12 +20,11 @@ int32_t RequestTarget(Kernel& k, const Event& e, const char* field, const NameIn
   return -1;
 }
 
-bool WithinLimit(const std::optional<ir::Bound>& limit, std::pair<int64_t, int64_t>& counter,
-                 const Calendar& cal, int64_t now) {
+bool WithinLimit(const std::optional<ir::Bound>& limit, PeriodCount& counter, const Calendar& cal, int64_t now) {
   if (!limit) return true;
   int64_t key = cal.PeriodKey(static_cast<CalendarPeriod>(limit->period), now);
-  if (key != counter.first) counter = {key, 0};
-  return counter.second < limit->amount;
+  if (key != counter.key) counter = {key, 0};
+  return counter.count < limit->amount;
 }
 
 bool Reject(Kernel& k, const std::string& source, const char* request, const char* reason, Fields fields) {

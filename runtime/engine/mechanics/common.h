@@ -11,6 +11,7 @@
 #include "runtime/engine/action.h"
 #include "runtime/engine/calendar.h"
 #include "runtime/engine/core_names.h"
+#include "runtime/engine/state.h"
 
 namespace questline::engine {
 class Kernel;
@@ -29,8 +30,7 @@ int32_t RequestTarget(Kernel& k, const Event& e, const char* field, const NameIn
 bool Reject(Kernel& k, const std::string& source, const char* request, const char* reason, Fields fields = {});
 // A per-player limit's counter (period key, uses) moved to the period of
 // `now`; true when another use fits.
-bool WithinLimit(const std::optional<ir::Bound>& limit, std::pair<int64_t, int64_t>& counter, const Calendar& cal,
-                 int64_t now);
+bool WithinLimit(const std::optional<ir::Bound>& limit, PeriodCount& counter, const Calendar& cal, int64_t now);
 // Adds `count` to the player's `target` entry of `list` (attempts, tickets)
 // unless a policy blocks the reward, and emits `action` with `field`: name.
 void GiveCounted(Kernel& k, std::vector<std::pair<int32_t, int64_t>>& list, int32_t target, int64_t count,

@@ -212,7 +212,7 @@ void Competitions::CancelWindow(int32_t c, const std::vector<Entry>& players) {
         {comp.tournament ? "tournament" : "leaderboard", ActionValue::String(comp.name)},
         {"state", ActionValue::String("cancelled")}};
     if (e.registered && comp.buy_in > 0) {
-      int64_t& balance = k_.user->wallet.balances[size_t(comp.buy_in_currency)];
+      int64_t& balance = k_.m.wallet.Balance(*k_.user, comp.buy_in_currency);
       balance = SaturatingAdd(balance, comp.buy_in);
       fields.push_back({"refund", ActionValue::Int(comp.buy_in)});
       fields.push_back({"currency", ActionValue::String(k_.p.currencies[size_t(comp.buy_in_currency)])});
@@ -327,7 +327,7 @@ bool Competitions::HandleRegister(const Event& e) {
   std::vector<std::pair<std::string, ActionValue>> fields = {{"tournament", ActionValue::String(name)},
                                                              {"state", ActionValue::String("registered")}};
   if (comp.buy_in > 0) {
-    int64_t& balance = k_.user->wallet.balances[size_t(comp.buy_in_currency)];
+    int64_t& balance = k_.m.wallet.Balance(*k_.user, comp.buy_in_currency);
     if (balance < comp.buy_in) return Reject(k_, source, "tournament_register", "insufficient_balance");
     balance -= comp.buy_in;
     fields.push_back({"buy_in", ActionValue::Int(comp.buy_in)});

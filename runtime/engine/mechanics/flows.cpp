@@ -42,11 +42,15 @@ void Flows::FireSchedule(int32_t f) {
 
 void Flows::Enter(int32_t f) {
   const ir::Flow& flow = k_.p.flows[size_t(f)];
-  FlowState& fs = k_.user->flows.instances[size_t(f)];
-  if (fs.running) return;   // at most once at a time
-  if (flow.reenter_after_ms && fs.last_entry != INT64_MIN && k_.now < SaturatingAdd(fs.last_entry, *flow.reenter_after_ms)) return;
+  if (const FlowState* last = Find(f)) {
+    if (last->running) return;   // at most once at a time
+    if (flow.reenter_after_ms && last->last_entry != INT64_MIN &&
+        k_.now < SaturatingAdd(last->last_entry, *flow.reenter_after_ms))
+      return;
+  }
   core::Frame frame{k_.event, nullptr, nullptr};
   if (!k_.Holds(flow.audience, frame)) return;
+  FlowState& fs = InstanceFor(f);   // boxed: stays put while blocks run
   fs.last_entry = k_.now;
   if (flow.holdout > 0 && int64_t(StickyBucket("holdout:" + flow.name)) < flow.holdout) {
     k_.Emit(sources_[size_t(f)], "flow", {{"flow", ActionValue::String(flow.name)}, {"control", ActionValue::Bool(true)}});
@@ -74,7 +78,7 @@ static const Event* ScopeEvent(const FlowState& fs, const ir::FlowOp& op) {
 
 void Flows::Continue(int32_t f) {
   const ir::Flow& flow = k_.p.flows[size_t(f)];
-  FlowState& fs = k_.user->flows.instances[size_t(f)];
+  FlowState& fs = *Find(f);
   const std::string& source = sources_[size_t(f)];
   // Jumps only go forward, so one pass over the ops bounds the loop.
   for (size_t steps = 0; fs.running && steps <= flow.ops.size(); ++steps) {
@@ -121,10 +125,12 @@ void Flows::Continue(int32_t f) {
 // `wait for E [where C] within D`: the event counts strictly before start + D
 // (a timer due at the event's own time has already fired).
 void Flows::ResumeWaiting(const Event& e) {
-  for (size_t f = 0; f < k_.p.flows.size(); ++f) {
-    FlowState& fs = k_.user->flows.instances[f];
+  const auto& instances = k_.user->flows.instances;
+  for (size_t i = 0; i < instances.size(); ++i) {
+    FlowState& fs = *instances[i];
+    const int32_t f = fs.flow;
     if (!fs.running || fs.waiting_event != e.type || k_.now >= fs.deadline) continue;
-    const ir::FlowOp& op = k_.p.flows[f].ops[size_t(fs.pc)];
+    const ir::FlowOp& op = k_.p.flows[size_t(f)].ops[size_t(fs.pc)];
     core::Frame frame{&e, &fs.locals, nullptr};
     if (!k_.backend.Test(op.cond, frame, k_)) continue;
     fs.waiting_event = -1;
@@ -179,9 +185,22 @@ Flows::Flows(Kernel& k) : Mechanic(k) {
   for (const ir::Flow& f : k_.p.flows) sources_.push_back("flow:" + f.name);
 }
 
-void Flows::NewPlayer(UserState& u) {
-  u.flows.instances.resize(k_.p.flows.size());
-  for (size_t f = 0; f < k_.p.flows.size(); ++f) u.flows.instances[f].locals.resize(size_t(k_.p.flows[f].local_count));
+FlowState* Flows::Find(int32_t f) const {
+  const auto& list = k_.user->flows.instances;
+  auto it = std::lower_bound(list.begin(), list.end(), f,
+                             [](const std::unique_ptr<FlowState>& x, int32_t key) { return x->flow < key; });
+  return it != list.end() && (*it)->flow == f ? it->get() : nullptr;
+}
+
+FlowState& Flows::InstanceFor(int32_t f) {
+  auto& list = k_.user->flows.instances;
+  auto it = std::lower_bound(list.begin(), list.end(), f,
+                             [](const std::unique_ptr<FlowState>& x, int32_t key) { return x->flow < key; });
+  if (it != list.end() && (*it)->flow == f) return **it;
+  auto fs = std::make_unique<FlowState>();
+  fs->flow = f;
+  fs->locals.resize(size_t(k_.p.flows[size_t(f)].local_count));
+  return **list.insert(it, std::move(fs));
 }
 
 void Flows::Start(int64_t t) {
@@ -199,8 +218,9 @@ bool Flows::OnTimer(const Timer& t) {
     FireSchedule(t.a);
     return false;
   }
-  FlowState& fs = k_.user->flows.instances[size_t(t.a)];
-  if (!fs.running || fs.token != t.b) return true;   // a stale timer
+  FlowState* instance = Find(t.a);
+  if (instance == nullptr || !instance->running || instance->token != t.b) return true;   // a stale timer
+  FlowState& fs = *instance;
   const ir::FlowOp& op = k_.p.flows[size_t(t.a)].ops[size_t(fs.pc)];
   // A wait ends, or a `wait for` times out (its event never came).
   fs.pc = op.kind == ir::FlowOpKind::WaitFor ? op.target : fs.pc + 1;
@@ -212,8 +232,9 @@ bool Flows::OnTimer(const Timer& t) {
 void Flows::WriteState(const UserState& u, std::string& out) const {
   out += ",\"flows\":[";
   bool first = true;
-  for (size_t f = 0; f < u.flows.instances.size(); ++f) {
-    const FlowState& fs = u.flows.instances[f];
+  for (const std::unique_ptr<FlowState>& instance : u.flows.instances) {
+    const FlowState& fs = *instance;
+    const size_t f = size_t(fs.flow);
     if (!fs.running) continue;
     if (!first) out += ",";
     first = false;

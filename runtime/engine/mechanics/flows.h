@@ -11,11 +11,11 @@ namespace questline::engine::mechanics {
 class Flows : public Mechanic {
  public:
   struct Player {
-    std::vector<FlowState> instances;   // by flow
+    // Sorted by flow: the flows the player has entered (or been held out of).
+    std::vector<std::unique_ptr<FlowState>> instances;
   };
   explicit Flows(Kernel& k);
 
-  void NewPlayer(UserState& u);
   void Start(int64_t t);   // scheduled flows count from the first event's time
   void AfterSettle(const Event* e, uint64_t settled);
   bool OnTimer(const Timer& t);
@@ -23,6 +23,8 @@ class Flows : public Mechanic {
 
  private:
   enum TimerKind : uint8_t { kWake, kSchedule };
+  FlowState* Find(int32_t flow) const;
+  FlowState& InstanceFor(int32_t flow);
   void Enter(int32_t flow);
   void Continue(int32_t flow);
   void ResumeWaiting(const Event& e);

@@ -8,14 +8,19 @@ namespace questline::engine::mechanics {
 Levels::Levels(Kernel& k) : Mechanic(k) {
   for (const ir::Level& l : k_.p.levels) sources_.push_back("level:" + l.name);
   ids_.assign(k_.p.levels.size(), UINT32_MAX);
+  level_ = k_.layout.Reserve<int32_t>(1);
 }
+
+void Levels::NewPlayer(UserState& u) { Level(u) = -1; }
+
+int32_t& Levels::Level(const UserState& u) const { return *level_.In(u.block); }
 
 void Levels::Settle(SettleRound& round) {
   if (round.conditions_agree) return;
   UserState& u = *k_.user;
-  while (size_t(u.levels.level + 1) < k_.p.levels.size() &&
-         u.wallet.points_ever >= k_.p.levels[size_t(u.levels.level + 1)].at) {
-    const size_t l = size_t(++u.levels.level);
+  int32_t& level = Level(u);
+  while (size_t(level + 1) < k_.p.levels.size() && k_.m.wallet.PointsEver(u) >= k_.p.levels[size_t(level + 1)].at) {
+    const size_t l = size_t(++level);
     // The level `at 0` is where everyone starts: reaching it is no news.
     if (k_.p.levels[l].at > 0 || l > 0)
       k_.Emit(sources_[l], "level_up", {{"level", ActionValue::String(k_.p.levels[l].name)}});
@@ -25,7 +30,7 @@ void Levels::Settle(SettleRound& round) {
 }
 
 Value Levels::Current() {
-  const int32_t level = k_.user->levels.level;
+  const int32_t level = Level(*k_.user);
   if (level < 0) return Value::None(ValueKind::String);
   uint32_t& id = ids_[size_t(level)];
   if (id == UINT32_MAX) id = k_.strings.Intern(k_.p.levels[size_t(level)].name);
@@ -34,8 +39,8 @@ Value Levels::Current() {
 
 void Levels::WriteState(const UserState& u, std::string& out) const {
   out += ",\"level\":";
-  if (u.levels.level < 0) out += "null";
-  else AppendJsonString(out, k_.p.levels[size_t(u.levels.level)].name);
+  if (Level(u) < 0) out += "null";
+  else AppendJsonString(out, k_.p.levels[size_t(Level(u))].name);
 }
 
 }  // namespace questline::engine::mechanics

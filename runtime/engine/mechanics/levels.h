@@ -7,16 +7,17 @@ namespace questline::engine::mechanics {
 
 class Levels : public Mechanic {
  public:
-  struct Player {
-    int32_t level = -1;
-  };
   explicit Levels(Kernel& k);
+
+  void NewPlayer(UserState& u);
 
   void Settle(SettleRound& round);
   void WriteState(const UserState& u, std::string& out) const;
   Value Current();   // the player's level name, for conditions
+  int32_t& Level(const UserState& u) const;   // -1: none yet
 
  private:
+  Slots<int32_t> level_;
   std::vector<std::string> sources_;   // "level:NAME"
   std::vector<uint32_t> ids_;          // interned on first read, as ever: ids order `top`'s ties
 };

@@ -11,24 +11,24 @@ Metrics::Metrics(Kernel& k) : Mechanic(k) {
     is_total_.push_back(IsSimpleAggregate(m.aggregate));
     slot_.push_back(int32_t(is_total_.back() ? total_count_++ : window_count_++));
   }
+  totals_ = k_.layout.Reserve<AggState::Bucket>(total_count_);
 }
 
 void Metrics::NewPlayer(UserState& u) {
-  u.metrics.totals.resize(total_count_);
   u.metrics.windows.resize(window_count_);
 }
 
 void Metrics::Add(int32_t metric, Value argument) {
   const ir::Aggregate& a = k_.p.metrics[size_t(metric)].aggregate;
   const size_t slot = size_t(slot_[size_t(metric)]);
-  if (is_total_[size_t(metric)]) AddToTotal(a, k_.user->metrics.totals[slot], argument);
+  if (is_total_[size_t(metric)]) AddToTotal(a, totals_.In(k_.user->block)[slot], argument);
   else AddToAggregate(a, k_.user->metrics.windows[slot], argument, k_.now, k_.calendar);
 }
 
 Value Metrics::Read(const UserState& u, int32_t metric, int64_t now) const {
   const ir::Aggregate& a = k_.p.metrics[size_t(metric)].aggregate;
   const size_t slot = size_t(slot_[size_t(metric)]);
-  if (is_total_[size_t(metric)]) return ReadTotal(a, u.metrics.totals[slot]);
+  if (is_total_[size_t(metric)]) return ReadTotal(a, totals_.In(u.block)[slot]);
   return ReadAggregate(a, u.metrics.windows[slot], now, k_.calendar);
 }
 

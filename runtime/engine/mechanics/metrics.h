@@ -11,8 +11,7 @@ namespace questline::engine::mechanics {
 class Metrics : public Mechanic {
  public:
   struct Player {
-    std::vector<AggState::Bucket> totals;   // by slot: the simple lifetime metrics
-    std::vector<AggState> windows;          // by slot: the others
+    std::vector<AggState> windows;          // by slot: the metrics that are not simple lifetime ones
   };
   explicit Metrics(Kernel& k);
 
@@ -25,7 +24,8 @@ class Metrics : public Mechanic {
   int64_t ValidUntil(int32_t metric, int64_t now) const;
 
  private:
-  std::vector<bool> is_total_;     // by metric: in Player::totals (else windows)
+  Slots<AggState::Bucket> totals_;   // by slot: the simple lifetime metrics
+  std::vector<bool> is_total_;     // by metric: in totals_ (else Player::windows)
   std::vector<int32_t> slot_;
   size_t total_count_ = 0, window_count_ = 0;
 };

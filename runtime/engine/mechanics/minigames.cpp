@@ -11,10 +11,11 @@ Minigames::Minigames(Kernel& k) : Mechanic(k) {
     prize_stock_.emplace_back();
     for (const ir::GamePrize& prize : g.prizes) prize_stock_.back().push_back(prize.stock);
   }
+  plays_ = k_.layout.Reserve<PeriodCount>(k_.p.games.size());
   for (size_t i = 0; i < k_.p.games.size(); ++i) by_name_[k_.strings.Intern(k_.p.games[i].name)] = int32_t(i);
 }
 
-void Minigames::NewPlayer(UserState& u) { u.minigames.plays.assign(k_.p.games.size(), {INT64_MIN, 0}); }
+void Minigames::NewPlayer(UserState& u) { std::fill_n(plays_.In(u.block), plays_.count, PeriodCount{}); }
 
 // minigame_play {game}: exists, audience, per-user limit, cost (attempts or a
 // currency), policy, then a keyed draw among the prizes still in stock.
@@ -28,14 +29,14 @@ bool Minigames::OnRequest(const Event& e) {
   const auto it = k_.p.games.begin() + target;
   core::Frame frame{&e, nullptr, nullptr};
   if (!k_.backend.Test(it->audience, frame, k_)) return Reject(k_, source, "minigame_play", "not_in_audience");
-  auto counter = k_.user->minigames.plays[g];
+  PeriodCount counter = plays_.In(k_.user->block)[g];
   if (!WithinLimit(it->limit, counter, k_.calendar, k_.now)) return Reject(k_, source, "minigame_play", "limit_reached");
   if (it->cost > 0)
     if (const ir::Policy* policy = k_.m.policies.Blocking(ir::PolicyTarget::Rewards))
       return Reject(k_, source, "minigame_play", "blocked_by_policy", {{"policy", ActionValue::String(policy->name)}});
   int64_t* pay_from = nullptr;
   if (it->cost_currency >= 0) {
-    pay_from = &k_.user->wallet.balances[size_t(it->cost_currency)];
+    pay_from = &k_.m.wallet.Balance(*k_.user, it->cost_currency);
   } else {
     auto a = std::find_if(k_.user->minigames.attempts.begin(), k_.user->minigames.attempts.end(), [&](auto& x) { return x.first == int32_t(g); });
     if (a != k_.user->minigames.attempts.end()) pay_from = &a->second;
@@ -48,8 +49,8 @@ bool Minigames::OnRequest(const Event& e) {
   int prize = k_.random.Weighted(weights, k_.strings.Get(k_.user->user), k_.event_id, 0);
   if (prize < 0) return Reject(k_, source, "minigame_play", "no_prize_left");
   if (pay_from) *pay_from -= it->cost;
-  counter.second += 1;
-  k_.user->minigames.plays[g] = counter;
+  counter.count += 1;
+  plays_.In(k_.user->block)[g] = counter;
   if (prize_stock_[g][size_t(prize)] > 0) --prize_stock_[g][size_t(prize)];
   const ir::GamePrize& won = it->prizes[size_t(prize)];
   std::vector<std::pair<std::string, ActionValue>> fields = {{"game", ActionValue::String(name)},

@@ -5,13 +5,13 @@
 
 #include "runtime/engine/mechanic.h"
 #include "runtime/engine/mechanics/common.h"
+#include "runtime/engine/state.h"
 
 namespace questline::engine::mechanics {
 
 class Minigames : public Mechanic {
  public:
   struct Player {
-    std::vector<std::pair<int64_t, int64_t>> plays;      // per game: limit period key, plays
     std::vector<std::pair<int32_t, int64_t>> attempts;   // game -> attempts
   };
   explicit Minigames(Kernel& k);
@@ -22,6 +22,7 @@ class Minigames : public Mechanic {
   void WriteState(const UserState& u, std::string& out) const;
 
  private:
+  Slots<PeriodCount> plays_;                       // per game, against its limit
   std::vector<std::vector<int64_t>> prize_stock_;   // per prize, -1 unlimited
   NameIndex by_name_;
 };

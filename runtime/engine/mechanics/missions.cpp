@@ -159,16 +159,18 @@ void Missions::Announce(int32_t m) {
 // instances they were told of: an instance's own timer per player per
 // mission was most of the engine's memory at operator scale.
 void Missions::WakeForDeadline(int64_t deadline) {
-  if (deadline == INT64_MAX || deadline >= k_.user->missions.wake) return;
-  k_.user->missions.wake = deadline;
+  int64_t& wake = *wake_.In(k_.user->block);
+  if (deadline == INT64_MAX || deadline >= wake) return;
+  wake = deadline;
   k_.Schedule(deadline, MechanicId::missions, kDeadline, 0, 0);
 }
 
 // The player's mission timer: every announced instance due by now expires,
 // in mission order, and the timer moves to the next deadline.
 void Missions::ExpireDue(int64_t timer) {
-  if (timer != k_.user->missions.wake) return;   // replaced by an earlier one, which has run
-  k_.user->missions.wake = INT64_MAX;
+  int64_t& wake = *wake_.In(k_.user->block);
+  if (timer != wake) return;   // replaced by an earlier one, which has run
+  wake = INT64_MAX;
   int64_t next = INT64_MAX;
   for (size_t i = 0; i < k_.user->missions.instances.size(); ++i) {
     MissionState& ms = *k_.user->missions.instances[i];
@@ -258,7 +260,7 @@ bool Missions::Refresh() {
       changed = true;
       continue;
     }
-    if (mi.unlock == ir::Unlock::AtLevel && !ms.unlocked && k_.user->levels.level >= mi.unlock_target) {
+    if (mi.unlock == ir::Unlock::AtLevel && !ms.unlocked && k_.m.levels.Level(*k_.user) >= mi.unlock_target) {
       Unlock(m, false);
       changed = true;
     }
@@ -392,9 +394,11 @@ Missions::Missions(Kernel& k) : Mechanic(k) {
     if (!implicit_.back()) explicit_.push_back(int32_t(i));
     sources_.push_back("mission:" + mi.name);
   }
+  wake_ = k_.layout.Reserve<int64_t>(1);
 }
 
-void Missions::NewPlayer(UserState&) {
+void Missions::NewPlayer(UserState& u) {
+  *wake_.In(u.block) = INT64_MAX;
   for (int32_t m : explicit_) InstanceFor(m);   // the kernel's step player is the new one
 }
 

@@ -16,7 +16,6 @@ class Missions : public Mechanic {
     // Sorted by mission; boxed so that an instance stays put while a reward
     // block gives another mission (which inserts one).
     std::vector<MissionPtr> instances;
-    int64_t wake = INT64_MAX;   // the pending mission timer: the earliest announced deadline
   };
   explicit Missions(Kernel& k);
 
@@ -56,6 +55,7 @@ class Missions : public Mechanic {
   // By mission: whether a player's instance is implicit until an event counts
   // for it (generally available, its start known from the calendar), and the
   // others, which every player holds from the start.
+  Slots<int64_t> wake_;   // the pending mission timer: the earliest announced deadline
   std::vector<bool> implicit_;
   std::vector<int32_t> explicit_;
   std::vector<std::string> sources_;   // "mission:NAME"

@@ -28,10 +28,12 @@ static ActionValue ToActionValue(const Value& v, StringPool& strings) {
 }  // namespace
 
 Policies::Policies(Kernel& k) : Mechanic(k) {
-  for (const ir::Policy& pol : k_.p.policies) cap_count_ += pol.message_caps.size();
+  size_t caps = 0;
+  for (const ir::Policy& pol : k_.p.policies) caps += pol.message_caps.size();
+  sent_ = k_.layout.Reserve<PeriodCount>(caps);
 }
 
-void Policies::NewPlayer(UserState& u) { u.policies.message_counts.assign(cap_count_, {INT64_MIN, 0}); }
+void Policies::NewPlayer(UserState& u) { std::fill_n(sent_.In(u.block), sent_.count, PeriodCount{}); }
 
 bool Policies::OnTimer(const Timer& t) {
   Release(t.b);
@@ -63,7 +65,7 @@ bool Policies::CapReached(const Fields& what) {
   size_t cap_index = 0;
   for (const ir::Policy& policy : k_.p.policies)
     for (const auto& [count, period] : policy.message_caps) {
-      auto& [key, sent] = k_.user->policies.message_counts[cap_index++];
+      auto& [key, sent] = sent_.In(k_.user->block)[cap_index++];
       const int64_t now_key = k_.calendar.PeriodKey(static_cast<CalendarPeriod>(period), k_.now);
       if (key != now_key) {
         key = now_key;
@@ -83,7 +85,8 @@ bool Policies::CapReached(const Fields& what) {
 
 // After MessageCapReached, so every counter holds the current period.
 void Policies::CountMessage() {
-  for (auto& counter : k_.user->policies.message_counts) ++counter.second;
+  PeriodCount* sent = sent_.In(k_.user->block);
+  for (size_t c = 0; c < sent_.count; ++c) ++sent[c].count;
 }
 
 // Overlapping quiet hours of several policies release a message only when

@@ -11,7 +11,6 @@ namespace questline::engine::mechanics {
 class Policies : public Mechanic {
  public:
   struct Player {
-    std::vector<std::pair<int64_t, int64_t>> message_counts;   // per cap: period key, count
     std::vector<HeldMessage> held;                             // waiting for quiet hours to end
   };
   explicit Policies(Kernel& k);
@@ -37,7 +36,7 @@ class Policies : public Mechanic {
   int64_t QuietUntil(int32_t channel, int64_t t) const;
   void Release(uint64_t id);
 
-  size_t cap_count_ = 0;
+  Slots<PeriodCount> sent_;   // per message cap
   uint64_t held_seq_ = 0;   // ids of held messages
 };
 

@@ -11,13 +11,16 @@ Profile::Profile(Kernel& k) : Mechanic(k) {
   registration_ = k_.p.schema.Find("registration");
   for (size_t i = 0; i < k_.p.profile_names.size(); ++i)
     if (k_.p.profile_names[i] == "registered_at" && k_.p.profile_kinds[i] == ValueKind::Time) registered_at_ = int32_t(i);
+  fields_ = k_.layout.Reserve<Value>(k_.p.profile_defaults.size());
 }
+
+Value Profile::Field(int32_t field) const { return fields_.In(k_.user->block)[field]; }
 
 void Profile::NewPlayer(UserState& u) {
   for (size_t i = 0; i < k_.p.profile_defaults.size(); ++i) {
     Value v = k_.p.profile_defaults[i];
     if (v.kind == ValueKind::String && !v.none) v.i = k_.literal_ids[size_t(v.i)];
-    u.profile.fields.push_back(v);
+    fields_.In(u.block)[i] = v;
   }
 }
 
@@ -31,9 +34,9 @@ bool Profile::OnRequest(const Event& e) {
     if (e.fields[f].none) continue;
     for (size_t i = 0; i < k_.p.profile_names.size(); ++i)
       if (k_.p.profile_names[i] == et.fields[f].name && k_.p.profile_kinds[i] == et.fields[f].kind)
-        k_.user->profile.fields[i] = e.fields[f];
+        fields_.In(k_.user->block)[i] = e.fields[f];
   }
-  if (e.type == registration_ && registered_at_ >= 0) k_.user->profile.fields[size_t(registered_at_)] = Value::Time(e.Ts());
+  if (e.type == registration_ && registered_at_ >= 0) fields_.In(k_.user->block)[registered_at_] = Value::Time(e.Ts());
   return true;
 }
 

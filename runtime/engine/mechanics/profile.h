@@ -9,7 +9,6 @@ namespace questline::engine::mechanics {
 class Profile : public Mechanic {
  public:
   struct Player {
-    std::vector<Value> fields;
     std::vector<uint32_t> tags;   // interned, sorted
   };
   explicit Profile(Kernel& k);
@@ -19,7 +18,10 @@ class Profile : public Mechanic {
   bool Effect(const ir::Stmt& s, Value value, const std::vector<Value>& data);   // tag, untag
   void WriteState(const UserState& u, std::string& out) const;
 
+  Value Field(int32_t field) const;   // the step's player's
+
  private:
+  Slots<Value> fields_;
   int32_t registration_ = -1;    // the registration event type, or -1
   int32_t registered_at_ = -1;   // the profile's registered_at, or -1
 };

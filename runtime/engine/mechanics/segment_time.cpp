@@ -178,7 +178,7 @@ int64_t Segments::NextBreakpoint(ir::ExprRef e, core::Frame& frame, const std::v
 // another segment is already known, and one re-check then looks again.
 int64_t Segments::NextChange(int32_t s, bool search, int64_t bound) {
   const ir::Segment& seg = k_.p.segments[size_t(s)];
-  const bool member = k_.user->segments.member[size_t(s)];
+  const bool member = Member(s);
   if (!search) {
     core::Frame frame{nullptr, nullptr, nullptr};
     k_.speculating = true;
@@ -207,15 +207,16 @@ int64_t Segments::NextChange(int32_t s, bool search, int64_t bound) {
 }
 
 void Segments::ScheduleRecheck(bool search) {
+  int64_t& recheck = *recheck_.In(k_.user->block);
   int64_t next = INT64_MAX;
   for (size_t s = 0; s < k_.p.segments.size(); ++s) {
     const ir::Segment& seg = k_.p.segments[s];
     if (!reads_time_[s] || seg.imported || seg.condition < 0) continue;
     if (seg.locked_at && k_.now >= *seg.locked_at) continue;
-    next = std::min(next, NextChange(int32_t(s), search, std::min(next, k_.user->segments.recheck)));
+    next = std::min(next, NextChange(int32_t(s), search, std::min(next, recheck)));
   }
-  if (next == INT64_MAX || next >= k_.user->segments.recheck) return;
-  k_.user->segments.recheck = next;   // one pending re-check: an earlier one replaces it
+  if (next == INT64_MAX || next >= recheck) return;
+  recheck = next;   // one pending re-check: an earlier one replaces it
   k_.Schedule(next, MechanicId::segments, kRecheck, -1, 0);
 }
 

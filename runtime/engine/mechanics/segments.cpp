@@ -9,12 +9,20 @@ namespace questline::engine::mechanics {
 
 Segments::Segments(Kernel& k) : Mechanic(k) {
   for (const ir::Segment& s : k_.p.segments) reads_time_.push_back(!s.imported && ReadsTime(s.condition, 0));
+  member_ = k_.layout.ReserveBits(k_.p.segments.size());
+  stale_ = k_.layout.ReserveBits(1);
+  recheck_ = k_.layout.Reserve<int64_t>(1);
   PlanAfterMetrics();
 }
 
-void Segments::NewPlayer(UserState& u) { u.segments.member.assign(k_.p.segments.size(), false); }
+void Segments::NewPlayer(UserState& u) {
+  MarkStale(u);   // never settled
+  *recheck_.In(u.block) = INT64_MAX;
+}
 
-bool Segments::Member(int32_t s) const { return k_.user->segments.member[size_t(s)]; }
+void Segments::MarkStale(const UserState& u) const { stale_.Set(u.block, 0, true); }
+
+bool Segments::Member(int32_t s) const { return member_.Test(k_.user->block, size_t(s)); }
 
 // Segments are settled at the end of every step of the player's, and at each
 // instant time alone can change them (segment_time.cpp). So when an event's
@@ -93,7 +101,7 @@ void Segments::PlanAfterMetrics() {
 // `on enter` / `on exit` flows still run after the settle.
 void Segments::MetricsDone() {
   const std::vector<int32_t>& segments =
-      k_.user->segments.stale ? in_order_ : after_metrics_[size_t(k_.event->type)];
+      stale_.Test(k_.user->block, 0) ? in_order_ : after_metrics_[size_t(k_.event->type)];
   if (segments.empty()) return;
   core::Frame frame{k_.event, nullptr, nullptr};
   for (int32_t s : segments) Update(size_t(s), frame);
@@ -104,7 +112,7 @@ void Segments::Settle(SettleRound& round) {
   bool changed = false;
   core::Frame frame{k_.event, nullptr, nullptr};
   for (size_t s = 0; s < k_.p.segments.size(); ++s) changed |= Update(s, frame);
-  k_.user->segments.stale = false;   // the settle's fixpoint finishes what this pass starts
+  stale_.Set(k_.user->block, 0, false);   // the settle's fixpoint finishes what this pass starts
   if (changed) round.changed = round.conditions_moved = true;
 }
 
@@ -113,8 +121,8 @@ bool Segments::Update(size_t s, core::Frame& frame) {
   if (seg.imported || seg.condition < 0) return false;
   if (seg.locked_at && k_.now >= *seg.locked_at) return false;   // frozen at its instant
   const bool member = k_.backend.Test(seg.condition, frame, k_);
-  if (member == k_.user->segments.member[s]) return false;
-  k_.user->segments.member[s] = member;
+  if (member == member_.Test(k_.user->block, s)) return false;
+  member_.Set(k_.user->block, s, member);
   changes.push_back({int32_t(s), member});   // for the step's flows, whoever found it
   return true;
 }
@@ -126,9 +134,9 @@ void Segments::EndStep() {
 }
 
 bool Segments::OnTimer(const Timer& t) {
-  Player& player = k_.user->segments;
-  if (player.recheck != t.deadline) return false;   // replaced by an earlier one, which has run
-  player.recheck = INT64_MAX;
+  int64_t& recheck = *recheck_.In(k_.user->block);
+  if (recheck != t.deadline) return false;   // replaced by an earlier one, which has run
+  recheck = INT64_MAX;
   recheck_due_ = true;   // the player went quiet: search ahead for the next change
   return true;           // the settle re-evaluates the segments
 }
@@ -151,18 +159,18 @@ bool Segments::Import(int32_t segment, const std::vector<std::string>& users, st
     return false;
   }
   for (UserState& u : k_.users) {
-    u.segments.member[size_t(segment)] = false;
-    u.segments.stale = true;   // segments reading this one (MetricsDone)
+    member_.Set(u.block, size_t(segment), false);
+    MarkStale(u);   // segments reading this one (MetricsDone)
   }
-  for (const std::string& user : users) k_.UserFor(k_.strings.Intern(user)).segments.member[size_t(segment)] = true;
+  for (const std::string& user : users) member_.Set(k_.UserFor(k_.strings.Intern(user)).block, size_t(segment), true);
   return true;
 }
 
 void Segments::WriteState(const UserState& u, std::string& out) const {
   out += ",\"segments\":[";
   bool first = true;
-  for (size_t s = 0; s < u.segments.member.size(); ++s)
-    if (u.segments.member[s]) {
+  for (size_t s = 0; s < member_.count; ++s)
+    if (member_.Test(u.block, s)) {
       if (!first) out += ",";
       first = false;
       AppendJsonString(out, k_.p.segments[s].name);

@@ -9,13 +9,6 @@ namespace questline::engine::mechanics {
 
 class Segments : public Mechanic {
  public:
-  struct Player {
-    std::vector<bool> member;
-    int64_t recheck = INT64_MAX;   // a pending re-evaluation of time-dependent segments
-    // Segments may not match what they read: a new player (never settled) or
-    // an import. The next MetricsDone re-evaluates them all; a settle clears it.
-    bool stale = true;
-  };
   explicit Segments(Kernel& k);
 
   void NewPlayer(UserState& u);
@@ -25,7 +18,10 @@ class Segments : public Mechanic {
   bool OnTimer(const Timer& t);
   void WriteState(const UserState& u, std::string& out) const;
 
-  bool Member(int32_t s) const;
+  bool Member(int32_t s) const;   // the step's player
+  // Segments may not match what they read: a new player (never settled) or
+  // an import. The next MetricsDone re-evaluates them all; a settle clears it.
+  void MarkStale(const UserState& u) const;
   void MetricsDone();   // the segments this event's metrics moved
   int32_t Index(const std::string& name) const;   // -1: none
   bool Import(int32_t segment, const std::vector<std::string>& users, std::string* error);
@@ -44,6 +40,8 @@ class Segments : public Mechanic {
   int64_t NextChange(int32_t segment, bool search, int64_t bound);
   void ScheduleRecheck(bool search);
 
+  Bits member_, stale_;
+  Slots<int64_t> recheck_;   // a pending re-evaluation of time-dependent segments
   // By segment: whether its condition can change with time alone (found once).
   std::vector<bool> reads_time_;
   // What MetricsDone re-evaluates, segments read before those reading them:

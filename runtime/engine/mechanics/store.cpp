@@ -27,10 +27,11 @@ Store::Store(Kernel& k) : Mechanic(k) {
     }
     raffles_.push_back(std::move(raffles));
   }
+  purchases_ = k_.layout.Reserve<PeriodCount>(k_.p.items.size());
   for (size_t i = 0; i < k_.p.items.size(); ++i) by_name_[k_.strings.Intern(k_.p.items[i].name)] = int32_t(i);
 }
 
-void Store::NewPlayer(UserState& u) { u.store.purchases.assign(k_.p.items.size(), {INT64_MIN, 0}); }
+void Store::NewPlayer(UserState& u) { std::fill_n(purchases_.In(u.block), purchases_.count, PeriodCount{}); }
 
 // store_purchase {item}: exists, audience, per-user limit, stock, raffle not
 // drawn, policy, balance.
@@ -44,7 +45,7 @@ bool Store::OnRequest(const Event& e) {
   const auto it = k_.p.items.begin() + target;
   core::Frame frame{&e, nullptr, nullptr};
   if (!k_.backend.Test(it->audience, frame, k_)) return Reject(k_, source, "store_purchase", "not_in_audience");
-  auto counter = k_.user->store.purchases[i];
+  PeriodCount counter = purchases_.In(k_.user->block)[i];
   if (!WithinLimit(it->limit, counter, k_.calendar, k_.now)) return Reject(k_, source, "store_purchase", "limit_reached");
   if (stock_[i] == 0) return Reject(k_, source, "store_purchase", "out_of_stock");
   for (int32_t r : raffles_[i])   // its tickets would be worthless
@@ -53,12 +54,12 @@ bool Store::OnRequest(const Event& e) {
   if (it->price > 0)
     if (const ir::Policy* policy = k_.m.policies.Blocking(ir::PolicyTarget::Rewards))
       return Reject(k_, source, "store_purchase", "blocked_by_policy", {{"policy", ActionValue::String(policy->name)}});
-  int64_t& balance = k_.user->wallet.balances[size_t(it->currency)];
+  int64_t& balance = k_.m.wallet.Balance(*k_.user, it->currency);
   if (balance < it->price) return Reject(k_, source, "store_purchase", "insufficient_balance");
   balance -= it->price;
   if (stock_[i] > 0) --stock_[i];
-  counter.second += 1;
-  k_.user->store.purchases[i] = counter;
+  counter.count += 1;
+  purchases_.In(k_.user->block)[i] = counter;
   k_.Emit(source, "purchase", {{"item", ActionValue::String(name)}, {"price", ActionValue::Int(it->price)},
                             {"currency", ActionValue::String(k_.p.currencies[size_t(it->currency)])},
                             {"balance", ActionValue::Int(balance)}});
@@ -69,16 +70,17 @@ bool Store::OnRequest(const Event& e) {
 void Store::WriteState(const UserState& u, std::string& out) const {
   out += ",\"purchases\":{";
   bool first = true;
-  for (size_t i = 0; i < u.store.purchases.size(); ++i) {
+  const PeriodCount* purchases = purchases_.In(u.block);
+  for (size_t i = 0; i < purchases_.count; ++i) {
     // Against an item's limit, the purchases of its current period only.
     const auto& limit = k_.p.items[i].limit;
-    if (u.store.purchases[i].second == 0 ||
-        (limit && u.store.purchases[i].first != k_.calendar.PeriodKey(static_cast<CalendarPeriod>(limit->period), k_.clock)))
+    if (purchases[i].count == 0 ||
+        (limit && purchases[i].key != k_.calendar.PeriodKey(static_cast<CalendarPeriod>(limit->period), k_.clock)))
       continue;
     if (!first) out += ",";
     first = false;
     AppendJsonString(out, k_.p.items[i].name);
-    out += ":" + std::to_string(u.store.purchases[i].second);
+    out += ":" + std::to_string(purchases[i].count);
   }
   out += "}";
 }

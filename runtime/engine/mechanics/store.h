@@ -5,14 +5,12 @@
 
 #include "runtime/engine/mechanic.h"
 #include "runtime/engine/mechanics/common.h"
+#include "runtime/engine/state.h"
 
 namespace questline::engine::mechanics {
 
 class Store : public Mechanic {
  public:
-  struct Player {
-    std::vector<std::pair<int64_t, int64_t>> purchases;   // per item: limit period key, purchases
-  };
   explicit Store(Kernel& k);
 
   void NewPlayer(UserState& u);
@@ -20,6 +18,7 @@ class Store : public Mechanic {
   void WriteState(const UserState& u, std::string& out) const;
 
  private:
+  Slots<PeriodCount> purchases_;              // per item, against its limit
   std::vector<int64_t> stock_;                // global, -1 unlimited
   std::vector<std::vector<int32_t>> raffles_;   // per item: the raffles its purchase gives tickets for
   NameIndex by_name_;

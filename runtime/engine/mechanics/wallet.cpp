@@ -7,7 +7,10 @@
 
 namespace questline::engine::mechanics {
 
-void Wallet::NewPlayer(UserState& u) { u.wallet.balances.assign(k_.p.currencies.size(), 0); }
+Wallet::Wallet(Kernel& k) : Mechanic(k) {
+  balances_ = k_.layout.Reserve<int64_t>(k_.p.currencies.size());
+  points_ever_ = k_.layout.Reserve<int64_t>(1);
+}
 
 int32_t Wallet::CurrencyIndex(const std::string& name) const {
   for (size_t c = 0; c < k_.p.currencies.size(); ++c)
@@ -15,10 +18,10 @@ int32_t Wallet::CurrencyIndex(const std::string& name) const {
   return -1;
 }
 
-int64_t& Wallet::Balance(UserState& u, int32_t currency) { return u.wallet.balances[size_t(currency)]; }
+int64_t& Wallet::Balance(const UserState& u, int32_t currency) const { return balances_.In(u.block)[currency]; }
+int64_t& Wallet::PointsEver(const UserState& u) const { return *points_ever_.In(u.block); }
 
 bool Wallet::Effect(const ir::Stmt& s, Value value, const std::vector<Value>& data) {
-  Player& w = k_.user->wallet;
   const std::string& currency = s.target >= 0 && size_t(s.target) < k_.p.currencies.size()
                                     ? k_.p.currencies[size_t(s.target)] : k_.p.currencies[0];
   switch (s.kind) {
@@ -29,7 +32,7 @@ bool Wallet::Effect(const ir::Stmt& s, Value value, const std::vector<Value>& da
                                               {{"currency", ActionValue::String(currency)},
                                                {"amount", ActionValue::Int(amount)}}))
         return true;
-      int64_t& balance = w.balances[size_t(s.target)];
+      int64_t& balance = Balance(*k_.user, s.target);
       // Balances saturate at int64 max: the action reports what was credited,
       // not what was asked, and the cut is counted so that a run shows it.
       const int64_t credited = SaturatingAdd(balance, amount) - balance;
@@ -41,7 +44,8 @@ bool Wallet::Effect(const ir::Stmt& s, Value value, const std::vector<Value>& da
       k_.m.rules.CountAward(s.target, amount);
       balance += amount;
       if (s.target == 0) {
-        w.points_ever = SaturatingAdd(w.points_ever, amount);
+        int64_t& ever = PointsEver(*k_.user);
+        ever = SaturatingAdd(ever, amount);
         k_.m.competitions.ScorePoints(amount);
       }
       k_.Emit(*k_.source, "award", {{"currency", ActionValue::String(currency)},
@@ -49,7 +53,7 @@ bool Wallet::Effect(const ir::Stmt& s, Value value, const std::vector<Value>& da
       return true;
     }
     case ir::StmtKind::Deduct: {
-      int64_t& balance = w.balances[size_t(s.target)];
+      int64_t& balance = Balance(*k_.user, s.target);
       int64_t amount = std::min(value.none ? 0 : value.i, balance);
       if (amount <= 0) return true;
       balance -= amount;
@@ -69,12 +73,13 @@ bool Wallet::Effect(const ir::Stmt& s, Value value, const std::vector<Value>& da
 }
 
 void Wallet::WriteState(const UserState& u, std::string& out) const {
-  out += ",\"points\":" + std::to_string(u.wallet.balances[0]) + ",\"points_ever\":" + std::to_string(u.wallet.points_ever);
+  const int64_t* balances = balances_.In(u.block);
+  out += ",\"points\":" + std::to_string(balances[0]) + ",\"points_ever\":" + std::to_string(PointsEver(u));
   out += ",\"balances\":{";
-  for (size_t c = 1; c < u.wallet.balances.size(); ++c) {
+  for (size_t c = 1; c < balances_.count; ++c) {
     if (c > 1) out += ",";
     AppendJsonString(out, k_.p.currencies[c]);
-    out += ":" + std::to_string(u.wallet.balances[c]);
+    out += ":" + std::to_string(balances[c]);
   }
   out += "}";
 }

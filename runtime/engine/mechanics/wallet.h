@@ -8,18 +8,17 @@ namespace questline::engine::mechanics {
 
 class Wallet : public Mechanic {
  public:
-  struct Player {
-    std::vector<int64_t> balances;   // by currency; [0] = points
-    int64_t points_ever = 0;
-  };
-  using Mechanic::Mechanic;
+  explicit Wallet(Kernel& k);
 
-  void NewPlayer(UserState& u);
   bool Effect(const ir::Stmt& s, Value value, const std::vector<Value>& data);
   void WriteState(const UserState& u, std::string& out) const;
 
   int32_t CurrencyIndex(const std::string& name) const;   // points is 0; -1: none
-  int64_t& Balance(UserState& u, int32_t currency);
+  int64_t& Balance(const UserState& u, int32_t currency) const;   // [0] = points
+  int64_t& PointsEver(const UserState& u) const;
+
+ private:
+  Slots<int64_t> balances_, points_ever_;
 };
 
 }  // namespace questline::engine::mechanics
