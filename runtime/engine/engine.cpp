@@ -15,6 +15,24 @@ void Engine::Process(const Event& event) { k_->Process(event); }
 void Engine::AdvanceTo(int64_t t) { k_->AdvanceTo(t); }
 void Engine::SetSink(ActionSink* sink) { k_->sink = sink; }
 std::string Engine::StateJson() const { return k_->StateJson(); }
+
+bool Engine::UserStateJson(const std::string& user, std::string* out) const {
+  const int64_t found = k_->strings.Find(user);
+  const size_t id = size_t(found);
+  if (found < 0 || id >= k_->user_slot.size() || k_->user_slot[id] == 0) return false;
+  out->clear();
+  k_->PrepareState();
+  k_->WritePlayer(k_->users[k_->user_slot[id] - 1], *out);
+  return true;
+}
+
+bool Engine::LeaderboardJson(const std::string& name, size_t top, std::string* out) const {
+  return k_->m.competitions.Ranking(name, top, out);
+}
+
+bool Engine::MissionStatsJson(const std::string& name, std::string* out) const {
+  return k_->m.missions.Stats(name, out);
+}
 const EngineStats& Engine::Stats() const { return k_->stats; }
 int64_t Engine::Clock() const { return k_->clock; }
 

@@ -57,6 +57,18 @@ class Engine final {
   std::vector<Action> DrainActions();
   std::string StateJson() const;                 // every user, sorted by id
 
+  // Views for the daemon's API (INTERFACES.md §6), each a JSON object; false
+  // when the engine knows no such player, competition or mission.
+  // One player's object of StateJson, the same bytes.
+  bool UserStateJson(const std::string& user, std::string* out) const;
+  // {"leaderboard","entries":[{"rank","user","score"}…]}: the current window's
+  // ranking, the best `top`.
+  bool LeaderboardJson(const std::string& name, size_t top, std::string* out) const;
+  // {"mission","players","started","completed","expired","completions","tasks":{NAME: done}}:
+  // the players holding an instance, by phase, and how many of their current
+  // instances finished each task.
+  bool MissionStatsJson(const std::string& name, std::string* out) const;
+
   // Offline (`quest run --import-…`) and the daemon's import endpoints. Each
   // import is an input, applied in order at the current clock; it changes
   // state only (no actions, rules or flows). False with `error` set when the

@@ -216,9 +216,21 @@ void Kernel::Effect(const ir::Stmt& stmt, Value value, const std::vector<Value>&
 
 // Every user's state as JSON (INTERFACES.md §5), users sorted by id, so the
 // same run always writes the same bytes; each mechanic writes its part.
-std::string Kernel::StateJson() {
+void Kernel::WritePlayer(const UserState& u, std::string& out) {
+  out += "{\"user\":";
+  AppendJsonString(out, strings.Get(u.user));
+#define QUESTLINE_MECHANIC(field, Type) m.field.WriteState(u, out);
+#include "runtime/engine/mechanics.def"
+  out += "}";
+}
+
+void Kernel::PrepareState() {
 #define QUESTLINE_MECHANIC(field, Type) m.field.PrepareState();
 #include "runtime/engine/mechanics.def"
+}
+
+std::string Kernel::StateJson() {
+  PrepareState();
   std::vector<const UserState*> sorted;
   for (const UserState& u : users) sorted.push_back(&u);
   std::sort(sorted.begin(), sorted.end(), [&](const UserState* a, const UserState* b) {
@@ -227,12 +239,8 @@ std::string Kernel::StateJson() {
   std::string out = "{\n  \"users\": [";
   for (size_t n = 0; n < sorted.size(); ++n) {
     const UserState& u = *sorted[n];
-    out += n ? ",\n    {" : "\n    {";
-    out += "\"user\":";
-    AppendJsonString(out, strings.Get(u.user));
-#define QUESTLINE_MECHANIC(field, Type) m.field.WriteState(u, out);
-#include "runtime/engine/mechanics.def"
-    out += "}";
+    out += n ? ",\n    " : "\n    ";
+    WritePlayer(u, out);
   }
   out += sorted.empty() ? "]\n}\n" : "\n  ]\n}\n";
   return out;

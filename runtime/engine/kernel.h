@@ -42,6 +42,8 @@ class Kernel final : public core::Runtime {
   void Process(const Event& e);
   void AdvanceTo(int64_t t);
   std::string StateJson();
+  void PrepareState();   // before WritePlayer
+  void WritePlayer(const UserState& u, std::string& out);   // one player's object of StateJson
 
   // For the mechanics.
   UserState& UserFor(uint32_t user);

@@ -339,17 +339,44 @@ bool Competitions::HandleRegister(const Event& e) {
   return true;
 }
 
+std::vector<const Competitions::Entry*> Competitions::Ranked(size_t c) const {
+  std::vector<const Entry*> ranked;
+  for (const Entry& e : competitions_[c].entries)
+    if (e.reached > 0 || e.registered) ranked.push_back(&e);
+  std::stable_sort(ranked.begin(), ranked.end(), [](const Entry* a, const Entry* b) {
+    if ((a->reached > 0) != (b->reached > 0)) return a->reached > 0;   // registered, not scored yet: last
+    return a->score != b->score ? a->score > b->score : a->reached < b->reached;
+  });
+  return ranked;
+}
+
+bool Competitions::Ranking(const std::string& name, size_t top, std::string* out) const {
+  size_t c = 0;
+  while (c < k_.p.competitions.size() && k_.p.competitions[c].name != name) ++c;
+  if (c == k_.p.competitions.size()) return false;
+  const ir::Competition& comp = k_.p.competitions[c];
+  *out = comp.tournament ? "{\"tournament\":" : "{\"leaderboard\":";
+  AppendJsonString(*out, comp.name);
+  *out += ",\"entries\":[";
+  size_t rank = 0;
+  for (const Entry* e : Ranked(c)) {
+    if (e->reached == 0 || rank == top) break;   // registered, not scored yet: not ranked
+    *out += rank++ ? ",{\"rank\":" : "{\"rank\":";
+    *out += std::to_string(rank) + ",\"user\":";
+    AppendJsonString(*out, k_.strings.Get(e->user));
+    *out += ",\"score\":";
+    AppendScore(*out, comp, e->score);
+    *out += "}";
+  }
+  *out += "]}";
+  return true;
+}
+
 // Ranks in each competition's current window, computed once per state dump.
 void Competitions::PrepareState() {
   ranks_.assign(competitions_.size(), {});
   for (size_t c = 0; c < competitions_.size(); ++c) {
-    std::vector<const Entry*> ranked;
-    for (const Entry& e : competitions_[c].entries)
-      if (e.reached > 0 || e.registered) ranked.push_back(&e);
-    std::stable_sort(ranked.begin(), ranked.end(), [](const Entry* a, const Entry* b) {
-      if ((a->reached > 0) != (b->reached > 0)) return a->reached > 0;   // registered, not scored yet: last
-      return a->score != b->score ? a->score > b->score : a->reached < b->reached;
-    });
+    const std::vector<const Entry*> ranked = Ranked(c);
     for (size_t r = 0; r < ranked.size(); ++r)
       ranks_[c][ranked[r]->user] = {ranked[r]->score, ranked[r]->reached > 0 ? r + 1 : 0};
   }

@@ -23,6 +23,8 @@ class Competitions : public Mechanic {
   void WriteState(const UserState& u, std::string& out) const;
 
   void ScorePoints(int64_t amount);   // points earned, for points_earned competitions
+  // Engine::LeaderboardJson.
+  bool Ranking(const std::string& name, size_t top, std::string* out) const;
 
  private:
   enum TimerKind : uint8_t { kClose, kStart };
@@ -61,6 +63,9 @@ class Competitions : public Mechanic {
   void StartWindow(int32_t c);
   void CancelWindow(int32_t c, const std::vector<Entry>& players);
   ActionValue ScoreValue(const ir::Competition& c, int64_t score) const;
+  // The current window's entries in rank order: scored ones first, by score
+  // then by who reached it first; registered ones not scored yet last.
+  std::vector<const Entry*> Ranked(size_t c) const;
   bool HandleRegister(const Event& e);
 
   std::vector<State> competitions_;

@@ -482,4 +482,41 @@ void Missions::WriteState(const UserState& u, std::string& out) const {
   out += "}";
 }
 
+// Over the players holding an instance (an implicit one has nothing to count).
+bool Missions::Stats(const std::string& name, std::string* out) const {
+  size_t m = 0;
+  while (m < k_.p.missions.size() && k_.p.missions[m].name != name) ++m;
+  if (m == k_.p.missions.size()) return false;
+  const ir::Mission& mi = k_.p.missions[m];
+  int64_t players = 0, completions = 0;
+  int64_t phases[6] = {};
+  std::vector<int64_t> tasks_done(mi.tasks.size(), 0);
+  for (const UserState& u : k_.users) {
+    const auto& list = u.missions.instances;
+    auto it = std::lower_bound(list.begin(), list.end(), int32_t(m),
+                               [](const MissionPtr& x, int32_t key) { return x->mission < key; });
+    if (it == list.end() || (*it)->mission != int32_t(m)) continue;
+    const MissionState& ms = **it;
+    if (ms.phase == MissionPhase::Hidden && ms.completions == 0) continue;   // as in the state
+    ++players;
+    ++phases[size_t(ms.phase)];
+    completions += ms.completions;
+    for (size_t t = 0; t < ms.task_count; ++t) tasks_done[t] += ms.Tasks()[t].done;
+  }
+  *out = "{\"mission\":";
+  AppendJsonString(*out, mi.name);
+  *out += ",\"players\":" + std::to_string(players);
+  for (MissionPhase p : {MissionPhase::Locked, MissionPhase::Available, MissionPhase::Started, MissionPhase::Completed,
+                         MissionPhase::Expired})
+    *out += std::string(",\"") + PhaseName(p) + "\":" + std::to_string(phases[size_t(p)]);
+  *out += ",\"completions\":" + std::to_string(completions) + ",\"tasks\":{";
+  for (size_t t = 0; t < mi.tasks.size(); ++t) {
+    if (t) *out += ",";
+    AppendJsonString(*out, mi.tasks[t].name);
+    *out += ":" + std::to_string(tasks_done[t]);
+  }
+  *out += "}}";
+  return true;
+}
+
 }  // namespace questline::engine::mechanics

@@ -26,6 +26,7 @@ class Missions : public Mechanic {
   bool OnTimer(const Timer& t);
   bool Effect(const ir::Stmt& s, Value value, const std::vector<Value>& data);
   void WriteState(const UserState& u, std::string& out) const;
+  bool Stats(const std::string& name, std::string* out) const;   // Engine::MissionStatsJson
 
  private:
   enum TimerKind : uint8_t { kDeadline, kPeriod };
