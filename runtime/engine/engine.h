@@ -38,6 +38,7 @@ struct EngineStats {
   uint64_t runtime_errors = 0;                   // fixpoint bound exceeded
   std::map<std::string, uint64_t> warnings;      // division_by_zero, overflow, …
   std::map<std::string, uint64_t> actions;       // by kind
+  std::vector<uint64_t> rule_fires;              // by rule: bodies run (a limit's refusals not counted)
 };
 
 class Engine final {

@@ -48,3 +48,19 @@ mission two_bets {
                  R"("expired":0,"completions":1,"tasks":{"first":3,"second":1}})");
   CHECK_FALSE(engine.MissionStatsJson("no_such", &stats));
 }
+
+TEST_CASE("fires are counted per rule, a limit's refusals not", "[engine][queries]") {
+  ir::Program program = testing::LowerPackage(R"(
+rule any_bet on bet { award points 1 }
+rule big_bet on bet where bet.amount >= 8 { award points 2 }
+rule once on bet { award points 3  limit 1 per day })");
+  interp::Interpreter interpreter(program);
+  engine::StringPool strings;
+  engine::Engine engine(program, interpreter, strings);
+  io::EventReader reader(program.schema, strings);
+  io::ReplayHooks hooks;
+  std::istringstream events(Bet("b1", "ann", "2026-12-01T10:00:00Z", "5") + Bet("b2", "ann", "2026-12-01T10:01:00Z", "9") +
+                            Bet("b3", "bob", "2026-12-01T10:02:00Z", "9"));
+  io::Replay(events, reader, engine, hooks);
+  CHECK(engine.Stats().rule_fires == std::vector<uint64_t>{3, 2, 2});
+}

@@ -8,6 +8,7 @@ namespace questline::engine::mechanics {
 
 Rules::Rules(Kernel& k) : Mechanic(k) {
   for (const ir::Rule& r : k_.p.rules) sources_.push_back("rule:" + r.name);
+  k_.stats.rule_fires.assign(k_.p.rules.size(), 0);
 }
 
 // A rule whose condition held: its limit counts this firing (or refuses it),
@@ -32,6 +33,7 @@ bool Rules::Enter(int32_t r) {
     if (c->fired >= rule.limit->amount) return false;
     ++c->fired;
   }
+  ++k_.stats.rule_fires[size_t(r)];
   rule_ = &rule;
   counters_ = c;
   k_.source = &sources_[size_t(r)];
