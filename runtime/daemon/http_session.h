@@ -26,6 +26,10 @@ class HttpSession final : public StreamSession, public std::enable_shared_from_t
   HttpSession(boost::asio::ip::tcp::socket socket, Router& router, const Limits& limits, Connections& connections);
   void Start();
 
+ protected:
+  // A request partly received is in hand too: its client is sending it.
+  bool InFlight() const override { return busy_ || (parser_ && parser_->got_some()); }
+
  private:
   void ReadHeader();
   void OnHeader(boost::system::error_code ec);

@@ -18,12 +18,14 @@ class StreamSession : public Drainable {
     draining_ = true;
     // Idle (waiting to read): nothing in hand to finish. The read ends with
     // operation_aborted, which closes.
-    if (!busy_) stream_.cancel();
+    if (!InFlight()) stream_.cancel();
   }
 
  protected:
   StreamSession(boost::asio::ip::tcp::socket socket, Connections& connections)
       : stream_(std::move(socket)), connections_(connections) {}
+  // Whether there is a request in hand that a shutdown must finish.
+  virtual bool InFlight() const { return busy_; }
   void Register(std::weak_ptr<Drainable> self) { registration_.Register(connections_, std::move(self)); }
   void Close() {
     boost::beast::error_code ignored;

@@ -76,16 +76,21 @@ void TcpSession::TakeLines(bool at_end) {
   lines_ += uint64_t(std::count(text->begin(), text->end(), '\n'));
   Batch all;
   SplitNdjson(*text, first, size_t(limits_.max_event_bytes), &all);
-  // Cut at max_batch_events lines, each part answered on its own.
+  // Cut at max_batch_events lines (good and rejected ones alike, in line
+  // order), each part answered on its own.
   const size_t step = size_t(limits_.max_batch_events);
-  size_t rejected = 0;
-  for (size_t i = 0; i < all.lines.size() || (i == 0 && !all.rejected.empty()); i += step) {
+  const std::vector<BatchLine>& good = all.lines;
+  const std::vector<io::Rejection>& bad = all.rejected;
+  size_t g = 0, b = 0;
+  while (g < good.size() || b < bad.size()) {
     Pending p{text, {}, lines_};
-    const size_t stop = std::min(all.lines.size(), i + step);
-    p.batch.lines.assign(all.lines.begin() + long(i), all.lines.begin() + long(stop));
-    if (stop < all.lines.size()) p.last_line = all.lines[stop].line - 1;
-    while (rejected < all.rejected.size() && all.rejected[rejected].line <= p.last_line)
-      p.batch.rejected.push_back(all.rejected[rejected++]);
+    for (size_t n = 0; n < step && (g < good.size() || b < bad.size()); ++n) {
+      if (b < bad.size() && (g == good.size() || bad[b].line < good[g].line)) p.batch.rejected.push_back(bad[b++]);
+      else p.batch.lines.push_back(good[g++]);
+    }
+    // A part before the last covers the lines up to the next part's first.
+    if (g < good.size() || b < bad.size())
+      p.last_line = std::min(g < good.size() ? good[g].line : UINT64_MAX, b < bad.size() ? bad[b].line : UINT64_MAX) - 1;
     waiting_.push_back(std::move(p));
   }
 }
