@@ -18,7 +18,8 @@ namespace {
 // key it concerns, so an operator can go straight to it.
 class Checker {
  public:
-  Checker(const std::string& file, std::vector<std::string>* errors) : file_(file), errors_(errors) {}
+  Checker(const std::string& file, std::vector<std::string>* errors, std::map<std::string, int>* lines)
+      : file_(file), errors_(errors), lines_(lines) {}
 
   // Runs the handler of each key of `map`; `where` names the map in messages.
   using Handler = std::function<void(const YAML::Node& value, const std::string& key, int line)>;
@@ -29,6 +30,7 @@ class Checker {
       const std::string key = it->first.Scalar();
       const int key_line = int(it->first.Mark().line) + 1;
       const std::string path = where.empty() ? key : where + "." + key;
+      (*lines_)[path] = key_line;
       const Handler* handler = nullptr;
       for (const auto& [name, h] : keys)
         if (name == key) handler = &h;
@@ -86,7 +88,6 @@ class Checker {
     out->host = host == "localhost" ? "127.0.0.1" : host;
     out->port = uint16_t(std::stoi(port));
     out->enabled = true;
-    out->line = line;
   }
 
   void Error(int line, const std::string& key, const std::string& what) {
@@ -106,6 +107,7 @@ class Checker {
   }
   const std::string& file_;
   std::vector<std::string>* errors_;
+  std::map<std::string, int>* lines_;
 };
 
 // A package folder or file, or a bundle, that this process can read.
@@ -116,7 +118,6 @@ bool ReadableRules(const std::string& path) {
 }
 
 void ReadSink(Checker& c, const YAML::Node& node, const std::string& where, int line, SinkConfig* sink) {
-  sink->line = line;
   using H = Checker::Handler;
   c.Map(node, where, line,
         {{"type", H([&](auto& v, auto& k, int l) { c.Choice(v, k, l, {"file", "webhook"}, &sink->type); })},
@@ -141,7 +142,6 @@ void ReadSource(Checker& c, const YAML::Node& node, int line, Config* config) {
          {"brokers", H(text_key)}, {"topic", H(text_key)}, {"group", H(text_key)},
          {"actions_topic", H(text_key)}, {"changelog_topic", H(text_key)}});
   config->kafka_source = type == "kafka";
-  config->source_line = line;
 }
 
 }  // namespace
@@ -150,7 +150,7 @@ bool LoadConfig(const std::string& path, Config* config, std::vector<std::string
   Config c;
   c.file = path;
   const size_t errors_before = errors->size();
-  Checker check(path, errors);
+  Checker check(path, errors, &c.lines);
   YAML::Node root;
   try {
     root = YAML::LoadFile(path);
@@ -190,6 +190,7 @@ bool LoadConfig(const std::string& path, Config* config, std::vector<std::string
           for (size_t i = 0; i < v.size(); ++i) {
             c.sinks.emplace_back();
             const int item_line = int(v[i].Mark().line) + 1;
+            c.lines[k + "[" + std::to_string(i) + "]"] = item_line;
             ReadSink(check, v[i], k + "[" + std::to_string(i) + "]", item_line, &c.sinks.back());
           }
         })},

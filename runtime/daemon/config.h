@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -13,7 +14,6 @@ struct ListenAddress {
   std::string host;        // an IP literal or "localhost"
   uint16_t port = 0;       // 0: the system picks one (questd prints it)
   bool enabled = false;
-  int line = 0;            // where the config set it, for later messages
 };
 
 struct SinkConfig {
@@ -22,7 +22,6 @@ struct SinkConfig {
   std::string url;         // webhook
   int64_t batch = 500;     // webhook
   std::string retry = "exponential";
-  int line = 0;
 };
 
 struct Limits {
@@ -50,7 +49,13 @@ struct Config {
   int64_t dedup_window_ms = 7 * 86'400'000LL;
   std::string log_level = "info";         // error | warn | info | debug
   bool kafka_source = false;              // source: {type: kafka, …} (validated, refused at start)
-  int source_line = 0;
+  // The line of each key given ("auth.token_env", "sinks[0]", …), for
+  // messages about a setting after the file is read; 1 for a key not given.
+  std::map<std::string, int> lines;
+  int Line(const std::string& key) const {
+    auto it = lines.find(key);
+    return it == lines.end() ? 1 : it->second;
+  }
 };
 
 // Reads and checks `path`. False with one message per problem in `errors`

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "runtime/daemon/log.h"
 #include "runtime/daemon/state_queries.h"
 #include "runtime/io/csv_import.h"
 
@@ -50,6 +51,7 @@ bool EngineHost::OpenSinks(std::string* error) {
 bool EngineHost::FlushSinks() {
   if (file_.Flush(config_.fsync != "none")) return true;
   ++sink_failures_;
+  Log(LogLevel::Error, "the actions could not be written to the file sink (a full disk?)");
   return false;
 }
 

@@ -7,6 +7,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include "runtime/daemon/log.h"
+
 namespace questline::daemon {
 
 namespace asio = boost::asio;
@@ -78,6 +80,7 @@ void HttpSession::OnRequest(beast::error_code ec) {
 }
 
 void HttpSession::Fail(int status, const std::string& message) {
+  Log(LogLevel::Debug, "HTTP " + std::to_string(status) + ": " + message);
   busy_ = true;
   Write(ErrorResponse(status, message), false);
 }

@@ -42,28 +42,28 @@ int Refuse(const Config& config, int line, const std::string& key, const std::st
 int CheckSupported(const Config& config, std::string* token) {
   for (size_t i = 0; i < config.sinks.size(); ++i)
     if (config.sinks[i].type != "file")
-      return Refuse(config, config.sinks[i].line, "sinks[" + std::to_string(i) + "]",
+      return Refuse(config, config.Line("sinks[" + std::to_string(i) + "]"), "sinks[" + std::to_string(i) + "]",
                     "'" + config.sinks[i].type + "' sinks are not implemented yet; use a file sink");
   if (config.kafka_source)
-    return Refuse(config, config.source_line, "source", "the kafka source is not implemented yet");
+    return Refuse(config, config.Line("source"), "source", "the kafka source is not implemented yet");
   if (!config.token_env.empty()) {
     const char* value = std::getenv(config.token_env.c_str());
     if (!value || !*value)
-      return Refuse(config, 1, "auth.token_env",
+      return Refuse(config, config.Line("auth.token_env"), "auth.token_env",
                     "the environment variable " + config.token_env + " is not set or is empty");
     *token = value;
   }
-  for (const daemon::ListenAddress* address : {&config.http, &config.tcp}) {
+  for (const auto& [key, address] : {std::pair{"listen.http", &config.http}, std::pair{"listen.tcp", &config.tcp}}) {
     if (!address->enabled || !token->empty()) continue;
     boost::system::error_code ec;
     if (!boost::asio::ip::make_address(address->host, ec).is_loopback() || ec)
-      return Refuse(config, address->line, "listen",
+      return Refuse(config, config.Line(key), key,
                     address->host + " is not a loopback address; listening beyond this machine needs a bearer "
                                     "token (auth.token_env)");
   }
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
-  if (ec) return Refuse(config, 1, "data_dir", "cannot create '" + config.data_dir + "': " + ec.message());
+  if (ec) return Refuse(config, config.Line("data_dir"), "data_dir", "cannot create '" + config.data_dir + "': " + ec.message());
   return 0;
 }
 

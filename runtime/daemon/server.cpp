@@ -4,6 +4,7 @@
 #include <chrono>
 #include <csignal>
 #include <iostream>
+#include <functional>
 #include <memory>
 
 #include <boost/asio/signal_set.hpp>
@@ -71,7 +72,8 @@ int Serve(const Config& config, const std::string& token, EngineHost& host) {
     auto listener = std::make_shared<Listener>(network, connections, std::move(refusal), std::move(accept));
     std::string error;
     if (!listener->Open(address, &error)) {
-      Log(LogLevel::Error, config.file + ":" + std::to_string(address.line) + ": listen." + kind + ": " + error);
+      const std::string key = std::string("listen.") + kind;
+      Log(LogLevel::Error, config.file + ":" + std::to_string(config.Line(key)) + ": " + key + ": " + error);
       return false;
     }
     // Machine-read by tests and scripts: they may have asked for port 0.
@@ -93,12 +95,25 @@ int Serve(const Config& config, const std::string& token, EngineHost& host) {
   WallClock wall(worker, host);
   if (config.wall_clock) worker.Post([&wall] { wall.Start(); });
 
+  // SIGHUP means reload (issue 16 §5), not built yet: caught so that it
+  // cannot end the daemon by its default action.
+  asio::signal_set hangup(network, SIGHUP);
+  std::function<void()> wait_hangup = [&] {
+    hangup.async_wait([&](boost::system::error_code ec, int) {
+      if (ec) return;
+      Log(LogLevel::Warn, "SIGHUP: reload is not implemented in this version; restart questd to change the rules");
+      wait_hangup();
+    });
+  };
+  wait_hangup();
+
   asio::signal_set signals(network, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int signal) {
     if (ec) return;
     Log(LogLevel::Info, std::string("shutting down on ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT") +
                             ": answering the requests in hand");
     for (auto& listener : listeners) listener->Stop();
+    hangup.cancel();
     connections.DrainAll();
     if (config.wall_clock) worker.Post([&wall] { wall.Stop(); });
   });

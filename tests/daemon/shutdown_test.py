@@ -1,6 +1,6 @@
 """questd's shutdown (issue 16 §8): on SIGTERM or SIGINT a request in hand is
 still answered (and its actions written), idle connections close, and
-questd exits 0.
+questd exits 0. SIGHUP does not stop it.
 Usage: shutdown_test.py QUESTD SOURCE_DIR"""
 import os
 import signal
@@ -8,7 +8,7 @@ import socket
 import sys
 import time
 
-from questd_lib import Questd, check, config, finish, read_responses
+from questd_lib import Questd, check, config, finish, read_responses, request
 
 questd, src = sys.argv[1:3]
 lines = open(os.path.join(src, "examples/casino/events.ndjson")).read().splitlines()[:2000]
@@ -16,6 +16,10 @@ body = ("\n".join(lines) + "\n").encode()
 
 for sig in (signal.SIGTERM, signal.SIGINT):
     d = Questd(questd, config(src, "limits: { max_batch_events: 100000 }\n"))
+    # SIGHUP (reload, not built yet) must not end the daemon.
+    d.proc.send_signal(signal.SIGHUP)
+    time.sleep(0.3)
+    check(d.proc.poll() is None and request(d.port, "GET", "/healthz")[0] == 200, "questd survives SIGHUP")
     idle = socket.create_connection(("127.0.0.1", d.port))
     busy = socket.create_connection(("127.0.0.1", d.port))
     # Half a request is in hand when the signal comes: the daemon waits for the rest.
