@@ -8,7 +8,7 @@ import subprocess
 import sys
 import tempfile
 
-from questd_lib import Questd, check, finish, json_request, request, config
+from questd_lib import Questd, check, config, finish, json_request, prometheus_problems, request
 
 questd, quest, src = sys.argv[1:4]
 events_path = os.path.join(src, "examples/casino/events.ndjson")
@@ -86,6 +86,7 @@ check(json_request(port, "GET", "/v1/missions/nope/stats")[0] == 404, "an unknow
 status, headers, text = request(port, "GET", "/metrics")
 text = text.decode()
 check(status == 200 and headers.get("Content-Type", "").startswith("text/plain"), "/metrics is text", headers)
+check(not prometheus_problems(text), "/metrics is valid Prometheus text", prometheus_problems(text))
 check("questd_events_accepted_total %d\n" % len(lines) in text, "metrics: events accepted", text[:500])
 check("questd_events_duplicate_total 3\n" in text, "metrics: duplicates")
 check("questd_events_rejected_total 2\n" in text, "metrics: rejected lines (a malformed array is no line)")

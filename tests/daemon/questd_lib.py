@@ -158,3 +158,50 @@ def config(source_dir, extra="", engine="interp", listen='{ http: "127.0.0.1:0" 
             "listen: %s\n"
             "engine: %s\n"
             "sinks:\n  - { type: file, path: {dir}/data/actions.ndjson }\n" % (source_dir, listen, engine)) + extra
+
+
+def prometheus_problems(text):
+    """What is wrong with `text` as Prometheus text format 0.0.4 (promtool is
+    not installed here): every sample's family has a TYPE, declared once and
+    before its samples; names and labels are well formed; values are numbers;
+    a histogram's buckets are cumulative and its +Inf bucket equals _count."""
+    import re
+    problems = []
+    types = {}
+    sample = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="[^"\\]*"'
+                        r'(,[a-zA-Z_][a-zA-Z0-9_]*="[^"\\]*")*)?\})? (\S+)$')
+    buckets = {}
+    counts = {}
+    for n, line in enumerate(text.splitlines(), 1):
+        if line.startswith("# TYPE "):
+            _, _, name, kind = line.split(" ", 3)
+            if name in types:
+                problems.append("%d: TYPE of %s twice" % (n, name))
+            types[name] = kind
+            continue
+        if line.startswith("# HELP ") or not line:
+            continue
+        m = sample.match(line)
+        if not m:
+            problems.append("%d: not a sample: %s" % (n, line))
+            continue
+        name, labels, value = m.group(1), m.group(3) or "", m.group(5)
+        try:
+            float(value)
+        except ValueError:
+            problems.append("%d: value %s" % (n, value))
+        family = re.sub(r"_(bucket|sum|count)$", "", name) if re.sub(r"_(bucket|sum|count)$", "", name) in types \
+            else name
+        if family not in types:
+            problems.append("%d: %s has no TYPE" % (n, name))
+        if name.endswith("_bucket"):
+            key = (family, re.sub(r',?le="[^"]*"', "", labels))
+            buckets.setdefault(key, []).append(float(value))
+        if name.endswith("_count") and types.get(family) == "histogram":
+            counts[(family, labels)] = float(value)
+    for key, values in buckets.items():
+        if values != sorted(values):
+            problems.append("%s: buckets not cumulative" % (key,))
+        if counts.get(key) != values[-1]:
+            problems.append("%s: +Inf bucket %s != count %s" % (key, values[-1], counts.get(key)))
+    return problems
