@@ -211,6 +211,9 @@ bool LoadConfig(const std::string& path, Config* config, std::vector<std::string
                      {"max_connections", bytes(1, 1'000'000, &m.max_connections)},
                      {"read_timeout", H([&](auto& v2, auto& k2, int l2) {
                         check.Duration(v2, k2, l2, &m.read_timeout_ms);
+                      })},
+                     {"max_future", H([&](auto& v2, auto& k2, int l2) {
+                        check.Duration(v2, k2, l2, &m.max_future_ms);
                       })}});
         })},
        {"clock", H([&](auto& v, auto& k, int l) {

@@ -31,6 +31,10 @@ struct Limits {
   int64_t max_header_bytes = 16 << 10;    // 431
   int64_t max_connections = 1024;         // beyond: 503 and close
   int64_t read_timeout_ms = 30'000;       // a request (or an idle keep-alive) slower than this is closed
+  // An event whose ts is further ahead of the wall clock than this is
+  // rejected (a producer's clock skew would otherwise drag the engine's
+  // clock, and every player's timers, into the future). 0: no bound.
+  int64_t max_future_ms = 0;
 };
 
 struct Config {

@@ -1,6 +1,7 @@
 #include "runtime/daemon/engine_host.h"
 
 #include <algorithm>
+#include <chrono>
 #include <sstream>
 
 #include "runtime/daemon/log.h"
@@ -29,7 +30,14 @@ void Counter(std::string& out, const char* name, const char* help, uint64_t valu
 
 bool ByLine(const io::Rejection& a, const io::Rejection& b) { return a.line < b.line; }
 
+
+
 }  // namespace
+
+int64_t WallClockMs() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
 
 EngineHost::EngineHost(const ir::Program& program, const core::Backend& backend, const Config& config)
     : program_(program),
@@ -59,11 +67,24 @@ IngestResult EngineHost::Ingest(const Batch& batch) {
   IngestResult result;
   result.rejected = batch.rejected;
   std::string reason;
+  const int64_t max_future = config_.limits.max_future_ms;
+  const int64_t latest = max_future ? WallClockMs() + max_future : INT64_MAX;
   for (const BatchLine& line : batch.lines) {
-    if (!reader_.ParseLine(line.text, line.line, &event_, &reason)) {
+    // Parse, judge, then intern (EventReader::ParseLine in two halves): a
+    // line refused here must not give its strings ids, or the ids of the
+    // events after it would differ from an offline run of those events.
+    pending_.Clear();
+    if (!reader_.Parse(line.text, line.line, &event_, &pending_, 0, &reason)) {
       result.rejected.push_back({line.line, reason});
       continue;
     }
+    if (event_.Ts() > latest) {
+      result.rejected.push_back({line.line, "ts is more than limits.max_future (" + std::to_string(max_future / 1000) +
+                                                " s) ahead of the wall clock"});
+      continue;
+    }
+    size_t next = 0;
+    reader_.Intern(pending_, &next, 0, &event_);
     const uint64_t duplicates_before = engine_.Stats().duplicates;
     engine_.Process(event_);
     if (engine_.Stats().duplicates != duplicates_before) ++result.duplicates;

@@ -33,6 +33,9 @@ struct ImportResult {
   std::string error;                     // UnknownName, Refused
 };
 
+// Now, in Unix milliseconds (clock: wall, limits.max_future).
+int64_t WallClockMs();
+
 class EngineHost {
  public:
   EngineHost(const ir::Program& program, const core::Backend& backend, const Config& config);
@@ -88,6 +91,7 @@ class EngineHost {
   MissionStats missions_;
   Tee tee_;
   core::Event event_;   // reused: its vectors keep their capacity
+  io::PendingStrings pending_;
   uint64_t received_ = 0, accepted_ = 0, rejected_ = 0, duplicates_ = 0;
   uint64_t imports_ = 0, sink_failures_ = 0;
 };

@@ -39,9 +39,8 @@ class WallClock {
  private:
   void Tick() {
     if (stopped_) return;
-    using namespace std::chrono;
-    host_.AdvanceClock(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
-    timer_.expires_after(seconds(1));
+    host_.AdvanceClock(WallClockMs());
+    timer_.expires_after(std::chrono::seconds(1));
     timer_.async_wait([this](boost::system::error_code ec) {
       if (!ec) Tick();
     });
@@ -67,6 +66,35 @@ int Serve(const Config& config, const std::string& token, EngineHost& host) {
   Router router(config, token, host, worker, metrics);
 
   std::vector<std::shared_ptr<Listener>> listeners;
+
+  WallClock wall(worker, host);
+  if (config.wall_clock) worker.Post([&wall] { wall.Start(); });
+
+  // The signals are caught before the ports are announced: a signal sent as
+  // soon as questd says it listens must find its handler, not the default.
+  // SIGHUP means reload (issue 16 §5), not built yet: caught so that it
+  // cannot end the daemon by its default action.
+  asio::signal_set hangup(network, SIGHUP);
+  std::function<void()> wait_hangup = [&] {
+    hangup.async_wait([&](boost::system::error_code ec, int) {
+      if (ec) return;
+      Log(LogLevel::Warn, "SIGHUP: reload is not implemented in this version; restart questd to change the rules");
+      wait_hangup();
+    });
+  };
+  wait_hangup();
+
+  asio::signal_set signals(network, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    Log(LogLevel::Info, std::string("shutting down on ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT") +
+                            ": answering the requests in hand");
+    for (auto& listener : listeners) listener->Stop();
+    hangup.cancel();
+    connections.DrainAll();
+    if (config.wall_clock) worker.Post([&wall] { wall.Stop(); });
+  });
+
   auto open = [&](const ListenAddress& address, const char* kind, std::string refusal, Listener::Accept accept) {
     if (!address.enabled) return true;
     auto listener = std::make_shared<Listener>(network, connections, std::move(refusal), std::move(accept));
@@ -91,32 +119,6 @@ int Serve(const Config& config, const std::string& token, EngineHost& host) {
              std::make_shared<TcpSession>(std::move(socket), host, worker, config.limits, connections)->Start();
            });
   if (!opened) return 2;
-
-  WallClock wall(worker, host);
-  if (config.wall_clock) worker.Post([&wall] { wall.Start(); });
-
-  // SIGHUP means reload (issue 16 §5), not built yet: caught so that it
-  // cannot end the daemon by its default action.
-  asio::signal_set hangup(network, SIGHUP);
-  std::function<void()> wait_hangup = [&] {
-    hangup.async_wait([&](boost::system::error_code ec, int) {
-      if (ec) return;
-      Log(LogLevel::Warn, "SIGHUP: reload is not implemented in this version; restart questd to change the rules");
-      wait_hangup();
-    });
-  };
-  wait_hangup();
-
-  asio::signal_set signals(network, SIGINT, SIGTERM);
-  signals.async_wait([&](boost::system::error_code ec, int signal) {
-    if (ec) return;
-    Log(LogLevel::Info, std::string("shutting down on ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT") +
-                            ": answering the requests in hand");
-    for (auto& listener : listeners) listener->Stop();
-    hangup.cancel();
-    connections.DrainAll();
-    if (config.wall_clock) worker.Post([&wall] { wall.Stop(); });
-  });
 
   for (auto& listener : listeners) listener->Start();
   worker.Start();
