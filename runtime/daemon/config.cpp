@@ -25,7 +25,7 @@ class Checker {
   using Handler = std::function<void(const YAML::Node& value, const std::string& key, int line)>;
   void Map(const YAML::Node& map, const std::string& where, int line,
            const std::vector<std::pair<std::string, Handler>>& keys) {
-    if (!map.IsMap()) return Error(line, where, "expects a mapping of keys");
+    if (!map.IsMap()) return Error(line, where.empty() ? "(top level)" : where, "expects a mapping of keys");
     for (auto it = map.begin(); it != map.end(); ++it) {
       const std::string key = it->first.Scalar();
       const int key_line = int(it->first.Mark().line) + 1;
@@ -161,14 +161,10 @@ bool LoadConfig(const std::string& path, Config* config, std::vector<std::string
     check.Error(int(e.mark.line) + 1, "yaml", e.msg);
     return false;
   }
-  int rules_line = 0;
   using H = Checker::Handler;
   check.Map(
       root, "", 1,
-      {{"rules", H([&](auto& v, auto& k, int l) {
-          check.String(v, k, l, &c.rules);
-          rules_line = l;
-        })},
+      {{"rules", H([&](auto& v, auto& k, int l) { check.String(v, k, l, &c.rules); })},
        {"data_dir", H([&](auto& v, auto& k, int l) { check.String(v, k, l, &c.data_dir); })},
        {"listen", H([&](auto& v, auto& k, int l) {
           check.Map(v, k, l,
@@ -231,7 +227,7 @@ bool LoadConfig(const std::string& path, Config* config, std::vector<std::string
   if (root.IsMap()) {
     if (!root["rules"]) check.Error(1, "rules", "is required: a package folder or a .qlb bundle");
     else if (!c.rules.empty() && !ReadableRules(c.rules))
-      check.Error(rules_line, "rules", "cannot read '" + c.rules + "' (a package folder, a .quest file or a .qlb)");
+      check.Error(c.Line("rules"), "rules", "cannot read '" + c.rules + "' (a package folder, a .quest file or a .qlb)");
     if (!c.http.enabled && !c.tcp.enabled && !c.kafka_source)
       check.Error(1, "listen", "needs at least one of http or tcp");
   }
