@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # README main command: set up, build, check every example package, then replay
-# the casino's sample events through it and summarise what the engine did.
+# the casino's sample events through it and summarise what the engine did;
+# then serve the same package with questd and look at it over HTTP.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
@@ -23,3 +24,22 @@ build/quest run examples/casino --engine interp --events examples/casino/events.
 cmp build/demo/actions.ndjson build/demo/bundle_actions.ndjson
 cmp build/demo/actions.ndjson build/demo/interp_actions.ndjson
 echo "jit, bundle and interpreter: identical actions"
+echo "== questd: the casino served live (docs/daemon.md), the same events over HTTP"
+rm -rf build/demo/questd
+mkdir -p build/demo/questd
+cat > build/demo/questd.yaml <<'YAML'
+rules: examples/casino
+data_dir: build/demo/questd
+listen: { http: "127.0.0.1:0" }
+sinks: [ { type: file, path: build/demo/questd/actions.ndjson } ]
+auth: { token_env: QUESTD_TOKEN }
+YAML
+export QUESTD_TOKEN="demo-$RANDOM$RANDOM"
+build/questd --config build/demo/questd.yaml > build/demo/questd.out 2> build/demo/questd.log &
+questd_pid=$!
+for _ in $(seq 300); do grep -q "listening http" build/demo/questd.out && break; sleep 0.1; done
+port=$(sed -n 's/^questd: listening http .*:\([0-9]*\)$/\1/p' build/demo/questd.out)
+python3 scripts/questd_demo.py "$port" examples/casino/events.ndjson
+kill -TERM "$questd_pid"
+wait "$questd_pid"
+echo "questd stopped (exit 0); its actions: build/demo/questd/actions.ndjson ($(wc -l < build/demo/questd/actions.ndjson) lines)"

@@ -13,13 +13,7 @@
 #include "compiler/driver/pipeline.h"
 #include "compiler/driver/backend_choice.h"
 #include "compiler/driver/file_identity.h"
-#include "compiler/ir/lower.h"
-#include "compiler/interp/interp.h"
-#include "compiler/jit/bundle.h"
-#include "compiler/jit/jit.h"
-#include "compiler/jit/sealed_file.h"
-#include "core/ir/check.h"
-#include "runtime/engine/calendar.h"
+#include "compiler/driver/load_program.h"
 #include "runtime/engine/engine.h"
 #include "runtime/io/action_writer.h"
 #include "runtime/io/csv_import.h"
@@ -196,8 +190,7 @@ int RunCommand(const Args& args) {
       return kExitUsage;
     }
   }
-  if (paths.size() == 1 && bundle_path.empty() && paths[0].size() > 4 &&
-      paths[0].compare(paths[0].size() - 4, 4, ".qlb") == 0)
+  if (paths.size() == 1 && bundle_path.empty() && IsBundlePath(paths[0]))
     bundle_path = paths[0], paths.clear();   // a bundle given as the package
   if (paths.empty() == bundle_path.empty() || events_path.empty()) {
     std::cerr << kHelp;
@@ -244,49 +237,14 @@ int RunCommand(const Args& args) {
     return kExitUsage;
   }
 
-  ir::Program program;
-  std::unique_ptr<core::Backend> backend;
-  std::string error;
-  if (!bundle_path.empty()) {
-    std::string bytes;
-    jit::Bundle bundle;
-    if (!jit::ReadWholeFile(bundle_path, &bytes)) {
-      std::cerr << "quest run: cannot read '" << bundle_path << "'\n";
-      return kExitUsage;
-    }
-    if (!jit::DecodeBundle(bytes, &bundle, &error)) {
-      std::cerr << "quest run: " << bundle_path << ": " << error << "\n";
-      return kExitUsage;
-    }
-    program = std::move(bundle.program);
-    // The checksum only proves these are the bytes a quest wrote; a program
-    // that does not hold together (a damaged or hand-made bundle) is refused
-    // here, before the engine or the code indexes anything with it.
-    std::string inconsistency;
-    if (ir::CheckIr(program, &inconsistency) && !engine::KnownTimezone(program.settings.timezone))
-      inconsistency = "unknown timezone '" + program.settings.timezone + "'";
-    if (!inconsistency.empty()) {
-      std::cerr << "quest run: " << bundle_path << ": the bundle's program is inconsistent (" << inconsistency
-                << "); build it again\n";
-      return kExitUsage;
-    }
-    // The seed is data the code reads at run time, never compiled in: the
-    // bundle's objects stay valid under --seed.
-    if (seed_given) program.settings.seed = seed;
-    std::string warning;
-    if (engine_kind == EngineKind::Jit) backend = jit::LinkOrInterpret(program, bundle.objects, &warning);
-    else backend = std::make_unique<interp::Interpreter>(program);
-    if (!warning.empty()) std::cerr << "quest run: warning: " << warning << "\n";
-  } else {
-    int exit_code = kExitOk;
-    std::optional<ir::Program> lowered = CompileToIr(paths, "quest run", std::cerr, &exit_code);
-    if (!lowered) return exit_code;
-    program = std::move(*lowered);
-    if (seed_given) program.settings.seed = seed;   // overrides settings.seed for every draw
-    backend = MakeBackend(program, engine_kind, "quest run", std::cerr);
-  }
+  LoadedProgram loaded;
+  int exit_code = kExitOk;
+  if (!LoadProgram(paths, bundle_path, engine_kind, seed_given ? std::optional<std::string>(seed) : std::nullopt,
+                   "quest run", std::cerr, &loaded, &exit_code))
+    return exit_code;
+  const ir::Program& program = *loaded.program;
   engine::StringPool strings;
-  engine::Engine engine(program, *backend, strings, options);
+  engine::Engine engine(program, *loaded.backend, strings, options);
 
   if (!ApplyImports(imports, engine)) return kExitUsage;
 

@@ -27,6 +27,9 @@ check_includes() {
 check_includes core core/
 check_includes runtime/engine core/ runtime/engine/ stdlib/civil_time.h stdlib/json_text.h
 check_includes runtime/io core/ runtime/ stdlib/civil_time.h stdlib/json_text.h
+# The daemon's own code sees the runtime and core; the rules come in through
+# the driver's LoadProgram alone (main.cpp), whose header shows core types only.
+check_includes runtime/daemon core/ runtime/ stdlib/json_text.h compiler/driver/load_program.h
 check_includes compiler/interp core/ compiler/interp/
 check_includes compiler/jit core/ compiler/interp/ compiler/jit/
 
@@ -53,6 +56,7 @@ front_end=(questline_ir questline_sema questline_syntax questline_diag questline
 [[ -z $(deps_of questline_core | tr -d ' ') ]] || fail "questline_core links something: $(deps_of questline_core)"
 forbid questline_engine "${front_end[@]}" questline_interp questline_jit questline_driver LLVM
 forbid questline_io "${front_end[@]}" questline_interp questline_jit questline_driver LLVM
+forbid questline_daemon "${front_end[@]}" questline_interp questline_jit questline_driver LLVM
 forbid questline_interp "${front_end[@]}" questline_engine questline_io questline_jit
 forbid questline_jit "${front_end[@]}" questline_engine questline_io
 

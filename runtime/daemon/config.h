@@ -1,0 +1,69 @@
+// questd's configuration (INTERFACES.md §6, docs/daemon.md): read from YAML,
+// every key checked, so a typo stops the daemon at start (exit 2) instead of
+// quietly running with a default.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace questline::daemon {
+
+struct ListenAddress {
+  std::string host;        // an IP literal or "localhost"
+  uint16_t port = 0;       // 0: the system picks one (questd prints it)
+  bool enabled = false;
+};
+
+struct SinkConfig {
+  std::string type;        // file (built); webhook (validated, refused at start)
+  std::string path;        // file
+  std::string url;         // webhook
+  int64_t batch = 500;     // webhook
+  std::string retry = "exponential";
+};
+
+struct Limits {
+  int64_t max_event_bytes = 65536;        // per line; a longer line is rejected alone
+  int64_t max_batch_events = 10000;       // per request; more is 413
+  int64_t max_body_bytes = 64LL << 20;    // 413
+  int64_t max_header_bytes = 16 << 10;    // 431
+  int64_t max_connections = 1024;         // beyond: 503 and close
+  int64_t read_timeout_ms = 30'000;       // a request (or an idle keep-alive) slower than this is closed
+  // An event whose ts is further ahead of the wall clock than this is
+  // rejected (a producer's clock skew would otherwise drag the engine's
+  // clock, and every player's timers, into the future). 0: no bound.
+  int64_t max_future_ms = 0;
+};
+
+struct Config {
+  std::string file;                       // the YAML file, for messages
+  std::string rules;                      // a package folder, a .quest file or a .qlb bundle
+  std::string data_dir = "./data";
+  ListenAddress http, tcp;
+  std::string engine = "jit";             // jit | interp
+  std::string fsync = "group";            // none | group | always
+  int64_t snapshot_every_events = 1'000'000;
+  std::vector<SinkConfig> sinks;
+  std::string token_env;                  // the variable holding the bearer token; empty: no auth
+  Limits limits;
+  bool wall_clock = false;                // clock: wall
+  int64_t partitions = 1;
+  int64_t dedup_window_ms = 7 * 86'400'000LL;
+  std::string log_level = "info";         // error | warn | info | debug
+  bool kafka_source = false;              // source: {type: kafka, …} (validated, refused at start)
+  // The line of each key given ("auth.token_env", "sinks[0]", …), for
+  // messages about a setting after the file is read; 1 for a key not given.
+  std::map<std::string, int> lines;
+  int Line(const std::string& key) const {
+    auto it = lines.find(key);
+    return it == lines.end() ? 1 : it->second;
+  }
+};
+
+// Reads and checks `path`. False with one message per problem in `errors`
+// ("FILE:LINE: KEY: what is wrong"); nothing is half-applied.
+bool LoadConfig(const std::string& path, Config* config, std::vector<std::string>* errors);
+
+}  // namespace questline::daemon

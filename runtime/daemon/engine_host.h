@@ -1,0 +1,99 @@
+// Everything the engine's thread owns: the one Engine, its string pool, the
+// event reader and the sinks. Every method runs on that thread only (the
+// EngineWorker's), in the order requests arrived, so the daemon's results
+// are those of an offline `quest run` of the same inputs in the same order.
+// No Asio and no HTTP here: answers are plain data for the caller to encode.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/backend.h"
+#include "core/ir/program.h"
+#include "runtime/daemon/batch.h"
+#include "runtime/daemon/config.h"
+#include "runtime/daemon/file_sink.h"
+#include "runtime/daemon/mission_stats.h"
+#include "runtime/engine/engine.h"
+#include "runtime/io/event_reader.h"
+
+namespace questline::daemon {
+
+struct IngestResult {
+  uint64_t accepted = 0, duplicates = 0;
+  std::vector<io::Rejection> rejected;   // in line order
+  bool sink_ok = true;                   // false: the actions could not be written
+};
+
+struct ImportResult {
+  enum class Status { Applied, BadRows, UnknownName, Refused } status = Status::Applied;
+  uint64_t applied = 0;
+  std::vector<io::Rejection> rejected;   // bad rows, by line
+  std::string error;                     // UnknownName, Refused
+};
+
+// Now, in Unix milliseconds (clock: wall, limits.max_future).
+int64_t WallClockMs();
+
+class EngineHost {
+ public:
+  EngineHost(const ir::Program& program, const core::Backend& backend, const Config& config);
+  EngineHost(const EngineHost&) = delete;
+  EngineHost& operator=(const EngineHost&) = delete;
+
+  // Opens the configured sinks; false with `error` when one cannot be.
+  bool OpenSinks(std::string* error);
+
+  // The batch's lines in order; its pre-rejected lines are reported with the
+  // reader's rejections, by line.
+  IngestResult Ingest(const Batch& batch);
+  // Wall clock mode: the engine's clock to `now_ms` (timers due fire), never back.
+  void AdvanceClock(int64_t now_ms);
+
+  bool UserState(const std::string& user, std::string* out) const;
+  bool HasCompetition(const std::string& name) const;
+  std::string Leaderboard(const std::string& name, size_t top) const;
+  bool HasMission(const std::string& name) const;
+  std::string MissionStatsJson(const std::string& name) const;
+
+  // CSV bodies (INTERFACES.md §6). All or nothing: a bad row refuses the
+  // whole import, as `quest run --import-…` does, since a half-imported list
+  // or wallet would quietly pay the wrong players.
+  ImportResult ImportSegment(const std::string& segment, const std::string& csv);
+  ImportResult ImportBalances(const std::string& csv);
+
+  // The engine's part of /metrics in the Prometheus text format.
+  void AppendMetrics(std::string& out) const;
+
+ private:
+  // Counts actions for /v1/missions/…/stats, then hands them to the file.
+  class Tee final : public engine::ActionSink {
+   public:
+    Tee(MissionStats& stats, FileSink& file) : stats_(stats), file_(file) {}
+    void Write(engine::Action&& action) override {
+      stats_.Count(action);
+      file_.Write(std::move(action));
+    }
+
+   private:
+    MissionStats& stats_;
+    FileSink& file_;
+  };
+  bool FlushSinks();
+
+  const ir::Program& program_;
+  const Config& config_;
+  engine::StringPool strings_;
+  engine::Engine engine_;
+  io::EventReader reader_;
+  FileSink file_;
+  MissionStats missions_;
+  Tee tee_;
+  core::Event event_;   // reused: its vectors keep their capacity
+  io::PendingStrings pending_;
+  uint64_t received_ = 0, accepted_ = 0, rejected_ = 0, duplicates_ = 0;
+  uint64_t imports_ = 0, sink_failures_ = 0;
+};
+
+}  // namespace questline::daemon

@@ -1,0 +1,29 @@
+// The `file` sink: actions appended as NDJSON, in the format `quest run`
+// writes (runtime/io/action_writer), so downstream tools read either.
+#pragma once
+
+#include <string>
+
+#include "runtime/engine/action.h"
+
+namespace questline::daemon {
+
+class FileSink final : public engine::ActionSink {
+ public:
+  ~FileSink() override;
+  // Appends to `path` (made if missing): a restarted daemon must not erase
+  // the actions it already delivered. False with `error` when it cannot.
+  bool Open(const std::string& path, std::string* error);
+  void Write(engine::Action&& action) override;
+  // Writes what is buffered, then with `sync` waits until it is on disk
+  // (durability.fsync). False once a write has failed.
+  bool Flush(bool sync);
+
+ private:
+  bool WriteAll();
+  int fd_ = -1;
+  bool failed_ = false;
+  std::string buffer_;
+};
+
+}  // namespace questline::daemon

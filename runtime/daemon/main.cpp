@@ -1,0 +1,123 @@
+// questd --config questd.yaml: the runtime daemon (INTERFACES.md §6,
+// docs/daemon.md). Reads the configuration, refuses what this version cannot
+// honour, loads the rules as `quest run` does, and serves.
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include <boost/asio/ip/address.hpp>
+
+#include "compiler/driver/load_program.h"
+#include "runtime/daemon/config.h"
+#include "runtime/daemon/engine_host.h"
+#include "runtime/daemon/log.h"
+#include "runtime/daemon/server.h"
+
+namespace {
+
+using namespace questline;
+using daemon::Config;
+
+constexpr int kExitUsage = 2;
+
+const char* kHelp =
+    "usage: questd --config FILE.yaml\n"
+    "\n"
+    "Serve a Questline package live: events in over HTTP (POST /v1/events) and a\n"
+    "TCP NDJSON port, actions out to the configured sinks, state over HTTP.\n"
+    "The configuration's keys are in docs/daemon.md; examples/questd.yaml is a sample.\n"
+    "On SIGTERM or SIGINT it answers the requests in hand and exits 0.\n"
+    "exit: 0 stopped by a signal, 1 the package has errors, 2 a bad configuration,\n"
+    "      unreadable rules, or a port that cannot be opened\n";
+
+// `where`: "FILE:LINE: KEY" of the offending setting.
+int Refuse(const Config& config, int line, const std::string& key, const std::string& why) {
+  std::cerr << "questd: " << config.file << ":" << line << ": " << key << ": " << why << "\n";
+  return kExitUsage;
+}
+
+// What the configuration asks and this version does not do is refused, not
+// ignored: a webhook sink silently dropped would lose bonuses.
+int CheckSupported(const Config& config, std::string* token) {
+  for (size_t i = 0; i < config.sinks.size(); ++i)
+    if (config.sinks[i].type != "file")
+      return Refuse(config, config.Line("sinks[" + std::to_string(i) + "]"), "sinks[" + std::to_string(i) + "]",
+                    "'" + config.sinks[i].type + "' sinks are not implemented yet; use a file sink");
+  if (config.kafka_source)
+    return Refuse(config, config.Line("source"), "source", "the kafka source is not implemented yet");
+  if (!config.token_env.empty()) {
+    const char* value = std::getenv(config.token_env.c_str());
+    if (!value || !*value)
+      return Refuse(config, config.Line("auth.token_env"), "auth.token_env",
+                    "the environment variable " + config.token_env + " is not set or is empty");
+    *token = value;
+  }
+  for (const auto& [key, address] : {std::pair{"listen.http", &config.http}, std::pair{"listen.tcp", &config.tcp}}) {
+    if (!address->enabled || !token->empty()) continue;
+    boost::system::error_code ec;
+    if (!boost::asio::ip::make_address(address->host, ec).is_loopback() || ec)
+      return Refuse(config, config.Line(key), key,
+                    address->host + " is not a loopback address; listening beyond this machine needs a bearer "
+                                    "token (auth.token_env)");
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) return Refuse(config, config.Line("data_dir"), "data_dir", "cannot create '" + config.data_dir + "': " + ec.message());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string config_path;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--help" || a == "-h") {
+      std::cout << kHelp;
+      return 0;
+    }
+    if (a == "--config" && i + 1 < argc) {
+      config_path = argv[++i];
+    } else {
+      std::cerr << "questd: unexpected argument '" << a << "'\n" << kHelp;
+      return kExitUsage;
+    }
+  }
+  if (config_path.empty()) {
+    std::cerr << kHelp;
+    return kExitUsage;
+  }
+  std::signal(SIGPIPE, SIG_IGN);   // a client gone mid-answer is an error code, not our death
+
+  Config config;
+  std::vector<std::string> errors;
+  if (!daemon::LoadConfig(config_path, &config, &errors)) {
+    for (const std::string& e : errors) std::cerr << "questd: " << e << "\n";
+    return kExitUsage;
+  }
+  daemon::SetLogLevel(config.log_level);
+  std::string token;
+  if (int code = CheckSupported(config, &token)) return code;
+  if (config.partitions > 1)
+    daemon::Log(daemon::LogLevel::Warn, "partitions: " + std::to_string(config.partitions) +
+                                            " accepted; this version runs one engine (docs/daemon.md)");
+
+  driver::EngineKind kind = driver::EngineKind::Jit;
+  driver::ParseEngine(config.engine, &kind);
+  driver::LoadedProgram loaded;
+  int exit_code = 0;
+  const bool bundle = driver::IsBundlePath(config.rules);
+  if (!driver::LoadProgram(bundle ? std::vector<std::string>{} : std::vector<std::string>{config.rules},
+                           bundle ? config.rules : "", kind, std::nullopt, "questd", std::cerr, &loaded,
+                           &exit_code))
+    return exit_code;
+
+  daemon::EngineHost host(*loaded.program, *loaded.backend, config);
+  std::string error;
+  if (!host.OpenSinks(&error)) {
+    std::cerr << "questd: " << error << "\n";
+    return kExitUsage;
+  }
+  return daemon::Serve(config, token, host);
+}

@@ -1,0 +1,132 @@
+#include "runtime/daemon/server.h"
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <iostream>
+#include <functional>
+#include <memory>
+
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "runtime/daemon/connections.h"
+#include "runtime/daemon/engine_worker.h"
+#include "runtime/daemon/http_session.h"
+#include "runtime/daemon/listener.h"
+#include "runtime/daemon/log.h"
+#include "runtime/daemon/metrics.h"
+#include "runtime/daemon/router.h"
+#include "runtime/daemon/tcp_session.h"
+
+namespace questline::daemon {
+namespace {
+
+namespace asio = boost::asio;
+
+// clock: wall. Once a second, on the engine's thread, the engine's clock
+// moves to the wall clock, so timers (mission deadlines, quiet hours,
+// scheduled flows) fire without waiting for the next event.
+class WallClock {
+ public:
+  WallClock(EngineWorker& worker, EngineHost& host) : timer_(worker.Context()), host_(host) {}
+  void Start() { Tick(); }
+  void Stop() {   // on the engine's thread: the timer is its
+    stopped_ = true;
+    timer_.cancel();
+  }
+
+ private:
+  void Tick() {
+    if (stopped_) return;
+    host_.AdvanceClock(WallClockMs());
+    timer_.expires_after(std::chrono::seconds(1));
+    timer_.async_wait([this](boost::system::error_code ec) {
+      if (!ec) Tick();
+    });
+  }
+  asio::steady_timer timer_;
+  EngineHost& host_;
+  bool stopped_ = false;
+};
+
+std::string Refusal503() {
+  const std::string body = "{\"error\":\"too many connections (limits.max_connections)\"}\n";
+  return "HTTP/1.1 503 Service Unavailable\r\nServer: questd\r\nContent-Type: application/json\r\n"
+         "Connection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+}  // namespace
+
+int Serve(const Config& config, const std::string& token, EngineHost& host) {
+  asio::io_context network;
+  EngineWorker worker(network);
+  NetworkMetrics metrics;
+  Connections connections(config.limits.max_connections, metrics);
+  Router router(config, token, host, worker, metrics);
+
+  std::vector<std::shared_ptr<Listener>> listeners;
+
+  WallClock wall(worker, host);
+  if (config.wall_clock) worker.Post([&wall] { wall.Start(); });
+
+  // The signals are caught before the ports are announced: a signal sent as
+  // soon as questd says it listens must find its handler, not the default.
+  // SIGHUP means reload (issue 16 §5), not built yet: caught so that it
+  // cannot end the daemon by its default action.
+  asio::signal_set hangup(network, SIGHUP);
+  std::function<void()> wait_hangup = [&] {
+    hangup.async_wait([&](boost::system::error_code ec, int) {
+      if (ec) return;
+      Log(LogLevel::Warn, "SIGHUP: reload is not implemented in this version; restart questd to change the rules");
+      wait_hangup();
+    });
+  };
+  wait_hangup();
+
+  asio::signal_set signals(network, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    Log(LogLevel::Info, std::string("shutting down on ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT") +
+                            ": answering the requests in hand");
+    for (auto& listener : listeners) listener->Stop();
+    hangup.cancel();
+    connections.DrainAll();
+    if (config.wall_clock) worker.Post([&wall] { wall.Stop(); });
+  });
+
+  auto open = [&](const ListenAddress& address, const char* kind, std::string refusal, Listener::Accept accept) {
+    if (!address.enabled) return true;
+    auto listener = std::make_shared<Listener>(network, connections, std::move(refusal), std::move(accept));
+    std::string error;
+    if (!listener->Open(address, &error)) {
+      const std::string key = std::string("listen.") + kind;
+      Log(LogLevel::Error, config.file + ":" + std::to_string(config.Line(key)) + ": " + key + ": " + error);
+      return false;
+    }
+    // Machine-read by tests and scripts: they may have asked for port 0.
+    std::cout << "questd: listening " << kind << " " << address.host << ":" << listener->Port() << std::endl;
+    listeners.push_back(std::move(listener));
+    return true;
+  };
+  const bool opened =
+      open(config.http, "http", Refusal503(),
+           [&](asio::ip::tcp::socket socket) {
+             std::make_shared<HttpSession>(std::move(socket), router, config.limits, connections)->Start();
+           }) &&
+      open(config.tcp, "tcp", "{\"error\":\"too many connections (limits.max_connections)\"}\n",
+           [&](asio::ip::tcp::socket socket) {
+             std::make_shared<TcpSession>(std::move(socket), host, worker, config.limits, connections)->Start();
+           });
+  if (!opened) return 2;
+
+  for (auto& listener : listeners) listener->Start();
+  worker.Start();
+  Log(LogLevel::Info, "serving " + config.rules + (config.wall_clock ? " (clock: wall)" : " (clock: event)"));
+  network.run();    // until every session has closed and every answer is written
+  worker.Stop();    // the engine's queue is empty by now; the sinks were flushed per batch
+  Log(LogLevel::Info, "stopped");
+  return 0;
+}
+
+}  // namespace questline::daemon

@@ -1,0 +1,43 @@
+"""questd's configuration errors (issue 16 §1): each names the key and its
+line, and questd exits 2 without listening.
+Usage: config_test.py QUESTD SOURCE_DIR"""
+import subprocess
+import sys
+import tempfile
+
+from questd_lib import check, finish
+
+questd, src = sys.argv[1:3]
+good = ('rules: %s/examples/casino\nlisten: { http: "127.0.0.1:0" }\n' % src)
+cases = [
+    ("an unknown key", good + "limts: { max_event_bytes: 10 }\n", ":3: limts: unknown key"),
+    ("an unknown nested key", good + "limits: { max_events: 10 }\n", ":3: limits.max_events: unknown key"),
+    ("a wrong type", good + "partitions: two\n", ":3: partitions: expects a whole number"),
+    ("a number out of range", good + "limits:\n  max_batch_events: 0\n", ":4: limits.max_batch_events"),
+    ("a bad duration", good + "dedup_window: 7 days\n", ":3: dedup_window: expects a duration"),
+    ("a bad choice", good + "clock: sometimes\n", ":3: clock: 'sometimes' is not one of event, wall"),
+    ("a bad engine", good + "engine: fast\n", ":3: engine:"),
+    ("a bad address", good.replace("127.0.0.1:0", "127.0.0.1"), ":2: listen.http: expects HOST:PORT"),
+    ("unreadable rules", "rules: /nonexistent/pkg\nlisten: { http: \"127.0.0.1:0\" }\n",
+     ":1: rules: cannot read '/nonexistent/pkg'"),
+    ("missing rules", 'listen: { http: "127.0.0.1:0" }\n', "rules: is required"),
+    ("no listener", "rules: %s/examples/casino\n" % src, "listen: needs at least one of http or tcp"),
+    ("a sink without a path", good + "sinks:\n  - { type: file }\n", ":4: sinks[0]: a file sink needs a path"),
+    ("a webhook sink (not built yet)", good + "sinks:\n  - { type: webhook, url: \"http://127.0.0.1:9/\" }\n",
+     ":4: sinks[0]: 'webhook' sinks are not implemented yet"),
+    ("a kafka source (not built yet)", good + "source: { type: kafka, brokers: b, topic: t }\n",
+     ":3: source: the kafka source is not implemented yet"),
+    ("a sinks that is not a list", good + "sinks: { type: file }\n", ":3: sinks: expects a list"),
+    ("broken YAML", good + "limits: { max_event_bytes: [\n", "yaml:"),
+    ("a top level that is not a mapping", "- a\n- b\n", "expects a mapping"),
+]
+for what, text, needle in cases:
+    path = tempfile.mkdtemp() + "/questd.yaml"
+    open(path, "w").write(text)
+    p = subprocess.run([questd, "--config", path], capture_output=True, text=True, timeout=60)
+    check(p.returncode == 2 and needle in p.stderr and p.stdout == "", what, (p.returncode, p.stderr))
+p = subprocess.run([questd, "--config", "/nonexistent.yaml"], capture_output=True, text=True)
+check(p.returncode == 2 and "cannot read" in p.stderr, "an unreadable config file", p.stderr)
+p = subprocess.run([questd], capture_output=True, text=True)
+check(p.returncode == 2 and "usage" in p.stderr, "no --config", p.stderr)
+finish("daemon/config")
