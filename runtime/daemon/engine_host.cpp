@@ -5,7 +5,6 @@
 #include <sstream>
 
 #include "runtime/daemon/log.h"
-#include "runtime/daemon/state_queries.h"
 #include "runtime/io/csv_import.h"
 
 namespace questline::daemon {
@@ -106,7 +105,7 @@ void EngineHost::AdvanceClock(int64_t now_ms) {
 }
 
 bool EngineHost::UserState(const std::string& user, std::string* out) const {
-  return daemon::UserState(engine_.StateJson(), user, out);
+  return engine_.UserStateJson(user, out);
 }
 
 bool EngineHost::HasCompetition(const std::string& name) const {
@@ -115,7 +114,9 @@ bool EngineHost::HasCompetition(const std::string& name) const {
 }
 
 std::string EngineHost::Leaderboard(const std::string& name, size_t top) const {
-  return daemon::Leaderboard(engine_.StateJson(), name, top);
+  std::string out;
+  engine_.LeaderboardJson(name, top, &out);   // HasCompetition was asked first
+  return out;
 }
 
 bool EngineHost::HasMission(const std::string& name) const {
@@ -198,6 +199,9 @@ void EngineHost::AppendMetrics(std::string& out) const {
   out += "# HELP questd_actions_total Actions emitted, by kind.\n# TYPE questd_actions_total counter\n";
   for (const auto& [kind, n] : s.actions)
     out += "questd_actions_total{kind=\"" + kind + "\"} " + std::to_string(n) + "\n";
+  out += "# HELP questd_rule_fires_total Rule bodies run, by rule.\n# TYPE questd_rule_fires_total counter\n";
+  for (size_t r = 0; r < s.rule_fires.size() && r < program_.rules.size(); ++r)
+    out += "questd_rule_fires_total{rule=\"" + program_.rules[r].name + "\"} " + std::to_string(s.rule_fires[r]) + "\n";
   out += "# HELP questd_engine_clock_seconds The engine's clock (event time), in Unix seconds.\n"
          "# TYPE questd_engine_clock_seconds gauge\nquestd_engine_clock_seconds " +
          std::to_string(engine_.Clock() == INT64_MIN ? 0 : engine_.Clock() / 1000) + "\n";

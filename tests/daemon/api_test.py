@@ -91,6 +91,9 @@ check("questd_events_accepted_total %d\n" % len(lines) in text, "metrics: events
 check("questd_events_duplicate_total 3\n" in text, "metrics: duplicates")
 check("questd_events_rejected_total 2\n" in text, "metrics: rejected lines (a malformed array is no line)")
 check('questd_actions_total{kind="award"}' in text, "metrics: actions by kind")
+fires = [l for l in text.splitlines() if l.startswith('questd_rule_fires_total{rule="')]
+check(fires and all(int(l.rsplit(" ", 1)[1]) >= 0 for l in fires) and any(int(l.rsplit(" ", 1)[1]) > 0 for l in fires),
+      "metrics: fires per rule", fires)
 check('questd_request_duration_seconds_bucket{endpoint="events",le="+Inf"} 5' in text,
       "metrics: the latency histogram counts every events request", text)
 
