@@ -35,6 +35,8 @@ bool Engine::MissionStatsJson(const std::string& name, std::string* out) const {
 }
 const EngineStats& Engine::Stats() const { return k_->stats; }
 int64_t Engine::Clock() const { return k_->clock; }
+std::string Engine::Snapshot() const { return k_->Save(); }
+bool Engine::Restore(std::string_view bytes, std::string* error) { return k_->Load(bytes, error); }
 
 std::vector<Action> Engine::DrainActions() {
   std::vector<Action> out;

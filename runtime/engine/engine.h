@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/backend.h"
@@ -81,6 +82,15 @@ class Engine final {
   bool ImportSegment(int32_t segment, const std::vector<std::string>& users, std::string* error);
   bool ImportBalance(const std::string& user, int32_t currency, BalanceOp op, int64_t amount, std::string* error);
   const EngineStats& Stats() const;
+
+  // The whole engine as bytes (docs/engine.md, Snapshots): players, timers,
+  // global state, the string pool, the recent event ids, counters — versioned,
+  // checksummed and tied to the program. Restore reads one back into a fresh
+  // engine of the same program (built, nothing processed yet): after it the
+  // engine goes on exactly as the one that wrote it. False with `error` set
+  // when the bytes are not a snapshot of this program or are damaged.
+  std::string Snapshot() const;
+  bool Restore(std::string_view bytes, std::string* error);
   int64_t Clock() const;
 
  private:

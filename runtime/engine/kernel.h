@@ -42,6 +42,8 @@ class Kernel final : public core::Runtime {
   void Process(const Event& e);
   void AdvanceTo(int64_t t);
   std::string StateJson();
+  std::string Save();                                        // snapshot.cpp
+  bool Load(std::string_view bytes, std::string* error);
   void PrepareState();   // before WritePlayer
   void WritePlayer(const UserState& u, std::string& out);   // one player's object of StateJson
 

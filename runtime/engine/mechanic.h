@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/backend.h"
+#include "core/byte_io.h"
 #include "core/ir/program.h"
 #include "runtime/engine/core_names.h"
 #include "runtime/engine/player_block.h"
@@ -77,6 +78,12 @@ class Mechanic {
   bool OnTimer(const Timer&) { return false; }
   // A statement of a block: false when it is not the mechanic's.
   bool Effect(const ir::Stmt&, Value, const std::vector<Value>&) { return false; }
+  // Snapshots (Engine::Snapshot): the mechanic's global state, and a
+  // player's sparse part (the block is the kernel's to write).
+  void Save(core::ByteWriter&) const {}
+  void Load(core::ByteReader&) {}
+  void SavePlayer(const UserState&, core::ByteWriter&) const {}
+  void LoadPlayer(UserState&, core::ByteReader&) {}
   void PrepareState() {}                                    // before players' states are written
   void WriteState(const UserState&, std::string&) const {}  // `,"key":value` parts of §5
 

@@ -68,4 +68,25 @@ void RecentIds::Grow() {
     if (!Empty(key)) Insert(key);
 }
 
+void RecentIds::Save(core::ByteWriter& w) const {
+  w.Unsigned(order_.size());
+  for (const auto& [at, key] : order_) {
+    w.Signed(at);
+    w.Fixed64(key.lo);
+    w.Fixed64(key.hi);
+  }
+}
+
+bool RecentIds::Load(core::ByteReader& r) {
+  if (count_ != 0) return false;
+  for (uint64_t n = r.Count(); n > 0 && r.ok(); --n) {
+    const int64_t at = r.Signed();
+    Hash128 key;
+    key.lo = r.Fixed64() | 1;
+    key.hi = r.Fixed64();
+    if (Insert(key)) order_.emplace_back(at, key);
+  }
+  return r.ok();
+}
+
 }  // namespace questline::engine

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/byte_io.h"
 #include "runtime/engine/random.h"
 
 namespace questline::engine {
@@ -24,6 +25,10 @@ class RecentIds {
   // goes back (it is the engine's clock).
   bool SeenOrAdd(std::string_view id, int64_t now);
   size_t Size() const { return count_; }
+  // The ids in the window, oldest first, for a snapshot; Load adds them
+  // back to an empty set (false: not empty, or the reader failed).
+  void Save(core::ByteWriter& w) const;
+  bool Load(core::ByteReader& r);
   int64_t Window() const { return window_ms_; }
 
  private:

@@ -417,4 +417,60 @@ void Competitions::WriteState(const UserState& u, std::string& out) const {
   out += "}";
 }
 
+void Competitions::Save(core::ByteWriter& w) const {
+  w.Unsigned(score_seq_);
+  for (const State& cs : competitions_) {
+    w.Signed(cs.window_start);
+    w.Signed(cs.window_end);
+    w.Signed(cs.closed_end);
+    w.Unsigned(uint64_t(cs.cancelled) | uint64_t(cs.start_judged) << 1);
+    w.Unsigned(cs.entries.size());
+    for (const Entry& e : cs.entries) {
+      w.Unsigned(e.user);
+      for (int64_t v : {e.score, e.sum, e.count, e.last_day}) w.Signed(v);
+      w.Unsigned(e.reached);
+      w.Unsigned(e.registered);
+    }
+    // The last window's results, by user id: the same bytes whatever the hash order.
+    std::vector<std::pair<uint32_t, FinalResult>> last(cs.last.begin(), cs.last.end());
+    std::sort(last.begin(), last.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    w.Unsigned(last.size());
+    for (const auto& [user, result] : last) {
+      w.Unsigned(user);
+      w.Signed(result.score);
+      w.Signed(result.rank);
+    }
+  }
+}
+
+void Competitions::Load(core::ByteReader& r) {
+  score_seq_ = r.Unsigned();
+  for (State& cs : competitions_) {
+    cs = State{};
+    cs.window_start = r.Signed();
+    cs.window_end = r.Signed();
+    cs.closed_end = r.Signed();
+    const uint64_t flags = r.Unsigned();
+    cs.cancelled = flags & 1, cs.start_judged = flags & 2;
+    cs.entries.resize(r.Count());
+    for (Entry& e : cs.entries) {
+      e.user = uint32_t(r.Unsigned());
+      e.score = r.Signed();
+      e.sum = r.Signed();
+      e.count = r.Signed();
+      e.last_day = r.Signed();
+      e.reached = r.Unsigned();
+      e.registered = r.Unsigned() != 0;
+    }
+    for (size_t i = 0; i < cs.entries.size(); ++i) cs.index.emplace(cs.entries[i].user, i);
+    for (uint64_t n = r.Count(); n > 0 && r.ok(); --n) {
+      const uint32_t user = uint32_t(r.Unsigned());
+      FinalResult result;
+      result.score = r.Signed();
+      result.rank = r.Signed();
+      cs.last[user] = result;
+    }
+  }
+}
+
 }  // namespace questline::engine::mechanics

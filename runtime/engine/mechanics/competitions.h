@@ -21,6 +21,8 @@ class Competitions : public Mechanic {
   bool OnTimer(const Timer& t);
   void PrepareState();
   void WriteState(const UserState& u, std::string& out) const;
+  void Save(core::ByteWriter& w) const;
+  void Load(core::ByteReader& r);
 
   void ScorePoints(int64_t amount);   // points earned, for points_earned competitions
   // Engine::LeaderboardJson.

@@ -7,6 +7,7 @@
 
 #include "runtime/engine/json_text.h"
 #include "runtime/engine/kernel.h"
+#include "runtime/engine/snapshot_io.h"
 
 namespace questline::engine::mechanics {
 
@@ -249,6 +250,57 @@ void Flows::WriteState(const UserState& u, std::string& out) const {
     out += "}";
   }
   out += "]";
+}
+
+void Flows::SavePlayer(const UserState& u, core::ByteWriter& w) const {
+  w.Unsigned(u.flows.instances.size());
+  for (const std::unique_ptr<FlowState>& instance : u.flows.instances) {
+    const FlowState& fs = *instance;
+    w.Signed(fs.flow);
+    w.Unsigned(fs.running);
+    w.Signed(fs.pc);
+    w.Signed(fs.waiting_event);
+    w.Signed(fs.deadline);
+    w.Unsigned(fs.token);
+    w.Signed(fs.last_entry);
+    w.Unsigned(fs.locals.size());
+    for (const Value& v : fs.locals) snapshot::PutValue(w, v);
+    snapshot::PutEvent(w, fs.trigger);
+    w.Unsigned(fs.received.size());
+    for (const auto& [at, e] : fs.received) {
+      w.Signed(at);
+      snapshot::PutEvent(w, e);
+    }
+  }
+}
+
+void Flows::LoadPlayer(UserState& u, core::ByteReader& r) {
+  auto& list = u.flows.instances;
+  list.clear();
+  for (uint64_t n = r.Count(); n > 0 && r.ok(); --n) {
+    auto fs = std::make_unique<FlowState>();
+    fs->flow = int32_t(r.Signed());
+    if (fs->flow < 0 || size_t(fs->flow) >= k_.p.flows.size() || (!list.empty() && list.back()->flow >= fs->flow)) {
+      r.Fail();
+      return;
+    }
+    fs->running = r.Unsigned() != 0;
+    fs->pc = int32_t(r.Signed());
+    if (fs->pc < 0 || size_t(fs->pc) >= k_.p.flows[size_t(fs->flow)].ops.size()) r.Fail();
+    fs->waiting_event = int32_t(r.Signed());
+    fs->deadline = r.Signed();
+    fs->token = r.Unsigned();
+    fs->last_entry = r.Signed();
+    fs->locals.resize(r.Count());
+    for (Value& v : fs->locals) v = snapshot::GetValue(r);
+    snapshot::GetEvent(r, fs->trigger);
+    fs->received.resize(r.Count());
+    for (auto& [at, e] : fs->received) {
+      at = int32_t(r.Signed());
+      snapshot::GetEvent(r, e);
+    }
+    list.push_back(std::move(fs));
+  }
 }
 
 }  // namespace questline::engine::mechanics

@@ -20,6 +20,8 @@ class Flows : public Mechanic {
   void AfterSettle(const Event* e, uint64_t settled);
   bool OnTimer(const Timer& t);
   void WriteState(const UserState& u, std::string& out) const;
+  void SavePlayer(const UserState& u, core::ByteWriter& w) const;
+  void LoadPlayer(UserState& u, core::ByteReader& r);
 
  private:
   enum TimerKind : uint8_t { kWake, kSchedule };

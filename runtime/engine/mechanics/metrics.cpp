@@ -3,6 +3,7 @@
 #include "runtime/engine/aggregates.h"
 #include "runtime/engine/json_text.h"
 #include "runtime/engine/kernel.h"
+#include "runtime/engine/snapshot_io.h"
 
 namespace questline::engine::mechanics {
 
@@ -50,6 +51,14 @@ void Metrics::WriteState(const UserState& u, std::string& out) const {
     AppendValue(out, Read(u, int32_t(m), k_.clock), k_.strings);
   }
   out += "}";
+}
+
+void Metrics::SavePlayer(const UserState& u, core::ByteWriter& w) const {
+  for (const AggState& a : u.metrics.windows) snapshot::PutAgg(w, a);
+}
+
+void Metrics::LoadPlayer(UserState& u, core::ByteReader& r) {
+  for (AggState& a : u.metrics.windows) snapshot::GetAgg(r, a);
 }
 
 }  // namespace questline::engine::mechanics

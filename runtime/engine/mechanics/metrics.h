@@ -17,6 +17,8 @@ class Metrics : public Mechanic {
 
   void NewPlayer(UserState& u);
   void WriteState(const UserState& u, std::string& out) const;
+  void SavePlayer(const UserState& u, core::ByteWriter& w) const;
+  void LoadPlayer(UserState& u, core::ByteReader& r);
 
   void Add(int32_t metric, Value argument);
   // A metric of `u` at `now` (ValidUntil: when it can next change alone).

@@ -4,6 +4,7 @@
 
 #include "runtime/engine/json_text.h"
 #include "runtime/engine/kernel.h"
+#include "runtime/engine/snapshot_io.h"
 
 namespace questline::engine::mechanics {
 Minigames::Minigames(Kernel& k) : Mechanic(k) {
@@ -81,6 +82,19 @@ void Minigames::WriteState(const UserState& u, std::string& out) const {
     out += ":" + std::to_string(u.minigames.attempts[a].second);
   }
   out += "}";
+}
+
+void Minigames::SavePlayer(const UserState& u, core::ByteWriter& w) const { snapshot::PutCounts(w, u.minigames.attempts); }
+void Minigames::LoadPlayer(UserState& u, core::ByteReader& r) { snapshot::GetCounts(r, u.minigames.attempts); }
+
+void Minigames::Save(core::ByteWriter& w) const {
+  for (const std::vector<int64_t>& stock : prize_stock_)
+    for (int64_t left : stock) w.Signed(left);
+}
+
+void Minigames::Load(core::ByteReader& r) {
+  for (std::vector<int64_t>& stock : prize_stock_)
+    for (int64_t& left : stock) left = r.Signed();
 }
 
 }  // namespace questline::engine::mechanics

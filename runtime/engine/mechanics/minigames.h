@@ -20,6 +20,10 @@ class Minigames : public Mechanic {
   bool OnRequest(const Event& e);
   bool Effect(const ir::Stmt& s, Value value, const std::vector<Value>& data);   // give attempts
   void WriteState(const UserState& u, std::string& out) const;
+  void SavePlayer(const UserState& u, core::ByteWriter& w) const;
+  void LoadPlayer(UserState& u, core::ByteReader& r);
+  void Save(core::ByteWriter& w) const;
+  void Load(core::ByteReader& r);
 
  private:
   Slots<PeriodCount> plays_;                       // per game, against its limit

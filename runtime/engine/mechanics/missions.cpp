@@ -6,6 +6,7 @@
 #include "runtime/engine/aggregates.h"
 #include "runtime/engine/json_text.h"
 #include "runtime/engine/kernel.h"
+#include "runtime/engine/snapshot_io.h"
 #include "runtime/engine/mechanics/missions.h"
 
 namespace questline::engine::mechanics {
@@ -517,6 +518,65 @@ bool Missions::Stats(const std::string& name, std::string* out) const {
   }
   *out += "}}";
   return true;
+}
+
+void Missions::SavePlayer(const UserState& u, core::ByteWriter& w) const {
+  w.Unsigned(u.missions.instances.size());
+  for (const MissionPtr& held : u.missions.instances) {
+    const MissionState& ms = *held;
+    w.Signed(ms.mission);
+    w.Unsigned(uint64_t(ms.phase));
+    w.Unsigned(uint64_t(ms.unlocked) | uint64_t(ms.given) << 1 | uint64_t(ms.announced) << 2 |
+               uint64_t(ms.new_period) << 3 | uint64_t(ms.windows != nullptr) << 4);
+    for (int64_t v : {ms.unlocked_at, int64_t(ms.start_seq), ms.period_key, ms.deadline, ms.completions,
+                      int64_t(ms.completed_seq), ms.period_wake})
+      w.Signed(v);
+    for (size_t t = 0; t < ms.task_count; ++t) {
+      const TaskState& ts = ms.Tasks()[t];
+      w.Signed(ts.count);
+      w.Signed(ts.acc);
+      w.Signed(ts.threshold);
+      w.Unsigned(uint64_t(ts.threshold_kind) << 3 | uint64_t(ts.threshold_none) << 2 | uint64_t(ts.has_acc) << 1 |
+                 uint64_t(ts.done));
+      if (ms.windows) snapshot::PutAgg(w, ms.windows[t]);
+    }
+  }
+}
+
+void Missions::LoadPlayer(UserState& u, core::ByteReader& r) {
+  auto& list = u.missions.instances;
+  list.clear();
+  for (uint64_t n = r.Count(); n > 0 && r.ok(); --n) {
+    const int64_t m = r.Signed();
+    const uint64_t phase = r.Unsigned(), flags = r.Unsigned();
+    if (m < 0 || size_t(m) >= k_.p.missions.size() || phase > uint64_t(MissionPhase::Expired) ||
+        (!list.empty() && list.back()->mission >= m)) {
+      r.Fail();
+      return;
+    }
+    const ir::Mission& mi = k_.p.missions[size_t(m)];
+    MissionPtr ms = MissionState::Make(int32_t(m), mi.tasks.size(), flags & 16);
+    ms->phase = MissionPhase(phase);
+    ms->unlocked = flags & 1, ms->given = flags & 2, ms->announced = flags & 4, ms->new_period = flags & 8;
+    ms->unlocked_at = r.Signed();
+    ms->start_seq = uint64_t(r.Signed());
+    ms->period_key = r.Signed();
+    ms->deadline = r.Signed();
+    ms->completions = r.Signed();
+    ms->completed_seq = uint64_t(r.Signed());
+    ms->period_wake = r.Signed();
+    for (size_t t = 0; t < ms->task_count; ++t) {
+      TaskState& ts = ms->Tasks()[t];
+      ts.count = r.Signed();
+      ts.acc = r.Signed();
+      ts.threshold = r.Signed();
+      const uint64_t bits = r.Unsigned();
+      ts.threshold_kind = ValueKind(bits >> 3);
+      ts.threshold_none = bits & 4, ts.has_acc = bits & 2, ts.done = bits & 1;
+      if (ms->windows) snapshot::GetAgg(r, ms->windows[t]);
+    }
+    list.push_back(std::move(ms));
+  }
 }
 
 }  // namespace questline::engine::mechanics

@@ -26,6 +26,8 @@ class Missions : public Mechanic {
   bool OnTimer(const Timer& t);
   bool Effect(const ir::Stmt& s, Value value, const std::vector<Value>& data);
   void WriteState(const UserState& u, std::string& out) const;
+  void SavePlayer(const UserState& u, core::ByteWriter& w) const;
+  void LoadPlayer(UserState& u, core::ByteReader& r);
   bool Stats(const std::string& name, std::string* out) const;   // Engine::MissionStatsJson
 
  private:

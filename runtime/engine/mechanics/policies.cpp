@@ -7,6 +7,7 @@
 
 #include "runtime/engine/json_text.h"
 #include "runtime/engine/kernel.h"
+#include "runtime/engine/snapshot_io.h"
 
 namespace questline::engine::mechanics {
 namespace {
@@ -187,5 +188,31 @@ void Policies::WriteState(const UserState& u, std::string& out) const {
   }
   out += "]";
 }
+
+void Policies::SavePlayer(const UserState& u, core::ByteWriter& w) const {
+  w.Unsigned(u.policies.held.size());
+  for (const HeldMessage& m : u.policies.held) {
+    w.Unsigned(m.id);
+    w.Signed(m.release_at);
+    w.Signed(m.channel);
+    w.Bytes(m.template_name);
+    snapshot::PutAction(w, m.send);
+  }
+}
+
+void Policies::LoadPlayer(UserState& u, core::ByteReader& r) {
+  u.policies.held.resize(r.Count());
+  for (HeldMessage& m : u.policies.held) {
+    m.id = r.Unsigned();
+    m.release_at = r.Signed();
+    m.channel = int32_t(r.Signed());
+    if (m.channel < 0 || m.channel >= int32_t(kChannelCount)) r.Fail();
+    m.template_name = r.Bytes();
+    snapshot::GetAction(r, m.send);
+  }
+}
+
+void Policies::Save(core::ByteWriter& w) const { w.Unsigned(held_seq_); }
+void Policies::Load(core::ByteReader& r) { held_seq_ = r.Unsigned(); }
 
 }  // namespace questline::engine::mechanics

@@ -19,6 +19,10 @@ class Policies : public Mechanic {
   bool OnTimer(const Timer& t);
   bool Effect(const ir::Stmt& s, Value value, const std::vector<Value>& data);   // send
   void WriteState(const UserState& u, std::string& out) const;
+  void SavePlayer(const UserState& u, core::ByteWriter& w) const;
+  void LoadPlayer(UserState& u, core::ByteReader& r);
+  void Save(core::ByteWriter& w) const;
+  void Load(core::ByteReader& r);
 
   // The policy that blocks `target` for the player now, or null.
   const ir::Policy* Blocking(ir::PolicyTarget target);

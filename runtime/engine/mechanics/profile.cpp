@@ -4,6 +4,7 @@
 
 #include "runtime/engine/json_text.h"
 #include "runtime/engine/kernel.h"
+#include "runtime/engine/snapshot_io.h"
 
 namespace questline::engine::mechanics {
 
@@ -62,6 +63,19 @@ void Profile::WriteState(const UserState& u, std::string& out) const {
     AppendJsonString(out, k_.strings.Get(u.profile.tags[t]));
   }
   out += "]";
+}
+
+void Profile::SavePlayer(const UserState& u, core::ByteWriter& w) const {
+  w.Unsigned(u.profile.tags.size());
+  for (uint32_t tag : u.profile.tags) w.Unsigned(tag);
+}
+
+void Profile::LoadPlayer(UserState& u, core::ByteReader& r) {
+  u.profile.tags.resize(r.Count());
+  for (uint32_t& tag : u.profile.tags) {
+    tag = uint32_t(r.Unsigned());
+    if (tag >= k_.strings.Size()) r.Fail();
+  }
 }
 
 }  // namespace questline::engine::mechanics

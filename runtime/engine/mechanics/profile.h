@@ -17,6 +17,8 @@ class Profile : public Mechanic {
   bool OnRequest(const Event& e);   // profile_update and registration: never rejected
   bool Effect(const ir::Stmt& s, Value value, const std::vector<Value>& data);   // tag, untag
   void WriteState(const UserState& u, std::string& out) const;
+  void SavePlayer(const UserState& u, core::ByteWriter& w) const;
+  void LoadPlayer(UserState& u, core::ByteReader& r);
 
   Value Field(int32_t field) const;   // the step's player's
 

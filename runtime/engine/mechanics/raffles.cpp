@@ -4,6 +4,7 @@
 
 #include "runtime/engine/json_text.h"
 #include "runtime/engine/kernel.h"
+#include "runtime/engine/snapshot_io.h"
 #include "runtime/engine/mechanics/common.h"
 
 namespace questline::engine::mechanics {
@@ -87,6 +88,17 @@ void Raffles::WriteState(const UserState& u, std::string& out) const {
     out += ":" + std::to_string(u.raffles.tickets[t].second);
   }
   out += "}";
+}
+
+void Raffles::SavePlayer(const UserState& u, core::ByteWriter& w) const { snapshot::PutCounts(w, u.raffles.tickets); }
+void Raffles::LoadPlayer(UserState& u, core::ByteReader& r) { snapshot::GetCounts(r, u.raffles.tickets); }
+
+void Raffles::Save(core::ByteWriter& w) const {
+  for (bool drawn : drawn_) w.Unsigned(drawn);
+}
+
+void Raffles::Load(core::ByteReader& r) {
+  for (size_t i = 0; i < drawn_.size(); ++i) drawn_[i] = r.Unsigned() != 0;
 }
 
 }  // namespace questline::engine::mechanics

@@ -16,6 +16,10 @@ class Raffles : public Mechanic {
   bool OnTimer(const Timer& t);
   bool Effect(const ir::Stmt& s, Value value, const std::vector<Value>& data);   // give tickets
   void WriteState(const UserState& u, std::string& out) const;
+  void SavePlayer(const UserState& u, core::ByteWriter& w) const;
+  void LoadPlayer(UserState& u, core::ByteReader& r);
+  void Save(core::ByteWriter& w) const;
+  void Load(core::ByteReader& r);
 
   bool Drawn(int32_t raffle) const { return drawn_[size_t(raffle)]; }
 

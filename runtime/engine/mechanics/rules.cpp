@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "runtime/engine/kernel.h"
+#include "runtime/engine/snapshot_io.h"
 
 namespace questline::engine::mechanics {
 
@@ -62,6 +63,29 @@ int64_t Rules::Capped(int32_t currency, int64_t amount) {
 
 void Rules::CountAward(int32_t currency, int64_t amount) {
   if (CapApplies(currency)) counters_->capped = SaturatingAdd(counters_->capped, amount);
+}
+
+void Rules::SavePlayer(const UserState& u, core::ByteWriter& w) const {
+  w.Unsigned(u.rules.counters.size());
+  for (const auto& [rule, c] : u.rules.counters) {
+    w.Signed(rule);
+    w.Signed(c.cap_key);
+    w.Signed(c.capped);
+    w.Signed(c.limit_key);
+    w.Signed(c.fired);
+  }
+}
+
+void Rules::LoadPlayer(UserState& u, core::ByteReader& r) {
+  u.rules.counters.resize(r.Count());
+  for (auto& [rule, c] : u.rules.counters) {
+    rule = int32_t(r.Signed());
+    if (rule < 0 || size_t(rule) >= k_.p.rules.size()) r.Fail();
+    c.cap_key = r.Signed();
+    c.capped = r.Signed();
+    c.limit_key = r.Signed();
+    c.fired = r.Signed();
+  }
 }
 
 }  // namespace questline::engine::mechanics

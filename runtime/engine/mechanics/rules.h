@@ -18,6 +18,8 @@ class Rules : public Mechanic {
 
   bool Enter(int32_t rule);   // false: its limit refuses this firing
   void Leave();
+  void SavePlayer(const UserState& u, core::ByteWriter& w) const;
+  void LoadPlayer(UserState& u, core::ByteReader& r);
   // An award of `amount` in `currency` by the running rule: what its cap leaves.
   int64_t Capped(int32_t currency, int64_t amount);
   void CountAward(int32_t currency, int64_t amount);   // what was credited

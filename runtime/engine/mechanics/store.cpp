@@ -85,4 +85,12 @@ void Store::WriteState(const UserState& u, std::string& out) const {
   out += "}";
 }
 
+void Store::Save(core::ByteWriter& w) const {
+  for (int64_t left : stock_) w.Signed(left);
+}
+
+void Store::Load(core::ByteReader& r) {
+  for (int64_t& left : stock_) left = r.Signed();
+}
+
 }  // namespace questline::engine::mechanics

@@ -16,6 +16,8 @@ class Store : public Mechanic {
   void NewPlayer(UserState& u);
   bool OnRequest(const Event& e);
   void WriteState(const UserState& u, std::string& out) const;
+  void Save(core::ByteWriter& w) const;
+  void Load(core::ByteReader& r);
 
  private:
   Slots<PeriodCount> purchases_;              // per item, against its limit
