@@ -13,6 +13,7 @@ packages=(
   libyaml-cpp-dev catch2 libsimdjson-dev libfmt-dev
   libhowardhinnant-date-dev tzdata zlib1g-dev libzstd-dev libtinfo-dev libxml2-dev libffi-dev libedit-dev
   python3 python3-jsonschema
+  prometheus   # promtool: tests/daemon/api_test.py checks questd's /metrics with `promtool check metrics`
 )
 
 # bench-only: the peers of bench/peers/ (issue 15)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import tempfile
 
-from questd_lib import Questd, check, config, finish, json_request, prometheus_problems, request
+from questd_lib import Questd, check, config, finish, json_request, prometheus_problems, promtool_problems, request
 
 questd, quest, src = sys.argv[1:4]
 events_path = os.path.join(src, "examples/casino/events.ndjson")
@@ -24,6 +24,11 @@ ref_actions = open(ref_dir + "/actions.ndjson", "rb").read()
 
 d = Questd(questd, config(src, engine="jit"))
 port = d.port
+
+# /metrics before any event: families with no samples yet (issue 16 §7).
+status, _, text = request(port, "GET", "/metrics")
+check(status == 200 and not promtool_problems(text.decode()), "promtool accepts /metrics at start",
+      promtool_problems(text.decode()))
 
 # First 1000 lines as NDJSON.
 status, answer = json_request(port, "POST", "/v1/events", "\n".join(lines[:1000]) + "\n")
@@ -87,6 +92,7 @@ status, headers, text = request(port, "GET", "/metrics")
 text = text.decode()
 check(status == 200 and headers.get("Content-Type", "").startswith("text/plain"), "/metrics is text", headers)
 check(not prometheus_problems(text), "/metrics is valid Prometheus text", prometheus_problems(text))
+check(not promtool_problems(text), "promtool check metrics accepts /metrics", promtool_problems(text))
 check("questd_events_accepted_total %d\n" % len(lines) in text, "metrics: events accepted", text[:500])
 check("questd_events_duplicate_total 3\n" in text, "metrics: duplicates")
 check("questd_events_rejected_total 2\n" in text, "metrics: rejected lines (a malformed array is no line)")
@@ -116,6 +122,9 @@ status, answer = json_request(port, "POST", "/v1/reload", "")
 check(status == 501 and "reload" in answer.get("error", ""), "reload says it is not there yet", answer)
 check(json_request(port, "GET", "/v1/events")[0] == 405, "a wrong method is 405")
 check(json_request(port, "GET", "/nope")[0] == 404, "an unknown path is 404")
+status, _, text = request(port, "GET", "/metrics")   # now with imports and 4xx/5xx answers counted
+check(status == 200 and not promtool_problems(text.decode()), "promtool accepts /metrics at the end",
+      promtool_problems(text.decode()))
 
 code, err = d.stop()
 check(code == 0, "questd exits 0 on SIGTERM", err)

@@ -160,9 +160,27 @@ def config(source_dir, extra="", engine="interp", listen='{ http: "127.0.0.1:0" 
             "sinks:\n  - { type: file, path: {dir}/data/actions.ndjson }\n" % (source_dir, listen, engine)) + extra
 
 
+def promtool_problems(text):
+    """What `promtool check metrics` (Debian's prometheus package, installed by
+    scripts/setup.sh) reports on `text`, read from stdin: its lint (counters
+    end in _total, HELP on every family, histogram suffixes, units…) and its
+    parser's errors. A missing promtool is a problem too, so the check fails
+    with a clear message instead of passing unchecked."""
+    import shutil
+    promtool = shutil.which("promtool")
+    if not promtool:
+        return ["promtool not found on PATH: install Debian's prometheus package (bash scripts/setup.sh does)"]
+    r = subprocess.run([promtool, "check", "metrics"], input=text.encode(), stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=60)
+    out = r.stdout.decode(errors="replace").strip()
+    if r.returncode != 0 or out:
+        return ["promtool check metrics exited %d: %s" % (r.returncode, out or "(no output)")]
+    return []
+
+
 def prometheus_problems(text):
-    """What is wrong with `text` as Prometheus text format 0.0.4 (promtool is
-    not installed here): every sample's family has a TYPE, declared once and
+    """What is wrong with `text` as Prometheus text format 0.0.4, beyond what
+    promtool checks: every sample's family has a TYPE, declared once and
     before its samples; names and labels are well formed; values are numbers;
     a histogram's buckets are cumulative and its +Inf bucket equals _count."""
     import re
