@@ -31,8 +31,9 @@ const char* kHelp =
     "       quest run --bundle FILE.qlb --events FILE [same options]\n"
     "\n"
     "Replay NDJSON events (FILE, or - for stdin) through a package, offline.\n"
-    "  --actions OUT  write actions as NDJSON to OUT (default: stdout)\n"
-    "  --state OUT    write every user's final state as JSON to OUT\n"
+    "  --actions OUT  write actions as NDJSON to OUT (default, or -: stdout)\n"
+    "  --state OUT    write every user's final state as JSON to OUT (-: stdout,\n"
+    "                 with --actions FILE)\n"
     "  --until TIME   advance the clock to TIME (RFC 3339) after the last event,\n"
     "                 firing the timers due by then (time limits, quiet hours)\n"
     "  --seed S       the random source's key (mini-games, raffles, holdouts, splits);\n"
@@ -192,6 +193,14 @@ int RunCommand(const Args& args) {
   }
   if (paths.size() == 1 && bundle_path.empty() && IsBundlePath(paths[0]))
     bundle_path = paths[0], paths.clear();   // a bundle given as the package
+  // `-` is standard output, as `--events -` is standard input (never a file named `-`).
+  if (actions_path == "-") actions_path.clear();
+  const bool state_to_stdout = state_path == "-";
+  if (state_to_stdout && actions_path.empty()) {
+    std::cerr << "quest run: --state - needs --actions FILE: the actions already go to standard output\n";
+    return kExitUsage;
+  }
+  if (state_to_stdout) state_path.clear();
   if (paths.empty() == bundle_path.empty() || events_path.empty()) {
     std::cerr << kHelp;
     return kExitUsage;
@@ -290,6 +299,10 @@ int RunCommand(const Args& args) {
   if (!sink.Flush()) return write_failed();
   if (actions_file.is_open()) actions_file.close();
   if (actions_path.empty() ? !FlushStdout(std::cout) : actions_file.fail()) return write_failed();
+  if (state_to_stdout) {
+    std::cout << engine.StateJson();
+    if (!FlushStdout(std::cout)) return write_failed();
+  }
   if (!state_path.empty()) {
     std::ofstream state(state_path, std::ios::binary);
     state << engine.StateJson();

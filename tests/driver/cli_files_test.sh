@@ -32,6 +32,16 @@ expect 2 "--actions is --state" -- "$quest" run "$casino" --engine interp --even
 mkdir -p "$tmp/sub"
 expect 2 "--actions is --state (not yet existing)" -- "$quest" run "$casino" --engine interp --events "$tmp/events.ndjson" --actions "$tmp/o.json" --state "$tmp/sub/../o.json"
 expect 0 "distinct outputs" -- "$quest" run "$casino" --engine interp --events "$tmp/events.ndjson" --actions "$tmp/a.ndjson" --state "$tmp/s.json"
+# `-` is standard output, never a file named `-` in the working folder.
+cd "$tmp" || exit 1
+expect 0 "--actions -" -- "$quest" run "$casino" --engine interp --events "$tmp/events.ndjson" --actions -
+cd - > /dev/null || exit 1
+[ ! -e "$tmp/-" ] || { echo "FAIL: --actions - wrote a file named -"; failures=$((failures + 1)); }
+contains "$tmp/out" '"action":"award"' "--actions - writes the actions to stdout"
+expect 0 "--state - with --actions FILE" -- "$quest" run "$casino" --engine interp --events "$tmp/events.ndjson" --actions "$tmp/a2.ndjson" --state -
+contains "$tmp/out" '"users": [' "--state - writes the state to stdout"
+expect 2 "--state - with the actions on stdout" -- "$quest" run "$casino" --engine interp --events "$tmp/events.ndjson" --state -
+contains "$tmp/err" "needs --actions FILE" "--state - message"
 expect 2 "--events names a folder" -- "$quest" run "$casino" --engine interp --events "$tmp/sub"
 contains "$tmp/err" "is a folder" "folder message"
 
