@@ -69,7 +69,10 @@ bool EngineHost::Recover(std::string* error) {
       Log(LogLevel::Info, "restored " + path);
       break;
     }
-    Log(LogLevel::Warn, "snapshot " + path + " refused (" + why + "); trying the one before");
+    // Set aside (not deleted: it may tell what went wrong), so that it is
+    // not counted among the two snapshots kept.
+    Log(LogLevel::Warn, "snapshot " + path + " refused (" + why + "); trying the one before; renamed " + path + ".bad");
+    ::rename(path.c_str(), (path + ".bad").c_str());
     Build();
   }
   replaying_ = true;
