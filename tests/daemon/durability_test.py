@@ -12,7 +12,6 @@ Usage: durability_test.py QUESTD QUEST SOURCE_DIR"""
 import glob
 import json
 import os
-import select
 import signal
 import socket
 import subprocess
@@ -20,7 +19,7 @@ import sys
 import tempfile
 import time
 
-from questd_lib import check, finish, json_request
+from questd_lib import check, finish, json_request, launch
 
 questd, quest, src = sys.argv[1:4]
 casino = os.path.join(src, "examples/casino")
@@ -53,26 +52,8 @@ starts = 0
 def start():
     global proc, port, starts
     starts += 1
-    err = open(os.path.join(work, "stderr-%d.txt" % starts), "wb")
-    proc = subprocess.Popen([questd, "--config", config_path], stdout=subprocess.PIPE, stderr=err)
-    out = b""
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        ready, _, _ = select.select([proc.stdout.fileno()], [], [], 1)
-        if not ready:
-            if proc.poll() is not None:
-                break
-            continue
-        chunk = os.read(proc.stdout.fileno(), 4096)
-        if not chunk:
-            break
-        out += chunk
-        for line in out.decode().splitlines():
-            parts = line.split()
-            if len(parts) == 4 and parts[1] == "listening":
-                port = int(parts[3].rsplit(":", 1)[1])
-                return
-    raise RuntimeError("questd did not start: %s %s" % (out, open(err.name).read()))
+    proc, ports = launch(questd, config_path, os.path.join(work, "stderr-%d.txt" % starts))
+    port = ports["http"]
 
 
 def kill():
