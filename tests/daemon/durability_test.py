@@ -4,7 +4,9 @@ exactly once across restarts.
 
 The casino's events go in batches; questd is killed with SIGKILL between
 batches and while a batch is in flight, its journal tail and action file are
-torn by hand once, its newest snapshot damaged once; after each restart the
+torn by hand once, its newest snapshot damaged once, and killed again with
+a batch in flight at a dozen random batches and instants (seeded: the seed
+is printed, DURABILITY_SEED replays it); after each restart the
 batches not acknowledged are sent again. At the end every player's state
 equals `quest run` of all events, and the action file equals
 `quest run --actions` byte for byte (so each action key is there once).
@@ -12,6 +14,7 @@ Usage: durability_test.py QUESTD QUEST SOURCE_DIR"""
 import glob
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -81,6 +84,14 @@ start()
 acked = [False] * len(batches)
 kills_between = {5, 17}
 kills_in_flight = {9: 0.0, 12: 0.003, 22: 0.02}
+# More kills with a batch in flight, at random batches and instants (during
+# the journal's fsync, the engine's work, the sink's write, a snapshot);
+# DURABILITY_SEED replays a run.
+seed = int(os.environ.get("DURABILITY_SEED", random.randrange(1 << 30)))
+print("durability: DURABILITY_SEED=%d" % seed)
+rng = random.Random(seed)
+for b in rng.sample([b for b in range(len(batches)) if b not in kills_in_flight and b not in kills_between], 12):
+    kills_in_flight[b] = rng.choice([0.0, rng.uniform(0, 0.002), rng.uniform(0, 0.03)])
 i = 0
 while i < len(batches):
     if i in kills_in_flight:
@@ -129,6 +140,7 @@ for user, expected in ref_state.items():
     if status != 200 or got != expected:
         differ.append(user)
 check(not differ, "every player's state equals quest run's after %d starts" % starts, differ[:5])
+print("durability: %d starts" % starts)
 
 got_actions = open(actions_path, "rb").read()
 keys = [json.loads(l)["key"] for l in got_actions.decode().splitlines()]
