@@ -148,5 +148,23 @@ check(len(keys) == len(set(keys)), "each action key is in the action file once",
       len(keys) - len(set(keys)))
 check(got_actions == ref_actions, "the action file equals quest run --actions byte for byte",
       (len(got_actions), len(ref_actions)))
+# Imports are journaled inputs too: a balance and a segment import, then
+# events (their actions now depend on the imports), kill -9: the restarted
+# questd has the same state and wrote no action twice.
+users = sorted(ref_state)[:5]
+check(json_request(port, "POST", "/v1/balances/import",
+                   "user,currency,operation,amount\n%s,gems,add,5\n" % users[0])[0] == 200, "a balance import")
+check(json_request(port, "POST", "/v1/segments/promo_list/import", "user\n%s\n%s\n" % (users[1], users[2]))[0] == 200,
+      "a segment import")
+late = [l.replace('"id":"e-', '"id":"late-e-') for l in lines[-400:]]
+check(post(late[:200]) and post(late[200:]), "events after the imports are acknowledged")
+before = {u: json_request(port, "GET", "/v1/users/" + u)[1] for u in ref_state}
+actions_before = open(actions_path, "rb").read()
+kill()
+start()
+after = {u: json_request(port, "GET", "/v1/users/" + u)[1] for u in ref_state}
+check(before == after, "imports and the events after them are recovered",
+      [u for u in before if before[u] != after.get(u)][:5])
+check(open(actions_path, "rb").read() == actions_before, "the recovery wrote no action again")
 kill()
 finish("durability")
