@@ -253,18 +253,16 @@ bool Journal::Append(JournalRecord& record, std::string* error) {
   if (segment_bytes_ >= kSegmentBytes && !Rotate(error)) return false;
   record.seq = last_seq_ + 1;
   const std::string bytes = Encode(record);
-  if (!WriteAll(fd_, bytes.data(), bytes.size())) {
-    *error = std::string("cannot write the journal: ") + std::strerror(errno);
-    // What was written of it is a torn record: cut it, so the next append
-    // does not follow it.
-    struct stat st;
-    if (::fstat(fd_, &st) == 0 && uint64_t(st.st_size) > segment_bytes_) (void)::ftruncate(fd_, off_t(segment_bytes_));
+  // On failure the record is cut off again: the input is refused (503), so
+  // a restart must not replay it, and the next record must not follow a
+  // torn one.
+  auto cut = [&](const char* what) {
+    *error = std::string(what) + std::strerror(errno);
+    (void)::ftruncate(fd_, off_t(segment_bytes_));
     return false;
-  }
-  if (sync_ && ::fdatasync(fd_) != 0) {
-    *error = std::string("cannot fdatasync the journal: ") + std::strerror(errno);
-    return false;
-  }
+  };
+  if (!WriteAll(fd_, bytes.data(), bytes.size())) return cut("cannot write the journal: ");
+  if (sync_ && ::fdatasync(fd_) != 0) return cut("cannot fdatasync the journal: ");
   segment_bytes_ += bytes.size();
   last_seq_ = record.seq;
   return true;
@@ -287,6 +285,8 @@ void Journal::DropCoveredBy(uint64_t seq) {
 }
 
 std::vector<uint64_t> ListSnapshots(const std::string& dir) {
+  // A temporary file is a snapshot whose writing was cut short.
+  for (uint64_t seq : Numbered(dir, "snapshot-", ".bin.tmp")) ::unlink((SnapshotPath(dir, seq) + ".tmp").c_str());
   std::vector<uint64_t> out = Numbered(dir, "snapshot-", ".bin");
   std::reverse(out.begin(), out.end());
   return out;
