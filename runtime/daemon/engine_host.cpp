@@ -108,8 +108,7 @@ void EngineHost::Apply(const JournalRecord& record) {
   switch (record.kind) {
     case RecordKind::Events: {
       IngestResult ignored;
-      std::vector<std::string_view> lines(record.lines.begin(), record.lines.end());
-      ProcessLines(lines, &ignored);
+      ProcessLines(record.lines, &ignored);
       break;
     }
     case RecordKind::ImportSegment: ImportSegment(record.name, record.body); break;
@@ -162,52 +161,65 @@ IngestResult EngineHost::Ingest(const Batch& batch) {
   std::string reason;
   const int64_t max_future = config_.limits.max_future_ms;
   const int64_t latest = max_future ? WallClockMs() + max_future : INT64_MAX;
-  // First the lines are judged (parsed without interning: a line refused
-  // here must not give its strings ids, or the ids of the events after it
-  // would differ from an offline run of those events); the lines that pass
-  // are journaled and made durable, and only then handed to the engine.
-  std::vector<std::string_view> handed;
+  // First every line is parsed and judged, without interning (a line
+  // refused here must not give its strings ids, or the ids of the events
+  // after it would differ from an offline run of those events); the lines
+  // that pass are journaled and made durable; only then are their strings
+  // interned and the events processed, one at a time in order, as
+  // `quest run` (and the journal's replay, ProcessLines) interleaves them.
+  size_t handed = 0;
+  pending_.Clear();
   JournalRecord record;
   record.kind = RecordKind::Events;
   for (const BatchLine& line : batch.lines) {
-    pending_.Clear();
-    if (!reader_->Parse(line.text, line.line, &event_, &pending_, 0, &reason)) {
-      result.rejected.push_back({line.line, reason});
+    if (events_.size() <= handed) events_.emplace_back();
+    core::Event& event = events_[handed];
+    if (!reader_->Parse(line.text, line.line, &event, &pending_, uint32_t(handed), &reason)) {
+      result.rejected.push_back({line.line, reason});   // Parse left nothing in pending_
       continue;
     }
-    if (event_.Ts() > latest) {
+    if (event.Ts() > latest) {
+      while (!pending_.refs.empty() && pending_.refs.back().event == handed) pending_.refs.pop_back();
       result.rejected.push_back({line.line, "ts is more than limits.max_future (" + std::to_string(max_future / 1000) +
                                                 " s) ahead of the wall clock"});
       continue;
     }
-    handed.push_back(line.text);
+    ++handed;
     record.lines.emplace_back(line.text);
   }
   std::stable_sort(result.rejected.begin(), result.rejected.end(), ByLine);
   received_ += batch.lines.size() + batch.rejected.size();
   rejected_ += result.rejected.size();
-  if (!handed.empty() && !Journaled(std::move(record), &result.journal_error)) return result;
-  ProcessLines(handed, &result);
+  if (handed && !Journaled(std::move(record), &result.journal_error)) return result;
+  size_t next = 0;
+  for (size_t i = 0; i < handed; ++i) {
+    reader_->Intern(pending_, &next, uint32_t(i), &events_[i]);
+    ProcessOne(events_[i], &result);
+  }
   accepted_ += result.accepted;
   duplicates_ += result.duplicates;
   result.sink_ok = FlushSinks();
-  inputs_since_snapshot_ += handed.size();
+  inputs_since_snapshot_ += handed;
   MaybeSnapshot();
   return result;
 }
 
-void EngineHost::ProcessLines(const std::vector<std::string_view>& lines, IngestResult* result) {
+void EngineHost::ProcessOne(const core::Event& event, IngestResult* result) {
+  const uint64_t duplicates_before = engine_->Stats().duplicates;
+  engine_->Process(event);
+  if (engine_->Stats().duplicates != duplicates_before) ++result->duplicates;
+  else ++result->accepted;
+}
+
+void EngineHost::ProcessLines(const std::vector<std::string>& lines, IngestResult* result) {
   std::string reason;
   for (size_t i = 0; i < lines.size(); ++i) {
     pending_.Clear();
-    // Judged once already (or journaled after being judged): it parses.
+    // Judged before it was journaled: it parses.
     if (!reader_->Parse(lines[i], i + 1, &event_, &pending_, 0, &reason)) continue;
     size_t next = 0;
     reader_->Intern(pending_, &next, 0, &event_);
-    const uint64_t duplicates_before = engine_->Stats().duplicates;
-    engine_->Process(event_);
-    if (engine_->Stats().duplicates != duplicates_before) ++result->duplicates;
-    else ++result->accepted;
+    ProcessOne(event_, result);
   }
 }
 

@@ -96,8 +96,9 @@ class EngineHost {
   // record could not be made durable (the input must not be applied).
   bool Journaled(JournalRecord record, std::string* error);
   void Apply(const JournalRecord& record);
-  // The lines handed to the engine, parsed and processed in order.
-  void ProcessLines(const std::vector<std::string_view>& lines, IngestResult* result);
+  // A journaled batch's lines, parsed, interned and processed one by one (replay).
+  void ProcessLines(const std::vector<std::string>& lines, IngestResult* result);
+  void ProcessOne(const core::Event& event, IngestResult* result);
   void MaybeSnapshot();
 
   const ir::Program& program_;
@@ -113,6 +114,7 @@ class EngineHost {
   MissionStats missions_;
   Tee tee_;
   core::Event event_;   // reused: its vectors keep their capacity
+  std::vector<core::Event> events_;   // a batch's, parsed before it is journaled; reused too
   io::PendingStrings pending_;
   uint64_t received_ = 0, accepted_ = 0, rejected_ = 0, duplicates_ = 0;
   uint64_t imports_ = 0, sink_failures_ = 0;
