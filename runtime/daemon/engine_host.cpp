@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <sstream>
+#include <unistd.h>
 
 #include "runtime/daemon/log.h"
 #include "runtime/io/csv_import.h"
@@ -39,12 +40,104 @@ int64_t WallClockMs() {
 }
 
 EngineHost::EngineHost(const ir::Program& program, const core::Backend& backend, const Config& config)
-    : program_(program),
-      config_(config),
-      engine_(program, backend, strings_, OptionsFor(config)),
-      reader_(program.schema, strings_, ReaderLimitsFor(config)),
-      tee_(missions_, file_) {
-  engine_.SetSink(&tee_);
+    : program_(program), backend_(backend), config_(config), tee_(missions_, file_) {
+  Build();
+}
+
+void EngineHost::Build() {
+  reader_.reset();
+  engine_.reset();
+  strings_ = std::make_unique<engine::StringPool>();
+  engine_ = std::make_unique<engine::Engine>(program_, backend_, *strings_, OptionsFor(config_));
+  reader_ = std::make_unique<io::EventReader>(program_.schema, *strings_, ReaderLimitsFor(config_));
+  engine_->SetSink(&tee_);
+}
+
+bool EngineHost::Recover(std::string* error) {
+  const bool sync = config_.fsync != "none";
+  if (!journal_.Open(config_.data_dir, sync, error)) return false;
+  uint64_t after = 0;
+  for (uint64_t seq : ListSnapshots(config_.data_dir)) {
+    std::string bytes, why;
+    const std::string path = SnapshotPath(config_.data_dir, seq);
+    if (!ReadWholeFile(path, &bytes)) {
+      Log(LogLevel::Warn, "snapshot " + path + " cannot be read; trying the one before");
+      continue;
+    }
+    if (engine_->Restore(bytes, &why)) {
+      after = seq;
+      Log(LogLevel::Info, "restored " + path);
+      break;
+    }
+    // Set aside (not deleted: it may tell what went wrong), so that it is
+    // not counted among the two snapshots kept.
+    Log(LogLevel::Warn, "snapshot " + path + " refused (" + why + "); trying the one before; renamed " + path + ".bad");
+    ::rename(path.c_str(), (path + ".bad").c_str());
+    Build();
+  }
+  replaying_ = true;
+  uint64_t replayed = 0;
+  const bool ok = journal_.Replay(after, [&](const JournalRecord& record) {
+    Apply(record);
+    ++replayed;
+    // Counted towards the next snapshot as when first applied.
+    // (imports and clock advances count themselves).
+    if (record.kind == RecordKind::Events) inputs_since_snapshot_ += record.lines.size();
+  }, error);
+  replaying_ = false;
+  if (!ok) return false;
+  if (replayed) Log(LogLevel::Info, "replayed " + std::to_string(replayed) + " journal records");
+  if (!FlushSinks()) {
+    *error = "the actions replayed could not be written to the file sink";
+    return false;
+  }
+  MaybeSnapshot();
+  return true;
+}
+
+bool EngineHost::Journaled(JournalRecord record, std::string* error) {
+  if (replaying_) return true;
+  if (!journal_.Append(record, error)) {
+    Log(LogLevel::Error, "journal: " + *error + "; the input is refused");
+    return false;
+  }
+  return true;
+}
+
+void EngineHost::Apply(const JournalRecord& record) {
+  switch (record.kind) {
+    case RecordKind::Events: {
+      IngestResult ignored;
+      ProcessLines(record.lines, &ignored);
+      break;
+    }
+    case RecordKind::ImportSegment: ImportSegment(record.name, record.body); break;
+    case RecordKind::ImportBalances: ImportBalances(record.body); break;
+    case RecordKind::Advance: AdvanceClock(record.ms); break;
+  }
+}
+
+void EngineHost::MaybeSnapshot() {
+  if (replaying_ || inputs_since_snapshot_ < uint64_t(config_.snapshot_every_events)) return;
+  inputs_since_snapshot_ = 0;
+  const uint64_t seq = journal_.LastSeq();
+  if (seq == 0) return;
+  const bool sync = config_.fsync != "none";
+  std::string error;
+  // The actions of every record up to `seq` are in the file sink already
+  // (flushed, and with fsync group on disk): a restart from this snapshot
+  // replays only what follows.
+  if (!WriteSnapshot(config_.data_dir, seq, engine_->Snapshot(), sync, &error)) {
+    Log(LogLevel::Error, "snapshot: " + error);
+    return;
+  }
+  Log(LogLevel::Info, "snapshot " + SnapshotPath(config_.data_dir, seq) + " written");
+  if (!journal_.Rotate(&error)) Log(LogLevel::Error, "journal: " + error);
+  // Two snapshots are kept, so a damaged newest one falls back to the one
+  // before; the journal is kept from the older one on.
+  const std::vector<uint64_t> snapshots = ListSnapshots(config_.data_dir);
+  for (size_t i = 2; i < snapshots.size(); ++i) ::unlink(SnapshotPath(config_.data_dir, snapshots[i]).c_str());
+  if (snapshots.size() >= 2) journal_.DropCoveredBy(snapshots[1]);
 }
 
 bool EngineHost::OpenSinks(std::string* error) {
@@ -68,44 +161,83 @@ IngestResult EngineHost::Ingest(const Batch& batch) {
   std::string reason;
   const int64_t max_future = config_.limits.max_future_ms;
   const int64_t latest = max_future ? WallClockMs() + max_future : INT64_MAX;
+  // First every line is parsed and judged, without interning (a line
+  // refused here must not give its strings ids, or the ids of the events
+  // after it would differ from an offline run of those events); the lines
+  // that pass are journaled and made durable; only then are their strings
+  // interned and the events processed, one at a time in order, as
+  // `quest run` (and the journal's replay, ProcessLines) interleaves them.
+  size_t handed = 0;
+  pending_.Clear();
+  JournalRecord record;
+  record.kind = RecordKind::Events;
   for (const BatchLine& line : batch.lines) {
-    // Parse, judge, then intern (EventReader::ParseLine in two halves): a
-    // line refused here must not give its strings ids, or the ids of the
-    // events after it would differ from an offline run of those events.
-    pending_.Clear();
-    if (!reader_.Parse(line.text, line.line, &event_, &pending_, 0, &reason)) {
-      result.rejected.push_back({line.line, reason});
+    if (events_.size() <= handed) events_.emplace_back();
+    core::Event& event = events_[handed];
+    if (!reader_->Parse(line.text, line.line, &event, &pending_, uint32_t(handed), &reason)) {
+      result.rejected.push_back({line.line, reason});   // Parse left nothing in pending_
       continue;
     }
-    if (event_.Ts() > latest) {
+    if (event.Ts() > latest) {
+      while (!pending_.refs.empty() && pending_.refs.back().event == handed) pending_.refs.pop_back();
       result.rejected.push_back({line.line, "ts is more than limits.max_future (" + std::to_string(max_future / 1000) +
                                                 " s) ahead of the wall clock"});
       continue;
     }
-    size_t next = 0;
-    reader_.Intern(pending_, &next, 0, &event_);
-    const uint64_t duplicates_before = engine_.Stats().duplicates;
-    engine_.Process(event_);
-    if (engine_.Stats().duplicates != duplicates_before) ++result.duplicates;
-    else ++result.accepted;
+    ++handed;
+    record.lines.emplace_back(line.text);
   }
   std::stable_sort(result.rejected.begin(), result.rejected.end(), ByLine);
   received_ += batch.lines.size() + batch.rejected.size();
+  rejected_ += result.rejected.size();
+  if (handed && !Journaled(std::move(record), &result.journal_error)) return result;
+  size_t next = 0;
+  for (size_t i = 0; i < handed; ++i) {
+    reader_->Intern(pending_, &next, uint32_t(i), &events_[i]);
+    ProcessOne(events_[i], &result);
+  }
   accepted_ += result.accepted;
   duplicates_ += result.duplicates;
-  rejected_ += result.rejected.size();
   result.sink_ok = FlushSinks();
+  inputs_since_snapshot_ += handed;
+  MaybeSnapshot();
   return result;
 }
 
+void EngineHost::ProcessOne(const core::Event& event, IngestResult* result) {
+  const uint64_t duplicates_before = engine_->Stats().duplicates;
+  engine_->Process(event);
+  if (engine_->Stats().duplicates != duplicates_before) ++result->duplicates;
+  else ++result->accepted;
+}
+
+void EngineHost::ProcessLines(const std::vector<std::string>& lines, IngestResult* result) {
+  std::string reason;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    pending_.Clear();
+    // Judged before it was journaled: it parses.
+    if (!reader_->Parse(lines[i], i + 1, &event_, &pending_, 0, &reason)) continue;
+    size_t next = 0;
+    reader_->Intern(pending_, &next, 0, &event_);
+    ProcessOne(event_, result);
+  }
+}
+
 void EngineHost::AdvanceClock(int64_t now_ms) {
-  if (now_ms <= engine_.Clock()) return;
-  engine_.AdvanceTo(now_ms);
+  if (now_ms <= engine_->Clock()) return;
+  JournalRecord record;
+  record.kind = RecordKind::Advance;
+  record.ms = now_ms;
+  std::string error;
+  if (!Journaled(std::move(record), &error)) return;   // not durable: time waits for the next tick
+  engine_->AdvanceTo(now_ms);
   FlushSinks();
+  ++inputs_since_snapshot_;
+  MaybeSnapshot();
 }
 
 bool EngineHost::UserState(const std::string& user, std::string* out) const {
-  return engine_.UserStateJson(user, out);
+  return engine_->UserStateJson(user, out);
 }
 
 bool EngineHost::HasCompetition(const std::string& name) const {
@@ -115,7 +247,7 @@ bool EngineHost::HasCompetition(const std::string& name) const {
 
 std::string EngineHost::Leaderboard(const std::string& name, size_t top) const {
   std::string out;
-  engine_.LeaderboardJson(name, top, &out);   // HasCompetition was asked first
+  engine_->LeaderboardJson(name, top, &out);   // HasCompetition was asked first
   return out;
 }
 
@@ -134,7 +266,7 @@ std::string EngineHost::MissionStatsJson(const std::string& name) const {
 
 ImportResult EngineHost::ImportSegment(const std::string& segment, const std::string& csv) {
   ImportResult result;
-  const int32_t index = engine_.SegmentIndex(segment);
+  const int32_t index = engine_->SegmentIndex(segment);
   if (index < 0) {
     result.status = ImportResult::Status::UnknownName;
     result.error = "the package has no segment '" + segment + "'";
@@ -147,12 +279,23 @@ ImportResult EngineHost::ImportSegment(const std::string& segment, const std::st
     result.status = ImportResult::Status::BadRows;
     return result;
   }
-  if (!engine_.ImportSegment(index, users, &result.error)) {
+  JournalRecord record;
+  record.kind = RecordKind::ImportSegment;
+  record.name = segment;
+  record.body = csv;
+  if (!Journaled(std::move(record), &result.error)) {
+    result.status = ImportResult::Status::Unavailable;
+    return result;
+  }
+  ++inputs_since_snapshot_;
+  if (!engine_->ImportSegment(index, users, &result.error)) {
     result.status = ImportResult::Status::Refused;
     return result;
   }
   result.applied = users.size();
   ++imports_;
+  FlushSinks();
+  MaybeSnapshot();
   return result;
 }
 
@@ -163,16 +306,24 @@ ImportResult EngineHost::ImportBalances(const std::string& csv) {
   io::ReadBalancesCsv(in, &rows, &result.rejected);
   // Currencies are the package's: all checked before any row applies.
   for (const io::BalanceRow& row : rows)
-    if (engine_.CurrencyIndex(row.currency) < 0)
+    if (engine_->CurrencyIndex(row.currency) < 0)
       result.rejected.push_back({row.line, "unknown currency '" + row.currency + "'"});
   std::stable_sort(result.rejected.begin(), result.rejected.end(), ByLine);
   if (!result.rejected.empty()) {
     result.status = ImportResult::Status::BadRows;
     return result;
   }
+  JournalRecord record;
+  record.kind = RecordKind::ImportBalances;
+  record.body = csv;
+  if (!Journaled(std::move(record), &result.error)) {
+    result.status = ImportResult::Status::Unavailable;
+    return result;
+  }
+  ++inputs_since_snapshot_;
   for (const io::BalanceRow& row : rows) {
     std::string error;
-    if (engine_.ImportBalance(row.user, engine_.CurrencyIndex(row.currency), row.op, row.amount, &error)) {
+    if (engine_->ImportBalance(row.user, engine_->CurrencyIndex(row.currency), row.op, row.amount, &error)) {
       ++result.applied;
       ++imports_;
     } else {
@@ -180,11 +331,13 @@ ImportResult EngineHost::ImportBalances(const std::string& csv) {
     }
   }
   if (!result.rejected.empty()) result.status = ImportResult::Status::BadRows;
+  FlushSinks();
+  MaybeSnapshot();
   return result;
 }
 
 void EngineHost::AppendMetrics(std::string& out) const {
-  const engine::EngineStats& s = engine_.Stats();
+  const engine::EngineStats& s = engine_->Stats();
   Counter(out, "questd_events_received_total", "Event lines received over HTTP and TCP.", received_);
   Counter(out, "questd_events_accepted_total", "Events processed by the engine.", accepted_);
   Counter(out, "questd_events_rejected_total", "Event lines rejected (bad JSON, unknown type, wrong field, too long).",
@@ -204,7 +357,7 @@ void EngineHost::AppendMetrics(std::string& out) const {
     out += "questd_rule_fires_total{rule=\"" + program_.rules[r].name + "\"} " + std::to_string(s.rule_fires[r]) + "\n";
   out += "# HELP questd_engine_clock_seconds The engine's clock (event time), in Unix seconds.\n"
          "# TYPE questd_engine_clock_seconds gauge\nquestd_engine_clock_seconds " +
-         std::to_string(engine_.Clock() == INT64_MIN ? 0 : engine_.Clock() / 1000) + "\n";
+         std::to_string(engine_->Clock() == INT64_MIN ? 0 : engine_->Clock() / 1000) + "\n";
 }
 
 }  // namespace questline::daemon

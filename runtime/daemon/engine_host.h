@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,8 +15,10 @@
 #include "runtime/daemon/batch.h"
 #include "runtime/daemon/config.h"
 #include "runtime/daemon/file_sink.h"
+#include "runtime/daemon/journal.h"
 #include "runtime/daemon/mission_stats.h"
 #include "runtime/engine/engine.h"
+#include "runtime/io/csv_import.h"
 #include "runtime/io/event_reader.h"
 
 namespace questline::daemon {
@@ -24,13 +27,14 @@ struct IngestResult {
   uint64_t accepted = 0, duplicates = 0;
   std::vector<io::Rejection> rejected;   // in line order
   bool sink_ok = true;                   // false: the actions could not be written
+  std::string journal_error;             // set: the batch could not be journaled, nothing of it applied
 };
 
 struct ImportResult {
-  enum class Status { Applied, BadRows, UnknownName, Refused } status = Status::Applied;
+  enum class Status { Applied, BadRows, UnknownName, Refused, Unavailable } status = Status::Applied;
   uint64_t applied = 0;
   std::vector<io::Rejection> rejected;   // bad rows, by line
-  std::string error;                     // UnknownName, Refused
+  std::string error;                     // UnknownName, Refused, Unavailable (not journaled)
 };
 
 // Now, in Unix milliseconds (clock: wall, limits.max_future).
@@ -44,6 +48,11 @@ class EngineHost {
 
   // Opens the configured sinks; false with `error` when one cannot be.
   bool OpenSinks(std::string* error);
+  // At start, before listening, after OpenSinks (docs/durability.md): the
+  // newest snapshot Restore accepts (else the one before, else none), then
+  // every journal record after it, through the same calls as when it was
+  // first applied; actions the file sink already holds are not written again.
+  bool Recover(std::string* error);
 
   // The batch's lines in order; its pre-rejected lines are reported with the
   // reader's rejections, by line.
@@ -81,16 +90,31 @@ class EngineHost {
     FileSink& file_;
   };
   bool FlushSinks();
+  // A fresh pool, engine and reader (a failed Restore leaves an engine half-built).
+  void Build();
+  // The journal's record, then the engine: false with `error` when the
+  // record could not be made durable (the input must not be applied).
+  bool Journaled(JournalRecord record, std::string* error);
+  void Apply(const JournalRecord& record);
+  // A journaled batch's lines, parsed, interned and processed one by one (replay).
+  void ProcessLines(const std::vector<std::string>& lines, IngestResult* result);
+  void ProcessOne(const core::Event& event, IngestResult* result);
+  void MaybeSnapshot();
 
   const ir::Program& program_;
+  const core::Backend& backend_;
   const Config& config_;
-  engine::StringPool strings_;
-  engine::Engine engine_;
-  io::EventReader reader_;
+  std::unique_ptr<engine::StringPool> strings_;
+  std::unique_ptr<engine::Engine> engine_;
+  std::unique_ptr<io::EventReader> reader_;
+  Journal journal_;
+  bool replaying_ = false;
+  uint64_t inputs_since_snapshot_ = 0;
   FileSink file_;
   MissionStats missions_;
   Tee tee_;
   core::Event event_;   // reused: its vectors keep their capacity
+  std::vector<core::Event> events_;   // a batch's, parsed before it is journaled; reused too
   io::PendingStrings pending_;
   uint64_t received_ = 0, accepted_ = 0, rejected_ = 0, duplicates_ = 0;
   uint64_t imports_ = 0, sink_failures_ = 0;

@@ -119,5 +119,9 @@ int main(int argc, char** argv) {
     std::cerr << "questd: " << error << "\n";
     return kExitUsage;
   }
+  if (!host.Recover(&error)) {
+    std::cerr << "questd: recovery from " << config.data_dir << " failed: " << error << "\n";
+    return 1;
+  }
   return daemon::Serve(config, token, host);
 }

@@ -32,6 +32,39 @@ def finish(name):
     print("%s: all checks passed" % name)
 
 
+def launch(questd, config_path, stderr_path, env=None, expect_ports=("http",)):
+    """Starts questd with `config_path`, its stderr to `stderr_path`, and waits
+    until it says it listens on `expect_ports`: (process, {kind: port})."""
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    # stderr to a file: a pipe nobody reads could fill and stall the daemon.
+    with open(stderr_path, "wb") as err:
+        proc = subprocess.Popen([questd, "--config", config_path], stdout=subprocess.PIPE, stderr=err, env=full_env)
+    ports = {}
+    deadline = time.time() + 120   # a first JIT compile of the package may take a while
+    out = b""
+    fd = proc.stdout.fileno()   # raw reads: a buffered readline could hide a line from select
+    while len(ports) < len(expect_ports) and time.time() < deadline:
+        ready, _, _ = select.select([fd], [], [], 1)
+        if not ready:
+            if proc.poll() is not None:
+                break
+            continue
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            break
+        out += chunk
+        for line in out.decode().splitlines():
+            parts = line.split()
+            if len(parts) == 4 and parts[1] == "listening":
+                ports[parts[2]] = int(parts[3].rsplit(":", 1)[1])
+    if len(ports) < len(expect_ports):
+        proc.kill()
+        with open(stderr_path, "rb") as f:
+            raise RuntimeError("questd did not start: %s %s" % (out, f.read().decode(errors="replace")))
+    return proc, ports
+
+
 class Questd:
     """A questd process with `config` (YAML text; {dir} is a fresh folder)."""
 
@@ -40,34 +73,8 @@ class Questd:
         self.config_path = os.path.join(self.dir, "questd.yaml")
         with open(self.config_path, "w") as f:
             f.write(config.replace("{dir}", self.dir))
-        full_env = dict(os.environ)
-        full_env.update(env or {})
-        # stderr to a file: a pipe nobody reads could fill and stall the daemon.
         self.stderr_path = os.path.join(self.dir, "stderr.txt")
-        with open(self.stderr_path, "wb") as err:
-            self.proc = subprocess.Popen([questd, "--config", self.config_path], stdout=subprocess.PIPE,
-                                         stderr=err, env=full_env)
-        self.ports = {}
-        deadline = time.time() + 120   # a first JIT compile of the package may take a while
-        out = b""
-        fd = self.proc.stdout.fileno()   # raw reads: a buffered readline could hide a line from select
-        while len(self.ports) < len(expect_ports) and time.time() < deadline:
-            ready, _, _ = select.select([fd], [], [], 1)
-            if not ready:
-                if self.proc.poll() is not None:
-                    break
-                continue
-            chunk = os.read(fd, 4096)
-            if not chunk:
-                break
-            out += chunk
-            for line in out.decode().splitlines():
-                parts = line.split()
-                if len(parts) == 4 and parts[1] == "listening":
-                    self.ports[parts[2]] = int(parts[3].rsplit(":", 1)[1])
-        if len(self.ports) < len(expect_ports):
-            self.proc.kill()
-            raise RuntimeError("questd did not start: %s %s" % (out, self.stderr()))
+        self.proc, self.ports = launch(questd, self.config_path, self.stderr_path, env, expect_ports)
         self.port = self.ports.get("http")
 
     def stop(self, sig=signal.SIGTERM, timeout=30):

@@ -1,0 +1,70 @@
+// questd's journal and snapshots in data_dir (docs/durability.md).
+//
+// Every input the engine is given — the lines of an event batch that were
+// handed to it, an import (kind, name, CSV body), a wall-clock advance — is a
+// record, appended (and with `sync`, fdatasync'ed) BEFORE the engine sees it.
+// A record on disk is
+//   u32 payload length (LE) | u64 SipHash-2-4 of the payload (LE) | payload
+// and the payload (core/byte_io.h) is: seq, kind, then the kind's fields.
+// Records are numbered 1, 2, 3… with no gap; a segment file
+// `journal-NNNNNNNN.log` is named by the seq of its first record.
+// Snapshots are `snapshot-SEQ.bin`: Engine::Snapshot() after record SEQ.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace questline::daemon {
+
+enum class RecordKind : uint64_t { Events = 1, ImportSegment = 2, ImportBalances = 3, Advance = 4 };
+
+struct JournalRecord {
+  uint64_t seq = 0;
+  RecordKind kind = RecordKind::Events;
+  std::vector<std::string> lines;   // Events: the raw lines handed to the engine, in order
+  std::string name;                 // ImportSegment: the segment
+  std::string body;                 // imports: the CSV
+  int64_t ms = 0;                   // Advance: the engine's clock moves to this
+};
+
+class Journal {
+ public:
+  ~Journal();
+  // Lists the segments of `dir`. `sync`: fdatasync each append (fsync: group).
+  bool Open(const std::string& dir, bool sync, std::string* error);
+  // Calls `apply` for every record with seq > `after`, in order. Stops at the
+  // first torn or bad record: its segment is truncated there and any later
+  // segment removed (their records would follow a gap). False with `error`
+  // when the records after `after` are not all there (a gap before the
+  // first), or on an I/O error. Afterwards the journal is ready to append.
+  bool Replay(uint64_t after, const std::function<void(const JournalRecord&)>& apply, std::string* error);
+  // Gives `record` the next seq, writes it and (sync) waits for the disk.
+  bool Append(JournalRecord& record, std::string* error);
+  uint64_t LastSeq() const { return last_seq_; }
+  // Starts a new segment for the next record (after a snapshot).
+  bool Rotate(std::string* error);
+  // Removes the segments every record of which has seq <= `seq`.
+  void DropCoveredBy(uint64_t seq);
+
+ private:
+  bool OpenSegment(uint64_t first, std::string* error);
+  std::string dir_;
+  bool sync_ = true;
+  std::vector<uint64_t> segments_;   // first seqs, ascending
+  uint64_t last_seq_ = 0;
+  uint64_t segment_bytes_ = 0;
+  int fd_ = -1;
+};
+
+// Snapshot files of `dir`, newest (highest seq) first.
+std::vector<uint64_t> ListSnapshots(const std::string& dir);
+std::string SnapshotPath(const std::string& dir, uint64_t seq);
+// Temporary file, (sync) fsync, rename, (sync) fsync of the folder.
+bool WriteSnapshot(const std::string& dir, uint64_t seq, const std::string& bytes, bool sync, std::string* error);
+bool ReadWholeFile(const std::string& path, std::string* out);
+// fsync of a folder, after a file in it was made, renamed or removed.
+bool SyncDir(const std::string& dir);
+
+}  // namespace questline::daemon
