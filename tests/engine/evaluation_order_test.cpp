@@ -23,19 +23,13 @@ segment promo_fan = promo_list and not profile.self_excluded
 segment gem_rich = gems >= 100
 rule fan on login where promo_fan { grant bonus "fan" }
 rule rich on login where gem_rich { grant bonus "rich" })") + kPolicy);
-  interp::Interpreter interpreter(program);
-  engine::StringPool strings;
-  engine::Engine engine(program, interpreter, strings);
-  io::EventReader reader(program.schema, strings);
-  io::ReplayHooks hooks;
-  hooks.rejected = [](const io::Rejection& r) { FAIL("line " << r.line << " rejected: " << r.reason); };
-  std::istringstream first(Event("login", "l1", "u", "2026-12-01T10:00:00Z"));
-  io::Replay(first, reader, engine, hooks);   // settles u: in neither segment
+  HandEngine run(program);
+  engine::Engine& engine = run.engine;
+  run.Feed(Event("login", "l1", "u", "2026-12-01T10:00:00Z"));   // settles u: in neither segment
   std::string error;
   REQUIRE(engine.ImportSegment(engine.SegmentIndex("promo_list"), {"u"}, &error));
   REQUIRE(engine.ImportBalance("u", engine.CurrencyIndex("gems"), engine::Engine::BalanceOp::Set, 150, &error));
-  std::istringstream second(Event("login", "l2", "u", "2026-12-01T11:00:00Z"));
-  io::Replay(second, reader, engine, hooks);
+  run.Feed(Event("login", "l2", "u", "2026-12-01T11:00:00Z"));
   std::vector<std::string> bonuses;
   for (const engine::Action& a : engine.DrainActions())
     for (const auto& [key, value] : a.fields)

@@ -17,15 +17,10 @@ mission two_bets {
   reward { award points 10 }
   max_completions 1
 })");
-  interp::Interpreter interpreter(program);
-  engine::StringPool strings;
-  engine::Engine engine(program, interpreter, strings);
-  io::EventReader reader(program.schema, strings);
-  io::ReplayHooks hooks;
-  hooks.rejected = [](const io::Rejection& r) { FAIL("line " << r.line << " rejected: " << r.reason); };
-  std::istringstream events(Bet("b1", "ann", "2026-12-01T10:00:00Z", "5") + Bet("b2", "bob", "2026-12-01T10:01:00Z", "9") +
-                            Bet("b3", "ann", "2026-12-01T10:02:00Z", "7") + Bet("b4", "cat", "2026-12-01T10:03:00Z", "9"));
-  io::Replay(events, reader, engine, hooks);
+  HandEngine run(program);
+  engine::Engine& engine = run.engine;
+  run.Feed(Bet("b1", "ann", "2026-12-01T10:00:00Z", "5") + Bet("b2", "bob", "2026-12-01T10:01:00Z", "9") +
+           Bet("b3", "ann", "2026-12-01T10:02:00Z", "7") + Bet("b4", "cat", "2026-12-01T10:03:00Z", "9"));
 
   // One player's object is the same bytes as in the whole state.
   std::string ann;
@@ -54,13 +49,9 @@ TEST_CASE("fires are counted per rule, a limit's refusals not", "[engine][querie
 rule any_bet on bet { award points 1 }
 rule big_bet on bet where bet.amount >= 8 { award points 2 }
 rule once on bet { award points 3  limit 1 per day })");
-  interp::Interpreter interpreter(program);
-  engine::StringPool strings;
-  engine::Engine engine(program, interpreter, strings);
-  io::EventReader reader(program.schema, strings);
-  io::ReplayHooks hooks;
-  std::istringstream events(Bet("b1", "ann", "2026-12-01T10:00:00Z", "5") + Bet("b2", "ann", "2026-12-01T10:01:00Z", "9") +
-                            Bet("b3", "bob", "2026-12-01T10:02:00Z", "9"));
-  io::Replay(events, reader, engine, hooks);
+  HandEngine run(program);
+  run.Feed(Bet("b1", "ann", "2026-12-01T10:00:00Z", "5") + Bet("b2", "ann", "2026-12-01T10:01:00Z", "9") +
+           Bet("b3", "bob", "2026-12-01T10:02:00Z", "9"));
+  const engine::Engine& engine = run.engine;
   CHECK(engine.Stats().rule_fires == std::vector<uint64_t>{3, 2, 2});
 }

@@ -68,6 +68,23 @@ inline ir::Program LowerPackage(const std::string& package) {
   return LowerLoaded(fe);
 }
 
+// An engine driven by hand (imports, queries between events) on the
+// interpreter; Feed replays NDJSON text, failing the test on any rejection.
+struct HandEngine {
+  explicit HandEngine(const ir::Program& program)
+      : interpreter(program), engine(program, interpreter, strings), reader(program.schema, strings) {}
+  void Feed(const std::string& ndjson) {
+    std::istringstream in(ndjson);
+    io::ReplayHooks hooks;
+    hooks.rejected = [](const io::Rejection& r) { FAIL("line " << r.line << " rejected: " << r.reason); };
+    io::Replay(in, reader, engine, hooks);
+  }
+  interp::Interpreter interpreter;
+  engine::StringPool strings;
+  engine::Engine engine;
+  io::EventReader reader;
+};
+
 inline ScenarioResult RunScenario(const std::string& package, const std::string& events,
                                   const std::string& until = "") {
   ir::Program program = LowerPackage(package);
