@@ -93,6 +93,21 @@ class Engine final {
   bool Restore(std::string_view bytes, std::string* error);
   int64_t Clock() const;
 
+  // Reload (docs/engine.md, "Reload: the migration rules"): between two
+  // inputs, the engine goes on with `program` run by `backend`, and every
+  // player keeps what the new program still declares, by name. Timers move
+  // with what they belong to; what was removed is dropped; what was added
+  // starts as for a new player. The old program and backend may be freed
+  // once this returns; the new ones must outlive the engine. The string
+  // pool stays the engine's. False with `error` set when refused (nothing
+  // changes).
+  bool Reload(const ir::Program& program, const core::Backend& backend, std::string* error);
+  // What a snapshot is tied to (Snapshot, Restore), and a reload journaled.
+  static uint64_t ProgramHash(const ir::Program& program);
+  // The hash of the program a snapshot was taken with (its header, unchecked):
+  // false when the bytes do not begin like a snapshot of this engine version.
+  static bool SnapshotProgramHash(std::string_view snapshot, uint64_t* hash);
+
  private:
   std::unique_ptr<Kernel> k_;
 };

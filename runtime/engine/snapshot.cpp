@@ -22,10 +22,7 @@ constexpr uint64_t kVersion = 1;
 
 uint64_t Checksum(std::string_view bytes) { return SipHash24(0x51, 0x4c, bytes.data(), bytes.size()); }
 
-uint64_t ProgramHash(const ir::Program& p) {
-  const std::string bytes = ir::SerializeProgram(p);
-  return SipHash24(0x50, 0x47, bytes.data(), bytes.size());
-}
+uint64_t ProgramHash(const ir::Program& p) { return Engine::ProgramHash(p); }
 
 void PutMap(core::ByteWriter& w, const std::map<std::string, uint64_t>& m) {
   w.Unsigned(m.size());
@@ -44,6 +41,19 @@ void GetMap(core::ByteReader& r, std::map<std::string, uint64_t>& m) {
 }
 
 }  // namespace
+
+uint64_t Engine::ProgramHash(const ir::Program& p) {
+  const std::string bytes = ir::SerializeProgram(p);
+  return SipHash24(0x50, 0x47, bytes.data(), bytes.size());
+}
+
+bool Engine::SnapshotProgramHash(std::string_view bytes, uint64_t* hash) {
+  if (bytes.size() < kMagic.size() + 8 || bytes.substr(0, kMagic.size()) != kMagic) return false;
+  core::ByteReader r(bytes.substr(kMagic.size()));
+  if (r.Unsigned() != kVersion) return false;
+  *hash = r.Fixed64();
+  return r.ok();
+}
 
 std::string Kernel::Save() {
   core::ByteWriter w;
