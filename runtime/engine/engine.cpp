@@ -37,10 +37,6 @@ const EngineStats& Engine::Stats() const { return k_->stats; }
 int64_t Engine::Clock() const { return k_->clock; }
 std::string Engine::Snapshot() const { return k_->Save(); }
 bool Engine::Restore(std::string_view bytes, std::string* error) { return k_->Load(bytes, error); }
-bool Engine::Reload(const ir::Program&, const core::Backend&, std::string* error) {
-  *error = "reload: in progress on this branch";
-  return false;
-}
 
 std::vector<Action> Engine::DrainActions() {
   std::vector<Action> out;

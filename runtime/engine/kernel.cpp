@@ -17,6 +17,14 @@ Kernel::Kernel(const ir::Program& program, const core::Backend& backend_in, Stri
       recent_ids(options_in.dedupe_window_ms, random.IdKey().first, random.IdKey().second), m(*this) {
   // After the mechanics' names: interning order orders `top`'s ties.
   for (const std::string& s : p.strings) literal_ids.push_back(strings.Intern(s));
+  fresh_pool_size = strings.Size();
+}
+
+void Kernel::InternNames() {
+  literal_ids.clear();
+  for (const std::string& s : p.strings) literal_ids.push_back(strings.Intern(s));
+#define QUESTLINE_MECHANIC(field, Type) m.field.InternNames();
+#include "runtime/engine/mechanics.def"
 }
 
 UserState& Kernel::UserFor(uint32_t id) {

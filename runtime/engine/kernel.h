@@ -44,6 +44,9 @@ class Kernel final : public core::Runtime {
   std::string StateJson();
   std::string Save();                                        // snapshot.cpp
   bool Load(std::string_view bytes, std::string* error);
+  void MigrateFrom(Kernel& old);
+  // The program's literals and the mechanics' names, interned (again, after Load replaced the pool).
+  void InternNames();                             // reload.cpp: `old` is left to be destroyed
   void PrepareState();   // before WritePlayer
   void WritePlayer(const UserState& u, std::string& out);   // one player's object of StateJson
 
@@ -96,6 +99,7 @@ class Kernel final : public core::Runtime {
   RecentIds recent_ids;                     // duplicate detection (after random: keyed by it)
   EngineStats stats;
   std::vector<uint32_t> literal_ids;        // the program's strings, interned
+  size_t fresh_pool_size = 0;               // the pool once built: more, and someone used it (Load)
   PlayerLayout layout;                      // the players' blocks: what each mechanic reserved
   std::deque<UserState> users;              // stable addresses
   // By interned id (ids are dense): a player's slot in users + 1 (0: none

@@ -29,6 +29,7 @@
 namespace questline::engine {
 
 class Kernel;
+struct Migration;
 struct UserState;
 
 // The mechanics by registry position, naming a timer's owner.
@@ -84,6 +85,18 @@ class Mechanic {
   void Load(core::ByteReader&) {}
   void SavePlayer(const UserState&, core::ByteWriter&) const {}
   void LoadPlayer(UserState&, core::ByteReader&) {}
+  // Reload (reload.cpp, migration.h): what the same mechanic of the engine
+  // being replaced holds, carried over by declaration name — its global part,
+  // then each player's (`to` is laid out as a new player) — and each of its
+  // pending timers re-pointed into this program (false: dropped).
+  template <class Old>
+  void Migrate(const Old&, const Migration&) {}
+  template <class Old>
+  void MigratePlayer(const Old&, const UserState&, UserState&, const Migration&) {}
+  bool MigrateTimer(Timer&, const Migration&) const { return false; }
+  // Names interned for requests (by_name_): at construction, and again when
+  // a snapshot's string pool replaces the engine's (Kernel::Load).
+  void InternNames() {}
   void PrepareState() {}                                    // before players' states are written
   void WriteState(const UserState&, std::string&) const {}  // `,"key":value` parts of §5
 

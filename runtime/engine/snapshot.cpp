@@ -110,6 +110,7 @@ bool Kernel::Load(std::string_view bytes, std::string* error) {
     return false;
   };
   if (started || !users.empty() || stats.events != 0) return fail("a snapshot is restored into a fresh engine only");
+  const size_t kFreshPool = fresh_pool_size;
   if (bytes.size() < kMagic.size() + 8 || bytes.substr(0, kMagic.size()) != kMagic)
     return fail("not a Questline snapshot");
   const std::string_view body = bytes.substr(0, bytes.size() - 8);
@@ -124,14 +125,17 @@ bool Kernel::Load(std::string_view bytes, std::string* error) {
   timer_seq = r.Unsigned();
   event_seq = r.Unsigned();
   started = r.Unsigned() != 0;
-  // The pool already holds what building the engine interned, in the same
-  // order as when the snapshot's engine was built: the rest follows it.
+  // The snapshot's pool replaces what building this engine interned: after a
+  // reload, the package's names came in another order than a fresh build's.
+  // Every name is in it (the snapshot's engine ran this program), so the
+  // names interned for requests are found again, not added.
+  if (strings.Size() > kFreshPool) return fail("the string pool was used before Restore");
+  strings.Clear();
   const uint64_t string_count = r.Count();
-  for (uint64_t id = 0; id < string_count && r.ok(); ++id) {
-    const std::string s = r.Bytes();
-    if (id < strings.Size() ? strings.Get(uint32_t(id)) != s : strings.Intern(s) != id)
-      return fail("the string pool does not match the snapshot's (was the pool used before Restore?)");
-  }
+  for (uint64_t id = 0; id < string_count && r.ok(); ++id)
+    if (strings.Intern(r.Bytes()) != id) return fail("the snapshot's string pool is damaged (a string twice)");
+  if (strings.Size() != string_count || strings.Get(0) != "") return fail("the snapshot's string pool is damaged");
+  InternNames();
   if (!recent_ids.Load(r)) return fail("the snapshot's recent event ids are damaged");
   for (uint64_t* n : {&stats.events, &stats.duplicates, &stats.late, &stats.timers, &stats.imports, &stats.runtime_errors})
     *n = r.Unsigned();

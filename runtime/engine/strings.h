@@ -45,6 +45,12 @@ class StringPool {
   // forged program may present an integer as text. It must not read memory.
   const std::string& Get(uint32_t id) const { return id < strings_.size() ? strings_[id] : strings_[0]; }
   size_t Size() const { return strings_.size(); }
+  // Back to the empty string alone (Kernel::Load, replacing a fresh pool by a snapshot's).
+  void Clear() {
+    strings_.clear();
+    slots_.assign(1024, Slot{kEmpty, 0, 0, {}});
+    Intern("");
+  }
 
  private:
   // Open addressing over a power of two of slots, at most half full: a lookup

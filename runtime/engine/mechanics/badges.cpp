@@ -2,6 +2,7 @@
 
 #include "runtime/engine/json_text.h"
 #include "runtime/engine/kernel.h"
+#include "runtime/engine/migration.h"
 
 namespace questline::engine::mechanics {
 
@@ -33,6 +34,10 @@ void Badges::WriteState(const UserState& u, std::string& out) const {
       AppendJsonString(out, k_.p.badges[b].name);
     }
   out += "]";
+}
+
+void Badges::MigratePlayer(const Badges& old, const UserState& from, UserState& to, const Migration& mg) {
+  CopyBits(mg.badges, old.earned_, from.block, earned_, to.block);
 }
 
 }  // namespace questline::engine::mechanics

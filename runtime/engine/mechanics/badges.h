@@ -12,6 +12,7 @@ class Badges : public Mechanic {
   void Settle(SettleRound& round);
   void WriteState(const UserState& u, std::string& out) const;
 
+  void MigratePlayer(const Badges& old, const UserState& from, UserState& to, const Migration& mg);
  private:
   Bits earned_;
   std::vector<std::string> sources_;   // "badge:NAME"

@@ -9,6 +9,7 @@
 
 #include "runtime/engine/json_text.h"
 #include "runtime/engine/kernel.h"
+#include "runtime/engine/migration.h"
 
 namespace questline::engine::mechanics {
 
@@ -23,6 +24,11 @@ void AppendScore(std::string& out, const ir::Competition& c, int64_t score) {
 
 Competitions::Competitions(Kernel& k) : Mechanic(k) {
   competitions_.resize(k_.p.competitions.size());
+  InternNames();
+}
+
+void Competitions::InternNames() {
+  by_name_.clear();
   for (size_t i = 0; i < k_.p.competitions.size(); ++i)
     by_name_[k_.strings.Intern(k_.p.competitions[i].name)] = int32_t(i);
 }
@@ -471,6 +477,17 @@ void Competitions::Load(core::ByteReader& r) {
       cs.last[user] = result;
     }
   }
+}
+
+void Competitions::Migrate(const Competitions& old, const Migration& mg) {
+  score_seq_ = old.score_seq_;
+  for (size_t c = 0; c < old.competitions_.size(); ++c)
+    if (const int32_t n = mg.competitions.New(int32_t(c)); n >= 0) competitions_[size_t(n)] = old.competitions_[c];
+}
+
+bool Competitions::MigrateTimer(Timer& t, const Migration& mg) const {
+  t.a = mg.competitions.New(t.a);
+  return t.a >= 0;
 }
 
 }  // namespace questline::engine::mechanics

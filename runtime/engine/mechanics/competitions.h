@@ -28,6 +28,11 @@ class Competitions : public Mechanic {
   // Engine::LeaderboardJson.
   bool Ranking(const std::string& name, size_t top, std::string* out) const;
 
+  void InternNames();
+  // A competition by name with the same score, window and registration keeps
+  // its window, entries and last results; its timers follow it.
+  void Migrate(const Competitions& old, const Migration& mg);
+  bool MigrateTimer(Timer& t, const Migration& mg) const;
  private:
   enum TimerKind : uint8_t { kClose, kStart };
   // One player in one window of one competition. `score` has the score's

@@ -7,6 +7,7 @@
 
 #include "runtime/engine/json_text.h"
 #include "runtime/engine/kernel.h"
+#include "runtime/engine/migration.h"
 #include "runtime/engine/snapshot_io.h"
 
 namespace questline::engine::mechanics {
@@ -301,6 +302,30 @@ void Flows::LoadPlayer(UserState& u, core::ByteReader& r) {
     }
     list.push_back(std::move(fs));
   }
+}
+
+void Flows::MigratePlayer(const Flows&, const UserState& from, UserState& to, const Migration& mg) {
+  auto& list = to.flows.instances;
+  list.clear();
+  for (const auto& held : from.flows.instances) {
+    const int32_t n = mg.flows.New(held->flow);
+    if (n < 0) continue;
+    list.push_back(std::make_unique<FlowState>(*held));
+    list.back()->flow = n;
+  }
+  std::sort(list.begin(), list.end(), [](const auto& x, const auto& y) { return x->flow < y->flow; });
+}
+
+void Flows::Migrate(const Flows&, const Migration& mg) {
+  if (!k_.started) return;   // Start schedules them all
+  for (size_t f = 0; f < k_.p.flows.size(); ++f)
+    if (k_.p.flows[f].trigger == ir::TriggerKind::Schedule && mg.flows.Old(int32_t(f)) < 0)
+      ScheduleFlow(int32_t(f), k_.clock);
+}
+
+bool Flows::MigrateTimer(Timer& t, const Migration& mg) const {
+  t.a = mg.flows.New(t.a);
+  return t.a >= 0;
 }
 
 }  // namespace questline::engine::mechanics

@@ -23,6 +23,12 @@ class Flows : public Mechanic {
   void SavePlayer(const UserState& u, core::ByteWriter& w) const;
   void LoadPlayer(UserState& u, core::ByteReader& r);
 
+  // A flow the player is in, by name, where the flow and the events are the
+  // very same (SameFlow); its timers follow it. A scheduled flow the package
+  // adds is scheduled from the clock.
+  void MigratePlayer(const Flows& old, const UserState& from, UserState& to, const Migration& mg);
+  void Migrate(const Flows& old, const Migration& mg);
+  bool MigrateTimer(Timer& t, const Migration& mg) const;
  private:
   enum TimerKind : uint8_t { kWake, kSchedule };
   FlowState* Find(int32_t flow) const;

@@ -2,6 +2,7 @@
 
 #include "runtime/engine/json_text.h"
 #include "runtime/engine/kernel.h"
+#include "runtime/engine/migration.h"
 
 namespace questline::engine::mechanics {
 
@@ -41,6 +42,18 @@ void Levels::WriteState(const UserState& u, std::string& out) const {
   out += ",\"level\":";
   if (Level(u) < 0) out += "null";
   else AppendJsonString(out, k_.p.levels[size_t(Level(u))].name);
+}
+
+// The level by name. A player whose level is gone takes the highest level of
+// the new ladder their points_ever reach, without a level_up: nothing was
+// reached, the ladder moved.
+void Levels::MigratePlayer(const Levels& old, const UserState& from, UserState& to, const Migration& mg) {
+  const int32_t was = old.Level(from);
+  int32_t& level = Level(to);
+  level = mg.levels.New(was);
+  if (was < 0 || level >= 0) return;
+  const int64_t points = k_.m.wallet.PointsEver(to);
+  for (size_t l = 0; l < k_.p.levels.size() && k_.p.levels[l].at <= points; ++l) level = int32_t(l);
 }
 
 }  // namespace questline::engine::mechanics

@@ -16,6 +16,7 @@ class Levels : public Mechanic {
   Value Current();   // the player's level name, for conditions
   int32_t& Level(const UserState& u) const;   // -1: none yet
 
+  void MigratePlayer(const Levels& old, const UserState& from, UserState& to, const Migration& mg);
  private:
   Slots<int32_t> level_;
   std::vector<std::string> sources_;   // "level:NAME"

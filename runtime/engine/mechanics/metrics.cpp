@@ -3,6 +3,7 @@
 #include "runtime/engine/aggregates.h"
 #include "runtime/engine/json_text.h"
 #include "runtime/engine/kernel.h"
+#include "runtime/engine/migration.h"
 #include "runtime/engine/snapshot_io.h"
 
 namespace questline::engine::mechanics {
@@ -59,6 +60,18 @@ void Metrics::SavePlayer(const UserState& u, core::ByteWriter& w) const {
 
 void Metrics::LoadPlayer(UserState& u, core::ByteReader& r) {
   for (AggState& a : u.metrics.windows) snapshot::GetAgg(r, a);
+}
+
+// A metric by name whose aggregate is the same (function, event, argument,
+// filter, window): the same aggregate is kept the same way (a total or a window).
+void Metrics::MigratePlayer(const Metrics& old, const UserState& from, UserState& to, const Migration& mg) {
+  for (size_t m = 0; m < old.slot_.size(); ++m) {
+    const int32_t n = mg.metrics.New(int32_t(m));
+    if (n < 0 || old.is_total_[m] != is_total_[size_t(n)]) continue;
+    const size_t a = size_t(old.slot_[m]), b = size_t(slot_[size_t(n)]);
+    if (is_total_[size_t(n)]) totals_.In(to.block)[b] = old.totals_.In(from.block)[a];
+    else to.metrics.windows[b] = from.metrics.windows[a];
+  }
 }
 
 }  // namespace questline::engine::mechanics

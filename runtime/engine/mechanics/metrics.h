@@ -25,6 +25,7 @@ class Metrics : public Mechanic {
   Value Read(const UserState& u, int32_t metric, int64_t now) const;
   int64_t ValidUntil(int32_t metric, int64_t now) const;
 
+  void MigratePlayer(const Metrics& old, const UserState& from, UserState& to, const Migration& mg);
  private:
   Slots<AggState::Bucket> totals_;   // by slot: the simple lifetime metrics
   std::vector<bool> is_total_;     // by metric: in totals_ (else Player::windows)

@@ -4,6 +4,7 @@
 
 #include "runtime/engine/json_text.h"
 #include "runtime/engine/kernel.h"
+#include "runtime/engine/migration.h"
 #include "runtime/engine/snapshot_io.h"
 
 namespace questline::engine::mechanics {
@@ -13,6 +14,11 @@ Minigames::Minigames(Kernel& k) : Mechanic(k) {
     for (const ir::GamePrize& prize : g.prizes) prize_stock_.back().push_back(prize.stock);
   }
   plays_ = k_.layout.Reserve<PeriodCount>(k_.p.games.size());
+  InternNames();
+}
+
+void Minigames::InternNames() {
+  by_name_.clear();
   for (size_t i = 0; i < k_.p.games.size(); ++i) by_name_[k_.strings.Intern(k_.p.games[i].name)] = int32_t(i);
 }
 
@@ -95,6 +101,27 @@ void Minigames::Save(core::ByteWriter& w) const {
 void Minigames::Load(core::ByteReader& r) {
   for (std::vector<int64_t>& stock : prize_stock_)
     for (int64_t& left : stock) left = r.Signed();
+}
+
+void Minigames::MigratePlayer(const Minigames& old, const UserState& from, UserState& to, const Migration& mg) {
+  CopySlots(mg.games, old.plays_, from.block, plays_, to.block);
+  to.minigames.attempts.clear();
+  for (const auto& [game, count] : from.minigames.attempts)
+    if (const int32_t n = mg.games.New(game); n >= 0) to.minigames.attempts.emplace_back(n, count);
+  std::sort(to.minigames.attempts.begin(), to.minigames.attempts.end());
+}
+
+void Minigames::Migrate(const Minigames& old, const Migration& mg) {
+  for (size_t g = 0; g < old.prize_stock_.size(); ++g) {
+    const int32_t n = mg.games.New(int32_t(g));
+    if (n < 0) continue;
+    const auto& before = mg.from.games[g].prizes;
+    const auto& after = k_.p.games[size_t(n)].prizes;
+    for (size_t p = 0; p < after.size(); ++p)
+      for (size_t q = 0; q < before.size(); ++q)
+        if (before[q].name == after[p].name)
+          prize_stock_[size_t(n)][p] = CarriedStock(old.prize_stock_[g][q], before[q].stock, after[p].stock);
+  }
 }
 
 }  // namespace questline::engine::mechanics

@@ -25,6 +25,10 @@ class Minigames : public Mechanic {
   void Save(core::ByteWriter& w) const;
   void Load(core::ByteReader& r);
 
+  void InternNames();
+  // Plays and attempts by game name; prize stock by game and prize name.
+  void MigratePlayer(const Minigames& old, const UserState& from, UserState& to, const Migration& mg);
+  void Migrate(const Minigames& old, const Migration& mg);
  private:
   Slots<PeriodCount> plays_;                       // per game, against its limit
   std::vector<std::vector<int64_t>> prize_stock_;   // per prize, -1 unlimited

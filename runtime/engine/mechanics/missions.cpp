@@ -6,6 +6,7 @@
 #include "runtime/engine/aggregates.h"
 #include "runtime/engine/json_text.h"
 #include "runtime/engine/kernel.h"
+#include "runtime/engine/migration.h"
 #include "runtime/engine/snapshot_io.h"
 #include "runtime/engine/mechanics/missions.h"
 
@@ -387,7 +388,6 @@ bool Missions::HandleOptIn(const Event& e) {
 Missions::Missions(Kernel& k) : Mechanic(k) {
   for (size_t i = 0; i < k_.p.missions.size(); ++i) {
     const ir::Mission& mi = k_.p.missions[i];
-    by_name_[k_.strings.Intern(mi.name)] = int32_t(i);
     // Generally available, and started with its period (or at the event that
     // first counts, when no time limit runs from the start).
     const bool general = mi.unlock == ir::Unlock::None && !mi.opt_in && !mi.given;
@@ -396,6 +396,12 @@ Missions::Missions(Kernel& k) : Mechanic(k) {
     sources_.push_back("mission:" + mi.name);
   }
   wake_ = k_.layout.Reserve<int64_t>(1);
+  InternNames();
+}
+
+void Missions::InternNames() {
+  by_name_.clear();
+  for (size_t i = 0; i < k_.p.missions.size(); ++i) by_name_[k_.strings.Intern(k_.p.missions[i].name)] = int32_t(i);
 }
 
 void Missions::NewPlayer(UserState& u) {
@@ -577,6 +583,46 @@ void Missions::LoadPlayer(UserState& u, core::ByteReader& r) {
     }
     list.push_back(std::move(ms));
   }
+}
+
+void Missions::MigratePlayer(const Missions& old, const UserState& from, UserState& to, const Migration& mg) {
+  *wake_.In(to.block) = *old.wake_.In(from.block);
+  for (const MissionPtr& held : from.missions.instances) {
+    const MissionState& was = *held;
+    const int32_t m = mg.missions.New(was.mission);
+    if (m < 0) continue;
+    const ir::Mission& before = mg.from.missions[size_t(was.mission)];
+    const ir::Mission& mi = k_.p.missions[size_t(m)];
+    MissionState& ms = InstanceFor(m);   // the kernel's step player is `to`
+    ms.phase = was.phase;
+    ms.unlocked = was.unlocked, ms.given = was.given, ms.announced = was.announced, ms.new_period = was.new_period;
+    ms.unlocked_at = was.unlocked_at;
+    ms.start_seq = was.start_seq;
+    ms.period_key = was.period_key;
+    ms.deadline = was.deadline;
+    ms.completions = was.completions;
+    ms.completed_seq = was.completed_seq;
+    ms.period_wake = was.period_wake;
+    for (size_t t = 0; t < mi.tasks.size(); ++t) {
+      const ir::Task& task = mi.tasks[t];
+      for (size_t j = 0; j < before.tasks.size(); ++j) {
+        const ir::Task& old_task = before.tasks[j];
+        if (old_task.name != task.name) continue;
+        if (old_task.op == task.op && SameAggregate(mg, old_task.aggregate, task.aggregate) &&
+            SameExpr(mg, old_task.threshold, task.threshold, -1, -1)) {
+          ms.Tasks()[t] = was.Tasks()[j];
+          if (ms.windows && was.windows) ms.windows[t] = was.windows[j];
+        }
+        break;
+      }
+    }
+  }
+}
+
+bool Missions::MigrateTimer(Timer& t, const Migration& mg) const {
+  if (t.kind == kDeadline) return true;   // the player's earliest deadline (wake_), kept with the instances
+  t.a = mg.missions.New(t.a);
+  return t.a >= 0;
 }
 
 }  // namespace questline::engine::mechanics

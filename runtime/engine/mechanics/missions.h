@@ -30,6 +30,11 @@ class Missions : public Mechanic {
   void LoadPlayer(UserState& u, core::ByteReader& r);
   bool Stats(const std::string& name, std::string* out) const;   // Engine::MissionStatsJson
 
+  void InternNames();
+  // An instance by mission name keeps its header; each task by name keeps its
+  // progress where its aggregate, comparison and threshold are the same.
+  void MigratePlayer(const Missions& old, const UserState& from, UserState& to, const Migration& mg);
+  bool MigrateTimer(Timer& t, const Migration& mg) const;
  private:
   enum TimerKind : uint8_t { kDeadline, kPeriod };
   // The player's instance of mission m, or null while it is implicit.

@@ -7,6 +7,7 @@
 
 #include "runtime/engine/json_text.h"
 #include "runtime/engine/kernel.h"
+#include "runtime/engine/migration.h"
 #include "runtime/engine/snapshot_io.h"
 
 namespace questline::engine::mechanics {
@@ -214,5 +215,19 @@ void Policies::LoadPlayer(UserState& u, core::ByteReader& r) {
 
 void Policies::Save(core::ByteWriter& w) const { w.Unsigned(held_seq_); }
 void Policies::Load(core::ByteReader& r) { held_seq_ = r.Unsigned(); }
+
+void Policies::MigratePlayer(const Policies& old, const UserState& from, UserState& to, const Migration& mg) {
+  // Each policy's caps are consecutive in sent_, in package order.
+  std::vector<size_t> first_cap;
+  for (size_t i = 0, at = 0; i < k_.p.policies.size(); at += k_.p.policies[i++].message_caps.size())
+    first_cap.push_back(at);
+  for (size_t i = 0, at = 0; i < mg.from.policies.size(); at += mg.from.policies[i++].message_caps.size()) {
+    const int32_t n = mg.policies.New(int32_t(i));
+    if (n < 0) continue;
+    for (size_t c = 0; c < mg.from.policies[i].message_caps.size(); ++c)
+      sent_.In(to.block)[first_cap[size_t(n)] + c] = old.sent_.In(from.block)[at + c];
+  }
+  to.policies.held = from.policies.held;
+}
 
 }  // namespace questline::engine::mechanics

@@ -29,6 +29,11 @@ class Policies : public Mechanic {
   // Emits `blocked` naming the action and what it would have given or sent.
   bool Blocks(ir::PolicyTarget target, const char* action, Fields blocked = {});
 
+  // Message-cap counts by policy name (same caps); held messages and their
+  // release timers as they are.
+  void MigratePlayer(const Policies& old, const UserState& from, UserState& to, const Migration& mg);
+  void Migrate(const Policies& old, const Migration&) { held_seq_ = old.held_seq_; }
+  bool MigrateTimer(Timer&, const Migration&) const { return true; }
  private:
   enum TimerKind : uint8_t { kRelease };
   // Message caps for the current period: true when one is reached (the

@@ -4,6 +4,7 @@
 
 #include "runtime/engine/json_text.h"
 #include "runtime/engine/kernel.h"
+#include "runtime/engine/migration.h"
 #include "runtime/engine/snapshot_io.h"
 
 namespace questline::engine::mechanics {
@@ -76,6 +77,11 @@ void Profile::LoadPlayer(UserState& u, core::ByteReader& r) {
     tag = uint32_t(r.Unsigned());
     if (tag >= k_.strings.Size()) r.Fail();
   }
+}
+
+void Profile::MigratePlayer(const Profile& old, const UserState& from, UserState& to, const Migration& mg) {
+  CopySlots(mg.profile, old.fields_, from.block, fields_, to.block);
+  to.profile.tags = from.profile.tags;
 }
 
 }  // namespace questline::engine::mechanics

@@ -22,6 +22,8 @@ class Profile : public Mechanic {
 
   Value Field(int32_t field) const;   // the step's player's
 
+  // Fields by name and kind; tags as they are.
+  void MigratePlayer(const Profile& old, const UserState& from, UserState& to, const Migration& mg);
  private:
   Slots<Value> fields_;
   int32_t registration_ = -1;    // the registration event type, or -1

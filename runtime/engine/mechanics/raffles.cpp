@@ -4,6 +4,7 @@
 
 #include "runtime/engine/json_text.h"
 #include "runtime/engine/kernel.h"
+#include "runtime/engine/migration.h"
 #include "runtime/engine/snapshot_io.h"
 #include "runtime/engine/mechanics/common.h"
 
@@ -99,6 +100,28 @@ void Raffles::Save(core::ByteWriter& w) const {
 
 void Raffles::Load(core::ByteReader& r) {
   for (size_t i = 0; i < drawn_.size(); ++i) drawn_[i] = r.Unsigned() != 0;
+}
+
+void Raffles::MigratePlayer(const Raffles&, const UserState& from, UserState& to, const Migration& mg) {
+  to.raffles.tickets.clear();
+  for (const auto& [raffle, count] : from.raffles.tickets)
+    if (const int32_t n = mg.raffles.New(raffle); n >= 0) to.raffles.tickets.emplace_back(n, count);
+  std::sort(to.raffles.tickets.begin(), to.raffles.tickets.end());
+}
+
+void Raffles::Migrate(const Raffles& old, const Migration& mg) {
+  for (size_t r = 0; r < k_.p.raffle_table.size(); ++r) {
+    const int32_t was = mg.raffles.Old(int32_t(r));
+    drawn_[r] = was >= 0 && old.drawn_[size_t(was)];
+    // A kept draw keeps its timer (MigrateTimer), and so its place among timers due at the same instant.
+    const bool moved = was < 0 || mg.from.raffle_table[size_t(was)].draw_at != k_.p.raffle_table[r].draw_at;
+    if (!drawn_[r] && moved) k_.ScheduleGlobal(k_.p.raffle_table[r].draw_at, MechanicId::raffles, kDraw, int32_t(r), 0);
+  }
+}
+
+bool Raffles::MigrateTimer(Timer& t, const Migration& mg) const {
+  t.a = mg.raffles.New(t.a);
+  return t.a >= 0 && t.deadline == k_.p.raffle_table[size_t(t.a)].draw_at;
 }
 
 }  // namespace questline::engine::mechanics

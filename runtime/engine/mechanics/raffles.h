@@ -23,6 +23,11 @@ class Raffles : public Mechanic {
 
   bool Drawn(int32_t raffle) const { return drawn_[size_t(raffle)]; }
 
+  // Tickets and whether it was drawn, by raffle name; a draw not yet made is
+  // scheduled at the new package's instant.
+  void MigratePlayer(const Raffles& old, const UserState& from, UserState& to, const Migration& mg);
+  void Migrate(const Raffles& old, const Migration& mg);
+  bool MigrateTimer(Timer& t, const Migration& mg) const;
  private:
   enum TimerKind : uint8_t { kDraw };
   void Draw(int32_t raffle);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "runtime/engine/kernel.h"
+#include "runtime/engine/migration.h"
 #include "runtime/engine/snapshot_io.h"
 
 namespace questline::engine::mechanics {
@@ -86,6 +87,15 @@ void Rules::LoadPlayer(UserState& u, core::ByteReader& r) {
     c.limit_key = r.Signed();
     c.fired = r.Signed();
   }
+}
+
+// Cap and limit counters by rule name, where the cap and limit are the same.
+void Rules::MigratePlayer(const Rules&, const UserState& from, UserState& to, const Migration& mg) {
+  auto& list = to.rules.counters;
+  list.clear();
+  for (const auto& [rule, counters] : from.rules.counters)
+    if (const int32_t n = mg.rules.New(rule); n >= 0) list.emplace_back(n, counters);
+  std::sort(list.begin(), list.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
 }
 
 }  // namespace questline::engine::mechanics

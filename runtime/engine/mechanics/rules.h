@@ -24,6 +24,7 @@ class Rules : public Mechanic {
   int64_t Capped(int32_t currency, int64_t amount);
   void CountAward(int32_t currency, int64_t amount);   // what was credited
 
+  void MigratePlayer(const Rules& old, const UserState& from, UserState& to, const Migration& mg);
  private:
   bool CapApplies(int32_t currency) const;
   std::vector<std::string> sources_;   // "rule:NAME"

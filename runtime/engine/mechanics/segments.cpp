@@ -4,6 +4,7 @@
 
 #include "runtime/engine/json_text.h"
 #include "runtime/engine/kernel.h"
+#include "runtime/engine/migration.h"
 
 namespace questline::engine::mechanics {
 
@@ -176,6 +177,13 @@ void Segments::WriteState(const UserState& u, std::string& out) const {
       AppendJsonString(out, k_.p.segments[s].name);
     }
   out += "]";
+}
+
+void Segments::MigratePlayer(const Segments& old, const UserState& from, UserState& to, const Migration& mg) {
+  CopyBits(mg.segments, old.member_, from.block, member_, to.block);
+  *recheck_.In(to.block) = *old.recheck_.In(from.block);
+  // Conditions that changed are asked again at the player's next step.
+  stale_.Set(to.block, 0, !mg.same_segments || old.stale_.Test(from.block, 0));
 }
 
 }  // namespace questline::engine::mechanics

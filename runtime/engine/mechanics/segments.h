@@ -29,6 +29,10 @@ class Segments : public Mechanic {
   // (segment, entered) of this step, for flows.
   std::vector<std::pair<int32_t, bool>> changes;
 
+  // Membership by name, re-evaluated at the player's next step (stale);
+  // the pending re-check stays.
+  void MigratePlayer(const Segments& old, const UserState& from, UserState& to, const Migration& mg);
+  bool MigrateTimer(Timer&, const Migration&) const { return true; }
  private:
   enum TimerKind : uint8_t { kRecheck };
   bool Update(size_t segment, core::Frame& frame);   // true when its membership changed

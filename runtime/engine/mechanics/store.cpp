@@ -4,6 +4,7 @@
 
 #include "runtime/engine/json_text.h"
 #include "runtime/engine/kernel.h"
+#include "runtime/engine/migration.h"
 
 namespace questline::engine::mechanics {
 Store::Store(Kernel& k) : Mechanic(k) {
@@ -28,7 +29,7 @@ Store::Store(Kernel& k) : Mechanic(k) {
     raffles_.push_back(std::move(raffles));
   }
   purchases_ = k_.layout.Reserve<PeriodCount>(k_.p.items.size());
-  for (size_t i = 0; i < k_.p.items.size(); ++i) by_name_[k_.strings.Intern(k_.p.items[i].name)] = int32_t(i);
+  InternNames();
 }
 
 void Store::NewPlayer(UserState& u) { std::fill_n(purchases_.In(u.block), purchases_.count, PeriodCount{}); }
@@ -91,6 +92,21 @@ void Store::Save(core::ByteWriter& w) const {
 
 void Store::Load(core::ByteReader& r) {
   for (int64_t& left : stock_) left = r.Signed();
+}
+
+void Store::InternNames() {
+  by_name_.clear();
+  for (size_t i = 0; i < k_.p.items.size(); ++i) by_name_[k_.strings.Intern(k_.p.items[i].name)] = int32_t(i);
+}
+
+void Store::MigratePlayer(const Store& old, const UserState& from, UserState& to, const Migration& mg) {
+  CopySlots(mg.items, old.purchases_, from.block, purchases_, to.block);
+}
+
+void Store::Migrate(const Store& old, const Migration& mg) {
+  for (size_t i = 0; i < old.stock_.size(); ++i)
+    if (const int32_t n = mg.items.New(int32_t(i)); n >= 0)
+      stock_[size_t(n)] = CarriedStock(old.stock_[i], mg.from.items[i].stock, k_.p.items[size_t(n)].stock);
 }
 
 }  // namespace questline::engine::mechanics

@@ -19,6 +19,10 @@ class Store : public Mechanic {
   void Save(core::ByteWriter& w) const;
   void Load(core::ByteReader& r);
 
+  void InternNames();
+  // Purchases against limits by item name; stock as CarriedStock moves it.
+  void MigratePlayer(const Store& old, const UserState& from, UserState& to, const Migration& mg);
+  void Migrate(const Store& old, const Migration& mg);
  private:
   Slots<PeriodCount> purchases_;              // per item, against its limit
   std::vector<int64_t> stock_;                // global, -1 unlimited

@@ -4,6 +4,7 @@
 
 #include "runtime/engine/json_text.h"
 #include "runtime/engine/kernel.h"
+#include "runtime/engine/migration.h"
 
 namespace questline::engine::mechanics {
 
@@ -82,6 +83,12 @@ void Wallet::WriteState(const UserState& u, std::string& out) const {
     out += ":" + std::to_string(balances[c]);
   }
   out += "}";
+}
+
+// Balances by currency name; points_ever as it was (levels read it).
+void Wallet::MigratePlayer(const Wallet& old, const UserState& from, UserState& to, const Migration& mg) {
+  CopySlots(mg.currencies, old.balances_, from.block, balances_, to.block);
+  *points_ever_.In(to.block) = *old.points_ever_.In(from.block);
 }
 
 }  // namespace questline::engine::mechanics

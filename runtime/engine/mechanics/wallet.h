@@ -17,6 +17,7 @@ class Wallet : public Mechanic {
   int64_t& Balance(const UserState& u, int32_t currency) const;   // [0] = points
   int64_t& PointsEver(const UserState& u) const;
 
+  void MigratePlayer(const Wallet& old, const UserState& from, UserState& to, const Migration& mg);
  private:
   Slots<int64_t> balances_, points_ever_;
 };
