@@ -13,6 +13,7 @@ ReloadResult EngineHost::Reload(PackagePtr next) {
   result.previous = package_->hash;
   if (next->hash == package_->hash) {
     result.status = ReloadResult::Status::Unchanged;
+    ++reloads_ok_;   // asked for and done: there was nothing to change
     return result;
   }
   result.status = ReloadResult::Status::Failed;
