@@ -41,6 +41,7 @@ bool DriverLoader::LoadConfigured(Package* out, LoadFailure* failure) {
     if (ok) out->bundle = driver::EncodePackage(*loaded.program, kind);
   }
   failure->error = err.str();
+  while (!failure->error.empty() && failure->error.back() == '\n') failure->error.pop_back();
   if (!ok) return false;
   Take(loaded, out);
   return true;

@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
   auto package = std::make_shared<daemon::Package>();
   daemon::LoadFailure failure;
   const bool loaded = loader.LoadConfigured(package.get(), &failure);
-  std::cerr << failure.error;   // the errors, or the warnings of a package that loaded
+  if (!failure.error.empty()) std::cerr << failure.error << "\n";   // the errors, or a loaded package's warnings
   if (!loaded) return failure.exit_code;
 
   daemon::EngineHost host(std::move(package), loader, config);
