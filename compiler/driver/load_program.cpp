@@ -7,6 +7,7 @@
 #include "compiler/interp/interp.h"
 #include "compiler/jit/bundle.h"
 #include "compiler/jit/jit.h"
+#include "compiler/jit/object_cache.h"
 #include "compiler/jit/sealed_file.h"
 #include "core/ir/check.h"
 #include "runtime/engine/calendar.h"
@@ -16,14 +17,23 @@ namespace {
 
 bool LoadBundle(const std::string& bundle_path, EngineKind kind, const std::optional<std::string>& seed,
                 const std::string& who, std::ostream& err, LoadedProgram* out) {
-  std::string bytes, error;
-  jit::Bundle bundle;
+  std::string bytes;
   if (!jit::ReadWholeFile(bundle_path, &bytes)) {
     err << who << ": cannot read '" << bundle_path << "'\n";
     return false;
   }
+  return LoadBundleBytes(bytes, bundle_path, kind, seed, who, err, out);
+}
+
+}  // namespace
+
+bool LoadBundleBytes(const std::string& bytes, const std::string& name, EngineKind kind,
+                     const std::optional<std::string>& seed, const std::string& who, std::ostream& err,
+                     LoadedProgram* out) {
+  std::string error;
+  jit::Bundle bundle;
   if (!jit::DecodeBundle(bytes, &bundle, &error)) {
-    err << who << ": " << bundle_path << ": " << error << "\n";
+    err << who << ": " << name << ": " << error << "\n";
     return false;
   }
   out->program = std::make_unique<ir::Program>(std::move(bundle.program));
@@ -35,21 +45,39 @@ bool LoadBundle(const std::string& bundle_path, EngineKind kind, const std::opti
   if (ir::CheckIr(program, &inconsistency) && !engine::KnownTimezone(program.settings.timezone))
     inconsistency = "unknown timezone '" + program.settings.timezone + "'";
   if (!inconsistency.empty()) {
-    err << who << ": " << bundle_path << ": the bundle's program is inconsistent (" << inconsistency
+    err << who << ": " << name << ": the bundle's program is inconsistent (" << inconsistency
         << "); build it again\n";
     return false;
   }
   // The seed is data the code reads at run time, never compiled in: the
   // bundle's objects stay valid under --seed.
   if (seed) program.settings.seed = *seed;
-  std::string warning;
-  if (kind == EngineKind::Jit) out->backend = jit::LinkOrInterpret(program, bundle.objects, &warning);
-  else out->backend = std::make_unique<interp::Interpreter>(program);
-  if (!warning.empty()) err << who << ": warning: " << warning << "\n";
+  if (kind == EngineKind::Interp) {
+    out->backend = std::make_unique<interp::Interpreter>(program);
+  } else if (bundle.objects.empty()) {
+    // A bundle questd stored while it ran on the interpreter: compiled now.
+    out->backend = MakeBackend(program, kind, who, err);
+  } else {
+    std::string warning;
+    out->backend = jit::LinkOrInterpret(program, bundle.objects, &warning);
+    if (!warning.empty()) err << who << ": warning: " << warning << "\n";
+  }
   return true;
 }
 
-}  // namespace
+std::string EncodePackage(const ir::Program& program, EngineKind kind) {
+  std::vector<std::string> objects;
+  if (kind == EngineKind::Jit) {
+    // The options MakeBackend compiles with: the object cache already holds
+    // the code, so this is a lookup, not a second compile.
+    jit::CompileOptions options;
+    options.cache_dir = jit::ObjectCache::DefaultDir();
+    jit::CompileReport report;
+    std::string error;
+    if (!jit::CompileProgram(program, options, &objects, &report, &error)) objects.clear();
+  }
+  return jit::EncodeBundle(program, objects, 1);
+}
 
 bool IsBundlePath(const std::string& path) {
   return path.size() > 4 && path.compare(path.size() - 4, 4, ".qlb") == 0;
@@ -57,12 +85,12 @@ bool IsBundlePath(const std::string& path) {
 
 bool LoadProgram(const std::vector<std::string>& paths, const std::string& bundle_path, EngineKind kind,
                  const std::optional<std::string>& seed, const std::string& who, std::ostream& err,
-                 LoadedProgram* out, int* exit_code) {
+                 LoadedProgram* out, int* exit_code, std::string* diagnostics_json) {
   if (!bundle_path.empty()) {
     *exit_code = kExitUsage;
     return LoadBundle(bundle_path, kind, seed, who, err, out);
   }
-  std::optional<ir::Program> lowered = CompileToIr(paths, who, err, exit_code);
+  std::optional<ir::Program> lowered = CompileToIr(paths, who, err, exit_code, diagnostics_json);
   if (!lowered) return false;
   out->program = std::make_unique<ir::Program>(std::move(*lowered));
   if (seed) out->program->settings.seed = *seed;   // overrides settings.seed for every draw

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <ostream>
 #include <set>
+#include <sstream>
 #include <system_error>
 
 #include "compiler/diag/render.h"
@@ -96,7 +97,7 @@ void RunFrontEnd(FrontEnd& fe) {
 }
 
 std::optional<ir::Program> CompileToIr(const std::vector<std::string>& paths, const std::string& who,
-                                       std::ostream& err, int* exit_code) {
+                                       std::ostream& err, int* exit_code, std::string* diagnostics_json) {
   FrontEnd fe;
   std::string error;
   if (!LoadPackage(paths, &fe.sources, &error)) {
@@ -107,6 +108,13 @@ std::optional<ir::Program> CompileToIr(const std::vector<std::string>& paths, co
   RunFrontEnd(fe);
   if (!fe.ok()) {
     diag::Render(fe.sink.All(), fe.sources.manager, {}, err);
+    if (diagnostics_json) {
+      diag::RenderOptions json;
+      json.format = diag::Format::Json;
+      std::ostringstream out;
+      diag::Render(fe.sink.All(), fe.sources.manager, json, out);
+      *diagnostics_json = out.str();
+    }
     *exit_code = kExitFailure;
     return std::nullopt;
   }

@@ -45,8 +45,10 @@ void RunFrontEnd(FrontEnd& fe);
 // The whole front of the pipeline for commands that execute a package:
 // LoadPackage → RunFrontEnd → LowerToIr. On failure, nullopt with `exit_code`
 // set (kExitUsage: unreadable paths; kExitFailure: compile errors, rendered
-// to `err`); messages start with `who`.
+// to `err`); messages start with `who`. With `diagnostics_json`, compile
+// errors are also rendered there as `quest check --format json` does (questd
+// answers a refused reload with them).
 std::optional<ir::Program> CompileToIr(const std::vector<std::string>& paths, const std::string& who,
-                                       std::ostream& err, int* exit_code);
+                                       std::ostream& err, int* exit_code, std::string* diagnostics_json = nullptr);
 
 }  // namespace questline::driver

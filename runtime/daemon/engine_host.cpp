@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "runtime/daemon/log.h"
+#include "runtime/daemon/package_store.h"
 #include "runtime/io/csv_import.h"
 
 namespace questline::daemon {
@@ -39,8 +40,9 @@ int64_t WallClockMs() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-EngineHost::EngineHost(const ir::Program& program, const core::Backend& backend, const Config& config)
-    : program_(program), backend_(backend), config_(config), tee_(missions_, file_) {
+EngineHost::EngineHost(PackagePtr configured, PackageLoader& loader, const Config& config)
+    : configured_(configured), loader_(loader), package_(std::move(configured)), config_(config),
+      tee_(missions_, file_) {
   Build();
 }
 
@@ -48,15 +50,16 @@ void EngineHost::Build() {
   reader_.reset();
   engine_.reset();
   strings_ = std::make_unique<engine::StringPool>();
-  engine_ = std::make_unique<engine::Engine>(program_, backend_, *strings_, OptionsFor(config_));
-  reader_ = std::make_unique<io::EventReader>(program_.schema, *strings_, ReaderLimitsFor(config_));
+  engine_ = std::make_unique<engine::Engine>(*package_->program, *package_->backend, *strings_, OptionsFor(config_));
+  NewReader();
   engine_->SetSink(&tee_);
 }
 
-bool EngineHost::Recover(std::string* error) {
-  const bool sync = config_.fsync != "none";
-  if (!journal_.Open(config_.data_dir, sync, error)) return false;
-  uint64_t after = 0;
+void EngineHost::NewReader() {
+  reader_ = std::make_unique<io::EventReader>(package_->program->schema, *strings_, ReaderLimitsFor(config_));
+}
+
+uint64_t EngineHost::RestoreSnapshot() {
   for (uint64_t seq : ListSnapshots(config_.data_dir)) {
     std::string bytes, why;
     const std::string path = SnapshotPath(config_.data_dir, seq);
@@ -64,10 +67,21 @@ bool EngineHost::Recover(std::string* error) {
       Log(LogLevel::Warn, "snapshot " + path + " cannot be read; trying the one before");
       continue;
     }
+    // Restore needs an engine of the program the snapshot was taken with.
+    uint64_t hash = 0;
+    if (engine::Engine::SnapshotProgramHash(bytes, &hash) && hash != package_->hash) {
+      PackagePtr package = FindPackage(hash, &why);
+      if (!package) {
+        Log(LogLevel::Warn, "snapshot " + path + " was taken with package " + HashHex(hash) + ", which cannot be loaded (" +
+                                why + "); trying the one before");
+        continue;
+      }
+      package_ = std::move(package);
+      Build();
+    }
     if (engine_->Restore(bytes, &why)) {
-      after = seq;
-      Log(LogLevel::Info, "restored " + path);
-      break;
+      Log(LogLevel::Info, "restored " + path + " (package " + HashHex(package_->hash) + ")");
+      return seq;
     }
     // Set aside (not deleted: it may tell what went wrong), so that it is
     // not counted among the two snapshots kept.
@@ -75,9 +89,25 @@ bool EngineHost::Recover(std::string* error) {
     ::rename(path.c_str(), (path + ".bad").c_str());
     Build();
   }
+  // The journal from its start: its first Reload record names the program.
+  if (package_ != configured_) {
+    package_ = configured_;
+    Build();
+  }
+  return 0;
+}
+
+bool EngineHost::Recover(std::string* error) {
+  const bool sync = config_.fsync != "none";
+  if (!journal_.Open(config_.data_dir, sync, error)) return false;
+  // Every package that runs is stored, so every snapshot's can be found.
+  if (!StorePackage(config_.data_dir, *configured_, sync, error)) return false;
+  const uint64_t after = RestoreSnapshot();
+  pristine_ = after == 0;
   replaying_ = true;
   uint64_t replayed = 0;
   const bool ok = journal_.Replay(after, [&](const JournalRecord& record) {
+    if (!replay_error_.empty()) return;   // the engine cannot go on past a record it could not apply
     Apply(record);
     ++replayed;
     // Counted towards the next snapshot as when first applied.
@@ -86,16 +116,38 @@ bool EngineHost::Recover(std::string* error) {
   }, error);
   replaying_ = false;
   if (!ok) return false;
+  if (!replay_error_.empty()) {
+    *error = replay_error_;
+    return false;
+  }
   if (replayed) Log(LogLevel::Info, "replayed " + std::to_string(replayed) + " journal records");
   if (!FlushSinks()) {
     *error = "the actions replayed could not be written to the file sink";
     return false;
+  }
+  if (journal_.LastSeq() == 0) {
+    // A fresh data_dir: its journal begins with the package it starts with,
+    // so that a restart with other rules replays it with this one.
+    JournalRecord record;
+    record.kind = RecordKind::Reload;
+    record.package = package_->hash;
+    if (!Journaled(std::move(record), error)) return false;
+  } else if (package_->hash != configured_->hash) {
+    // The rules were changed while questd was stopped: a restart is a reload.
+    const ReloadResult result = Reload(configured_);
+    if (result.status == ReloadResult::Status::Reloaded)
+      Log(LogLevel::Info, "the configured rules differ from the package recovered (" + HashHex(result.previous) +
+                              "): reloaded to " + HashHex(result.package));
+    else
+      Log(LogLevel::Error, "the configured rules differ from the package recovered, and the reload to them failed (" +
+                               result.error + "); still running " + HashHex(package_->hash));
   }
   MaybeSnapshot();
   return true;
 }
 
 bool EngineHost::Journaled(JournalRecord record, std::string* error) {
+  pristine_ = false;
   if (replaying_) return true;
   if (!journal_.Append(record, error)) {
     Log(LogLevel::Error, "journal: " + *error + "; the input is refused");
@@ -105,6 +157,7 @@ bool EngineHost::Journaled(JournalRecord record, std::string* error) {
 }
 
 void EngineHost::Apply(const JournalRecord& record) {
+  if (record.kind != RecordKind::Reload) pristine_ = false;
   switch (record.kind) {
     case RecordKind::Events: {
       IngestResult ignored;
@@ -114,6 +167,7 @@ void EngineHost::Apply(const JournalRecord& record) {
     case RecordKind::ImportSegment: ImportSegment(record.name, record.body); break;
     case RecordKind::ImportBalances: ImportBalances(record.body); break;
     case RecordKind::Advance: AdvanceClock(record.ms); break;
+    case RecordKind::Reload: ApplyReload(record.package); break;
   }
 }
 
@@ -241,7 +295,7 @@ bool EngineHost::UserState(const std::string& user, std::string* out) const {
 }
 
 bool EngineHost::HasCompetition(const std::string& name) const {
-  return std::any_of(program_.competitions.begin(), program_.competitions.end(),
+  return std::any_of(package_->program->competitions.begin(), package_->program->competitions.end(),
                      [&](const ir::Competition& c) { return c.name == name; });
 }
 
@@ -252,13 +306,13 @@ std::string EngineHost::Leaderboard(const std::string& name, size_t top) const {
 }
 
 bool EngineHost::HasMission(const std::string& name) const {
-  return std::any_of(program_.missions.begin(), program_.missions.end(),
+  return std::any_of(package_->program->missions.begin(), package_->program->missions.end(),
                      [&](const ir::Mission& m) { return m.name == name; });
 }
 
 std::string EngineHost::MissionStatsJson(const std::string& name) const {
   std::vector<std::string> tasks;
-  for (const ir::Mission& m : program_.missions)
+  for (const ir::Mission& m : package_->program->missions)
     if (m.name == name)
       for (const ir::Task& t : m.tasks) tasks.push_back(t.name);
   return missions_.Json(name, tasks);
@@ -349,12 +403,18 @@ void EngineHost::AppendMetrics(std::string& out) const {
   Counter(out, "questd_imports_total", "Segment lists and balance rows imported.", imports_);
   Counter(out, "questd_sink_failures_total", "Batches whose actions could not be written to the sink.",
           sink_failures_);
+  out += "# HELP questd_reloads_total Reloads (POST /v1/reload, SIGHUP, a restart with other rules), by outcome.\n"
+         "# TYPE questd_reloads_total counter\n";
+  for (const auto& [result, n] : {std::pair{"ok", reloads_ok_}, {"refused", reloads_refused_}, {"failed", reloads_failed_}})
+    out += std::string("questd_reloads_total{result=\"") + result + "\"} " + std::to_string(n) + "\n";
+  out += "# HELP questd_package_info The package running: its hash (Engine::ProgramHash), as in data_dir/packages/.\n"
+         "# TYPE questd_package_info gauge\nquestd_package_info{package=\"" + HashHex(package_->hash) + "\"} 1\n";
   out += "# HELP questd_actions_total Actions emitted, by kind.\n# TYPE questd_actions_total counter\n";
   for (const auto& [kind, n] : s.actions)
     out += "questd_actions_total{kind=\"" + kind + "\"} " + std::to_string(n) + "\n";
   out += "# HELP questd_rule_fires_total Rule bodies run, by rule.\n# TYPE questd_rule_fires_total counter\n";
-  for (size_t r = 0; r < s.rule_fires.size() && r < program_.rules.size(); ++r)
-    out += "questd_rule_fires_total{rule=\"" + program_.rules[r].name + "\"} " + std::to_string(s.rule_fires[r]) + "\n";
+  for (size_t r = 0; r < s.rule_fires.size() && r < package_->program->rules.size(); ++r)
+    out += "questd_rule_fires_total{rule=\"" + package_->program->rules[r].name + "\"} " + std::to_string(s.rule_fires[r]) + "\n";
   out += "# HELP questd_engine_clock_seconds The engine's clock (event time), in Unix seconds.\n"
          "# TYPE questd_engine_clock_seconds gauge\nquestd_engine_clock_seconds " +
          std::to_string(engine_->Clock() == INT64_MIN ? 0 : engine_->Clock() / 1000) + "\n";

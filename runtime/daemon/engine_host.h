@@ -17,6 +17,7 @@
 #include "runtime/daemon/file_sink.h"
 #include "runtime/daemon/journal.h"
 #include "runtime/daemon/mission_stats.h"
+#include "runtime/daemon/package.h"
 #include "runtime/engine/engine.h"
 #include "runtime/io/csv_import.h"
 #include "runtime/io/event_reader.h"
@@ -37,12 +38,22 @@ struct ImportResult {
   std::string error;                     // UnknownName, Refused, Unavailable (not journaled)
 };
 
+// A reload's outcome (docs/daemon.md, Reload).
+struct ReloadResult {
+  enum class Status { Reloaded, Unchanged, Refused, Failed } status = Status::Reloaded;
+  uint64_t package = 0, previous = 0;
+  std::string error;              // Refused, Failed
+  std::string diagnostics_json;   // Refused by the compiler: a JSON array
+};
+
 // Now, in Unix milliseconds (clock: wall, limits.max_future).
 int64_t WallClockMs();
 
 class EngineHost {
  public:
-  EngineHost(const ir::Program& program, const core::Backend& backend, const Config& config);
+  // `configured`: the package the configuration names; `loader` reads the
+  // stored ones recovery needs.
+  EngineHost(PackagePtr configured, PackageLoader& loader, const Config& config);
   EngineHost(const EngineHost&) = delete;
   EngineHost& operator=(const EngineHost&) = delete;
 
@@ -52,7 +63,17 @@ class EngineHost {
   // newest snapshot Restore accepts (else the one before, else none), then
   // every journal record after it, through the same calls as when it was
   // first applied; actions the file sink already holds are not written again.
+  // The snapshot's program is the one it was taken with (data_dir/packages/),
+  // a Reload record swaps programs where it was journaled, and a configured
+  // package that differs from the one running at the end is reloaded to.
   bool Recover(std::string* error);
+
+  // Between two inputs: the engine goes on with `next` (stored, journaled,
+  // then Engine::Reload). Unchanged when `next` is the package running.
+  ReloadResult Reload(PackagePtr next);
+  // A reload whose package could not be loaded: counted, nothing changes.
+  ReloadResult RefuseReload(const LoadFailure& failure);
+  uint64_t PackageHash() const { return package_->hash; }
 
   // The batch's lines in order; its pre-rejected lines are reported with the
   // reader's rejections, by line.
@@ -92,23 +113,37 @@ class EngineHost {
   bool FlushSinks();
   // A fresh pool, engine and reader (a failed Restore leaves an engine half-built).
   void Build();
+  // The event reader for the running package's schema, into the engine's pool.
+  void NewReader();
   // The journal's record, then the engine: false with `error` when the
   // record could not be made durable (the input must not be applied).
   bool Journaled(JournalRecord record, std::string* error);
   void Apply(const JournalRecord& record);
+  // Replay of a Reload record: its package from data_dir/packages/.
+  void ApplyReload(uint64_t hash);
+  // The package named `hash`: the configured one, else a stored one.
+  PackagePtr FindPackage(uint64_t hash, std::string* error);
+  // The snapshots, newest first, restored with their own programs: the seq
+  // of the one restored, 0 for none.
+  uint64_t RestoreSnapshot();
   // A journaled batch's lines, parsed, interned and processed one by one (replay).
   void ProcessLines(const std::vector<std::string>& lines, IngestResult* result);
   void ProcessOne(const core::Event& event, IngestResult* result);
   void MaybeSnapshot();
 
-  const ir::Program& program_;
-  const core::Backend& backend_;
+  const PackagePtr configured_;
+  PackageLoader& loader_;
+  PackagePtr package_;   // the one the engine runs
   const Config& config_;
   std::unique_ptr<engine::StringPool> strings_;
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<io::EventReader> reader_;
   Journal journal_;
   bool replaying_ = false;
+  // Nothing applied to the engine yet: a Reload record rebuilds it (the
+  // journal of a fresh data_dir begins with the package it started with).
+  bool pristine_ = true;
+  std::string replay_error_;
   uint64_t inputs_since_snapshot_ = 0;
   FileSink file_;
   MissionStats missions_;
@@ -118,6 +153,7 @@ class EngineHost {
   io::PendingStrings pending_;
   uint64_t received_ = 0, accepted_ = 0, rejected_ = 0, duplicates_ = 0;
   uint64_t imports_ = 0, sink_failures_ = 0;
+  uint64_t reloads_ok_ = 0, reloads_refused_ = 0, reloads_failed_ = 0;
 };
 
 }  // namespace questline::daemon

@@ -71,6 +71,7 @@ std::string Encode(const JournalRecord& r) {
     case RecordKind::ImportSegment: w.Bytes(r.name); w.Bytes(r.body); break;
     case RecordKind::ImportBalances: w.Bytes(r.body); break;
     case RecordKind::Advance: w.Signed(r.ms); break;
+    case RecordKind::Reload: w.Unsigned(r.package); break;
   }
   const std::string& payload = w.Data();
   const uint64_t hash = engine::SipHash24(kK0, kK1, payload.data(), payload.size());
@@ -96,6 +97,7 @@ bool Decode(std::string_view payload, JournalRecord* r) {
     case uint64_t(RecordKind::ImportSegment): r->name = in.Bytes(); r->body = in.Bytes(); break;
     case uint64_t(RecordKind::ImportBalances): r->body = in.Bytes(); break;
     case uint64_t(RecordKind::Advance): r->ms = in.Signed(); break;
+    case uint64_t(RecordKind::Reload): r->package = in.Unsigned(); break;
     default: return false;
   }
   r->kind = RecordKind(kind);
@@ -299,7 +301,12 @@ std::string SnapshotPath(const std::string& dir, uint64_t seq) {
 }
 
 bool WriteSnapshot(const std::string& dir, uint64_t seq, const std::string& bytes, bool sync, std::string* error) {
-  const std::string path = SnapshotPath(dir, seq), temp = path + ".tmp";
+  return WriteFileDurably(dir, SnapshotPath(dir, seq), bytes, sync, error);
+}
+
+bool WriteFileDurably(const std::string& dir, const std::string& path, const std::string& bytes, bool sync,
+                      std::string* error) {
+  const std::string temp = path + ".tmp";
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
     *error = "cannot create " + temp + ": " + std::strerror(errno);

@@ -1,7 +1,8 @@
 // questd's journal and snapshots in data_dir (docs/durability.md).
 //
 // Every input the engine is given — the lines of an event batch that were
-// handed to it, an import (kind, name, CSV body), a wall-clock advance — is a
+// handed to it, an import (kind, name, CSV body), a wall-clock advance, a
+// reload (the package's hash; the package is in data_dir/packages/) — is a
 // record, appended (and with `sync`, fdatasync'ed) BEFORE the engine sees it.
 // A record on disk is
 //   u32 payload length (LE) | u64 SipHash-2-4 of the payload (LE) | payload
@@ -18,7 +19,7 @@
 
 namespace questline::daemon {
 
-enum class RecordKind : uint64_t { Events = 1, ImportSegment = 2, ImportBalances = 3, Advance = 4 };
+enum class RecordKind : uint64_t { Events = 1, ImportSegment = 2, ImportBalances = 3, Advance = 4, Reload = 5 };
 
 struct JournalRecord {
   uint64_t seq = 0;
@@ -27,6 +28,7 @@ struct JournalRecord {
   std::string name;                 // ImportSegment: the segment
   std::string body;                 // imports: the CSV
   int64_t ms = 0;                   // Advance: the engine's clock moves to this
+  uint64_t package = 0;             // Reload: Engine::ProgramHash of the program from here on
 };
 
 class Journal {
@@ -63,6 +65,9 @@ std::vector<uint64_t> ListSnapshots(const std::string& dir);
 std::string SnapshotPath(const std::string& dir, uint64_t seq);
 // Temporary file, (sync) fsync, rename, (sync) fsync of the folder.
 bool WriteSnapshot(const std::string& dir, uint64_t seq, const std::string& bytes, bool sync, std::string* error);
+// The same for any file `path` of the folder `dir`.
+bool WriteFileDurably(const std::string& dir, const std::string& path, const std::string& bytes, bool sync,
+                      std::string* error);
 bool ReadWholeFile(const std::string& path, std::string* out);
 // fsync of a folder, after a file in it was made, renamed or removed.
 bool SyncDir(const std::string& dir);

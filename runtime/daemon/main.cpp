@@ -8,8 +8,8 @@
 
 #include <boost/asio/ip/address.hpp>
 
-#include "compiler/driver/load_program.h"
 #include "runtime/daemon/config.h"
+#include "runtime/daemon/driver_loader.h"
 #include "runtime/daemon/engine_host.h"
 #include "runtime/daemon/log.h"
 #include "runtime/daemon/server.h"
@@ -103,17 +103,16 @@ int main(int argc, char** argv) {
     daemon::Log(daemon::LogLevel::Warn, "partitions: " + std::to_string(config.partitions) +
                                             " accepted; this version runs one engine (docs/daemon.md)");
 
-  driver::EngineKind kind = driver::EngineKind::Jit;
-  driver::ParseEngine(config.engine, &kind);
-  driver::LoadedProgram loaded;
-  int exit_code = 0;
-  const bool bundle = driver::IsBundlePath(config.rules);
-  if (!driver::LoadProgram(bundle ? std::vector<std::string>{} : std::vector<std::string>{config.rules},
-                           bundle ? config.rules : "", kind, std::nullopt, "questd", std::cerr, &loaded,
-                           &exit_code))
-    return exit_code;
+  // The same loader compiles the rules for a reload (POST /v1/reload, SIGHUP)
+  // and reads the packages recovery needs from data_dir/packages/.
+  daemon::DriverLoader loader(config);
+  auto package = std::make_shared<daemon::Package>();
+  daemon::LoadFailure failure;
+  const bool loaded = loader.LoadConfigured(package.get(), &failure);
+  if (!failure.error.empty()) std::cerr << failure.error << "\n";   // the errors, or a loaded package's warnings
+  if (!loaded) return failure.exit_code;
 
-  daemon::EngineHost host(*loaded.program, *loaded.backend, config);
+  daemon::EngineHost host(std::move(package), loader, config);
   std::string error;
   if (!host.OpenSinks(&error)) {
     std::cerr << "questd: " << error << "\n";
@@ -123,5 +122,5 @@ int main(int argc, char** argv) {
     std::cerr << "questd: recovery from " << config.data_dir << " failed: " << error << "\n";
     return 1;
   }
-  return daemon::Serve(config, token, host);
+  return daemon::Serve(config, token, host, loader);
 }

@@ -6,6 +6,7 @@
 #include "runtime/daemon/auth.h"
 #include "runtime/daemon/batch.h"
 #include "runtime/daemon/json_out.h"
+#include "runtime/daemon/package_store.h"
 
 namespace questline::daemon {
 namespace {
@@ -108,9 +109,28 @@ std::string IngestJson(const IngestResult& result, int64_t last_line) {
   return out + "}\n";
 }
 
+Response ReloadResponse(const ReloadResult& r) {
+  const std::string hashes = "\"package\":\"" + HashHex(r.package) + "\",\"previous\":\"" + HashHex(r.previous) + "\"";
+  switch (r.status) {
+    case ReloadResult::Status::Reloaded: return Json(200, "{\"reloaded\":true," + hashes + "}\n");
+    case ReloadResult::Status::Unchanged: return Json(200, "{\"reloaded\":false,\"unchanged\":true," + hashes + "}\n");
+    case ReloadResult::Status::Refused: {
+      const std::string diagnostics = r.diagnostics_json.empty() ? "[]" : r.diagnostics_json;
+      const std::string why = r.diagnostics_json.empty() ? r.error : "the package has errors (see diagnostics)";
+      return Json(422, "{\"error\":" + JsonString("the package was refused, the running one goes on: " + why) +
+                           ",\"diagnostics\":" + diagnostics + "}\n");
+    }
+    case ReloadResult::Status::Failed:
+      return Json(500, "{\"error\":" + JsonString("the reload failed, the running package goes on: " + r.error) +
+                           "," + hashes + "}\n");
+  }
+  return Json(500, ErrorJson("unknown reload status"));
+}
+
 Router::Router(const Config& config, std::string token, EngineHost& host, EngineWorker& worker,
-               NetworkMetrics& metrics)
-    : config_(config), token_(std::move(token)), host_(host), worker_(worker), metrics_(metrics) {}
+               NetworkMetrics& metrics, Reloader& reloader)
+    : config_(config), token_(std::move(token)), host_(host), worker_(worker), metrics_(metrics),
+      reloader_(reloader) {}
 
 void Router::Handle(Request request, Reply reply) {
   const size_t q = request.target.find('?');
@@ -185,14 +205,23 @@ void Router::Route(Request& request, const std::string& path, const std::string&
         return reply(ErrorResponse(400, "top must be a whole number from 1 to 999999"));
     }
     if (!PercentDecode(s[2], &name)) return reply(ErrorResponse(400, "bad leaderboard name in the path"));
-    if (!host_.HasCompetition(name)) return reply(ErrorResponse(404, "no leaderboard or tournament '" + name + "'"));
-    return OnEngine([this, name, top] { return Json(200, host_.Leaderboard(name, top)); }, std::move(reply));
+    // Asked on the engine thread: a reload changes the package's names.
+    return OnEngine(
+        [this, name, top] {
+          if (!host_.HasCompetition(name)) return ErrorResponse(404, "no leaderboard or tournament '" + name + "'");
+          return Json(200, host_.Leaderboard(name, top));
+        },
+        std::move(reply));
   }
   if (s.size() == 4 && s[1] == "missions" && s[3] == "stats") {
     if (method != "GET") return wrong_method("GET");
-    if (!PercentDecode(s[2], &name) || !host_.HasMission(name))
-      return reply(ErrorResponse(404, "no mission '" + s[2] + "'"));
-    return OnEngine([this, name] { return Json(200, host_.MissionStatsJson(name)); }, std::move(reply));
+    if (!PercentDecode(s[2], &name)) return reply(ErrorResponse(404, "no mission '" + s[2] + "'"));
+    return OnEngine(
+        [this, name] {
+          if (!host_.HasMission(name)) return ErrorResponse(404, "no mission '" + name + "'");
+          return Json(200, host_.MissionStatsJson(name));
+        },
+        std::move(reply));
   }
   if (s.size() == 4 && s[1] == "segments" && s[3] == "import") {
     if (method != "POST") return wrong_method("POST");
@@ -205,10 +234,7 @@ void Router::Route(Request& request, const std::string& path, const std::string&
   }
   if (s.size() == 2 && s[1] == "reload") {
     if (method != "POST") return wrong_method("POST");
-    // Swapping packages needs the engine to hand a player's state to a new
-    // program (docs/daemon.md, "Not yet"); restart questd to change rules.
-    return reply(ErrorResponse(501, "reload is not implemented in this version of questd; restart it with the new "
-                                    "rules (state is not carried over yet)"));
+    return PostReload(std::move(reply));
   }
   reply(ErrorResponse(404, "no such endpoint: " + path));
 }
@@ -239,6 +265,13 @@ void Router::Import(Request& request, const std::string& segment, Reply reply) {
         return ImportAnswer(segment.empty() ? host_.ImportBalances(*body) : host_.ImportSegment(segment, *body));
       },
       std::move(reply));
+}
+
+void Router::PostReload(Reply reply) {
+  // `reply` is kept for when the reload ends; Start refusing leaves it unused.
+  auto shared = std::make_shared<Reply>(std::move(reply));
+  if (!reloader_.Start([shared](ReloadResult result) { (*shared)(ReloadResponse(result)); }))
+    (*shared)(ErrorResponse(409, "a reload is in progress; try again when it has finished"));
 }
 
 void Router::OnEngine(std::function<Response()> job, Reply reply) {

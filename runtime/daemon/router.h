@@ -13,6 +13,7 @@
 #include "runtime/daemon/engine_host.h"
 #include "runtime/daemon/engine_worker.h"
 #include "runtime/daemon/metrics.h"
+#include "runtime/daemon/reloader.h"
 
 namespace questline::daemon {
 
@@ -35,7 +36,8 @@ using Reply = std::function<void(Response)>;
 class Router {
  public:
   // `token`: the bearer token, empty when none is configured.
-  Router(const Config& config, std::string token, EngineHost& host, EngineWorker& worker, NetworkMetrics& metrics);
+  Router(const Config& config, std::string token, EngineHost& host, EngineWorker& worker, NetworkMetrics& metrics,
+         Reloader& reloader);
   // Answers `request` through `reply`, now or once the engine has run it.
   void Handle(Request request, Reply reply);
 
@@ -43,6 +45,7 @@ class Router {
   void Route(Request& request, const std::string& path, const std::string& query, Reply reply);
   void PostEvents(Request& request, Reply reply);
   void Import(Request& request, const std::string& segment, Reply reply);
+  void PostReload(Reply reply);
   // Runs `job` on the engine thread and answers with its Response.
   void OnEngine(std::function<Response()> job, Reply reply);
 
@@ -51,6 +54,7 @@ class Router {
   EngineHost& host_;
   EngineWorker& worker_;
   NetworkMetrics& metrics_;
+  Reloader& reloader_;
 };
 
 // An answer to a request that is not HTTP enough to route (400, 413, 431, 503).
@@ -59,5 +63,9 @@ Response ErrorResponse(int status, const std::string& message);
 // A batch's answer, {accepted, duplicates, rejected: [{line, reason}]}, and
 // for the TCP port (last_line >= 0) the last line it covers.
 std::string IngestJson(const IngestResult& result, int64_t last_line);
+
+// A reload's answer: 200 {"reloaded","package","previous"} (and "unchanged"),
+// 422 {"error","diagnostics"} for a package refused, 500 or 503 when it failed.
+Response ReloadResponse(const ReloadResult& result);
 
 }  // namespace questline::daemon

@@ -16,6 +16,7 @@
 #include "runtime/daemon/listener.h"
 #include "runtime/daemon/log.h"
 #include "runtime/daemon/metrics.h"
+#include "runtime/daemon/reloader.h"
 #include "runtime/daemon/router.h"
 #include "runtime/daemon/tcp_session.h"
 
@@ -58,12 +59,13 @@ std::string Refusal503() {
 
 }  // namespace
 
-int Serve(const Config& config, const std::string& token, EngineHost& host) {
+int Serve(const Config& config, const std::string& token, EngineHost& host, PackageLoader& loader) {
   asio::io_context network;
   EngineWorker worker(network);
   NetworkMetrics metrics;
   Connections connections(config.limits.max_connections, metrics);
-  Router router(config, token, host, worker, metrics);
+  Reloader reloader(config, loader, host, worker, network);
+  Router router(config, token, host, worker, metrics, reloader);
 
   std::vector<std::shared_ptr<Listener>> listeners;
 
@@ -72,13 +74,20 @@ int Serve(const Config& config, const std::string& token, EngineHost& host) {
 
   // The signals are caught before the ports are announced: a signal sent as
   // soon as questd says it listens must find its handler, not the default.
-  // SIGHUP means reload (issue 16 §5), not built yet: caught so that it
-  // cannot end the daemon by its default action.
+  // SIGHUP reloads the configured rules, as POST /v1/reload does; the
+  // outcome goes to the log.
   asio::signal_set hangup(network, SIGHUP);
   std::function<void()> wait_hangup = [&] {
     hangup.async_wait([&](boost::system::error_code ec, int) {
       if (ec) return;
-      Log(LogLevel::Warn, "SIGHUP: reload is not implemented in this version; restart questd to change the rules");
+      Log(LogLevel::Info, "SIGHUP: reloading " + config.rules);
+      if (!reloader.Start([](ReloadResult result) {
+            Log(result.status == ReloadResult::Status::Reloaded || result.status == ReloadResult::Status::Unchanged
+                    ? LogLevel::Info
+                    : LogLevel::Error,
+                "SIGHUP: " + ReloadOutcome(result));
+          }))
+        Log(LogLevel::Warn, "SIGHUP: a reload is in progress already; this one is ignored");
       wait_hangup();
     });
   };

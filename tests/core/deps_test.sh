@@ -28,7 +28,7 @@ check_includes core core/
 check_includes runtime/engine core/ runtime/engine/ stdlib/civil_time.h stdlib/json_text.h
 check_includes runtime/io core/ runtime/ stdlib/civil_time.h stdlib/json_text.h
 # The daemon's own code sees the runtime and core; the rules come in through
-# the driver's LoadProgram alone (main.cpp), whose header shows core types only.
+# the driver's LoadProgram alone (driver_loader.cpp, in the questd executable), whose header shows core types only.
 check_includes runtime/daemon core/ runtime/ stdlib/json_text.h compiler/driver/load_program.h
 check_includes compiler/interp core/ compiler/interp/
 check_includes compiler/jit core/ compiler/interp/ compiler/jit/

@@ -16,7 +16,7 @@ body = ("\n".join(lines) + "\n").encode()
 
 for sig in (signal.SIGTERM, signal.SIGINT):
     d = Questd(questd, config(src, "limits: { max_batch_events: 100000 }\n"))
-    # SIGHUP (reload, not built yet) must not end the daemon.
+    # SIGHUP (a reload, here of the same rules) must not end the daemon.
     d.proc.send_signal(signal.SIGHUP)
     time.sleep(0.3)
     check(d.proc.poll() is None and request(d.port, "GET", "/healthz")[0] == 200, "questd survives SIGHUP")
