@@ -17,6 +17,7 @@
 #include "runtime/daemon/file_sink.h"
 #include "runtime/daemon/journal.h"
 #include "runtime/daemon/mission_stats.h"
+#include "runtime/daemon/webhook_sink.h"
 #include "runtime/engine/engine.h"
 #include "runtime/io/csv_import.h"
 #include "runtime/io/event_reader.h"
@@ -27,6 +28,7 @@ struct IngestResult {
   uint64_t accepted = 0, duplicates = 0;
   std::vector<io::Rejection> rejected;   // in line order
   bool sink_ok = true;                   // false: the actions could not be written
+  std::string sink_backlog;              // set: a webhook's queue stayed full, nothing of it applied (503)
   std::string journal_error;             // set: the batch could not be journaled, nothing of it applied
 };
 
@@ -76,20 +78,27 @@ class EngineHost {
   void AppendMetrics(std::string& out) const;
 
  private:
-  // Counts actions for /v1/missions/…/stats, then hands them to the file.
+  // Counts actions for /v1/missions/…/stats, then hands each to every sink
+  // opened (the last one takes it by move).
   class Tee final : public engine::ActionSink {
    public:
-    Tee(MissionStats& stats, FileSink& file) : stats_(stats), file_(file) {}
+    explicit Tee(MissionStats& stats) : stats_(stats) {}
+    void Add(engine::ActionSink* sink) { sinks_.push_back(sink); }
     void Write(engine::Action&& action) override {
       stats_.Count(action);
-      file_.Write(std::move(action));
+      for (size_t i = 0; i + 1 < sinks_.size(); ++i) sinks_[i]->Write(engine::Action(action));
+      if (!sinks_.empty()) sinks_.back()->Write(std::move(action));
     }
 
    private:
     MissionStats& stats_;
-    FileSink& file_;
+    std::vector<engine::ActionSink*> sinks_;
   };
   bool FlushSinks();
+  // Backpressure: before an input is taken, every webhook's queue has room
+  // (waiting up to its backlog_wait when `wait`); false with `why` otherwise.
+  bool WebhooksHaveRoom(bool wait, std::string* why);
+  void AppendWebhookMetrics(std::string& out) const;
   // A fresh pool, engine and reader (a failed Restore leaves an engine half-built).
   void Build();
   // The journal's record, then the engine: false with `error` when the
@@ -111,6 +120,10 @@ class EngineHost {
   bool replaying_ = false;
   uint64_t inputs_since_snapshot_ = 0;
   FileSink file_;
+  bool file_open_ = false;
+  std::vector<std::unique_ptr<WebhookSink>> webhooks_;
+  bool snapshot_postponed_ = false;   // logged once per postponement
+  uint64_t snapshot_wait_at_ = 0;      // a postponed snapshot waits for the webhooks again from here
   MissionStats missions_;
   Tee tee_;
   core::Event event_;   // reused: its vectors keep their capacity
