@@ -15,29 +15,20 @@ takes the POSTs; it can answer 500 or 400 to chosen requests, or hang.
    "sink backlog" (nothing applied); once the receiver answers again the
    refused batches go in and everything arrives.
 Usage: webhook_test.py QUESTD QUEST SOURCE_DIR"""
-import glob
 import http.server
 import json
 import os
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 
-from questd_lib import check, finish, json_request, launch, prometheus_problems, promtool_problems, request
+from questd_lib import Casino, check, finish, json_request, launch, prometheus_problems, promtool_problems, request
 
 questd, quest, src = sys.argv[1:4]
-casino = os.path.join(src, "examples/casino")
-events_path = os.path.join(casino, "events.ndjson")
-lines = open(events_path).read().splitlines()
-BATCH = 500
-batches = [lines[i:i + BATCH] for i in range(0, len(lines), BATCH)]
-
-ref_dir = tempfile.mkdtemp(prefix="webhook_ref_")
-subprocess.run([quest, "run", casino, "--events", events_path, "--engine", "interp",
-                "--actions", ref_dir + "/actions.ndjson"], check=True, stderr=subprocess.DEVNULL)
+reference = Casino(quest, src, 500, "webhook_ref_")
+casino, batches, ref_dir = reference.dir, reference.batches, reference.ref_dir
 ref_actions = [json.loads(l) for l in open(ref_dir + "/actions.ndjson")]
 ref_keys = {a["key"] for a in ref_actions}
 check(len(ref_keys) == len(ref_actions) and len(ref_actions) > 1000, "quest run's actions have unique keys",
