@@ -53,7 +53,8 @@ class EngineHost {
   // At start, before listening, after OpenSinks (docs/durability.md): the
   // newest snapshot Restore accepts (else the one before, else none), then
   // every journal record after it, through the same calls as when it was
-  // first applied; actions the file sink already holds are not written again.
+  // first applied; actions the file sink already holds are not written again,
+  // nor those a webhook's receiver has acknowledged.
   bool Recover(std::string* error);
 
   // The batch's lines in order; its pre-rejected lines are reported with the
