@@ -4,12 +4,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <functional>
 #include <utility>
 
 #include <yaml-cpp/yaml.h>
 
 #include "runtime/daemon/duration.h"
+#include "runtime/daemon/http_url.h"
 
 namespace questline::daemon {
 namespace {
@@ -119,18 +121,46 @@ bool ReadableRules(const std::string& path) {
 
 void ReadSink(Checker& c, const YAML::Node& node, const std::string& where, int line, SinkConfig* sink) {
   using H = Checker::Handler;
+  auto whole = [&](int64_t min, int64_t max, int64_t* out) {
+    return H([&c, min, max, out](auto& v, auto& k, int l) { c.Integer(v, k, l, min, max, out); });
+  };
+  auto duration = [&](int64_t* out) { return H([&c, out](auto& v, auto& k, int l) { c.Duration(v, k, l, out); }); };
+  int url_line = 0;
   c.Map(node, where, line,
         {{"type", H([&](auto& v, auto& k, int l) { c.Choice(v, k, l, {"file", "webhook"}, &sink->type); })},
          {"path", H([&](auto& v, auto& k, int l) { c.String(v, k, l, &sink->path); })},
-         {"url", H([&](auto& v, auto& k, int l) { c.String(v, k, l, &sink->url); })},
-         {"batch", H([&](auto& v, auto& k, int l) { c.Integer(v, k, l, 1, 1'000'000, &sink->batch); })},
+         {"name", H([&](auto& v, auto& k, int l) {
+            c.String(v, k, l, &sink->name);
+            for (char ch : sink->name)
+              if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_' && ch != '-')
+                return c.Error(l, k, "expects letters, digits, _ and - only (it names a file)");
+          })},
+         {"url", H([&](auto& v, auto& k, int l) {
+            c.String(v, k, l, &sink->url);
+            url_line = l;
+          })},
+         {"batch", whole(1, 100'000, &sink->batch_max)},
+         {"batch_max", whole(1, 100'000, &sink->batch_max)},
+         {"timeout", duration(&sink->timeout_ms)},
+         {"max_attempts", whole(1, 1'000'000, &sink->max_attempts)},
+         {"backoff_initial", duration(&sink->backoff_initial_ms)},
+         {"backoff_max", duration(&sink->backoff_max_ms)},
+         {"queue_max", whole(1, 100'000'000, &sink->queue_max)},
+         {"backlog_wait", duration(&sink->backlog_wait_ms)},
+         {"dead_letter", H([&](auto& v, auto& k, int l) { c.String(v, k, l, &sink->dead_letter); })},
          {"retry", H([&](auto& v, auto& k, int l) {
             c.Choice(v, k, l, {"none", "fixed", "exponential"}, &sink->retry);
           })}});
   if (!node.IsMap()) return;
   if (sink->type.empty() && !node["type"]) c.Error(line, where, "needs a type (file or webhook)");
   if (sink->type == "file" && sink->path.empty()) c.Error(line, where, "a file sink needs a path");
-  if (sink->type == "webhook" && sink->url.empty()) c.Error(line, where, "a webhook sink needs a url");
+  if (sink->type == "webhook" && sink->url.empty() && !node["url"]) c.Error(line, where, "a webhook sink needs a url");
+  HttpUrl url;
+  std::string why;
+  if (sink->type == "webhook" && !sink->url.empty() && !ParseHttpUrl(sink->url, &url, &why))
+    c.Error(url_line, where + ".url", why);
+  if (sink->backoff_initial_ms > sink->backoff_max_ms)
+    c.Error(line, where, "backoff_initial is longer than backoff_max");
 }
 
 void ReadSource(Checker& c, const YAML::Node& node, int line, Config* config) {
@@ -224,6 +254,19 @@ bool LoadConfig(const std::string& path, Config* config, std::vector<std::string
         })},
        {"source", H([&](auto& v, auto& k, int l) { ReadSource(check, v, l, &c); })}});
 
+  // Each webhook's name picks its ack file: two sharing one would each
+  // believe the other's acknowledgements.
+  for (size_t i = 0; i < c.sinks.size(); ++i) {
+    SinkConfig& sink = c.sinks[i];
+    if (sink.type != "webhook") continue;
+    if (sink.name.empty()) sink.name = std::to_string(i);
+    if (sink.dead_letter.empty()) sink.dead_letter = c.data_dir + "/dead-letter-" + sink.name + ".ndjson";
+    if (sink.retry == "none") sink.max_attempts = 1;
+    for (size_t j = 0; j < i; ++j)
+      if (c.sinks[j].type == "webhook" && c.sinks[j].name == sink.name)
+        check.Error(c.Line("sinks[" + std::to_string(i) + "]"), "sinks[" + std::to_string(i) + "].name",
+                    "'" + sink.name + "' is the name of sinks[" + std::to_string(j) + "] too");
+  }
   if (root.IsMap()) {
     if (!root["rules"]) check.Error(1, "rules", "is required: a package folder or a .qlb bundle");
     else if (!c.rules.empty() && !ReadableRules(c.rules))

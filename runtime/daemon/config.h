@@ -17,11 +17,22 @@ struct ListenAddress {
 };
 
 struct SinkConfig {
-  std::string type;        // file (built); webhook (validated, refused at start)
+  std::string type;        // file | webhook
   std::string path;        // file
-  std::string url;         // webhook
-  int64_t batch = 500;     // webhook
-  std::string retry = "exponential";
+  // webhook (docs/daemon.md, "Webhook sinks"): the defaults ride out a
+  // receiver's restart or a minutes-long outage without dead-lettering,
+  // and bound the memory a receiver that is down can make questd hold.
+  std::string name;        // names its ack file and metrics; default: its index in `sinks`
+  std::string url;         // http://HOST[:PORT][/PATH], checked by ParseHttpUrl
+  int64_t batch_max = 500;             // actions per POST (`batch` is the same key)
+  int64_t timeout_ms = 10'000;         // connect; then the request's write and answer together
+  int64_t max_attempts = 20;           // failed attempts of one batch before it is dead-lettered
+  int64_t backoff_initial_ms = 200;    // the first retry's cap; doubled per failure (full jitter)
+  int64_t backoff_max_ms = 30'000;
+  int64_t queue_max = 100'000;         // actions not yet acknowledged before ingest waits
+  int64_t backlog_wait_ms = 5'000;     // how long an input waits for room, then 503 "sink backlog"
+  std::string dead_letter;             // default data_dir/dead-letter-NAME.ndjson
+  std::string retry = "exponential";   // none (max_attempts 1) | fixed | exponential
 };
 
 struct Limits {

@@ -42,7 +42,7 @@ int64_t WallClockMs() {
 
 EngineHost::EngineHost(PackagePtr configured, PackageLoader& loader, const Config& config)
     : configured_(configured), loader_(loader), package_(std::move(configured)), config_(config),
-      tee_(missions_, file_) {
+      tee_(missions_) {
   Build();
 }
 
@@ -173,6 +173,24 @@ void EngineHost::Apply(const JournalRecord& record) {
 
 void EngineHost::MaybeSnapshot() {
   if (replaying_ || inputs_since_snapshot_ < uint64_t(config_.snapshot_every_events)) return;
+  // A restart from this snapshot would not re-emit the actions before it:
+  // every webhook must have them acknowledged first (docs/durability.md).
+  // Normally a matter of milliseconds; with a receiver down or far behind,
+  // the snapshot is postponed (the journal grows) and tried at each input,
+  // waiting again only every tenth of snapshot_every_events inputs so that
+  // a slow receiver does not stall every input.
+  const bool wait = inputs_since_snapshot_ >= snapshot_wait_at_;
+  for (auto& webhook : webhooks_)
+    if (!webhook->WaitDrained(wait)) {
+      if (!snapshot_postponed_)
+        Log(LogLevel::Warn, "snapshot postponed: webhook '" + webhook->Name() +
+                                "' has actions not yet acknowledged (the journal is kept until it has)");
+      snapshot_postponed_ = true;
+      if (wait) snapshot_wait_at_ = inputs_since_snapshot_ + std::max<uint64_t>(1, config_.snapshot_every_events / 10);
+      return;
+    }
+  snapshot_wait_at_ = 0;
+  snapshot_postponed_ = false;
   inputs_since_snapshot_ = 0;
   const uint64_t seq = journal_.LastSeq();
   if (seq == 0) return;
@@ -195,15 +213,38 @@ void EngineHost::MaybeSnapshot() {
 }
 
 bool EngineHost::OpenSinks(std::string* error) {
-  // Config validation let only file sinks through (docs/daemon.md); the
-  // slice writes to the first one.
-  for (const SinkConfig& sink : config_.sinks)
-    if (sink.type == "file") return file_.Open(sink.path, error);
+  // One file sink (the first; docs/daemon.md) and every webhook. Each
+  // webhook starts sending at once: what the replay re-emits goes out
+  // while the rest of the journal is read.
+  for (const SinkConfig& sink : config_.sinks) {
+    if (sink.type == "file" && !file_open_) {
+      if (!file_.Open(sink.path, error)) return false;
+      file_open_ = true;
+      tee_.Add(&file_);
+    } else if (sink.type == "webhook") {
+      webhooks_.push_back(std::make_unique<WebhookSink>(sink, config_.data_dir));
+      if (!webhooks_.back()->Open(error)) return false;
+      tee_.Add(webhooks_.back().get());
+    }
+  }
+  return true;
+}
+
+bool EngineHost::WebhooksHaveRoom(bool wait, std::string* why) {
+  for (auto& webhook : webhooks_)
+    if (!webhook->WaitForRoom(wait)) {
+      webhook->CountRefusal();
+      *why = "sink backlog: webhook '" + webhook->Name() +
+             "' has queue_max actions not yet acknowledged by its receiver; nothing applied, retry later";
+      return false;
+    }
   return true;
 }
 
 bool EngineHost::FlushSinks() {
-  if (file_.Flush(config_.fsync != "none")) return true;
+  // A webhook needs no flush: its actions are safe in the journal until
+  // their receiver acknowledges them.
+  if (!file_open_ || file_.Flush(config_.fsync != "none")) return true;
   ++sink_failures_;
   Log(LogLevel::Error, "the actions could not be written to the file sink (a full disk?)");
   return false;
@@ -211,6 +252,9 @@ bool EngineHost::FlushSinks() {
 
 IngestResult EngineHost::Ingest(const Batch& batch) {
   IngestResult result;
+  // Before anything is journaled: once journaled, all of an input's
+  // actions must go into the queues.
+  if (!WebhooksHaveRoom(true, &result.sink_backlog)) return result;
   result.rejected = batch.rejected;
   std::string reason;
   const int64_t max_future = config_.limits.max_future_ms;
@@ -279,6 +323,8 @@ void EngineHost::ProcessLines(const std::vector<std::string>& lines, IngestResul
 
 void EngineHost::AdvanceClock(int64_t now_ms) {
   if (now_ms <= engine_->Clock()) return;
+  std::string backlog;
+  if (!replaying_ && !WebhooksHaveRoom(false, &backlog)) return;   // time waits for the next tick
   JournalRecord record;
   record.kind = RecordKind::Advance;
   record.ms = now_ms;
@@ -333,6 +379,10 @@ ImportResult EngineHost::ImportSegment(const std::string& segment, const std::st
     result.status = ImportResult::Status::BadRows;
     return result;
   }
+  if (!replaying_ && !WebhooksHaveRoom(true, &result.error)) {
+    result.status = ImportResult::Status::Unavailable;
+    return result;
+  }
   JournalRecord record;
   record.kind = RecordKind::ImportSegment;
   record.name = segment;
@@ -365,6 +415,10 @@ ImportResult EngineHost::ImportBalances(const std::string& csv) {
   std::stable_sort(result.rejected.begin(), result.rejected.end(), ByLine);
   if (!result.rejected.empty()) {
     result.status = ImportResult::Status::BadRows;
+    return result;
+  }
+  if (!replaying_ && !WebhooksHaveRoom(true, &result.error)) {
+    result.status = ImportResult::Status::Unavailable;
     return result;
   }
   JournalRecord record;
@@ -415,9 +469,33 @@ void EngineHost::AppendMetrics(std::string& out) const {
   out += "# HELP questd_rule_fires_total Rule bodies run, by rule.\n# TYPE questd_rule_fires_total counter\n";
   for (size_t r = 0; r < s.rule_fires.size() && r < package_->program->rules.size(); ++r)
     out += "questd_rule_fires_total{rule=\"" + package_->program->rules[r].name + "\"} " + std::to_string(s.rule_fires[r]) + "\n";
+  AppendWebhookMetrics(out);
   out += "# HELP questd_engine_clock_seconds The engine's clock (event time), in Unix seconds.\n"
          "# TYPE questd_engine_clock_seconds gauge\nquestd_engine_clock_seconds " +
          std::to_string(engine_->Clock() == INT64_MIN ? 0 : engine_->Clock() / 1000) + "\n";
+}
+
+void EngineHost::AppendWebhookMetrics(std::string& out) const {
+  if (webhooks_.empty()) return;
+  std::vector<WebhookSink::Counters> counters;
+  for (const auto& webhook : webhooks_) counters.push_back(webhook->Read());
+  auto family = [&](const char* name, const char* type, const char* help, uint64_t WebhookSink::Counters::*field) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+    for (size_t i = 0; i < webhooks_.size(); ++i)
+      out += std::string(name) + "{sink=\"" + webhooks_[i]->Name() + "\"} " + std::to_string(counters[i].*field) + "\n";
+  };
+  using C = WebhookSink::Counters;
+  family("questd_webhook_requests_total", "counter", "Webhook POSTs sent (each attempt).", &C::requests);
+  family("questd_webhook_acked_actions_total", "counter", "Actions acknowledged by the receiver (2xx).", &C::acked);
+  family("questd_webhook_retries_total", "counter", "Failed webhook attempts retried after a backoff.", &C::retries);
+  family("questd_webhook_dead_lettered_actions_total", "counter", "Actions written to the dead-letter file.",
+         &C::dead_lettered);
+  family("questd_webhook_backlog_refusals_total", "counter",
+         "Inputs refused (503) because the webhook queue stayed full for backlog_wait.", &C::refusals);
+  family("questd_webhook_queue_depth", "gauge", "Actions queued and not yet acknowledged or dead-lettered.",
+         &C::depth);
+  family("questd_webhook_acked_seq", "gauge", "The seq of the last action acknowledged or dead-lettered.",
+         &C::acked_seq);
 }
 
 }  // namespace questline::daemon

@@ -18,6 +18,7 @@
 #include "runtime/daemon/journal.h"
 #include "runtime/daemon/mission_stats.h"
 #include "runtime/daemon/package.h"
+#include "runtime/daemon/webhook_sink.h"
 #include "runtime/engine/engine.h"
 #include "runtime/io/csv_import.h"
 #include "runtime/io/event_reader.h"
@@ -28,6 +29,7 @@ struct IngestResult {
   uint64_t accepted = 0, duplicates = 0;
   std::vector<io::Rejection> rejected;   // in line order
   bool sink_ok = true;                   // false: the actions could not be written
+  std::string sink_backlog;              // set: a webhook's queue stayed full, nothing of it applied (503)
   std::string journal_error;             // set: the batch could not be journaled, nothing of it applied
 };
 
@@ -62,7 +64,8 @@ class EngineHost {
   // At start, before listening, after OpenSinks (docs/durability.md): the
   // newest snapshot Restore accepts (else the one before, else none), then
   // every journal record after it, through the same calls as when it was
-  // first applied; actions the file sink already holds are not written again.
+  // first applied; actions the file sink already holds are not written again,
+  // nor those a webhook's receiver has acknowledged.
   // The snapshot's program is the one it was taken with (data_dir/packages/),
   // a Reload record swaps programs where it was journaled, and a configured
   // package that differs from the one running at the end is reloaded to.
@@ -97,20 +100,27 @@ class EngineHost {
   void AppendMetrics(std::string& out) const;
 
  private:
-  // Counts actions for /v1/missions/…/stats, then hands them to the file.
+  // Counts actions for /v1/missions/…/stats, then hands each to every sink
+  // opened (the last one takes it by move).
   class Tee final : public engine::ActionSink {
    public:
-    Tee(MissionStats& stats, FileSink& file) : stats_(stats), file_(file) {}
+    explicit Tee(MissionStats& stats) : stats_(stats) {}
+    void Add(engine::ActionSink* sink) { sinks_.push_back(sink); }
     void Write(engine::Action&& action) override {
       stats_.Count(action);
-      file_.Write(std::move(action));
+      for (size_t i = 0; i + 1 < sinks_.size(); ++i) sinks_[i]->Write(engine::Action(action));
+      if (!sinks_.empty()) sinks_.back()->Write(std::move(action));
     }
 
    private:
     MissionStats& stats_;
-    FileSink& file_;
+    std::vector<engine::ActionSink*> sinks_;
   };
   bool FlushSinks();
+  // Backpressure: before an input is taken, every webhook's queue has room
+  // (waiting up to its backlog_wait when `wait`); false with `why` otherwise.
+  bool WebhooksHaveRoom(bool wait, std::string* why);
+  void AppendWebhookMetrics(std::string& out) const;
   // A fresh pool, engine and reader (a failed Restore leaves an engine half-built).
   void Build();
   // The event reader for the running package's schema, into the engine's pool.
@@ -146,6 +156,10 @@ class EngineHost {
   std::string replay_error_;
   uint64_t inputs_since_snapshot_ = 0;
   FileSink file_;
+  bool file_open_ = false;
+  std::vector<std::unique_ptr<WebhookSink>> webhooks_;
+  bool snapshot_postponed_ = false;   // logged once per postponement
+  uint64_t snapshot_wait_at_ = 0;      // a postponed snapshot waits for the webhooks again from here
   MissionStats missions_;
   Tee tee_;
   core::Event event_;   // reused: its vectors keep their capacity

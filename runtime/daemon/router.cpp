@@ -89,7 +89,9 @@ Response ImportAnswer(const ImportResult& r) {
     }
     case ImportResult::Status::UnknownName: return Json(404, ErrorJson(r.error));
     case ImportResult::Status::Refused: return Json(409, ErrorJson(r.error));
-    case ImportResult::Status::Unavailable: return Json(503, ErrorJson("not journaled, nothing applied: " + r.error));
+    case ImportResult::Status::Unavailable:
+      return Json(503, ErrorJson(r.error.rfind("sink backlog", 0) == 0 ? r.error
+                                                                      : "not journaled, nothing applied: " + r.error));
   }
   return Json(500, ErrorJson("unknown import status"));
 }
@@ -103,7 +105,8 @@ std::string IngestJson(const IngestResult& result, int64_t last_line) {
                     ",\"duplicates\":" + std::to_string(result.duplicates) + ",\"rejected\":";
   AppendRejections(out, result.rejected);
   if (last_line >= 0) out += ",\"last_line\":" + std::to_string(last_line);
-  if (!result.journal_error.empty())
+  if (!result.sink_backlog.empty()) out += ",\"error\":" + JsonString(result.sink_backlog);
+  else if (!result.journal_error.empty())
     out += ",\"error\":" + JsonString("not journaled, nothing applied: " + result.journal_error);
   else if (!result.sink_ok) out += ",\"error\":\"the actions could not be written to the sink\"";
   return out + "}\n";
@@ -253,7 +256,8 @@ void Router::PostEvents(Request& request, Reply reply) {
   OnEngine(
       [this, body, batch] {
         const IngestResult result = host_.Ingest(*batch);
-        return Json(!result.journal_error.empty() ? 503 : result.sink_ok ? 200 : 500, IngestJson(result, -1));
+        const bool unavailable = !result.journal_error.empty() || !result.sink_backlog.empty();
+        return Json(unavailable ? 503 : result.sink_ok ? 200 : 500, IngestJson(result, -1));
       },
       std::move(reply));
 }

@@ -17,24 +17,15 @@ import os
 import random
 import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import time
 
-from questd_lib import check, finish, json_request, launch
+from questd_lib import Casino, check, finish, json_request, launch
 
 questd, quest, src = sys.argv[1:4]
-casino = os.path.join(src, "examples/casino")
-events_path = os.path.join(casino, "events.ndjson")
-lines = open(events_path).read().splitlines()
-BATCH = 200
-batches = [lines[i:i + BATCH] for i in range(0, len(lines), BATCH)]
-
-ref_dir = tempfile.mkdtemp(prefix="durability_ref_")
-subprocess.run([quest, "run", casino, "--events", events_path, "--engine", "interp",
-                "--actions", ref_dir + "/actions.ndjson", "--state", ref_dir + "/state.json"],
-               check=True, stderr=subprocess.DEVNULL)
+reference = Casino(quest, src, 200, "durability_ref_")
+casino, batches, ref_dir, lines = reference.dir, reference.batches, reference.ref_dir, reference.lines
 ref_state = {u["user"]: u for u in json.load(open(ref_dir + "/state.json"))["users"]}
 ref_actions = open(ref_dir + "/actions.ndjson", "rb").read()
 

@@ -159,6 +159,22 @@ def read_responses(sock, count, timeout=20):
     return responses
 
 
+class Casino:
+    """examples/casino's events cut into batches of `batch`, and `quest run`
+    of all of them (interp) as the reference: `ref_dir` holds actions.ndjson
+    and state.json."""
+
+    def __init__(self, quest, source_dir, batch, prefix):
+        self.dir = os.path.join(source_dir, "examples/casino")
+        self.events_path = os.path.join(self.dir, "events.ndjson")
+        self.lines = open(self.events_path).read().splitlines()
+        self.batches = [self.lines[i:i + batch] for i in range(0, len(self.lines), batch)]
+        self.ref_dir = tempfile.mkdtemp(prefix=prefix)
+        subprocess.run([quest, "run", self.dir, "--events", self.events_path, "--engine", "interp",
+                        "--actions", self.ref_dir + "/actions.ndjson", "--state", self.ref_dir + "/state.json"],
+                       check=True, stderr=subprocess.DEVNULL)
+
+
 def config(source_dir, extra="", engine="interp", listen='{ http: "127.0.0.1:0" }'):
     return ("rules: %s/examples/casino\n"
             "data_dir: {dir}/data\n"
