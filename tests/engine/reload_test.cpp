@@ -12,7 +12,7 @@
 #include <sstream>
 
 #include "compiler/driver/backend_choice.h"
-#include "tests/engine/scenario.h"
+#include "tests/engine/sink_run.h"
 
 using namespace questline;
 
@@ -46,36 +46,7 @@ ir::Program Casino(const std::string& extra = "") {
   return program;
 }
 
-struct Run {
-  Run(const ir::Program& program, const core::Backend& backend)
-      : engine(program, backend, strings),
-        reader(std::make_unique<io::EventReader>(program.schema, strings)),
-        sink(out) {
-    engine.SetSink(&sink);
-  }
-  void Feed(const std::vector<std::string>& lines, size_t from, size_t to) {
-    std::string text;
-    for (size_t i = from; i < to; ++i) text += lines[i] + "\n";
-    std::istringstream in(text);
-    io::ReplayHooks hooks;
-    REQUIRE(io::Replay(in, *reader, engine, hooks));
-  }
-  void Reload(const ir::Program& program, const core::Backend& backend) {
-    std::string error;
-    REQUIRE(engine.Reload(program, backend, &error));
-    reader = std::make_unique<io::EventReader>(program.schema, strings);
-  }
-  std::string Output() {
-    engine.AdvanceTo(1'800'000'000'000);   // 2027-01-15: every timer up to then
-    REQUIRE(sink.Flush());
-    return out.str() + engine.StateJson();
-  }
-  engine::StringPool strings;
-  engine::Engine engine;
-  std::unique_ptr<io::EventReader> reader;
-  std::ostringstream out;
-  io::NdjsonActionSink sink;
-};
+using Run = testing::SinkRun;
 
 const char* Name(driver::EngineKind kind) { return kind == driver::EngineKind::Jit ? "jit" : "interp"; }
 

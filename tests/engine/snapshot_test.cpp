@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "compiler/driver/backend_choice.h"
-#include "tests/engine/scenario.h"
+#include "tests/engine/sink_run.h"
 
 using namespace questline;
 
@@ -34,30 +34,7 @@ const Casino& LoadCasino() {
   return casino;
 }
 
-// One engine of its own (strings, reader, sink) over the casino program.
-struct Run {
-  Run(const ir::Program& program, const core::Backend& backend)
-      : engine(program, backend, strings), reader(program.schema, strings), sink(out) {
-    engine.SetSink(&sink);
-  }
-  void Feed(const std::vector<std::string>& lines, size_t from, size_t to) {
-    std::string text;
-    for (size_t i = from; i < to; ++i) text += lines[i] + "\n";
-    std::istringstream in(text);
-    io::ReplayHooks hooks;
-    REQUIRE(io::Replay(in, reader, engine, hooks));
-  }
-  std::string Output() {
-    engine.AdvanceTo(1'800'000'000'000);   // 2027-01-15: every timer up to then
-    REQUIRE(sink.Flush());
-    return out.str() + engine.StateJson();
-  }
-  engine::StringPool strings;
-  engine::Engine engine;
-  io::EventReader reader;
-  std::ostringstream out;
-  io::NdjsonActionSink sink;
-};
+using Run = testing::SinkRun;
 
 }  // namespace
 
