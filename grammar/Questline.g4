@@ -178,7 +178,9 @@ stmt
   | WAIT FOR ident (WHERE expr)? WITHIN expr block (TIMEOUT block)? # waitForStmt
   | WAIT expr                                      # waitStmt
   | SPLIT '{' splitBranch* '}'                     # splitStmt
-  | CHOOSE BY BANDIT REWARD ident WITHIN expr (CONTEXT '(' (expr (',' expr)*)? ')')? '{' banditArm* '}' # chooseStmt
+  | CHOOSE BY BANDIT REWARD ident (WHERE rewardWhere=expr)? WITHIN within=expr
+    (CONTEXT '(' (features+=expr (',' features+=expr)*)? ')')?
+    (POLICY policyName=ident ('(' policyParam=expr ')')?)? '{' banditArm* '}' # chooseStmt
   | EXIT                                           # exitStmt
   | ';'                                            # emptyStmt
   ;

@@ -17,5 +17,6 @@ int BuildCommand(const Args& args);
 int CheckCommand(const Args& args);
 int RunCommand(const Args& args);
 int TestCommand(const Args& args);
+int ReportCommand(const Args& args);
 
 }  // namespace questline::driver

@@ -34,7 +34,7 @@ const std::set<std::string> kActionListKeys = {"contains", "not_contains", "sequ
 const std::set<std::string> kActionKinds = {
     "award",   "deduct",   "bonus",  "send",  "attempts", "tickets", "tag",       "level_up",   "badge",  "flow",
     "mission", "unlock",   "task",   "rejected", "purchase", "minigame", "raffle", "tournament", "leaderboard",
-    "blocked"};
+    "blocked", "bandit", "bandit_reward"};
 // Every field an action can carry: the envelope, then the union of the kinds'
 // own fields (a `blocked` action carries the blocked action's fields too).
 const std::set<std::string> kActionFields = {
@@ -42,7 +42,7 @@ const std::set<std::string> kActionFields = {
     "blocked", "bonus", "buy_in",  "channel", "control", "cost", "count",   "currency", "data", "flow",
     "game",   "item",   "level",   "mission", "op",    "policy", "price",   "prize",  "raffle", "rank",
     "reason", "refund", "request", "score",  "state", "tag",    "task",     "template", "total", "tournament",
-    "leaderboard"};
+    "leaderboard", "arm", "decision", "probability", "probabilities", "context", "reward", "reward_event"};
 
 int LineOf(const YAML::Node& node) { return node.Mark().line + 1; }
 

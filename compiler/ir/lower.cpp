@@ -292,7 +292,7 @@ class Lowering {
   static bool HasFlowStep(const sema::Block& block) {
     for (const sema::Stmt& s : block) {
       if (s.kind == ast::StmtKind::Wait || s.kind == ast::StmtKind::WaitFor || s.kind == ast::StmtKind::Split ||
-          s.kind == ast::StmtKind::Exit)
+          s.kind == ast::StmtKind::ChooseBandit || s.kind == ast::StmtKind::Exit)
         return true;
       if (HasFlowStep(s.body) || HasFlowStep(s.else_body)) return true;
     }
@@ -346,6 +346,30 @@ class Lowering {
           for (const sema::Branch& b : s.branches) {
             total += b.share;
             ops[size_t(here)].shares.push_back(total);
+            ops[size_t(here)].targets.push_back(int32_t(ops.size()));
+            LowerSteps(b.body, ops, scope);
+            FlowOp jump;
+            jump.kind = FlowOpKind::Jump;
+            ops.push_back(std::move(jump));
+            jumps.push_back(int32_t(ops.size() - 1));
+          }
+          for (int32_t j : jumps) ops[size_t(j)].target = int32_t(ops.size());
+          continue;
+        }
+        case ast::StmtKind::ChooseBandit: {
+          // Like a split, with the bandit's arm in place of the sticky bucket.
+          FlowOp op;
+          op.kind = FlowOpKind::Choose;
+          op.event = s.event;
+          op.cond = s.where ? Expr(*s.where) : -1;
+          op.duration = s.value ? s.value->value.i : 0;
+          for (const sema::Expr& feature : s.context) op.context.push_back(Expr(feature));
+          op.policy = uint8_t(s.policy);
+          op.policy_param = s.policy_param;
+          ops.push_back(std::move(op));
+          std::vector<int32_t> jumps;
+          for (const sema::Branch& b : s.branches) {
+            ops[size_t(here)].arms.push_back(b.name);
             ops[size_t(here)].targets.push_back(int32_t(ops.size()));
             LowerSteps(b.body, ops, scope);
             FlowOp jump;

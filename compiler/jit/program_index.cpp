@@ -85,6 +85,7 @@ ProgramIndex IndexProgram(const ir::Program& p) {
     for (const ir::FlowOp& op : f.ops) {
       x.Expr(op.cond);
       x.Block(op.block);
+      for (ir::ExprRef e : op.context) x.Expr(e);
     }
   }
   for (const ir::Competition& c : p.competitions) {

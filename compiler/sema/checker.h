@@ -88,6 +88,8 @@ class Checker {
 
   // ---- statements (stmts.cpp)
   Block CheckBlock(const ast::Block& block, StmtContext& ctx);
+  // `choose by bandit` (bandits.cpp): false when it is invalid (reported).
+  bool CheckBandit(const ast::Stmt& s, Stmt& st, const Scope& scope, StmtContext& ctx);
 
   // ---- declarations
   void CollectDeclarations();      // names.cpp

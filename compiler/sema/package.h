@@ -147,6 +147,8 @@ struct Stmt {
   std::optional<Expr> where;
   std::vector<Expr> context;
   std::vector<Branch> branches;
+  int32_t policy = 0;                // ChooseBandit: BanditPolicy (core/bandit_policies.def)
+  int64_t policy_param = 0;          // its parameter, scaled by kDecimalScale
 };
 
 using Block = std::vector<Stmt>;

@@ -186,9 +186,8 @@ Block Checker::CheckBlock(const ast::Block& block, StmtContext& ctx) {
       }
       case ast::StmtKind::ChooseBandit:
         if (!flow_only(s, "choose")) continue;
-        Report(diag::Kind::BanditNotSupported, s.range, "`choose by bandit` is not supported yet")
-            .hints.push_back("use `split { 50%: { … } 50%: { … } }` for an A/B test until bandits ship");
-        continue;
+        if (!CheckBandit(s, st, scope, ctx)) continue;
+        break;
       case ast::StmtKind::Exit:
         if (!flow_only(s, "exit")) continue;
         break;

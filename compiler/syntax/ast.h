@@ -98,7 +98,7 @@ enum class StmtKind {
   Wait,           // value = duration (flows only)
   WaitFor,        // event, where, value = within, body, else_body = timeout block
   Split,          // branches (percent + body)
-  ChooseBandit,   // event = reward event, value = within, context, branches (arm name + body)
+  ChooseBandit,   // event = reward event, where, value = within, context, policy, branches (arm name + body)
   Exit,           // leaves the flow
 };
 
@@ -129,6 +129,8 @@ struct Stmt {
   ExprPtr where;
   std::vector<ExprPtr> context;
   std::vector<Branch> branches;
+  Ident policy;            // ChooseBandit: epsilon_greedy, softmax, thompson, linucb (empty: the default)
+  ExprPtr policy_param;    // its parameter, when written
 };
 
 using Block = std::vector<Stmt>;

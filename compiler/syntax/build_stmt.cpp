@@ -128,12 +128,15 @@ bool Builder::BuildStmt(P::StmtContext* ctx, ast::Stmt* out) {
       out->branches.push_back(std::move(branch));
     }
   } else if (auto* x = dynamic_cast<P::ChooseStmtContext*>(ctx)) {
-    // CHOOSE BY BANDIT REWARD ident WITHIN expr (CONTEXT '(' exprs ')')? '{' banditArm* '}'
+    // CHOOSE BY BANDIT REWARD ident (WHERE expr)? WITHIN expr (CONTEXT '(' exprs ')')?
+    //   (POLICY ident ('(' expr ')')?)? '{' banditArm* '}'
     out->kind = ast::StmtKind::ChooseBandit;
-    out->event = MakeIdent(x->ident());
-    auto exprs = x->expr();
-    out->value = BuildExpr(exprs[0]);
-    for (size_t i = 1; i < exprs.size(); ++i) out->context.push_back(BuildExpr(exprs[i]));
+    out->event = MakeIdent(x->ident(0));
+    if (x->rewardWhere) out->where = BuildExpr(x->rewardWhere);
+    out->value = BuildExpr(x->within);
+    for (auto* feature : x->features) out->context.push_back(BuildExpr(feature));
+    if (x->policyName) out->policy = MakeIdent(x->policyName);
+    if (x->policyParam) out->policy_param = BuildExpr(x->policyParam);
     for (auto* arm : x->banditArm()) {
       ast::Branch branch;
       branch.name = MakeIdent(arm->ident());

@@ -7,6 +7,8 @@
 // interpreter and the engine index without a test is checked here.
 #include "core/ir/check.h"
 
+#include "core/bandit_policies.h"
+
 #include <algorithm>
 
 #include "core/channels.h"
@@ -347,7 +349,7 @@ class Checker {
         // Lowering only jumps forward (a flow has no loops): a backward jump
         // would spin the flow machine within one event without a wait.
         auto forward = [&](int32_t t) { return t > int32_t(k) && In(t, f.ops.size()); };
-        if (uint8_t(op.kind) > uint8_t(FlowOpKind::Exit)) return Fail(at + ": unknown step");
+        if (uint8_t(op.kind) > uint8_t(FlowOpKind::Choose)) return Fail(at + ": unknown step");
         if (!Expr(op.cond, f.local_count, at) || !Block(op.block, f.local_count, at, 0)) return false;
         if (!Opt(op.event, n_types) || !Opt(op.scope, f.ops.size())) return Fail(at + ": step event");
         const bool jumps = op.kind == FlowOpKind::Branch || op.kind == FlowOpKind::WaitFor ||
@@ -357,6 +359,12 @@ class Checker {
         for (int32_t t : op.targets)
           if (!forward(t)) return Fail(at + ": split target");
         if (op.kind == FlowOpKind::Split && op.targets.size() != op.shares.size()) return Fail(at + ": split shares");
+        for (ExprRef e : op.context)
+          if (e < 0 || !Expr(e, f.local_count, at)) return Fail(at + ": bandit context");
+        if (op.kind == FlowOpKind::Choose &&
+            (op.event < 0 || op.duration <= 0 || op.arms.size() != op.targets.size() || op.targets.size() < 2 ||
+             op.policy >= uint8_t(core::kBanditPolicyCount)))
+          return Fail(at + ": bandit");
       }
     }
     return true;

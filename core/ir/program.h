@@ -153,6 +153,7 @@ enum class FlowOpKind : uint8_t {
   Split,     // jump to `targets[i]` for the user's sticky bucket under `shares`
   Jump,      // to `target`
   Exit,      // leave the flow
+  Choose,    // a bandit picks an arm: jump to `targets[arm]` (`choose by bandit`)
 };
 
 struct FlowOp {
@@ -167,6 +168,13 @@ struct FlowOp {
   int32_t scope = -1;
   std::vector<int64_t> shares;       // Split: cumulative, scaled percent
   std::vector<int32_t> targets;
+  // Choose: the reward is `event` [where `cond`] within `duration`; the
+  // features, the arms' names (in `targets` order) and the policy
+  // (core/bandit_policies.def) with its parameter, scaled by kDecimalScale.
+  std::vector<ExprRef> context;
+  std::vector<std::string> arms;
+  uint8_t policy = 0;
+  int64_t policy_param = 0;
 };
 
 enum class TriggerKind : uint8_t { None, Event, Enter, Exit, Schedule };

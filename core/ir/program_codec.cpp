@@ -24,7 +24,7 @@ static_assert(sizeof(ir::Mission) == 176, "ir::Mission changed: update program_c
 static_assert(sizeof(ir::Task) == 104, "ir::Task changed: update program_codec.cpp");
 static_assert(sizeof(ir::Competition) == 248, "ir::Competition changed: update program_codec.cpp");
 static_assert(sizeof(ir::Flow) == 112, "ir::Flow changed: update program_codec.cpp");
-static_assert(sizeof(ir::FlowOp) == 104, "ir::FlowOp changed: update program_codec.cpp");
+static_assert(sizeof(ir::FlowOp) == 168, "ir::FlowOp changed: update program_codec.cpp");
 static_assert(sizeof(ir::Item) == 104, "ir::Item changed: update program_codec.cpp");
 static_assert(sizeof(ir::Minigame) == 96, "ir::Minigame changed: update program_codec.cpp");
 static_assert(sizeof(ir::Raffle) == 80, "ir::Raffle changed: update program_codec.cpp");
@@ -186,7 +186,8 @@ template <class Io> void Describe(Io& io, ir::QuietHours& q) { io(q.from_minute,
 template <class Io> void Describe(Io& io, ir::Policy& p) { io(p.name, p.blocks, p.message_caps, p.quiet_hours); }
 template <class Io> void Describe(Io& io, ir::Fn& f) { io(f.name, f.params, f.body); }
 template <class Io> void Describe(Io& io, ir::FlowOp& op) {
-  io(op.kind, op.block, op.cond, op.event, op.duration, op.target, op.scope, op.shares, op.targets);
+  io(op.kind, op.block, op.cond, op.event, op.duration, op.target, op.scope, op.shares, op.targets, op.context, op.arms,
+     op.policy, op.policy_param);
 }
 template <class Io> void Describe(Io& io, ir::Flow& f) {
   io(f.name, f.trigger, f.target, f.where, f.weekday, f.minute, f.audience, f.holdout, f.reenter_after_ms,

@@ -160,9 +160,12 @@ bool SameFlow(const Migration& mg, const ir::Flow& a, const ir::Flow& b) {
     const ir::FlowOp& x = a.ops[i];
     const ir::FlowOp& y = b.ops[i];
     if (x.kind != y.kind || x.event != y.event || x.duration != y.duration || x.target != y.target ||
-        x.scope != y.scope || x.shares != y.shares || x.targets != y.targets ||
+        x.scope != y.scope || x.shares != y.shares || x.targets != y.targets || x.arms != y.arms ||
+        x.policy != y.policy || x.policy_param != y.policy_param || x.context.size() != y.context.size() ||
         !SameExprAt(mg, x.cond, y.cond, -1, -1, 0) || !SameBlockAt(mg, x.block, y.block, -1, -1, 0))
       return false;
+    for (size_t c = 0; c < x.context.size(); ++c)
+      if (!SameExprAt(mg, x.context[c], y.context[c], -1, -1, 0)) return false;
   }
   return true;
 }

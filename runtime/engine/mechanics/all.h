@@ -2,6 +2,7 @@
 #pragma once
 
 #include "runtime/engine/mechanics/badges.h"
+#include "runtime/engine/mechanics/bandits.h"
 #include "runtime/engine/mechanics/competitions.h"
 #include "runtime/engine/mechanics/flows.h"
 #include "runtime/engine/mechanics/levels.h"

@@ -109,6 +109,11 @@ void Flows::Continue(int32_t f) {
         fs.pc = op.targets.empty() ? fs.pc + 1 : op.targets[branch];
         break;
       }
+      case ir::FlowOpKind::Choose: {
+        core::Frame frame{ScopeEvent(fs, op), &fs.locals, nullptr};
+        fs.pc = op.targets[k_.m.bandits.Choose(f, fs.pc, frame)];
+        break;
+      }
       case ir::FlowOpKind::Wait:
       case ir::FlowOpKind::WaitFor:
         fs.deadline = SaturatingAdd(k_.now, op.duration);   // a wait of years ends at the end of time, never before it started
