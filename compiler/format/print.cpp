@@ -4,6 +4,9 @@
 // docs/tooling.md ("quest fmt").
 #include "compiler/format/print.h"
 
+#include <algorithm>
+#include <utility>
+
 namespace questline::format {
 
 namespace {
@@ -11,12 +14,38 @@ namespace {
 constexpr int kIndent = 2;               // per open brace
 constexpr int kContinuationIndent = 4;   // a line the source broke inside an item
 
+// A line that holds one whole item of a multi-line block (or a whole one-line
+// declaration): its first word, its depth, and where its head ends — the
+// keyword, the name and a title string (`task wager "Wager 100"`, `metric
+// spent`, `level gold`). Runs of such lines with the same first word are
+// aligned after their heads; runs of lines ending in a comment, at it.
+struct LineInfo {
+  std::string keyword;          // empty: not an item line
+  int depth = 0;
+  int tokens = 0;               // code tokens on the line
+  size_t head_end = 0;          // in out_: the end of the head's last token
+  size_t after_head = 0;        // in out_: where the token after the head starts (0: none)
+  bool whole = true;            // no block of the item continues on the next line
+  size_t comment = 0;           // in out_: where a trailing line comment starts (0: none)
+  size_t start = 0;             // in out_: where the line starts
+  size_t head_pad = 0, comment_pad = 0;   // spaces Align inserts
+};
+
 struct Break {
   bool new_line = false;
   bool blank_line = false;   // with new_line: one empty line first
   int indent = 0;            // with new_line
   int spaces = 0;            // without: spaces before the token
 };
+
+// The items whose second word is a name being declared, so that a run of
+// them reads as a table: `metric spent   = …`, `level gold     { … }`,
+// `prize fs10    weight 10`, `task wager "Wager 100" { … }`.
+bool AlignsAfterHead(const std::string& keyword) {
+  for (const char* k : {"metric", "segment", "type", "level", "badge", "prize", "task"})
+    if (keyword == k) return true;
+  return false;
+}
 
 bool Separates(const syntax::LayoutToken& t) {
   return t.kind == syntax::TokenKind::Code && (t.text == "{" || t.text == "," || t.text == ";" || t.text == ":");
@@ -33,7 +62,7 @@ class Printer {
       Emit(t, t.kind == syntax::TokenKind::Code ? BeforeCode(t) : BeforeComment(t));
     }
     if (!out_.empty()) out_ += '\n';
-    return std::move(out_);
+    return Align();
   }
 
  private:
@@ -87,13 +116,21 @@ class Printer {
     if (t.closes && !open_.empty()) open_.pop_back();
     if (previous_ != nullptr) {
       if (b.new_line) {
+        // A line that continues an item: the item above is not one line.
+        if (t.kind == syntax::TokenKind::Code && !t.item && !t.closes) lines_.back().whole = false;
+        if (b.blank_line) lines_.emplace_back();   // a blank line ends every run
         out_ += b.blank_line ? "\n\n" : "\n";
+        lines_.emplace_back();
+        lines_.back().start = out_.size();
         out_.append(static_cast<size_t>(b.indent > 0 ? b.indent : 0), ' ');
         pending_blank_ = false;
       } else {
         out_.append(static_cast<size_t>(b.spaces), ' ');
       }
+    } else {
+      lines_.emplace_back();
     }
+    Record(t, b);
     out_ += t.text;
     previous_ = &t;
     if (t.kind != syntax::TokenKind::Code) return;
@@ -103,7 +140,76 @@ class Printer {
     if (t.closes && t.multiline && open_.empty()) pending_blank_ = true;
   }
 
+  // Notes what the line being printed is, before `t` is appended to out_.
+  void Record(const syntax::LayoutToken& t, const Break& b) {
+    LineInfo& line = lines_.back();
+    if (t.kind == syntax::TokenKind::LineComment) {
+      if (line.tokens > 0 && !b.new_line && previous_ != nullptr) {
+        line.comment = out_.size();
+      }
+      return;
+    }
+    if (t.kind != syntax::TokenKind::Code) return;
+    ++line.tokens;
+    if (line.tokens == 1) {
+      if (t.item && InMultilineBlock() && AlignsAfterHead(t.text)) {
+        line.keyword = t.text;
+        line.depth = Depth();
+      }
+    } else if (line.tokens == 2 || (line.tokens == 3 && t.text[0] == '"' && line.after_head == 0)) {
+      line.head_end = out_.size() + t.text.size();
+    } else if (line.after_head == 0) {
+      line.after_head = out_.size();
+      if (b.new_line || b.spaces == 0) line.keyword.clear();   // `fn f(`: nothing to pad
+    }
+    if (t.opens && t.multiline) line.whole = false;
+    if (t.closes && t.multiline) line.keyword.clear();
+  }
+
+  bool Aligned(const LineInfo& l) const { return !l.keyword.empty() && l.whole && l.after_head != 0; }
+
+  // Pads the heads of each run of like item lines, then the trailing comments
+  // of each run of commented lines, to one column.
+  std::string Align() {
+    for (size_t i = 0; i < lines_.size();) {
+      size_t j = i, widest = 0;
+      while (j < lines_.size() && Aligned(lines_[j]) && lines_[j].keyword == lines_[i].keyword &&
+             lines_[j].depth == lines_[i].depth) {
+        widest = std::max(widest, lines_[j].after_head - lines_[j].start);
+        ++j;
+      }
+      if (j - i >= 2)
+        for (size_t k = i; k < j; ++k) lines_[k].head_pad = widest - (lines_[k].after_head - lines_[k].start);
+      i = std::max(j, i + 1);
+    }
+    for (size_t i = 0; i < lines_.size();) {
+      size_t j = i, widest = 0;
+      while (j < lines_.size() && lines_[j].comment != 0) {
+        widest = std::max(widest, lines_[j].comment - lines_[j].start + lines_[j].head_pad);
+        ++j;
+      }
+      if (j - i >= 2)
+        for (size_t k = i; k < j; ++k)
+          lines_[k].comment_pad = widest - (lines_[k].comment - lines_[k].start + lines_[k].head_pad);
+      i = std::max(j, i + 1);
+    }
+    std::string aligned;
+    aligned.reserve(out_.size() + out_.size() / 8);
+    size_t copied = 0;
+    for (const LineInfo& l : lines_) {
+      for (auto [at, width] : {std::pair{l.after_head, l.head_pad}, std::pair{l.comment, l.comment_pad}}) {
+        if (width == 0) continue;
+        aligned.append(out_, copied, at - copied);
+        aligned.append(width, ' ');
+        copied = at;
+      }
+    }
+    aligned.append(out_, copied, std::string::npos);
+    return aligned;
+  }
+
   std::string out_;
+  std::vector<LineInfo> lines_;     // one per printed line, plus one per blank line
   std::vector<bool> open_;          // the open braces, innermost last: multi-line or not
   const syntax::LayoutToken* previous_ = nullptr; // the token or comment printed last
   const syntax::LayoutToken* last_code_ = nullptr;
