@@ -23,7 +23,6 @@ struct LineInfo {
   std::string keyword;          // empty: not an item line
   int depth = 0;
   int tokens = 0;               // code tokens on the line
-  size_t head_end = 0;          // in out_: the end of the head's last token
   size_t after_head = 0;        // in out_: where the token after the head starts (0: none)
   bool whole = true;            // no block of the item continues on the next line
   size_t comment = 0;           // in out_: where a trailing line comment starts (0: none)
@@ -156,8 +155,8 @@ class Printer {
         line.keyword = t.text;
         line.depth = Depth();
       }
-    } else if (line.tokens == 2 || (line.tokens == 3 && t.text[0] == '"' && line.after_head == 0)) {
-      line.head_end = out_.size() + t.text.size();
+    } else if (line.tokens == 2 || (line.tokens == 3 && t.text[0] == '"')) {
+      // the name, and a task's title: still the head
     } else if (line.after_head == 0) {
       line.after_head = out_.size();
       if (b.new_line || b.spaces == 0) line.keyword.clear();   // `fn f(`: nothing to pad
