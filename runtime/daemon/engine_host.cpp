@@ -38,7 +38,7 @@ int64_t WallClockMs() {
 
 EngineHost::EngineHost(PackagePtr configured, PackageLoader& loader, const Config& config)
     : configured_(configured), loader_(loader), package_(std::move(configured)), config_(config),
-      tee_(missions_) {
+      tee_(missions_), snapshots_(config.data_dir, config.fsync != "none") {
   Build();
 }
 
