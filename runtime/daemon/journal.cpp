@@ -67,6 +67,8 @@ std::string Encode(const JournalRecord& r) {
     case RecordKind::Events:
       w.Unsigned(r.lines.size());
       for (const std::string& line : r.lines) w.Bytes(line);
+      // Trailing and optional, so journals written before it still decode.
+      if (r.rejected) w.Unsigned(r.rejected);
       break;
     case RecordKind::ImportSegment: w.Bytes(r.name); w.Bytes(r.body); break;
     case RecordKind::ImportBalances: w.Bytes(r.body); break;
@@ -92,6 +94,7 @@ bool Decode(std::string_view payload, JournalRecord* r) {
     case uint64_t(RecordKind::Events): {
       const uint64_t n = in.Count();
       for (uint64_t i = 0; i < n && in.ok(); ++i) r->lines.push_back(in.Bytes());
+      r->rejected = in.ok() && !in.AtEnd() ? in.Unsigned() : 0;
       break;
     }
     case uint64_t(RecordKind::ImportSegment): r->name = in.Bytes(); r->body = in.Bytes(); break;
@@ -224,7 +227,8 @@ bool Journal::Replay(uint64_t after, const std::function<void(const JournalRecor
       return false;
     }
     struct stat st;
-    segment_bytes_ = ::fstat(fd_, &st) == 0 ? uint64_t(st.st_size) : 0;
+    segment_bytes_ = synced_bytes_ = ::fstat(fd_, &st) == 0 ? uint64_t(st.st_size) : 0;
+    synced_seq_ = last_seq_;
     return true;
   }
   return OpenSegment(last_seq_ + 1, error);
@@ -239,7 +243,8 @@ bool Journal::OpenSegment(uint64_t first, std::string* error) {
     return false;
   }
   if (segments_.empty() || segments_.back() != first) segments_.push_back(first);
-  segment_bytes_ = 0;
+  segment_bytes_ = synced_bytes_ = 0;
+  synced_seq_ = last_seq_;
   if (sync_ && !SyncDir(dir_)) {
     *error = "cannot fsync " + dir_ + ": " + std::strerror(errno);
     return false;
@@ -248,25 +253,46 @@ bool Journal::OpenSegment(uint64_t first, std::string* error) {
 }
 
 bool Journal::Append(JournalRecord& record, std::string* error) {
+  return Write(record, error) && Sync(error);
+}
+
+bool Journal::NeedsRotate() const { return segment_bytes_ >= kSegmentBytes; }
+
+bool Journal::Write(JournalRecord& record, std::string* error) {
   if (fd_ < 0) {
     *error = "the journal is not open";
     return false;
   }
-  if (segment_bytes_ >= kSegmentBytes && !Rotate(error)) return false;
+  // The caller syncs before a rotation (NeedsRotate): a new segment must
+  // not begin while the old one has records that may yet be cut.
+  if (NeedsRotate() && (!Sync(error) || !Rotate(error))) return false;
   record.seq = last_seq_ + 1;
   const std::string bytes = Encode(record);
   // On failure the record is cut off again: the input is refused (503), so
   // a restart must not replay it, and the next record must not follow a
   // torn one.
-  auto cut = [&](const char* what) {
-    *error = std::string(what) + std::strerror(errno);
+  if (!WriteAll(fd_, bytes.data(), bytes.size())) {
+    *error = std::string("cannot write the journal: ") + std::strerror(errno);
     (void)::ftruncate(fd_, off_t(segment_bytes_));
     return false;
-  };
-  if (!WriteAll(fd_, bytes.data(), bytes.size())) return cut("cannot write the journal: ");
-  if (sync_ && ::fdatasync(fd_) != 0) return cut("cannot fdatasync the journal: ");
+  }
   segment_bytes_ += bytes.size();
   last_seq_ = record.seq;
+  return true;
+}
+
+bool Journal::Sync(std::string* error) {
+  if (synced_seq_ == last_seq_) return true;
+  if (sync_ && ::fdatasync(fd_) != 0) {
+    // Every record since the last good sync is cut: their inputs are refused.
+    *error = std::string("cannot fdatasync the journal: ") + std::strerror(errno);
+    (void)::ftruncate(fd_, off_t(synced_bytes_));
+    segment_bytes_ = synced_bytes_;
+    last_seq_ = synced_seq_;
+    return false;
+  }
+  synced_seq_ = last_seq_;
+  synced_bytes_ = segment_bytes_;
   return true;
 }
 

@@ -25,6 +25,7 @@ struct JournalRecord {
   uint64_t seq = 0;
   RecordKind kind = RecordKind::Events;
   std::vector<std::string> lines;   // Events: the raw lines handed to the engine, in order
+  uint64_t rejected = 0;            // Events: the request's lines refused before the engine (counters only)
   std::string name;                 // ImportSegment: the segment
   std::string body;                 // imports: the CSV
   int64_t ms = 0;                   // Advance: the engine's clock moves to this
@@ -44,6 +45,15 @@ class Journal {
   bool Replay(uint64_t after, const std::function<void(const JournalRecord&)>& apply, std::string* error);
   // Gives `record` the next seq, writes it and (sync) waits for the disk.
   bool Append(JournalRecord& record, std::string* error);
+  // Group commit: Write gives `record` the next seq and writes it without
+  // waiting; Sync then makes every record written so far durable with one
+  // fdatasync. A failed Write cuts its own record off; a failed Sync cuts
+  // every record written since the last good Sync (none of them may be
+  // applied or acknowledged).
+  bool Write(JournalRecord& record, std::string* error);
+  bool Sync(std::string* error);
+  // Write would start a new segment first; that needs nothing unsynced.
+  bool NeedsRotate() const;
   uint64_t LastSeq() const { return last_seq_; }
   // Starts a new segment for the next record (after a snapshot).
   bool Rotate(std::string* error);
@@ -57,6 +67,7 @@ class Journal {
   std::vector<uint64_t> segments_;   // first seqs, ascending
   uint64_t last_seq_ = 0;
   uint64_t segment_bytes_ = 0;
+  uint64_t synced_seq_ = 0, synced_bytes_ = 0;   // the durable end of the open segment
   int fd_ = -1;
 };
 
