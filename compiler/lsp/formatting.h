@@ -1,0 +1,18 @@
+// The formatting hook. No formatter is on main yet: `quest fmt` is being
+// written on branch `fmt`. When it lands, `quest lsp` (compiler/driver/lsp.cpp)
+// registers it with Server::SetFormatter and textDocument/formatting answers
+// with one whole-document edit; until then it answers with no edits.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace questline::lsp {
+
+// The formatted text of `text` (a file at `path`), or nullopt with `error`
+// set when it cannot be formatted (say, it does not parse).
+using Formatter = std::function<std::optional<std::string>(const std::string& path, const std::string& text,
+                                                           std::string* error)>;
+
+}  // namespace questline::lsp
