@@ -31,7 +31,9 @@ int LspCommand(const Args& args) {
   }
   std::ios::sync_with_stdio(false);
   lsp::Server server(std::cin, std::cout, std::cerr);
-  // The formatter plugs in here when `quest fmt` lands: server.SetFormatter(...).
+  // The formatter plugs in here when `quest fmt` (branch `fmt`,
+  // compiler/format/format.h) lands: a lambda that adds `text` to a fresh
+  // SourceManager, calls format::FormatFile and returns its text when ok.
   return server.Run();
 }
 

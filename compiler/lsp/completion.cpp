@@ -56,7 +56,7 @@ class Items {
 // `bet.` or `profile.`: the fields, with the implicit id/user/ts when the package checked.
 void AddMembers(const Cursor& at, const std::string& owner, Items& items) {
   const index::Index& idx = at.session->Symbols();
-  const sema::Package* checked = at.session->Checked();
+  const sema::Package* checked = at.session->LastChecked();
   const int32_t event = checked ? checked->EventId(owner) : -1;
   if (event >= 0) {
     for (const sema::Field& f : checked->events[size_t(event)].fields)
@@ -74,7 +74,7 @@ void AddNames(const Cursor& at, Items& items) {
     if (kind == index::SymbolKind::EventField || kind == index::SymbolKind::ProfileField ||
         kind == index::SymbolKind::Task || kind == index::SymbolKind::Param || kind == index::SymbolKind::Local)
       continue;
-    items.Add(symbols[i].name, ItemKindOf(kind), index::Signature(idx, int32_t(i), at.session->Checked()));
+    items.Add(symbols[i].name, ItemKindOf(kind), index::Signature(idx, int32_t(i), at.session->LastChecked()));
   }
   for (const char* builtin : {"now", "level", "points_ever", "profile"}) items.Add(builtin, kKeyword, "built in");
 }

@@ -29,16 +29,17 @@ const std::vector<std::string>& StatementKeywords() {
 }
 
 const std::vector<std::string>& ClauseKeywords(const std::string& decl) {
+  static const std::vector<std::string> kCompetition = {"title", "score", "period", "audience", "window", "register",
+                                                        "happy_hours", "min_score", "min_players", "max_players",
+                                                        "prizes"};
   static const std::map<std::string, std::vector<std::string>> kClauses = {
       {"rule", {"cap", "limit"}},
       {"level", {"at", "on reach"}},
       {"badge", {"when", "on earn"}},
       {"mission", {"title", "audience", "unlock on", "unlock after mission", "unlock at level", "opt_in", "given",
                    "active", "recurring", "time_limit", "ordered", "task", "reward", "max_completions"}},
-      {"leaderboard", {"title", "score", "period", "audience", "window", "register", "happy_hours", "min_score",
-                       "min_players", "max_players", "prizes"}},
-      {"tournament", {"title", "score", "period", "audience", "window", "register", "happy_hours", "min_score",
-                      "min_players", "max_players", "prizes"}},
+      {"leaderboard", kCompetition},
+      {"tournament", kCompetition},
       {"item", {"title", "price", "audience", "limit", "stock", "on purchase"}},
       {"minigame", {"title", "kind", "cost", "audience", "limit", "prize"}},
       {"raffle", {"title", "audience", "draw at", "prize", "max_prizes_per_user"}},

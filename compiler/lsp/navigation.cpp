@@ -20,7 +20,7 @@ std::string HoverResult(const Cursor& at) {
   const int32_t symbol = SymbolUnder(at);
   if (symbol < 0) return "null";
   const index::Index& idx = at.session->Symbols();
-  std::string text = "```quest\n" + index::Signature(idx, symbol, at.session->Checked()) + "\n```";
+  std::string text = "```quest\n" + index::Signature(idx, symbol, at.session->LastChecked()) + "\n```";
   const std::string doc = index::DocComment(at.session->Sources(), idx.At(symbol).decl);
   if (!doc.empty()) text += "\n\n" + doc;
   if (InPrelude(at, idx.At(symbol).decl)) text += "\n\n(built in: the prelude)";

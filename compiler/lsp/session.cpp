@@ -92,7 +92,8 @@ bool PackageSession::Refresh(const Buffers& open, std::string* error) {
     modules.push_back(std::move(f.module));
   }
   checked_ = !sink.HasErrors();
-  package_ = checked_ ? sema::Check(modules, *sources_, sink) : sema::Package{};
+  if (checked_) package_ = sema::Check(modules, *sources_, sink);   // else the last one stays (LastChecked)
+  ever_checked_ |= checked_;
   sink.Sort(*sources_);
   diagnostics_ = sink.All();
   index_ = index::Build(modules);

@@ -33,6 +33,10 @@ class PackageSession {
   const std::vector<diag::Diagnostic>& Diagnostics() const { return diagnostics_; }
   // The checked package, or null while there are syntax errors (sema does not run).
   const sema::Package* Checked() const { return checked_ ? &package_ : nullptr; }
+  // The last package that got through sema, maybe older than the text: while
+  // a line is being typed the file rarely parses, and completion after `bet.`
+  // and hover types still want the schema. Null before any did.
+  const sema::Package* LastChecked() const { return ever_checked_ ? &package_ : nullptr; }
   const index::Index& Symbols() const { return index_; }
   // The file of `path` in this package, or diag::kNoFile.
   diag::FileId FileOf(const std::string& path) const;
@@ -55,6 +59,7 @@ class PackageSession {
   std::vector<diag::Diagnostic> diagnostics_;
   sema::Package package_;
   bool checked_ = false;
+  bool ever_checked_ = false;
   index::Index index_;
 };
 

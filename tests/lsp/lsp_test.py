@@ -92,7 +92,6 @@ try:
     refs = client.request("textDocument/references", params)["result"]
     check(len(refs) == uses(pkg, "deposits_30d") and len({r["uri"] for r in refs}) >= 3,
           "references: %d uses of deposits_30d (expected %d)" % (len(refs), uses(pkg, "deposits_30d")))
-    line, ch = position_of(segments, "amount")   # deposit.amount? segments has none: use metrics
     line, ch = position_of(metrics, "amount")
     refs = client.request("textDocument/references", dict(at(metrics, line, ch), context={"includeDeclaration": False}))["result"]
     check(refs and all(r["range"]["end"]["character"] - r["range"]["start"]["character"] == 6 for r in refs),
@@ -143,7 +142,6 @@ try:
           "rename: %d edits over %d files" % (edits, len(changes)))
     bad = client.request("textDocument/rename", dict(at(segments, line, ch), newName="mission"))
     check("error" in bad, "rename: a reserved word is refused")
-    line, ch = position_of(segments, "profile")
     line, ch = position_of(segments, "country")
     bad = client.request("textDocument/rename", dict(at(segments, line, ch), newName="nation"))
     check("error" in bad, "rename: a prelude name is refused")
