@@ -18,6 +18,7 @@ const Command kCommands[] = {
     {"run", questline::driver::RunCommand, "replay events through a package, offline"},
     {"test", questline::driver::TestCommand, "run scenario files (*.test.yaml)"},
     {"fmt", questline::driver::FmtCommand, "format .quest files canonically (--check: diff only)"},
+    {"lsp", questline::driver::LspCommand, "serve the Language Server Protocol on stdio (editors)"},
 };
 
 void PrintUsage(std::ostream& out) {

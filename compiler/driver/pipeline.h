@@ -23,6 +23,10 @@ struct Sources {
   std::vector<diag::FileId> files;
 };
 
+// The .quest files a package of `paths` holds, sorted, each once (without
+// reading them): what LoadPackage loads, and what an editor's session keeps open.
+bool ListPackageFiles(const std::vector<std::string>& paths, std::vector<std::string>* out, std::string* error);
+
 // False (with `error` set) when a path is missing, unreadable or holds no .quest file:
 // the command exits 2.
 bool LoadPackage(const std::vector<std::string>& paths, Sources* out, std::string* error);
