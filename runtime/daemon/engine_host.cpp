@@ -121,8 +121,8 @@ bool EngineHost::Recover(std::string* error) {
     return false;
   }
   if (replayed) Log(LogLevel::Info, "replayed " + std::to_string(replayed) + " journal records");
-  if (!FlushSinks()) {
-    *error = "the actions replayed could not be written to the file sink";
+  if (!FlushSinks(error)) {
+    *error = "the actions replayed could not be written to the file sink: " + *error;
     return false;
   }
   if (journal_.LastSeq() == 0) {
@@ -150,7 +150,7 @@ bool EngineHost::Journaled(JournalRecord record, std::string* error) {
   pristine_ = false;
   if (replaying_) return true;
   if (!journal_.Append(record, error)) {
-    Log(LogLevel::Error, "journal: " + *error + "; the input is refused");
+    Log(LogLevel::Error, *error + "; the input is refused");
     return false;
   }
   return true;
@@ -173,6 +173,9 @@ void EngineHost::Apply(const JournalRecord& record) {
 
 void EngineHost::MaybeSnapshot() {
   if (replaying_ || inputs_since_snapshot_ < uint64_t(config_.snapshot_every_events)) return;
+  // Nor may it cover actions the file sink holds but has not made durable;
+  // it is taken at the first input after the sink caught up.
+  if (file_open_ && file_.Behind()) return;
   // A restart from this snapshot would not re-emit the actions before it:
   // every webhook must have them acknowledged first (docs/durability.md).
   // Normally a matter of milliseconds; with a receiver down or far behind,
@@ -218,7 +221,7 @@ bool EngineHost::OpenSinks(std::string* error) {
   // while the rest of the journal is read.
   for (const SinkConfig& sink : config_.sinks) {
     if (sink.type == "file" && !file_open_) {
-      if (!file_.Open(sink.path, error)) return false;
+      if (!file_.Open(sink.path, config_.fsync != "none", error)) return false;
       file_open_ = true;
       tee_.Add(&file_);
     } else if (sink.type == "webhook") {
@@ -241,12 +244,19 @@ bool EngineHost::WebhooksHaveRoom(bool wait, std::string* why) {
   return true;
 }
 
-bool EngineHost::FlushSinks() {
+bool EngineHost::SinksReady(bool wait, std::string* why) {
+  if (!WebhooksHaveRoom(wait, why)) return false;
+  if (!file_open_ || !file_.Behind() || FlushSinks(why)) return true;
+  *why += "; the actions of an earlier input are not yet in the action file: nothing applied, retry later";
+  return false;
+}
+
+bool EngineHost::FlushSinks(std::string* error) {
   // A webhook needs no flush: its actions are safe in the journal until
   // their receiver acknowledges them.
-  if (!file_open_ || file_.Flush(config_.fsync != "none")) return true;
+  if (!file_open_ || file_.Flush(error)) return true;
   ++sink_failures_;
-  Log(LogLevel::Error, "the actions could not be written to the file sink (a full disk?)");
+  Log(LogLevel::Error, "the actions could not be written to the file sink: " + *error);
   return false;
 }
 
@@ -254,7 +264,7 @@ IngestResult EngineHost::Ingest(const Batch& batch) {
   IngestResult result;
   // Before anything is journaled: once journaled, all of an input's
   // actions must go into the queues.
-  if (!WebhooksHaveRoom(true, &result.sink_backlog)) return result;
+  if (!SinksReady(true, &result.refused)) return result;
   result.rejected = batch.rejected;
   std::string reason;
   const int64_t max_future = config_.limits.max_future_ms;
@@ -296,7 +306,7 @@ IngestResult EngineHost::Ingest(const Batch& batch) {
   }
   accepted_ += result.accepted;
   duplicates_ += result.duplicates;
-  result.sink_ok = FlushSinks();
+  FlushSinks(&result.sink_error);
   inputs_since_snapshot_ += handed;
   MaybeSnapshot();
   return result;
@@ -324,14 +334,14 @@ void EngineHost::ProcessLines(const std::vector<std::string>& lines, IngestResul
 void EngineHost::AdvanceClock(int64_t now_ms) {
   if (now_ms <= engine_->Clock()) return;
   std::string backlog;
-  if (!replaying_ && !WebhooksHaveRoom(false, &backlog)) return;   // time waits for the next tick
+  if (!replaying_ && !SinksReady(false, &backlog)) return;   // time waits for the next tick
   JournalRecord record;
   record.kind = RecordKind::Advance;
   record.ms = now_ms;
   std::string error;
   if (!Journaled(std::move(record), &error)) return;   // not durable: time waits for the next tick
   engine_->AdvanceTo(now_ms);
-  FlushSinks();
+  FlushSinks(&error);
   ++inputs_since_snapshot_;
   MaybeSnapshot();
 }
@@ -379,7 +389,7 @@ ImportResult EngineHost::ImportSegment(const std::string& segment, const std::st
     result.status = ImportResult::Status::BadRows;
     return result;
   }
-  if (!replaying_ && !WebhooksHaveRoom(true, &result.error)) {
+  if (!replaying_ && !SinksReady(true, &result.error)) {
     result.status = ImportResult::Status::Unavailable;
     return result;
   }
@@ -398,7 +408,7 @@ ImportResult EngineHost::ImportSegment(const std::string& segment, const std::st
   }
   result.applied = users.size();
   ++imports_;
-  FlushSinks();
+  FlushSinks(&result.sink_error);
   MaybeSnapshot();
   return result;
 }
@@ -417,7 +427,7 @@ ImportResult EngineHost::ImportBalances(const std::string& csv) {
     result.status = ImportResult::Status::BadRows;
     return result;
   }
-  if (!replaying_ && !WebhooksHaveRoom(true, &result.error)) {
+  if (!replaying_ && !SinksReady(true, &result.error)) {
     result.status = ImportResult::Status::Unavailable;
     return result;
   }
@@ -439,7 +449,7 @@ ImportResult EngineHost::ImportBalances(const std::string& csv) {
     }
   }
   if (!result.rejected.empty()) result.status = ImportResult::Status::BadRows;
-  FlushSinks();
+  FlushSinks(&result.sink_error);
   MaybeSnapshot();
   return result;
 }

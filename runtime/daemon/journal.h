@@ -43,6 +43,10 @@ class Journal {
   // first), or on an I/O error. Afterwards the journal is ready to append.
   bool Replay(uint64_t after, const std::function<void(const JournalRecord&)>& apply, std::string* error);
   // Gives `record` the next seq, writes it and (sync) waits for the disk.
+  // On a failed write or fdatasync, false with `error` ("journal: fdatasync:
+  // Input/output error"): the record is cut off the segment again and the
+  // seq not used; if the cut itself fails, every Append first retries it and
+  // refuses until it succeeds (docs/durability.md, Faults).
   bool Append(JournalRecord& record, std::string* error);
   uint64_t LastSeq() const { return last_seq_; }
   // Starts a new segment for the next record (after a snapshot).
@@ -52,11 +56,16 @@ class Journal {
 
  private:
   bool OpenSegment(uint64_t first, std::string* error);
+  // A failed append: the record's bytes are cut (CutTail); false.
+  bool Refuse(const char* call, std::string* error);
+  // Truncates the segment to its durable length, syncs that, and checks it.
+  bool CutTail(std::string* error);
   std::string dir_;
   bool sync_ = true;
   std::vector<uint64_t> segments_;   // first seqs, ascending
   uint64_t last_seq_ = 0;
-  uint64_t segment_bytes_ = 0;
+  uint64_t segment_bytes_ = 0;   // the records' bytes, all durable
+  std::string tail_error_;       // set: bytes past segment_bytes_ may be on disk, not yet cut
   int fd_ = -1;
 };
 
@@ -65,9 +74,11 @@ std::vector<uint64_t> ListSnapshots(const std::string& dir);
 std::string SnapshotPath(const std::string& dir, uint64_t seq);
 // Temporary file, (sync) fsync, rename, (sync) fsync of the folder.
 bool WriteSnapshot(const std::string& dir, uint64_t seq, const std::string& bytes, bool sync, std::string* error);
-// The same for any file `path` of the folder `dir`.
+// The same for any file `path` of the folder `dir`; `site` names its calls
+// for the fault injection ("snapshot", "package": io_faults.h). On a failure
+// nothing is left behind: neither the temporary file nor `path`.
 bool WriteFileDurably(const std::string& dir, const std::string& path, const std::string& bytes, bool sync,
-                      std::string* error);
+                      const std::string& site, std::string* error);
 bool ReadWholeFile(const std::string& path, std::string* out);
 // fsync of a folder, after a file in it was made, renamed or removed.
 bool SyncDir(const std::string& dir);
