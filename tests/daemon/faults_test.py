@@ -27,7 +27,7 @@ import tempfile
 
 from questd_lib import Casino, check, finish, json_request, launch
 
-questd, quest, src = sys.argv[1:4]
+questd, quest, src = [os.path.abspath(a) for a in sys.argv[1:4]]
 casino = Casino(quest, src, 250, "faults_ref_")
 all_users = sorted(u["user"] for u in json.load(open(casino.ref_dir + "/state.json"))["users"])
 
@@ -51,18 +51,21 @@ class Daemon:
     questd uses, `view` the same folder as this test sees it (they differ when
     questd runs in another mount namespace, `wrapper`)."""
 
-    def __init__(self, name, snapshot_every=1000000, data_dir=None, view=None, wrapper=()):
+    def __init__(self, name, snapshot_every=1000000, data_dir=None, view=None, wrapper=(), actions=None,
+                 actions_view=None):
         self.name = name
         self.work = tempfile.mkdtemp(prefix="faults_%s_" % name)
         self.data_dir = data_dir or os.path.join(self.work, "data")
         self.view = view or self.data_dir
+        self.actions_path = actions or self.data_dir + "/actions.ndjson"
+        self.actions_view = actions_view or self.view + "/actions.ndjson"
         self.wrapper = wrapper
         self.config_path = os.path.join(self.work, "questd.yaml")
         with open(self.config_path, "w") as f:
             f.write("rules: %s\ndata_dir: %s\nlisten: { http: \"127.0.0.1:0\" }\nengine: interp\n"
                     "durability: { fsync: group, snapshot_every_events: %d }\n"
-                    "sinks:\n  - { type: file, path: %s/actions.ndjson }\n"
-                    % (casino.dir, self.data_dir, snapshot_every, self.data_dir))
+                    "sinks:\n  - { type: file, path: %s }\n"
+                    % (casino.dir, self.data_dir, snapshot_every, self.actions_path))
         self.starts = 0
         self.proc = None
 
@@ -81,7 +84,7 @@ class Daemon:
         return "".join(open(p, errors="replace").read() for p in sorted(glob.glob(self.work + "/stderr-*.txt")))
 
     def actions(self):
-        return open(self.view + "/actions.ndjson", "rb").read()
+        return open(self.actions_view, "rb").read()
 
 
 def drive(d, on_refused=None, before=None, drop_refused=True, max_tries=6):
@@ -117,6 +120,7 @@ def drive(d, on_refused=None, before=None, drop_refused=True, max_tries=6):
                 break
         else:
             check(False, "%s: batch %d is acknowledged within %d tries" % (d.name, i, max_tries), errors[-3:])
+    print("faults: %s: %d of %d lines acknowledged; 503s: %s" % (d.name, len(acked), len(casino.lines), errors))
     return acked, errors
 
 
@@ -237,20 +241,21 @@ check(subprocess.run([questd, "--config", d.config_path], env=dict(os.environ, Q
       "a malformed QUESTD_FAULTS is exit 2")
 
 
-def private_tmpfs(mount_point, size):
-    """A process holding a private mount namespace with a tmpfs of `size` on
-    `mount_point`, and the command that runs a program in it; or None and why."""
+def private_tmpfs(mounts):
+    """A process holding a private mount namespace with a tmpfs on each
+    (folder, size) of `mounts`, and the command that runs a program in it;
+    or None and why."""
     tries = []
     if os.geteuid() == 0:
         tries.append((["unshare", "-m"], ["nsenter", "-m", "-t"]))
     tries.append((["unshare", "-r", "-m"], ["nsenter", "-U", "-m", "--preserve-credentials", "-t"]))
+    script = " && ".join('mount -t tmpfs -o size=%s tmpfs "%s"' % (size, folder) for folder, size in mounts)
     why = []
     for unshare, nsenter in tries:
         if not shutil.which(unshare[0]) or not shutil.which(nsenter[0]):
             why.append("no unshare/nsenter")
             continue
-        holder = subprocess.Popen(unshare + ["sh", "-c", 'mount -t tmpfs -o size=%s tmpfs "$1" && echo mounted && '
-                                             'exec sleep 900' % size, "sh", mount_point],
+        holder = subprocess.Popen(unshare + ["sh", "-c", script + " && echo mounted && exec sleep 900"],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         if holder.stdout.readline().strip() == b"mounted":
             return holder, nsenter + [str(holder.pid), "--"], ""
@@ -259,40 +264,61 @@ def private_tmpfs(mount_point, size):
     return None, None, "; ".join(why)
 
 
+def fill_and_free(d, full_view):
+    """Posts the casino; before batch 10 fills the filesystem of `full_view`
+    with a file, and removes it after the third 503."""
+    filler = full_view + "/filler"
+    refusals = []
+
+    def fill(i):
+        if i != 10:
+            return
+        fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o644)
+        try:
+            while True:
+                os.write(fd, b"\0" * 65536)
+        except OSError:
+            pass
+        os.close(fd)
+
+    def refused(d, i, error):
+        refusals.append(i)
+        if len(refusals) == 3:
+            os.unlink(filler)
+
+    acked, errors = drive(d, refused, before=fill, drop_refused=False)
+    check(len(errors) == 3 and all("No space left on device" in e for e in errors),
+          "%s: the full disk answered three 503s naming ENOSPC" % d.name, errors)
+    check(acked == casino.lines, "%s: every batch acknowledged once the disk had room, without a restart" % d.name)
+    verify(d, acked, d.name)
+    return errors
+
+
 def small_filesystem():
-    mount_point = tempfile.mkdtemp(prefix="faults_tmpfs_")
-    holder, wrapper, why = private_tmpfs(mount_point, "12m")
+    """data_dir on one small tmpfs (the journal fills it), then the action
+    file alone on another (the file sink fills it)."""
+    root = tempfile.mkdtemp(prefix="faults_tmpfs_")
+    os.makedirs(root + "/data")
+    os.makedirs(root + "/sink")
+    holder, wrapper, why = private_tmpfs([(root + "/data", "8m"), (root + "/sink", "2m")])
     if not holder:
         print("faults: SKIP the small filesystem: no tmpfs can be mounted here (%s); ENOSPC is covered by the "
               "injected faults" % why)
         return
-    view = "/proc/%d/root%s" % (holder.pid, mount_point)
+    view = "/proc/%d/root%s" % (holder.pid, root)
     try:
-        d = Daemon("tmpfs", snapshot_every=2000, data_dir=mount_point + "/data", view=view + "/data", wrapper=wrapper)
+        d = Daemon("tmpfs-journal", snapshot_every=2000, data_dir=root + "/data/1", view=view + "/data/1",
+                   wrapper=wrapper)
         d.start()
-        full = {"filled": False, "refusals": 0}
-
-        def fill():
-            fd = os.open(view + "/filler", os.O_WRONLY | os.O_CREAT, 0o644)
-            try:
-                while True:
-                    os.write(fd, b"\0" * 65536)
-            except OSError:
-                pass
-            os.close(fd)
-            full["filled"] = True
-
-        def refused(d, i, error):
-            full["refusals"] += 1
-            if full["refusals"] == 3:   # three 503s in a row, then the disk has room again
-                os.unlink(view + "/filler")
-
-        acked, errors = drive(d, refused, before=lambda i: i == 10 and fill(), drop_refused=False)
-        check(full["filled"] and len(errors) == 3, "tmpfs: the full disk answered three 503s", errors)
-        check(errors and all("No space left on device" in e for e in errors), "tmpfs: each 503 names ENOSPC", errors)
-        print("faults: tmpfs: the 503s said: %s" % " | ".join(sorted(set(e[:90] for e in errors))))
-        check(acked == casino.lines, "tmpfs: every batch acknowledged once the disk had room, without a restart")
-        verify(d, acked, "tmpfs")
+        errors = fill_and_free(d, view + "/data")
+        check(errors and all(e.startswith("not journaled, nothing applied: journal: write") for e in errors),
+              "tmpfs-journal: the journal refused the batches", errors)
+        d = Daemon("tmpfs-sink", snapshot_every=2000, data_dir=root + "/data/2", view=view + "/data/2",
+                   wrapper=wrapper, actions=root + "/sink/actions.ndjson", actions_view=view + "/sink/actions.ndjson")
+        d.start()
+        errors = fill_and_free(d, view + "/sink")
+        check(errors and errors[0].startswith("sink: write: No space left on device; journaled and applied"),
+              "tmpfs-sink: the sink's 503 says the batch is applied", errors)
     finally:
         holder.kill()
         holder.wait()
