@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "runtime/daemon/io_faults.h"
+#include "runtime/daemon/journal.h"
 #include "runtime/daemon/log.h"
 
 #include "runtime/io/action_writer.h"
@@ -145,10 +146,7 @@ bool FileSink::Fail(const char* call, std::string* error) {
 }
 
 bool FileSink::CutBack() {
-  struct stat st;
-  if (FaultyFtruncate("sink.truncate", fd_, off_t(durable_)) != 0 || (sync_ && FaultyFsync("sink.fsync", fd_) != 0) ||
-      ::fstat(fd_, &st) != 0 || uint64_t(st.st_size) != durable_)
-    return false;
+  if (!CutFile(fd_, durable_, sync_, "sink")) return false;
   written_ = 0;
   cut_ = false;
   return true;

@@ -142,6 +142,13 @@ bool ReadWholeFile(const std::string& path, std::string* out) {
   return true;
 }
 
+bool CutFile(int fd, uint64_t length, bool sync, const std::string& site) {
+  struct stat st;
+  return FaultyFtruncate((site + ".truncate").c_str(), fd, off_t(length)) == 0 &&
+         (!sync || FaultyFsync((site + ".fsync").c_str(), fd) == 0) && ::fstat(fd, &st) == 0 &&
+         uint64_t(st.st_size) == length;
+}
+
 Journal::~Journal() {
   if (fd_ >= 0) ::close(fd_);
 }
@@ -286,11 +293,7 @@ bool Journal::CutTail(std::string* error) {
   // fdatasync would report success for bytes that never reached the disk:
   // the record's bytes are cut, the cut is synced, and the length is read
   // back, before the journal takes another record.
-  struct stat st;
-  const bool ok = FaultyFtruncate("journal.truncate", fd_, off_t(segment_bytes_)) == 0 &&
-                  (!sync_ || FaultyFsync("journal.fsync", fd_) == 0) && ::fstat(fd_, &st) == 0 &&
-                  uint64_t(st.st_size) == segment_bytes_;
-  if (!ok) {
+  if (!CutFile(fd_, segment_bytes_, sync_, "journal")) {
     *error = "journal: cannot cut the undurable tail (after " + tail_error_ + "): " + std::strerror(errno) +
              "; inputs are refused until it is cut";
     return false;

@@ -80,6 +80,10 @@ bool WriteSnapshot(const std::string& dir, uint64_t seq, const std::string& byte
 bool WriteFileDurably(const std::string& dir, const std::string& path, const std::string& bytes, bool sync,
                       const std::string& site, std::string* error);
 bool ReadWholeFile(const std::string& path, std::string* out);
+// Cuts the file `fd` back to `length` after a failed write or fsync: the
+// truncation, (sync) an fsync of it, and the length read back. `site` names
+// the calls for the fault injection ("journal", "sink": io_faults.h).
+bool CutFile(int fd, uint64_t length, bool sync, const std::string& site);
 // fsync of a folder, after a file in it was made, renamed or removed.
 bool SyncDir(const std::string& dir);
 
