@@ -15,6 +15,7 @@ inline constexpr int kExitUsage = 2;
 
 int BuildCommand(const Args& args);
 int CheckCommand(const Args& args);
+int FmtCommand(const Args& args);
 int RunCommand(const Args& args);
 int TestCommand(const Args& args);
 

@@ -17,6 +17,7 @@ const Command kCommands[] = {
     {"build", questline::driver::BuildCommand, "compile a package into a bundle (FILE.qlb)"},
     {"run", questline::driver::RunCommand, "replay events through a package, offline"},
     {"test", questline::driver::TestCommand, "run scenario files (*.test.yaml)"},
+    {"fmt", questline::driver::FmtCommand, "format .quest files canonically (--check: diff only)"},
 };
 
 void PrintUsage(std::ostream& out) {

@@ -70,6 +70,8 @@ std::string Encode(const JournalRecord& r) {
     case RecordKind::Events:
       w.Unsigned(r.lines.size());
       for (const std::string& line : r.lines) w.Bytes(line);
+      // Trailing and optional, so journals written before it still decode.
+      if (r.rejected) w.Unsigned(r.rejected);
       break;
     case RecordKind::ImportSegment: w.Bytes(r.name); w.Bytes(r.body); break;
     case RecordKind::ImportBalances: w.Bytes(r.body); break;
@@ -95,6 +97,7 @@ bool Decode(std::string_view payload, JournalRecord* r) {
     case uint64_t(RecordKind::Events): {
       const uint64_t n = in.Count();
       for (uint64_t i = 0; i < n && in.ok(); ++i) r->lines.push_back(in.Bytes());
+      r->rejected = in.ok() && !in.AtEnd() ? in.Unsigned() : 0;
       break;
     }
     case uint64_t(RecordKind::ImportSegment): r->name = in.Bytes(); r->body = in.Bytes(); break;
@@ -234,7 +237,8 @@ bool Journal::Replay(uint64_t after, const std::function<void(const JournalRecor
       return false;
     }
     struct stat st;
-    segment_bytes_ = ::fstat(fd_, &st) == 0 ? uint64_t(st.st_size) : 0;
+    segment_bytes_ = synced_bytes_ = ::fstat(fd_, &st) == 0 ? uint64_t(st.st_size) : 0;
+    synced_seq_ = last_seq_;
     return true;
   }
   return OpenSegment(last_seq_ + 1, error);
@@ -258,23 +262,60 @@ bool Journal::OpenSegment(uint64_t first, std::string* error) {
   if (fd_ >= 0) ::close(fd_);
   fd_ = fd;
   if (segments_.empty() || segments_.back() != first) segments_.push_back(first);
-  segment_bytes_ = 0;
+  segment_bytes_ = synced_bytes_ = 0;
+  synced_seq_ = last_seq_;
   return true;
 }
 
 bool Journal::Append(JournalRecord& record, std::string* error) {
+  return Write(record, error) && Sync(error);
+}
+
+bool Journal::NeedsRotate() const { return segment_bytes_ >= kSegmentBytes; }
+
+bool Journal::Write(JournalRecord& record, std::string* error) {
   if (fd_ < 0) {
     *error = "the journal is not open";
     return false;
   }
+  // No record is written while a cut failed with records unsynced: they are
+  // given up (the group's Sync refuses), and so is this one.
+  if (!group_error_.empty()) {
+    *error = group_error_;
+    return false;
+  }
+  // Nor after bytes not yet cut (CutTail).
   if (!tail_error_.empty() && !CutTail(error)) return false;
-  if (segment_bytes_ >= kSegmentBytes && !Rotate(error)) return false;
+  // The caller syncs before a rotation (NeedsRotate): a new segment must
+  // not begin while the old one has records that may yet be cut.
+  if (NeedsRotate() && (!Sync(error) || !Rotate(error))) return false;
   record.seq = last_seq_ + 1;
   const std::string bytes = Encode(record);
+  // On failure the record is cut off again: the input is refused (503), so
+  // a restart must not replay it, and the next record must not follow a
+  // torn one. The records before it, not yet synced, stay.
   if (!WriteAll("journal.write", fd_, bytes.data(), bytes.size())) return Refuse("write", error);
-  if (sync_ && FaultyFdatasync("journal.fsync", fd_) != 0) return Refuse("fdatasync", error);
   segment_bytes_ += bytes.size();
   last_seq_ = record.seq;
+  return true;
+}
+
+bool Journal::Sync(std::string* error) {
+  if (!group_error_.empty()) {   // a failed cut gave the records since the last sync up (CutTail)
+    *error = group_error_;
+    group_error_.clear();
+    return false;
+  }
+  if (synced_seq_ == last_seq_) return true;
+  if (sync_ && FaultyFdatasync("journal.fsync", fd_) != 0) {
+    // Never retried (CutTail): every record since the last good sync is
+    // cut, and their inputs are refused.
+    segment_bytes_ = synced_bytes_;
+    last_seq_ = synced_seq_;
+    return Refuse("fdatasync", error);
+  }
+  synced_seq_ = last_seq_;
+  synced_bytes_ = segment_bytes_;
   return true;
 }
 
@@ -291,11 +332,19 @@ bool Journal::CutTail(std::string* error) {
   // next record must not follow its torn bytes. After a failed fdatasync
   // Linux may have dropped the dirty pages and marks them clean, so a second
   // fdatasync would report success for bytes that never reached the disk:
-  // the record's bytes are cut, the cut is synced, and the length is read
-  // back, before the journal takes another record.
+  // the bytes past segment_bytes_ are cut, the cut is synced, and the length
+  // is read back, before the journal takes another record.
   if (!CutFile(fd_, segment_bytes_, sync_, "journal")) {
     *error = "journal: cannot cut the undurable tail (after " + tail_error_ + "): " + std::strerror(errno) +
              "; inputs are refused until it is cut";
+    if (synced_seq_ != last_seq_) {
+      // The cut's fsync may have failed for the records written since the
+      // last good sync as well: they are given up too (their group's Sync
+      // refuses them), and the next cut goes back to the durable length.
+      group_error_ = *error;
+      segment_bytes_ = synced_bytes_;
+      last_seq_ = synced_seq_;
+    }
     return false;
   }
   if (!tail_error_.empty()) Log(LogLevel::Info, "journal: the tail after '" + tail_error_ + "' is cut");

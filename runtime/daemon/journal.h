@@ -25,6 +25,7 @@ struct JournalRecord {
   uint64_t seq = 0;
   RecordKind kind = RecordKind::Events;
   std::vector<std::string> lines;   // Events: the raw lines handed to the engine, in order
+  uint64_t rejected = 0;            // Events: the request's lines refused before the engine (counters only)
   std::string name;                 // ImportSegment: the segment
   std::string body;                 // imports: the CSV
   int64_t ms = 0;                   // Advance: the engine's clock moves to this
@@ -42,12 +43,24 @@ class Journal {
   // when the records after `after` are not all there (a gap before the
   // first), or on an I/O error. Afterwards the journal is ready to append.
   bool Replay(uint64_t after, const std::function<void(const JournalRecord&)>& apply, std::string* error);
-  // Gives `record` the next seq, writes it and (sync) waits for the disk.
-  // On a failed write or fdatasync, false with `error` ("journal: fdatasync:
-  // Input/output error"): the record is cut off the segment again and the
-  // seq not used; if the cut itself fails, every Append first retries it and
-  // refuses until it succeeds (docs/durability.md, Faults).
+  // Gives `record` the next seq, writes it and (sync) waits for the disk:
+  // Write and Sync at once, with nothing else unsynced.
   bool Append(JournalRecord& record, std::string* error);
+  // Group commit: Write gives `record` the next seq and writes it without
+  // waiting; Sync then makes every record written so far durable with one
+  // fdatasync. A failed Write cuts its own record off; a failed Sync cuts
+  // every record written since the last good Sync (none of them may be
+  // applied or acknowledged). Either is false with `error` ("journal:
+  // fdatasync: Input/output error") and the seqs cut are not used. A cut is
+  // the truncation, its fsync and the length read back (CutTail); if it
+  // fails, every Write first retries it and refuses until it succeeds, and
+  // if records were unsynced when it failed, they are given up as well: the
+  // next Sync refuses them (docs/durability.md, Faults). A failed fdatasync
+  // is never retried.
+  bool Write(JournalRecord& record, std::string* error);
+  bool Sync(std::string* error);
+  // Write would start a new segment first; that needs nothing unsynced.
+  bool NeedsRotate() const;
   uint64_t LastSeq() const { return last_seq_; }
   // Starts a new segment for the next record (after a snapshot).
   bool Rotate(std::string* error);
@@ -56,16 +69,19 @@ class Journal {
 
  private:
   bool OpenSegment(uint64_t first, std::string* error);
-  // A failed append: the record's bytes are cut (CutTail); false.
+  // A failed Write or Sync (errno): the bytes past segment_bytes_ are cut
+  // (CutTail); false with `error`.
   bool Refuse(const char* call, std::string* error);
-  // Truncates the segment to its durable length, syncs that, and checks it.
+  // Truncates the segment to segment_bytes_, syncs that, and checks it.
   bool CutTail(std::string* error);
   std::string dir_;
   bool sync_ = true;
   std::vector<uint64_t> segments_;   // first seqs, ascending
   uint64_t last_seq_ = 0;
-  uint64_t segment_bytes_ = 0;   // the records' bytes, all durable
-  std::string tail_error_;       // set: bytes past segment_bytes_ may be on disk, not yet cut
+  uint64_t segment_bytes_ = 0;                   // the records' bytes written (the last synced_bytes_ durable)
+  uint64_t synced_seq_ = 0, synced_bytes_ = 0;   // the durable end of the open segment
+  std::string tail_error_;    // set: bytes past segment_bytes_ may be on disk, not yet cut
+  std::string group_error_;   // set: a failed cut gave up the records since the last sync; the next Sync refuses
   int fd_ = -1;
 };
 

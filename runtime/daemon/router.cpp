@@ -262,12 +262,14 @@ void Router::PostEvents(Request& request, Reply reply) {
   if (int64_t(events) > config_.limits.max_batch_events)
     return reply(ErrorResponse(413, "the batch has " + std::to_string(events) + " events; max_batch_events is " +
                                         std::to_string(config_.limits.max_batch_events)));
-  OnEngine(
-      [this, body, batch] {
-        const IngestResult result = host_.Ingest(*batch);
-        const bool unavailable =
-            !result.refused.empty() || !result.journal_error.empty() || !result.sink_error.empty();
-        return Json(unavailable ? 503 : 200, IngestJson(result, -1));
+  // Answered once the group the batch joins is durable and applied.
+  worker_.RunDeferred<Response>(
+      [this, body, batch](std::function<void(Response)> answer) {
+        host_.Stage(*batch, [answer = std::move(answer)](IngestResult result) {
+          const bool unavailable =
+              !result.refused.empty() || !result.journal_error.empty() || !result.sink_error.empty();
+          answer(Json(unavailable ? 503 : 200, IngestJson(result, -1)));
+        });
       },
       std::move(reply));
 }

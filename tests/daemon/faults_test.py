@@ -19,6 +19,7 @@ Usage: faults_test.py QUESTD QUEST SOURCE_DIR"""
 import glob
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -243,6 +244,85 @@ check(subprocess.run([questd, "--config", d.config_path], env=dict(os.environ, Q
                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 2,
       "a malformed QUESTD_FAULTS is exit 2")
 
+
+
+def group_scenario(name, faults, reason, applied, count_groups=True):
+    """Group commit under a fault: 16 clients post at once, in rounds, batches
+    of players of their own (order-independent), with `faults` failing a
+    group's journal fdatasync or its file sink flush. Every 503 names
+    `reason`; its batch's players are then in the state (`applied`: the
+    sink's "journaled and applied") or absent (the journal's "nothing
+    applied", for every batch of the group), and every acknowledged batch's
+    players are there, also after kill -9 and a restart."""
+    import threading
+    d = Daemon(name)
+    d.start(faults)
+    clients, rounds = 16, 6
+    answers = []   # (status, error, users)
+    lock = threading.Lock()
+    barrier = threading.Barrier(clients)
+
+    def client(c):
+        for n in range(rounds):
+            lines, users = [], []
+            for p in range(3):
+                user = "grp-%d-%d-%d" % (c, n, p)
+                ts = "2026-12-01T10:%02d:00Z" % ((c + n + p) % 60)
+                lines.append(json.dumps({"id": user + "-r", "type": "registration", "user": user, "ts": ts,
+                                         "country": "SE", "language": "en", "brand": "questcasino",
+                                         "affiliate": "aff_1", "device": "mobile"}))
+                lines.append(json.dumps({"id": user + "-d", "type": "deposit", "user": user, "ts": ts,
+                                         "amount": 250, "currency": "EUR", "method": "BTC", "first": True}))
+                users.append(user)
+            barrier.wait()
+            status, answer = json_request(d.port, "POST", "/v1/events", "\n".join(lines) + "\n")
+            error = answer.get("error", "") if isinstance(answer, dict) else str(answer)
+            with lock:
+                answers.append((status, error, users))
+
+    threads = [threading.Thread(target=client, args=(c,)) for c in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    refused = [a for a in answers if a[0] != 200]
+    print("faults: %s: %d of %d batches refused" % (name, len(refused), len(answers)))
+    check(refused and all(a[0] == 503 and reason in a[1] for a in refused),
+          "%s: every refusal is a 503 naming '%s'" % (name, reason), refused[:3])
+    log = d.log()
+    if count_groups:
+        counts = [int(m) for m in re.findall(r"; (\d+) inputs refused", log)]
+        check(sum(counts) == len(refused), "%s: the log's refused groups account for every 503" % name,
+              (counts, len(refused)))
+        print("faults: %s: groups refused: %s batches" % (name, counts))
+
+    def present():
+        return {u: json_request(d.port, "GET", "/v1/users/" + u)[0] == 200 for _, _, users in answers for u in users}
+
+    for when in ("live", "after kill -9"):
+        there = present()
+        wrong = [u for status, _, users in answers for u in users
+                 if there[u] != (status == 200 or applied)]
+        check(not wrong, "%s: %s: acknowledged batches applied, refused ones %s" %
+              (name, when, "applied too" if applied else "not applied"), wrong[:5])
+        if when == "live":
+            d.kill()
+            d.start()
+    keys = [l.split('"key":"', 1)[-1][:32] for l in d.actions().decode(errors="replace").splitlines()]
+    check(len(keys) == len(set(keys)), "%s: no action line twice" % name)
+    d.kill()
+
+
+# Group commit: a failed group fdatasync refuses the whole group (each of its
+# batches a 503, none applied); a failed group sink flush answers each batch
+# of the group 503 "journaled and applied".
+group_scenario("group-journal", "journal.fsync:3-4:EIO", "not journaled, nothing applied: journal: fdatasync", False)
+# A record's write fails and so does its cut: that batch is refused, and the
+# batches staged before it in the group, unsynced, are given up with it.
+group_scenario("group-write-cut", "journal.write:20:ENOSPC,journal.truncate:1:EIO",
+               "not journaled, nothing applied: journal: ", False, count_groups=False)
+group_scenario("group-sink", "sink.fsync:3:EIO", "sink: fdatasync: Input/output error; journaled and applied", True,
+               count_groups=False)
 
 def private_tmpfs(mounts):
     """A process holding a private mount namespace with a tmpfs on each
