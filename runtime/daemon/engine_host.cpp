@@ -126,8 +126,8 @@ bool EngineHost::Recover(std::string* error) {
     return false;
   }
   if (replayed) Log(LogLevel::Info, "replayed " + std::to_string(replayed) + " journal records");
-  if (!FlushSinks()) {
-    *error = "the actions replayed could not be written to the file sink";
+  if (!FlushSinks(error)) {
+    *error = "the actions replayed could not be written to the file sink: " + *error;
     return false;
   }
   if (journal_.LastSeq() == 0) {
@@ -156,7 +156,7 @@ bool EngineHost::Journaled(JournalRecord record, std::string* error) {
   if (replaying_) return true;
   Commit();   // the batches staged before this input come first, in the journal and the engine
   if (!journal_.Append(record, error)) {
-    Log(LogLevel::Error, "journal: " + *error + "; the input is refused");
+    Log(LogLevel::Error, *error + "; the input is refused");
     return false;
   }
   return true;
@@ -184,7 +184,7 @@ bool EngineHost::OpenSinks(std::string* error) {
   // while the rest of the journal is read.
   for (const SinkConfig& sink : config_.sinks) {
     if (sink.type == "file" && !file_open_) {
-      if (!file_.Open(sink.path, error)) return false;
+      if (!file_.Open(sink.path, config_.fsync != "none", error)) return false;
       file_open_ = true;
       tee_.Add(&file_);
     } else if (sink.type == "webhook") {
@@ -207,12 +207,19 @@ bool EngineHost::WebhooksHaveRoom(bool wait, std::string* why) {
   return true;
 }
 
-bool EngineHost::FlushSinks() {
+bool EngineHost::SinksReady(bool wait, std::string* why) {
+  if (!WebhooksHaveRoom(wait, why)) return false;
+  if (!file_open_ || !file_.Behind() || FlushSinks(why)) return true;
+  *why += "; the actions of an earlier input are not yet in the action file: nothing applied, retry later";
+  return false;
+}
+
+bool EngineHost::FlushSinks(std::string* error) {
   // A webhook needs no flush: its actions are safe in the journal until
   // their receiver acknowledges them.
-  if (!file_open_ || file_.Flush(config_.fsync != "none")) return true;
+  if (!file_open_ || file_.Flush(error)) return true;
   ++sink_failures_;
-  Log(LogLevel::Error, "the actions could not be written to the file sink (a full disk?)");
+  Log(LogLevel::Error, "the actions could not be written to the file sink: " + *error);
   return false;
 }
 
@@ -220,14 +227,14 @@ void EngineHost::AdvanceClock(int64_t now_ms) {
   if (!replaying_) Commit();   // the clock is judged after the batches staged before it
   if (now_ms <= engine_->Clock()) return;
   std::string backlog;
-  if (!replaying_ && !WebhooksHaveRoom(false, &backlog)) return;   // time waits for the next tick
+  if (!replaying_ && !SinksReady(false, &backlog)) return;   // time waits for the next tick
   JournalRecord record;
   record.kind = RecordKind::Advance;
   record.ms = now_ms;
   std::string error;
   if (!Journaled(std::move(record), &error)) return;   // not durable: time waits for the next tick
   engine_->AdvanceTo(now_ms);
-  FlushSinks();
+  FlushSinks(&error);
   ++inputs_since_snapshot_;
   MaybeSnapshot();
 }
@@ -275,7 +282,7 @@ ImportResult EngineHost::ImportSegment(const std::string& segment, const std::st
     result.status = ImportResult::Status::BadRows;
     return result;
   }
-  if (!replaying_ && !WebhooksHaveRoom(true, &result.error)) {
+  if (!replaying_ && !SinksReady(true, &result.error)) {
     result.status = ImportResult::Status::Unavailable;
     return result;
   }
@@ -294,7 +301,7 @@ ImportResult EngineHost::ImportSegment(const std::string& segment, const std::st
   }
   result.applied = users.size();
   ++counters_.imports;
-  FlushSinks();
+  FlushSinks(&result.sink_error);
   MaybeSnapshot();
   return result;
 }
@@ -313,7 +320,7 @@ ImportResult EngineHost::ImportBalances(const std::string& csv) {
     result.status = ImportResult::Status::BadRows;
     return result;
   }
-  if (!replaying_ && !WebhooksHaveRoom(true, &result.error)) {
+  if (!replaying_ && !SinksReady(true, &result.error)) {
     result.status = ImportResult::Status::Unavailable;
     return result;
   }
@@ -335,7 +342,7 @@ ImportResult EngineHost::ImportBalances(const std::string& csv) {
     }
   }
   if (!result.rejected.empty()) result.status = ImportResult::Status::BadRows;
-  FlushSinks();
+  FlushSinks(&result.sink_error);
   MaybeSnapshot();
   return result;
 }

@@ -31,9 +31,10 @@ namespace questline::daemon {
 struct IngestResult {
   uint64_t accepted = 0, duplicates = 0;
   std::vector<io::Rejection> rejected;   // in line order
-  bool sink_ok = true;                   // false: the actions could not be written
-  std::string sink_backlog;              // set: a webhook's queue stayed full, nothing of it applied (503)
-  std::string journal_error;             // set: the batch could not be journaled, nothing of it applied
+  // Each set is a 503 (docs/durability.md, Faults):
+  std::string refused;         // not taken (a webhook's queue stayed full, the file sink cannot write): nothing applied
+  std::string journal_error;   // the batch could not be journaled: nothing of it applied
+  std::string sink_error;      // journaled and applied, its actions not yet durable in the file sink
 };
 
 struct ImportResult {
@@ -41,6 +42,7 @@ struct ImportResult {
   uint64_t applied = 0;
   std::vector<io::Rejection> rejected;   // bad rows, by line
   std::string error;                     // UnknownName, Refused, Unavailable (not journaled)
+  std::string sink_error;                // Applied, but its actions are not yet durable in the file sink (503)
 };
 
 // A reload's outcome (docs/daemon.md, Reload).
@@ -138,7 +140,11 @@ class EngineHost {
     MissionStats& stats_;
     std::vector<engine::ActionSink*> sinks_;
   };
-  bool FlushSinks();
+  // The file sink's Flush; false with `error` (the input is applied all the same).
+  bool FlushSinks(std::string* error);
+  // Before an input is taken: WebhooksHaveRoom, and a file sink that a
+  // failed flush left behind writes it out first (else `why`, a 503).
+  bool SinksReady(bool wait, std::string* why);
   // Backpressure: before an input is taken, every webhook's queue has room
   // (waiting up to its backlog_wait when `wait`); false with `why` otherwise.
   bool WebhooksHaveRoom(bool wait, std::string* why);

@@ -19,8 +19,9 @@ IngestResult EngineHost::Ingest(const Batch& batch) {
 void EngineHost::Stage(const Batch& batch, IngestDone done) {
   IngestResult result;
   // Before anything is journaled: once journaled, all of an input's
-  // actions must go into the queues.
-  if (!WebhooksHaveRoom(true, &result.sink_backlog)) return done(std::move(result));
+  // actions must go into the queues, and a file sink that a failed flush
+  // left behind writes out what it holds first (docs/durability.md, Faults).
+  if (!SinksReady(true, &result.refused)) return done(std::move(result));
   // A new segment begins only with nothing unsynced in the old one.
   if (journal_.NeedsRotate()) Commit();
   if (staged_.size() <= staged_count_) staged_.emplace_back();
@@ -63,7 +64,7 @@ void EngineHost::Stage(const Batch& batch, IngestDone done) {
   record.rejected = result.rejected.size();
   pristine_ = false;
   if (!journal_.Write(record, &result.journal_error)) {
-    Log(LogLevel::Error, "journal: " + result.journal_error + "; the input is refused");
+    Log(LogLevel::Error, result.journal_error + "; the input is refused");
     return done(std::move(result));
   }
   staged.handed = handed;
@@ -80,7 +81,7 @@ void EngineHost::Commit() {
   staged_count_ = 0;   // a `done` may stage again (Ingest's does not; none must see this group)
   std::string error;
   if (!journal_.Sync(&error)) {
-    Log(LogLevel::Error, "journal: " + error + "; " + std::to_string(count) + " inputs refused");
+    Log(LogLevel::Error, error + "; " + std::to_string(count) + " inputs refused");
     for (size_t s = 0; s < count; ++s) {
       staged_[s].result.journal_error = error;
       staged_[s].done(std::move(staged_[s].result));
@@ -98,10 +99,14 @@ void EngineHost::Commit() {
     CountEvents(staged.result, staged.handed, staged.result.rejected.size());
     inputs_since_snapshot_ += staged.handed;
   }
-  // One flush (and fdatasync) of the file sink for the whole group.
-  const bool sink_ok = FlushSinks();
+  // One flush (and fdatasync) of the file sink for the whole group. If it
+  // fails, every input of the group is applied (journaled) and answered 503:
+  // the sink holds the group's actions and writes them before the next
+  // input is taken (SinksReady).
+  std::string sink_error;
+  FlushSinks(&sink_error);
   for (size_t s = 0; s < count; ++s) {
-    staged_[s].result.sink_ok = sink_ok;
+    staged_[s].result.sink_error = sink_error;
     staged_[s].done(std::move(staged_[s].result));
     staged_[s].done = nullptr;
   }

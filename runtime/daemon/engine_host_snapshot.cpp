@@ -23,6 +23,9 @@ void EngineHost::MaybeSnapshot() {
   SnapshotWriter::Outcome outcome;
   if (snapshots_.Finished(&outcome)) TakeSnapshotOutcome(outcome);
   if (replaying_ || staged_count_ || inputs_since_snapshot_ < uint64_t(config_.snapshot_every_events)) return;
+  // Nor may it cover actions the file sink holds but has not made durable;
+  // it is taken at the first input after the sink caught up.
+  if (file_open_ && file_.Behind()) return;
   // One write at a time: a snapshot due while the last is still being
   // written waits for it (inputs go on counting; tried at each input).
   if (snapshots_.Busy()) return;
