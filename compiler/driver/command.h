@@ -17,5 +17,7 @@ int BuildCommand(const Args& args);
 int CheckCommand(const Args& args);
 int RunCommand(const Args& args);
 int TestCommand(const Args& args);
+int DiffCommand(const Args& args);
+int ExplainCommand(const Args& args);
 
 }  // namespace questline::driver

@@ -17,6 +17,8 @@ const Command kCommands[] = {
     {"build", questline::driver::BuildCommand, "compile a package into a bundle (FILE.qlb)"},
     {"run", questline::driver::RunCommand, "replay events through a package, offline"},
     {"test", questline::driver::TestCommand, "run scenario files (*.test.yaml)"},
+    {"diff", questline::driver::DiffCommand, "compare two versions of a package over the same events"},
+    {"explain", questline::driver::ExplainCommand, "why each rule fired or not for one player, event by event"},
 };
 
 void PrintUsage(std::ostream& out) {
