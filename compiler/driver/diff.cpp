@@ -4,10 +4,12 @@
 // each rule, mission, flow and player, and to the economy (action_diff.h).
 #include <iostream>
 #include <string>
+#include <tuple>
 
 #include "compiler/driver/action_diff.h"
 #include "compiler/driver/command.h"
 #include "compiler/driver/file_identity.h"
+#include "compiler/driver/options.h"
 #include "compiler/driver/package_replay.h"
 #include "runtime/engine/json_text.h"
 #include "runtime/io/action_writer.h"
@@ -57,7 +59,7 @@ std::string ValueText(const engine::Action& a, const std::string& field) {
 // One row per measure of the economy: (label, old, new).
 std::vector<std::tuple<std::string, int64_t, int64_t>> ImpactRows(const Impact& before, const Impact& after) {
   std::vector<std::tuple<std::string, int64_t, int64_t>> rows;
-  for (const auto* which : {&Impact::awarded, &Impact::deducted}) {
+  for (auto which : {&Impact::awarded, &Impact::deducted}) {
     std::map<std::string, std::pair<int64_t, int64_t>> by_currency;
     for (const auto& [c, n] : before.*which) by_currency[c].first = n;
     for (const auto& [c, n] : after.*which) by_currency[c].second = n;
@@ -182,14 +184,14 @@ void PrintJson(const ActionDiff& d, const std::string& old_path, const std::stri
     out += i ? ",\n" : "\n";
     out += "{\"change\":\"";
     out += kChangeNames[int(c.kind)];
-    out += "\",\"user\":";
-    engine::AppendJsonString(out, a.user);
-    out += ",\"event\":";
-    engine::AppendJsonString(out, a.event);
-    out += ",\"source\":";
-    engine::AppendJsonString(out, a.source);
-    out += ",\"action\":";
-    engine::AppendJsonString(out, a.action);
+    out += "\"";
+    for (const auto& [name, text] : {std::pair{"user", &a.user}, std::pair{"event", &a.event},
+                                     std::pair{"source", &a.source}, std::pair{"action", &a.action}}) {
+      out += ",\"";
+      out += name;
+      out += "\":";
+      engine::AppendJsonString(out, *text);
+    }
     out += ",\"ordinal\":" + std::to_string(c.ordinal);
     if (c.old_action) out += ",\"old\":" + FieldsJson(*c.old_action);
     if (c.new_action) out += ",\"new\":" + FieldsJson(*c.new_action);
@@ -205,31 +207,12 @@ int DiffCommand(const Args& args) {
   std::vector<std::string> packages;
   std::string events_path, until_text, format = "text", engine_name = "jit";
   bool fail_on_change = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&](std::string* out) {
-      if (i + 1 >= args.size()) return false;
-      *out = args[++i];
-      return true;
-    };
-    bool ok = true;
-    if (a == "--help" || a == "-h") {
-      std::cout << kHelp;
-      return kExitOk;
-    } else if (a == "--events") ok = value(&events_path);
-    else if (a == "--until") ok = value(&until_text);
-    else if (a == "--format") ok = value(&format);
-    else if (a == "--engine") ok = value(&engine_name);
-    else if (a == "--fail-on-change") fail_on_change = true;
-    else if (!a.empty() && a[0] == '-') {
-      std::cerr << "quest diff: unknown option '" << a << "'\n" << kHelp;
-      return kExitUsage;
-    } else packages.push_back(a);
-    if (!ok) {
-      std::cerr << "quest diff: " << a << " needs a value\n";
-      return kExitUsage;
-    }
-  }
+  int exit_code = kExitOk;
+  if (!ParseOptions(args,
+                    {{"--events", &events_path}, {"--until", &until_text}, {"--format", &format},
+                     {"--engine", &engine_name}, {"--fail-on-change", nullptr, &fail_on_change}},
+                    "quest diff", kHelp, &packages, &exit_code))
+    return exit_code;
   if (packages.size() != 2 || events_path.empty()) {
     std::cerr << kHelp;
     return kExitUsage;
@@ -250,7 +233,6 @@ int DiffCommand(const Args& args) {
   PackageReplay runs[2];
   for (int i = 0; i < 2; ++i) {
     LoadedProgram loaded;
-    int exit_code = kExitOk;
     if (!LoadPackagePath(packages[size_t(i)], kind, "quest diff", &loaded, &exit_code)) return exit_code;
     runs[i] = ReplayProgram(*loaded.program, *loaded.backend, events, events_path, until);
   }

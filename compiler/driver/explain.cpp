@@ -9,6 +9,7 @@
 #include "compiler/driver/command.h"
 #include "compiler/driver/explain_tracer.h"
 #include "compiler/driver/file_identity.h"
+#include "compiler/driver/options.h"
 #include "compiler/driver/package_replay.h"
 #include "compiler/driver/pipeline.h"
 #include "compiler/interp/interp.h"
@@ -34,29 +35,10 @@ const char* kHelp =
 int ExplainCommand(const Args& args) {
   std::vector<std::string> paths;
   std::string events_path, user, at_text;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&](std::string* out) {
-      if (i + 1 >= args.size()) return false;
-      *out = args[++i];
-      return true;
-    };
-    bool ok = true;
-    if (a == "--help" || a == "-h") {
-      std::cout << kHelp;
-      return kExitOk;
-    } else if (a == "--events") ok = value(&events_path);
-    else if (a == "--user") ok = value(&user);
-    else if (a == "--at") ok = value(&at_text);
-    else if (!a.empty() && a[0] == '-') {
-      std::cerr << "quest explain: unknown option '" << a << "'\n" << kHelp;
-      return kExitUsage;
-    } else paths.push_back(a);
-    if (!ok) {
-      std::cerr << "quest explain: " << a << " needs a value\n";
-      return kExitUsage;
-    }
-  }
+  int exit_code = kExitOk;
+  if (!ParseOptions(args, {{"--events", &events_path}, {"--user", &user}, {"--at", &at_text}}, "quest explain", kHelp,
+                    &paths, &exit_code))
+    return exit_code;
   if (paths.empty() || events_path.empty() || user.empty()) {
     std::cerr << kHelp;
     return kExitUsage;
@@ -73,7 +55,6 @@ int ExplainCommand(const Args& args) {
 
   FrontEnd fe;
   ir::SourceMap map;
-  int exit_code = kExitOk;
   std::optional<ir::Program> program = CompileKeepingSources(paths, "quest explain", std::cerr, &exit_code, fe, &map);
   if (!program) return exit_code;
   interp::Interpreter interpreter(*program);
