@@ -47,8 +47,10 @@ void CoverageReport::Add(const CoverageTracer& run, const ir::SourceMap& map, co
     if (!range.Valid()) return;   // the prelude's or a synthetic construct
     std::error_code ec;
     const std::string path = std::filesystem::absolute(sources.File(range.file).path, ec).lexically_normal().string();
-    const std::string key = std::to_string(range.line) + ":" + std::to_string(range.col) + ":" +
-                            std::to_string(branch) + ":" + what;
+    // Sorts by line, then column; a condition's outcomes are neighbours.
+    char position[32];
+    std::snprintf(position, sizeof position, "%08u:%08u:", range.line, range.col);
+    const std::string key = position + what + ":" + std::to_string(branch);
     Item item{std::move(what), range.line, branch, int32_t(range.col), 0};
     Item& at = files_[path].items.emplace(key, item).first->second;
     at.hits += hits;
@@ -77,12 +79,22 @@ void CoverageReport::PrintText(std::ostream& out) const {
   for (const auto& [path, file] : files_) {
     uint64_t hit = 0;
     std::vector<std::string> missed;
+    const Item* untested = nullptr;   // a condition's true outcome, missed: is its false one too?
     for (const auto& [key, item] : file.items) {
       if (item.hits) ++hit;
-      else
-        missed.push_back(item.what +
-                         (item.branch == 0 ? " never true" : item.branch == 1 ? " never false" : " never exercised") +
-                         " (line " + std::to_string(item.line) + ")");
+      if (item.branch == 1 && untested) {
+        missed.push_back(item.what + (item.hits ? " never true" : " never tested") + " (line " +
+                         std::to_string(item.line) + ")");
+        untested = nullptr;
+        continue;
+      }
+      if (item.branch == 0) {
+        untested = item.hits ? nullptr : &item;
+        continue;
+      }
+      if (item.hits) continue;
+      missed.push_back(item.what + (item.branch == 1 ? " never false" : " never exercised") + " (line " +
+                       std::to_string(item.line) + ")");
     }
     all += file.items.size();
     all_hit += hit;

@@ -24,6 +24,13 @@ std::string ValueText(const core::Value& v, core::Runtime* rt) {
   }
 }
 
+// A literal, perhaps widened or negated: it shows itself in its parent's text.
+bool IsLiteral(const ir::Program& p, ir::ExprRef ref) {
+  const ir::Node& n = p.At(ref);
+  if (n.kind == ir::NodeKind::Const) return true;
+  return (n.kind == ir::NodeKind::Widen || n.kind == ir::NodeKind::Neg) && IsLiteral(p, p.Child(n, 0));
+}
+
 }  // namespace
 
 ExplainTracer::ExplainTracer(const ir::Program& program, const interp::Interpreter& interpreter,
@@ -52,8 +59,8 @@ void ExplainTracer::Step(const std::string& user, const std::string& event_id, c
   if (!active_) return;
   ++steps_;
   std::string when;
-  engine::AppendTime(when, now);
-  out_ << "\n" << when << " " << event_id;
+  engine::AppendTime(when, now);   // a JSON string: the quotes go
+  out_ << "\n" << when.substr(1, when.size() - 2) << " " << event_id;
   if (event) out_ << " (" << p_.schema.types[size_t(event->type)].name << ")";
   else out_ << " (timers)";
   out_ << "\n";
@@ -77,7 +84,7 @@ void ExplainTracer::Explain(ir::ExprRef ref, int depth, core::Frame& frame, core
   if (n.kind == ir::NodeKind::Call) return;   // its arguments are in its text; its body is the fn's
   for (uint32_t i = 0; i < n.count; ++i) {
     const ir::ExprRef kid = p_.Child(n, i);
-    if (p_.At(kid).kind == ir::NodeKind::Const) continue;   // a literal shows itself
+    if (IsLiteral(p_, kid)) continue;
     Explain(kid, depth + 1, frame, rt, lines);
     if (i == 0 && (n.kind == ir::NodeKind::And || n.kind == ir::NodeKind::Or)) {
       const core::Value left = interp_.Eval(kid, frame, rt);

@@ -21,7 +21,7 @@ bool ReadEventsText(const std::string& path, const std::string& who, std::string
     struct stat st;
     std::ifstream in;
     if (::stat(path.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) in.open(path, std::ios::binary);
-    if (!in) {
+    if (!in.is_open()) {
       std::cerr << who << ": cannot read '" << path << "' (--events takes one NDJSON file or -)\n";
       return false;
     }

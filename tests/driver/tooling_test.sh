@@ -33,7 +33,7 @@ pts = impact["points awarded"]
 assert pts["delta"] == pts["new"] - pts["old"] and pts["delta"] > 0, pts
 assert pts["delta"] == sum(g["awarded"].get("points", 0) for g in d["by_source"]), pts
 assert d["changed"] == sum(1 for c in d["changes"] if c["change"] == "changed")
-c = next(c for c in d["changes"] if c["source"] == "rule:live_points")
+c = next(c for c in d["changes"] if c["source"] == "rule:live_points" and c["change"] == "changed")
 assert c["old"]["amount"] < c["new"]["amount"], c
 PY
 expect 2 "diff needs two packages" -- "$quest" diff "$casino" --events "$events"
