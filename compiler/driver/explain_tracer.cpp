@@ -117,6 +117,7 @@ void ExplainTracer::Resolve() {
 }
 
 void ExplainTracer::CapHit(int32_t rule, int32_t currency, int64_t asked, int64_t left) {
+  Resolve();   // anything after a rule's test that is not its body: the rule did not hold
   if (!active_) return;
   out_ << "  cap: rule " << (rule >= 0 ? p_.rules[size_t(rule)].name : "?") << " asked " << asked << " "
        << p_.currencies[size_t(currency)] << ", its cap left " << (left > 0 ? left : 0) << "\n";
@@ -124,6 +125,7 @@ void ExplainTracer::CapHit(int32_t rule, int32_t currency, int64_t asked, int64_
 
 void ExplainTracer::TaskCounted(int32_t mission, int32_t task, core::Value value, core::Value threshold,
                                 bool reached) {
+  Resolve();   // anything after a rule's test that is not its body: the rule did not hold
   if (!active_) return;
   const ir::Mission& m = p_.missions[size_t(mission)];
   out_ << "  task " << m.name << "." << m.tasks[size_t(task)].name << ": " << ValueText(value, nullptr) << " of "
@@ -131,11 +133,13 @@ void ExplainTracer::TaskCounted(int32_t mission, int32_t task, core::Value value
 }
 
 void ExplainTracer::SegmentMoved(int32_t segment, bool member) {
+  Resolve();   // anything after a rule's test that is not its body: the rule did not hold
   if (!active_) return;
   out_ << "  segment " << p_.segments[size_t(segment)].name << ": " << (member ? "entered" : "left") << "\n";
 }
 
 void ExplainTracer::FlowStep(int32_t flow, int32_t op) {
+  Resolve();   // anything after a rule's test that is not its body: the rule did not hold
   if (!active_) return;
   static const char* kOps[] = {"run", "branch", "wait", "wait for", "split", "jump", "exit"};
   const ir::Flow& f = p_.flows[size_t(flow)];
@@ -145,8 +149,8 @@ void ExplainTracer::FlowStep(int32_t flow, int32_t op) {
 }
 
 void ExplainTracer::Emitted(const engine::Action& a) {
+  Resolve();   // anything after a rule's test that is not its body: the rule did not hold
   if (!active_) return;
-  // Effects run inside a rule's body: its outcome line comes first.
   std::string fields;
   for (const auto& [name, v] : a.fields) {
     fields += " " + name + "=";
