@@ -13,6 +13,9 @@ small=$src/tests/driver/tooling
 # ---- quest diff
 expect 0 "diff of a package with itself" -- "$quest" diff "$casino" "$casino" --events "$events" --fail-on-change
 contains "$tmp/out" "0 added, 0 removed, 0 changed" "nothing differs"
+"$quest" build "$casino" -o "$tmp/casino.qlb" > /dev/null 2>&1
+expect 0 "diff of a bundle and its sources" -- "$quest" diff "$tmp/casino.qlb" "$casino" --events "$events" --until 2026-12-31T00:00:00Z --fail-on-change
+contains "$tmp/out" "0 added, 0 removed, 0 changed" "a bundle behaves as its sources"
 cp -r "$casino" "$tmp/casino2"
 # Live tables at the slot rate: live_points awards twice as much.
 sed -i 's|award points floor(bet.amount / 20)|award points floor(bet.amount / 10)|' "$tmp/casino2/points.quest"
