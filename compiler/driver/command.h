@@ -19,5 +19,7 @@ int FmtCommand(const Args& args);
 int LspCommand(const Args& args);
 int RunCommand(const Args& args);
 int TestCommand(const Args& args);
+int DiffCommand(const Args& args);
+int ExplainCommand(const Args& args);
 
 }  // namespace questline::driver

@@ -19,6 +19,8 @@ const Command kCommands[] = {
     {"test", questline::driver::TestCommand, "run scenario files (*.test.yaml)"},
     {"fmt", questline::driver::FmtCommand, "format .quest files canonically (--check: diff only)"},
     {"lsp", questline::driver::LspCommand, "serve the Language Server Protocol on stdio (editors)"},
+    {"diff", questline::driver::DiffCommand, "compare two versions of a package over the same events"},
+    {"explain", questline::driver::ExplainCommand, "why each rule fired or not for one player, event by event"},
 };
 
 void PrintUsage(std::ostream& out) {

@@ -104,6 +104,12 @@ void RunFrontEnd(FrontEnd& fe) {
 std::optional<ir::Program> CompileToIr(const std::vector<std::string>& paths, const std::string& who,
                                        std::ostream& err, int* exit_code, std::string* diagnostics_json) {
   FrontEnd fe;
+  return CompileKeepingSources(paths, who, err, exit_code, fe, nullptr, diagnostics_json);
+}
+
+std::optional<ir::Program> CompileKeepingSources(const std::vector<std::string>& paths, const std::string& who,
+                                                 std::ostream& err, int* exit_code, FrontEnd& fe,
+                                                 ir::SourceMap* map, std::string* diagnostics_json) {
   std::string error;
   if (!LoadPackage(paths, &fe.sources, &error)) {
     err << who << ": " << error << "\n";
@@ -123,7 +129,7 @@ std::optional<ir::Program> CompileToIr(const std::vector<std::string>& paths, co
     *exit_code = kExitFailure;
     return std::nullopt;
   }
-  return ir::LowerToIr(fe.package);
+  return ir::LowerToIr(fe.package, map);
 }
 
 }  // namespace questline::driver

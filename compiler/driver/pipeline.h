@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "compiler/diag/diagnostics.h"
+#include "compiler/ir/source_map.h"
 #include "compiler/sema/package.h"
 #include "compiler/syntax/ast.h"
 #include "core/ir/program.h"
@@ -54,5 +55,11 @@ void RunFrontEnd(FrontEnd& fe);
 // answers a refused reload with them).
 std::optional<ir::Program> CompileToIr(const std::vector<std::string>& paths, const std::string& who,
                                        std::ostream& err, int* exit_code, std::string* diagnostics_json = nullptr);
+
+// The same, keeping the front end (`fe`: the sources, for messages that quote
+// them) and, with `map`, where each construct came from (explain, coverage).
+std::optional<ir::Program> CompileKeepingSources(const std::vector<std::string>& paths, const std::string& who,
+                                                 std::ostream& err, int* exit_code, FrontEnd& fe,
+                                                 ir::SourceMap* map, std::string* diagnostics_json = nullptr);
 
 }  // namespace questline::driver
