@@ -6,7 +6,9 @@
 # markdown table, with the CPU questd used (cores: CPU seconds / wall seconds,
 # from /proc) next to the load generator's. Builds nothing: run ninja first.
 # Usage: bench/questd_load.sh [SECONDS (default 10)] [BUILD_DIR (default build)]
-# (QUESTD=PATH runs another questd binary, e.g. a build of another worktree.)
+# (QUESTD=PATH runs another questd binary, e.g. a build of another worktree.
+# ROWS="FSYNC K B RATE;…" runs only those rows, e.g. issue 17's durable
+# latency: ROWS="group 16 100 50000;always 16 100 50000".)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
@@ -74,6 +76,14 @@ run() {   # FSYNC K B RATE
 
 echo "| fsync | K | B | load (events/s) | events/s | batches/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | failures | backlog | questd cores | loadgen cores |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+if [ -n "${ROWS:-}" ]; then
+  IFS=';' read -r -a rows <<< "$ROWS"
+  for row in "${rows[@]}"; do
+    # shellcheck disable=SC2086
+    run $row
+  done
+  exit 0
+fi
 # closed loop: connections x batch size
 for kb in "1 1" "1 100" "1 1000" "4 1" "4 100" "4 1000" "16 100" "16 1000"; do
   run none $kb 0

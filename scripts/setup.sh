@@ -3,7 +3,22 @@
 # packages already present are skipped and `apt-get update` runs at most once.
 # `--bench` also installs what bench/peers/run.sh compares Questline with
 # (LuaJIT and lua-cjson, Node and npm, GNU time); neither the build nor CI needs them.
+# `--editors` also installs the VS Code extension's npm packages (editors/vscode:
+# the language client, vsce, vscode-tmgrammar-test for its grammar test); it
+# needs Node, npm and the npm registry.
 set -euo pipefail
+
+editors=false
+for arg in "$@"; do
+  if [ "$arg" = "--editors" ]; then editors=true; fi
+done
+install_editors() {
+  if ! $editors; then return 0; fi
+  local ext
+  ext="$(cd "$(dirname "$0")/.." && pwd)/editors/vscode"
+  echo "setup: npm install in $ext"
+  (cd "$ext" && npm install --no-audit --no-fund)
+}
 
 packages=(
   build-essential cmake ninja-build pkg-config
@@ -20,7 +35,9 @@ packages=(
 bench_packages=(luajit lua-cjson nodejs time)
 # (Debian's nodejs comes without npm; some Node builds bring their own)
 if ! command -v npm >/dev/null; then bench_packages+=(npm); fi
-if [ "${1:-}" = "--bench" ]; then packages+=("${bench_packages[@]}"); fi
+for arg in "$@"; do
+  if [ "$arg" = "--bench" ]; then packages+=("${bench_packages[@]}"); fi
+done
 
 missing=()
 for p in "${packages[@]}"; do
@@ -31,6 +48,7 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#packages[@]} packages present"
+  install_editors
   exit 0
 fi
 
@@ -39,3 +57,4 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 echo "setup: installing ${missing[*]}"
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+install_editors

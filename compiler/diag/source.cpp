@@ -12,17 +12,31 @@ bool operator<(const SourceRange& a, const SourceRange& b) {
          std::tie(b.file, b.line, b.col, b.end_line, b.end_col);
 }
 
-FileId SourceManager::AddFile(std::string path, std::string text) {
-  SourceFile f;
-  f.path = std::move(path);
-  f.text = std::move(text);
+namespace {
+
+void IndexLines(SourceFile& f) {
+  f.line_starts.clear();
   // A BOM is an encoding mark, not text: line 1 starts after it.
   f.line_starts.push_back(f.text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0);
   for (size_t i = 0; i < f.text.size(); ++i)
     if (f.text[i] == '\n' || (f.text[i] == '\r' && (i + 1 == f.text.size() || f.text[i + 1] != '\n')))
       f.line_starts.push_back(uint32_t(i + 1));
+}
+
+}  // namespace
+
+FileId SourceManager::AddFile(std::string path, std::string text) {
+  SourceFile f;
+  f.path = std::move(path);
+  f.text = std::move(text);
+  IndexLines(f);
   files_.push_back(std::move(f));
   return FileId(files_.size() - 1);
+}
+
+void SourceManager::ReplaceText(FileId id, std::string text) {
+  files_[id].text = std::move(text);
+  IndexLines(files_[id]);
 }
 
 bool SourceManager::LoadFile(const std::string& path, FileId* id, std::string* error) {

@@ -40,6 +40,9 @@ class SourceManager {
  public:
   // Adds a file whose text is already in memory (tests, stdin, the prelude).
   FileId AddFile(std::string path, std::string text);
+  // Gives file `id` new text (an editor's unsaved buffer): its FileId, and so
+  // every range already reported against the other files, stays valid.
+  void ReplaceText(FileId id, std::string text);
   // Reads a file from disk; false and `error` set when it cannot be read.
   bool LoadFile(const std::string& path, FileId* id, std::string* error);
 

@@ -15,8 +15,12 @@ inline constexpr int kExitUsage = 2;
 
 int BuildCommand(const Args& args);
 int CheckCommand(const Args& args);
+int FmtCommand(const Args& args);
+int LspCommand(const Args& args);
 int RunCommand(const Args& args);
 int TestCommand(const Args& args);
+int DiffCommand(const Args& args);
+int ExplainCommand(const Args& args);
 int ReportCommand(const Args& args);
 
 }  // namespace questline::driver

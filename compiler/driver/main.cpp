@@ -17,6 +17,10 @@ const Command kCommands[] = {
     {"build", questline::driver::BuildCommand, "compile a package into a bundle (FILE.qlb)"},
     {"run", questline::driver::RunCommand, "replay events through a package, offline"},
     {"test", questline::driver::TestCommand, "run scenario files (*.test.yaml)"},
+    {"fmt", questline::driver::FmtCommand, "format .quest files canonically (--check: diff only)"},
+    {"lsp", questline::driver::LspCommand, "serve the Language Server Protocol on stdio (editors)"},
+    {"diff", questline::driver::DiffCommand, "compare two versions of a package over the same events"},
+    {"explain", questline::driver::ExplainCommand, "why each rule fired or not for one player, event by event"},
     {"report", questline::driver::ReportCommand, "bandit off-policy estimates and holdout uplift from actions"},
 };
 

@@ -24,7 +24,7 @@ void LoadPackageText(const std::string& name, const std::string& text, Sources* 
   out->files.push_back(out->manager.AddFile(name, text));
 }
 
-bool LoadPackage(const std::vector<std::string>& paths, Sources* out, std::string* error) {
+bool ListPackageFiles(const std::vector<std::string>& paths, std::vector<std::string>* out, std::string* error) {
   std::vector<std::string> files;
   for (const std::string& path : paths) {
     std::error_code ec;
@@ -78,8 +78,13 @@ bool LoadPackage(const std::vector<std::string>& paths, Sources* out, std::strin
     if (id.exists ? !seen_inodes.insert({id.dev, id.ino}).second : !seen_paths.insert(id.path).second) continue;
     unique_files.push_back(file);
   }
-  files = std::move(unique_files);
+  *out = std::move(unique_files);
+  return true;
+}
 
+bool LoadPackage(const std::vector<std::string>& paths, Sources* out, std::string* error) {
+  std::vector<std::string> files;
+  if (!ListPackageFiles(paths, &files, error)) return false;
   out->files.push_back(out->manager.AddFile(stdlib::kPreludePath, std::string(stdlib::PreludeText())));
   for (const std::string& file : files) {
     diag::FileId id;
@@ -99,6 +104,12 @@ void RunFrontEnd(FrontEnd& fe) {
 std::optional<ir::Program> CompileToIr(const std::vector<std::string>& paths, const std::string& who,
                                        std::ostream& err, int* exit_code, std::string* diagnostics_json) {
   FrontEnd fe;
+  return CompileKeepingSources(paths, who, err, exit_code, fe, nullptr, diagnostics_json);
+}
+
+std::optional<ir::Program> CompileKeepingSources(const std::vector<std::string>& paths, const std::string& who,
+                                                 std::ostream& err, int* exit_code, FrontEnd& fe,
+                                                 ir::SourceMap* map, std::string* diagnostics_json) {
   std::string error;
   if (!LoadPackage(paths, &fe.sources, &error)) {
     err << who << ": " << error << "\n";
@@ -118,7 +129,7 @@ std::optional<ir::Program> CompileToIr(const std::vector<std::string>& paths, co
     *exit_code = kExitFailure;
     return std::nullopt;
   }
-  return ir::LowerToIr(fe.package);
+  return ir::LowerToIr(fe.package, map);
 }
 
 }  // namespace questline::driver

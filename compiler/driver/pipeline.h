@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "compiler/diag/diagnostics.h"
+#include "compiler/ir/source_map.h"
 #include "compiler/sema/package.h"
 #include "compiler/syntax/ast.h"
 #include "core/ir/program.h"
@@ -22,6 +23,10 @@ struct Sources {
   diag::SourceManager manager;
   std::vector<diag::FileId> files;
 };
+
+// The .quest files a package of `paths` holds, sorted, each once (without
+// reading them): what LoadPackage loads, and what an editor's session keeps open.
+bool ListPackageFiles(const std::vector<std::string>& paths, std::vector<std::string>* out, std::string* error);
 
 // False (with `error` set) when a path is missing, unreadable or holds no .quest file:
 // the command exits 2.
@@ -50,5 +55,11 @@ void RunFrontEnd(FrontEnd& fe);
 // answers a refused reload with them).
 std::optional<ir::Program> CompileToIr(const std::vector<std::string>& paths, const std::string& who,
                                        std::ostream& err, int* exit_code, std::string* diagnostics_json = nullptr);
+
+// The same, keeping the front end (`fe`: the sources, for messages that quote
+// them) and, with `map`, where each construct came from (explain, coverage).
+std::optional<ir::Program> CompileKeepingSources(const std::vector<std::string>& paths, const std::string& who,
+                                                 std::ostream& err, int* exit_code, FrontEnd& fe,
+                                                 ir::SourceMap* map, std::string* diagnostics_json = nullptr);
 
 }  // namespace questline::driver

@@ -7,12 +7,14 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <simdjson.h>
 #include <sstream>
 
 #include "compiler/diag/render.h"
 #include "compiler/driver/backend_choice.h"
 #include "compiler/driver/command.h"
+#include "compiler/driver/coverage.h"
 #include "compiler/driver/pipeline.h"
 #include "compiler/driver/scenario.h"
 #include "compiler/interp/interp.h"
@@ -338,11 +340,13 @@ struct ScenarioRun {
 };
 
 ScenarioRun RunScenarioOn(const fs::path& file, const Scenario& scenario, const ir::Program& program,
-                          EngineKind engine_kind) {
+                          EngineKind engine_kind, engine::Tracer* tracer) {
   ScenarioRun run;
   std::unique_ptr<core::Backend> backend = MakeBackend(program, engine_kind, file.string(), std::cout);
   engine::StringPool strings;
-  engine::Engine engine(program, *backend, strings);
+  engine::EngineOptions options;
+  options.tracer = tracer;
+  engine::Engine engine(program, *backend, strings, options);
   io::EventReader reader(program.schema, strings);
   // The scenario's events as the NDJSON `quest run` would read: one line each
   // (the scenario parser writes no newline inside one), so line N is event N.
@@ -387,7 +391,8 @@ int CompareRuns(const fs::path& file, const ScenarioRun& interp_run, const Scena
   return 0;
 }
 
-int RunScenarioFile(const fs::path& file, EngineKind engine_kind, bool both) {
+// With `coverage`, the scenario's first run is added to it.
+int RunScenarioFile(const fs::path& file, EngineKind engine_kind, bool both, CoverageReport* coverage) {
   std::string text;
   {
     std::ifstream in(file, std::ios::binary);
@@ -418,30 +423,56 @@ int RunScenarioFile(const fs::path& file, EngineKind engine_kind, bool both) {
     diag::Render(fe.sink.All(), fe.sources.manager, {}, std::cout);
     return 1;
   }
-  ir::Program program = ir::LowerToIr(fe.package);
+  ir::SourceMap source_map;
+  ir::Program program = ir::LowerToIr(fe.package, coverage ? &source_map : nullptr);
+  std::optional<CoverageTracer> tracer;
+  if (coverage) tracer.emplace(program);
   std::vector<EngineKind> kinds = {engine_kind};
   if (both) kinds = {EngineKind::Interp, EngineKind::Jit};
   std::vector<ScenarioRun> runs;
   int failures = 0;
   for (EngineKind kind : kinds) {
-    runs.push_back(RunScenarioOn(file, scenario, program, kind));
+    runs.push_back(RunScenarioOn(file, scenario, program, kind, tracer && runs.empty() ? &*tracer : nullptr));
     const int f = runs.back().rejected + CheckExpectations(file, scenario.doc, runs.back().actions, runs.back().state);
     if (both && f) std::cout << "  (the failures above are the " << (kind == EngineKind::Jit ? "JIT" : "interpreter") << "'s)\n";
     failures += f;
   }
   if (both) failures += CompareRuns(file, runs[0], runs[1]);
+  if (tracer) {
+    tracer->Flush();
+    coverage->Add(*tracer, source_map, fe.sources.manager);
+  }
   const std::vector<engine::Action>& actions = runs.back().actions;
   std::cout << (failures ? "FAIL " : "ok   ") << file.string() << " (" << actions.size() << " actions)\n";
   return failures ? 1 : 0;
 }
 
+// The coverage report to `path` (empty: standard output).
+bool WriteCoverage(const CoverageReport& report, const std::string& format, const std::string& path) {
+  std::ofstream file;
+  if (!path.empty()) file.open(path, std::ios::binary);
+  std::ostream& out = path.empty() ? std::cout : file;
+  if (format == "lcov") report.PrintLcov(out);
+  else report.PrintText(out);
+  out.flush();
+  if (!out) std::cerr << "quest test: cannot write the coverage report to '" << path << "'\n";
+  return bool(out);
+}
+
 const char* kHelp =
     "usage: quest test PATH... [--engine jit|interp|both]\n"
+    "                  [--coverage [--format text|lcov] [--coverage-out FILE]]\n"
     "\n"
     "Run scenario files (*.test.yaml; folders recurse): events through a package,\n"
     "then expectations on its actions and state. Format: docs/scenarios.md.\n"
     "  --engine E  jit (default) or interp, as for quest run; both: each scenario on\n"
     "              both, whose actions and state must also agree to the byte\n"
+    "  --coverage  then report what no scenario exercised: rules never fired, rule\n"
+    "              conditions never true or never false, tasks and flow steps never\n"
+    "              reached, with the percent covered per file (docs/tooling.md)\n"
+    "  --format F  the coverage report: text (default) or lcov\n"
+    "  --coverage-out FILE\n"
+    "              write it to FILE (default: standard output, after the results)\n"
     "exit: 0 all pass, 1 a failure or an invalid scenario (file:line), 2 usage or unreadable input\n";
 
 }  // namespace
@@ -450,12 +481,26 @@ int TestCommand(const Args& args) {
   std::vector<fs::path> files;
   EngineKind engine_kind = EngineKind::Jit;
   bool both = false;   // each scenario on both engines, which must also agree to the byte
-  bool unreadable = false;
+  bool unreadable = false, coverage = false;
+  std::string format = "text", coverage_path;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") {
       std::cout << kHelp;
       return kExitOk;
+    }
+    if (a == "--coverage") {
+      coverage = true;
+      continue;
+    }
+    if (a == "--format" || a == "--coverage-out") {
+      if (i + 1 >= args.size()) {
+        std::cerr << "quest test: " << a << " needs a value\n";
+        return kExitUsage;
+      }
+      (a == "--format" ? format : coverage_path) = args[++i];
+      coverage = true;
+      continue;
     }
     if (a == "--engine") {
       both = i + 1 < args.size() && args[i + 1] == "both";
@@ -497,11 +542,17 @@ int TestCommand(const Args& args) {
     if (!unreadable) std::cerr << kHelp;
     return kExitUsage;
   }
+  if (format != "text" && format != "lcov") {
+    std::cerr << "quest test: unknown coverage format '" << format << "'; use text or lcov\n";
+    return kExitUsage;
+  }
+  std::optional<CoverageReport> report;
+  if (coverage) report.emplace();
   std::sort(files.begin(), files.end());
   int failed = 0;
   for (const fs::path& f : files) {
     try {
-      failed += RunScenarioFile(f, engine_kind, both);
+      failed += RunScenarioFile(f, engine_kind, both, report ? &*report : nullptr);
     } catch (const YAML::BadFile&) {
       std::cerr << "quest test: cannot read '" << f.string() << "'\n";
       unreadable = true;
@@ -515,6 +566,7 @@ int TestCommand(const Args& args) {
     }
   }
   std::cout << files.size() - size_t(failed) << " of " << files.size() << " scenarios passed\n";
+  if (report && !WriteCoverage(*report, format, coverage_path)) return kExitUsage;
   return unreadable ? kExitUsage : failed ? kExitFailure : kExitOk;
 }
 

@@ -233,6 +233,7 @@ void Interpreter::HandleEvent(const core::Event& event, Runtime& rt) const {
     const ir::Rule& rule = p_.rules[size_t(r)];
     locals.assign(size_t(rule.local_count), Value{});
     Frame rule_frame{&event, &locals, nullptr};
+    if (probe_) probe_->BeforeRule(r, rule_frame, rt);
     if (!Test(rule.where, rule_frame, rt) || !rt.EnterRule(r)) continue;
     Run(rule.body, rule_frame, rt);
     rt.LeaveRule();

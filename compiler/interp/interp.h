@@ -16,9 +16,19 @@ using core::Frame;
 using core::Runtime;
 using core::Value;
 
+// Told before HandleEvent tests each rule's condition, with the frame the
+// condition is tested in: quest explain reads the condition's parts there.
+class RuleProbe {
+ public:
+  virtual ~RuleProbe() = default;
+  virtual void BeforeRule(int32_t rule, Frame& frame, Runtime& rt) = 0;
+};
+
 class Interpreter final : public Backend {
  public:
   explicit Interpreter(const ir::Program& program) : p_(program) {}
+  // Null (the default): no probe.
+  void SetRuleProbe(RuleProbe* probe) { probe_ = probe; }
 
   Value Eval(ir::ExprRef e, Frame& frame, Runtime& rt) const override;
   bool Test(ir::ExprRef e, Frame& frame, Runtime& rt) const override;
@@ -32,6 +42,7 @@ class Interpreter final : public Backend {
  private:
   Value EvalBuiltin(const ir::Node& n, Frame& frame, Runtime& rt) const;
   const ir::Program& p_;
+  RuleProbe* probe_ = nullptr;
 };
 
 }  // namespace questline::interp

@@ -33,7 +33,7 @@ Period PeriodOf(ast::Period p) { return static_cast<Period>(static_cast<int>(p))
 
 class Lowering {
  public:
-  explicit Lowering(const sema::Package& pkg) : pkg_(pkg) {}
+  Lowering(const sema::Package& pkg, SourceMap* map) : pkg_(pkg), map_(map) {}
 
   Program Run() {
     LowerSchema();
@@ -76,6 +76,7 @@ class Lowering {
     for (const sema::Competition& c : pkg_.competitions) p_.competitions.push_back(LowerCompetition(c));
     p_.settings = {pkg_.settings.timezone, pkg_.settings.week_starts, pkg_.settings.seed};
     BuildPlans();
+    if (map_) MapDeclarations();
     return std::move(p_);
   }
 
@@ -227,6 +228,7 @@ class Lowering {
     n.count = uint32_t(kids.size());
     p_.children.insert(p_.children.end(), kids.begin(), kids.end());
     p_.nodes.push_back(n);
+    if (map_) map_->nodes.resize(p_.nodes.size()), map_->nodes.back() = e.range;
     return ExprRef(p_.nodes.size() - 1);
   }
 
@@ -311,114 +313,124 @@ class Lowering {
 
   void LowerStepsIn(const sema::Block& block, std::vector<FlowOp>& ops, int32_t scope) {
     for (const sema::Stmt& s : block) {
-      const int32_t here = int32_t(ops.size());
-      switch (s.kind) {
-        case ast::StmtKind::Wait: {
-          FlowOp op;
-          op.kind = FlowOpKind::Wait;
-          op.duration = s.value ? s.value->value.i : 0;
-          ops.push_back(std::move(op));
-          continue;
+      const size_t first = ops.size();
+      LowerStep(s, ops, scope);
+      // The ops the statement made and its nested statements did not claim.
+      if (map_) {
+        op_ranges_.resize(ops.size());
+        for (size_t i = first; i < ops.size(); ++i)
+          if (!op_ranges_[i].Valid()) op_ranges_[i] = s.range;
+      }
+    }
+    open_run_ = false;   // a jump target may follow: never merge across it
+  }
+
+  void LowerStep(const sema::Stmt& s, std::vector<FlowOp>& ops, int32_t scope) {
+    const int32_t here = int32_t(ops.size());
+    switch (s.kind) {
+      case ast::StmtKind::Wait: {
+        FlowOp op;
+        op.kind = FlowOpKind::Wait;
+        op.duration = s.value ? s.value->value.i : 0;
+        ops.push_back(std::move(op));
+        return;
+      }
+      case ast::StmtKind::WaitFor: {
+        FlowOp op;
+        op.kind = FlowOpKind::WaitFor;
+        op.event = s.event;
+        op.cond = s.where ? Expr(*s.where) : -1;
+        op.duration = s.value ? s.value->value.i : 0;
+        ops.push_back(std::move(op));
+        LowerSteps(s.body, ops, here);           // the event arrived: its fields are in scope
+        FlowOp jump;
+        jump.kind = FlowOpKind::Jump;
+        ops.push_back(std::move(jump));
+        const int32_t jump_at = int32_t(ops.size() - 1);
+        ops[size_t(here)].target = int32_t(ops.size());
+        LowerSteps(s.else_body, ops, scope);     // the timeout
+        ops[size_t(jump_at)].target = int32_t(ops.size());
+        return;
+      }
+      case ast::StmtKind::Split: {
+        FlowOp op;
+        op.kind = FlowOpKind::Split;
+        ops.push_back(std::move(op));
+        int64_t total = 0;
+        std::vector<int32_t> jumps;
+        for (const sema::Branch& b : s.branches) {
+          total += b.share;
+          ops[size_t(here)].shares.push_back(total);
+          ops[size_t(here)].targets.push_back(int32_t(ops.size()));
+          LowerSteps(b.body, ops, scope);
+          FlowOp jump;
+          jump.kind = FlowOpKind::Jump;
+          ops.push_back(std::move(jump));
+          jumps.push_back(int32_t(ops.size() - 1));
         }
-        case ast::StmtKind::WaitFor: {
-          FlowOp op;
-          op.kind = FlowOpKind::WaitFor;
-          op.event = s.event;
-          op.cond = s.where ? Expr(*s.where) : -1;
-          op.duration = s.value ? s.value->value.i : 0;
-          ops.push_back(std::move(op));
-          LowerSteps(s.body, ops, here);           // the event arrived: its fields are in scope
+        for (int32_t j : jumps) ops[size_t(j)].target = int32_t(ops.size());
+        return;
+      }
+      case ast::StmtKind::ChooseBandit: {
+        // Like a split, with the bandit's arm in place of the sticky bucket.
+        FlowOp op;
+        op.kind = FlowOpKind::Choose;
+        op.event = s.event;
+        op.cond = s.where ? Expr(*s.where) : -1;
+        op.duration = s.value ? s.value->value.i : 0;
+        for (const sema::Expr& feature : s.context) op.context.push_back(Expr(feature));
+        op.policy = uint8_t(s.policy);
+        op.policy_param = s.policy_param;
+        ops.push_back(std::move(op));
+        std::vector<int32_t> jumps;
+        for (const sema::Branch& b : s.branches) {
+          ops[size_t(here)].arms.push_back(b.name);
+          ops[size_t(here)].targets.push_back(int32_t(ops.size()));
+          LowerSteps(b.body, ops, scope);
+          FlowOp jump;
+          jump.kind = FlowOpKind::Jump;
+          ops.push_back(std::move(jump));
+          jumps.push_back(int32_t(ops.size() - 1));
+        }
+        for (int32_t j : jumps) ops[size_t(j)].target = int32_t(ops.size());
+        return;
+      }
+      case ast::StmtKind::Exit: {
+        FlowOp op;
+        op.kind = FlowOpKind::Exit;
+        ops.push_back(std::move(op));
+        return;
+      }
+      case ast::StmtKind::If:
+        if (HasFlowStep(s.body) || HasFlowStep(s.else_body)) {
+          FlowOp branch;
+          branch.kind = FlowOpKind::Branch;
+          branch.cond = Expr(*s.value);
+          ops.push_back(std::move(branch));
+          LowerSteps(s.body, ops, scope);
           FlowOp jump;
           jump.kind = FlowOpKind::Jump;
           ops.push_back(std::move(jump));
           const int32_t jump_at = int32_t(ops.size() - 1);
           ops[size_t(here)].target = int32_t(ops.size());
-          LowerSteps(s.else_body, ops, scope);     // the timeout
+          LowerSteps(s.else_body, ops, scope);
           ops[size_t(jump_at)].target = int32_t(ops.size());
-          continue;
+          return;
         }
-        case ast::StmtKind::Split: {
-          FlowOp op;
-          op.kind = FlowOpKind::Split;
-          ops.push_back(std::move(op));
-          int64_t total = 0;
-          std::vector<int32_t> jumps;
-          for (const sema::Branch& b : s.branches) {
-            total += b.share;
-            ops[size_t(here)].shares.push_back(total);
-            ops[size_t(here)].targets.push_back(int32_t(ops.size()));
-            LowerSteps(b.body, ops, scope);
-            FlowOp jump;
-            jump.kind = FlowOpKind::Jump;
-            ops.push_back(std::move(jump));
-            jumps.push_back(int32_t(ops.size() - 1));
-          }
-          for (int32_t j : jumps) ops[size_t(j)].target = int32_t(ops.size());
-          continue;
-        }
-        case ast::StmtKind::ChooseBandit: {
-          // Like a split, with the bandit's arm in place of the sticky bucket.
-          FlowOp op;
-          op.kind = FlowOpKind::Choose;
-          op.event = s.event;
-          op.cond = s.where ? Expr(*s.where) : -1;
-          op.duration = s.value ? s.value->value.i : 0;
-          for (const sema::Expr& feature : s.context) op.context.push_back(Expr(feature));
-          op.policy = uint8_t(s.policy);
-          op.policy_param = s.policy_param;
-          ops.push_back(std::move(op));
-          std::vector<int32_t> jumps;
-          for (const sema::Branch& b : s.branches) {
-            ops[size_t(here)].arms.push_back(b.name);
-            ops[size_t(here)].targets.push_back(int32_t(ops.size()));
-            LowerSteps(b.body, ops, scope);
-            FlowOp jump;
-            jump.kind = FlowOpKind::Jump;
-            ops.push_back(std::move(jump));
-            jumps.push_back(int32_t(ops.size() - 1));
-          }
-          for (int32_t j : jumps) ops[size_t(j)].target = int32_t(ops.size());
-          continue;
-        }
-        case ast::StmtKind::Exit: {
-          FlowOp op;
-          op.kind = FlowOpKind::Exit;
-          ops.push_back(std::move(op));
-          continue;
-        }
-        case ast::StmtKind::If:
-          if (HasFlowStep(s.body) || HasFlowStep(s.else_body)) {
-            FlowOp branch;
-            branch.kind = FlowOpKind::Branch;
-            branch.cond = Expr(*s.value);
-            ops.push_back(std::move(branch));
-            LowerSteps(s.body, ops, scope);
-            FlowOp jump;
-            jump.kind = FlowOpKind::Jump;
-            ops.push_back(std::move(jump));
-            const int32_t jump_at = int32_t(ops.size() - 1);
-            ops[size_t(here)].target = int32_t(ops.size());
-            LowerSteps(s.else_body, ops, scope);
-            ops[size_t(jump_at)].target = int32_t(ops.size());
-            continue;
-          }
-          break;
-        default:
-          break;
-      }
-      // An immediate statement: batch it with the previous Run op.
-      if (ops.empty() || ops.back().kind != FlowOpKind::Run || !open_run_) {
-        FlowOp run;
-        run.kind = FlowOpKind::Run;
-        ops.push_back(std::move(run));
-        open_run_ = true;
-      }
-      sema::Block one{s};
-      Block lowered = LowerBlock(one);
-      for (Stmt& st : lowered) ops.back().block.push_back(std::move(st));
-      continue;
+        break;
+      default:
+        break;
     }
-    open_run_ = false;   // a jump target may follow: never merge across it
+    // An immediate statement: batch it with the previous Run op.
+    if (ops.empty() || ops.back().kind != FlowOpKind::Run || !open_run_) {
+      FlowOp run;
+      run.kind = FlowOpKind::Run;
+      ops.push_back(std::move(run));
+      open_run_ = true;
+    }
+    sema::Block one{s};
+    Block lowered = LowerBlock(one);
+    for (Stmt& st : lowered) ops.back().block.push_back(std::move(st));
   }
 
   Flow LowerFlow(const sema::Flow& f) {
@@ -434,10 +446,16 @@ class Lowering {
     out.reenter_after_ms = f.reenter_after_ms;
     out.local_count = f.local_count;
     open_run_ = false;
+    op_ranges_.clear();
     LowerSteps(f.steps, out.ops, -1);
     FlowOp exit;
     exit.kind = FlowOpKind::Exit;
     out.ops.push_back(std::move(exit));
+    if (map_) {
+      op_ranges_.resize(out.ops.size());
+      op_ranges_.back() = f.range;   // the implicit exit: the flow's end
+      map_->flow_ops.push_back(op_ranges_);
+    }
     return out;
   }
 
@@ -493,6 +511,18 @@ class Lowering {
     return out;
   }
 
+  // Declarations in the IR's order (the sema tables' order, one for one).
+  void MapDeclarations() {
+    map_->nodes.resize(p_.nodes.size());
+    for (const sema::Rule& r : pkg_.rules) map_->rules.push_back(r.range);
+    for (const sema::Mission& m : pkg_.missions) {
+      map_->missions.push_back(m.range);
+      auto& tasks = map_->tasks.emplace_back();
+      for (const sema::Task& t : m.tasks) tasks.push_back(t.range);
+    }
+    for (const sema::Flow& f : pkg_.flows) map_->flows.push_back(f.range);
+  }
+
   void BuildPlans() {
     p_.plans.resize(p_.schema.types.size());
     for (size_t i = 0; i < p_.metrics.size(); ++i)
@@ -511,13 +541,16 @@ class Lowering {
   const sema::Package& pkg_;
   Program p_;
   bool open_run_ = false;
+  SourceMap* map_ = nullptr;
+  std::vector<diag::SourceRange> op_ranges_;   // the flow being lowered's, by op
   std::unordered_map<std::string, int64_t> strings_;
 };
 
 }  // namespace
 
-Program LowerToIr(const sema::Package& package) {
-  Program program = Lowering(package).Run();
+Program LowerToIr(const sema::Package& package, SourceMap* map) {
+  if (map) *map = SourceMap{};
+  Program program = Lowering(package, map).Run();
   for (const Node& n : program.nodes)
     if (n.kind == NodeKind::EventField && n.a == core::kFieldId) program.schema.intern_ids = true;
   VerifyIr(program);

@@ -5,11 +5,13 @@
 #pragma once
 
 #include "compiler/sema/package.h"
+#include "compiler/ir/source_map.h"
 #include "core/ir/program.h"
 
 namespace questline::ir {
 
-Program LowerToIr(const sema::Package& package);
+// With `map`, also where each construct came from (source_map.h).
+Program LowerToIr(const sema::Package& package, SourceMap* map = nullptr);
 void VerifyIr(const Program& program);
 
 }  // namespace questline::ir

@@ -426,4 +426,7 @@ struct Package {
   }
 };
 
+// A type as messages and tools spell it: `decimal`, `GameType`, `level`.
+std::string TypeName(const Package& package, Type t);
+
 }  // namespace questline::sema

@@ -25,7 +25,9 @@ Type Checker::TypeOf(const ast::TypeRef& ref) {
   return {TypeKind::Union, id};
 }
 
-std::string Checker::TypeName(Type t) const {
+std::string Checker::TypeName(Type t) const { return sema::TypeName(pkg, t); }
+
+std::string TypeName(const Package& package, Type t) {
   switch (t.kind) {
     case TypeKind::Error: return "<error>";
     case TypeKind::Bool: return "bool";
@@ -35,7 +37,9 @@ std::string Checker::TypeName(Type t) const {
     case TypeKind::Time: return "time";
     case TypeKind::Duration: return "duration";
     case TypeKind::Percent: return "percent";
-    case TypeKind::Union: return t.union_id >= 0 ? pkg.unions[size_t(t.union_id)].name : "union";
+    case TypeKind::Union:
+      return t.union_id >= 0 && size_t(t.union_id) < package.unions.size() ? package.unions[size_t(t.union_id)].name
+                                                                            : "union";
   }
   return "?";
 }

@@ -1,5 +1,7 @@
 #include "runtime/daemon/batch.h"
 
+#include <algorithm>
+
 namespace questline::daemon {
 namespace {
 
@@ -94,6 +96,11 @@ bool SplitEvents(std::string_view body, size_t max_event_bytes, Batch* batch, st
   if (!trimmed.empty() && trimmed.front() == '[') return SplitArray(trimmed, max_event_bytes, batch, error);
   SplitNdjson(body, 1, max_event_bytes, batch);
   return true;
+}
+
+void SortByLine(std::vector<io::Rejection>* rejected) {
+  std::stable_sort(rejected->begin(), rejected->end(),
+                   [](const io::Rejection& a, const io::Rejection& b) { return a.line < b.line; });
 }
 
 }  // namespace questline::daemon

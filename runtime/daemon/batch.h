@@ -31,6 +31,9 @@ void SplitNdjson(std::string_view body, uint64_t first_line, size_t max_event_by
 // processed: the client must fix and resend it whole).
 bool SplitEvents(std::string_view body, size_t max_event_bytes, Batch* batch, std::string* error);
 
+// Rejections in line order (stable: one line's stay in the order found).
+void SortByLine(std::vector<io::Rejection>* rejected);
+
 // "line too long: N bytes (max_event_bytes M)"
 std::string TooLong(size_t bytes, size_t max_event_bytes);
 

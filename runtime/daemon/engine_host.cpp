@@ -29,10 +29,6 @@ void Counter(std::string& out, const char* name, const char* help, uint64_t valu
          std::to_string(value) + "\n";
 }
 
-bool ByLine(const io::Rejection& a, const io::Rejection& b) { return a.line < b.line; }
-
-
-
 }  // namespace
 
 int64_t WallClockMs() {
@@ -42,7 +38,7 @@ int64_t WallClockMs() {
 
 EngineHost::EngineHost(PackagePtr configured, PackageLoader& loader, const Config& config)
     : configured_(configured), loader_(loader), package_(std::move(configured)), config_(config),
-      tee_(missions_) {
+      tee_(missions_), snapshots_(config.data_dir, config.fsync != "none") {
   Build();
 }
 
@@ -65,6 +61,13 @@ uint64_t EngineHost::RestoreSnapshot() {
     const std::string path = SnapshotPath(config_.data_dir, seq);
     if (!ReadWholeFile(path, &bytes)) {
       Log(LogLevel::Warn, "snapshot " + path + " cannot be read; trying the one before");
+      continue;
+    }
+    // The daemon's counters at the snapshot's record (durable_counters.h).
+    if (!TakeCountersTrailer(&bytes, &counters_, &missions_)) {
+      Log(LogLevel::Warn, "snapshot " + path + " has a damaged counters trailer; trying the one before; renamed " +
+                              path + ".bad");
+      ::rename(path.c_str(), (path + ".bad").c_str());
       continue;
     }
     // Restore needs an engine of the program the snapshot was taken with.
@@ -90,6 +93,8 @@ uint64_t EngineHost::RestoreSnapshot() {
     Build();
   }
   // The journal from its start: its first Reload record names the program.
+  counters_ = IngestCounters{};
+  missions_ = MissionStats{};
   if (package_ != configured_) {
     package_ = configured_;
     Build();
@@ -121,8 +126,8 @@ bool EngineHost::Recover(std::string* error) {
     return false;
   }
   if (replayed) Log(LogLevel::Info, "replayed " + std::to_string(replayed) + " journal records");
-  if (!FlushSinks()) {
-    *error = "the actions replayed could not be written to the file sink";
+  if (!FlushSinks(error)) {
+    *error = "the actions replayed could not be written to the file sink: " + *error;
     return false;
   }
   if (journal_.LastSeq() == 0) {
@@ -149,8 +154,9 @@ bool EngineHost::Recover(std::string* error) {
 bool EngineHost::Journaled(JournalRecord record, std::string* error) {
   pristine_ = false;
   if (replaying_) return true;
+  Commit();   // the batches staged before this input come first, in the journal and the engine
   if (!journal_.Append(record, error)) {
-    Log(LogLevel::Error, "journal: " + *error + "; the input is refused");
+    Log(LogLevel::Error, *error + "; the input is refused");
     return false;
   }
   return true;
@@ -160,8 +166,9 @@ void EngineHost::Apply(const JournalRecord& record) {
   if (record.kind != RecordKind::Reload) pristine_ = false;
   switch (record.kind) {
     case RecordKind::Events: {
-      IngestResult ignored;
-      ProcessLines(record.lines, &ignored);
+      IngestResult result;
+      ProcessLines(record.lines, &result);
+      CountEvents(result, record.lines.size(), record.rejected);
       break;
     }
     case RecordKind::ImportSegment: ImportSegment(record.name, record.body); break;
@@ -171,54 +178,13 @@ void EngineHost::Apply(const JournalRecord& record) {
   }
 }
 
-void EngineHost::MaybeSnapshot() {
-  if (replaying_ || inputs_since_snapshot_ < uint64_t(config_.snapshot_every_events)) return;
-  // A restart from this snapshot would not re-emit the actions before it:
-  // every webhook must have them acknowledged first (docs/durability.md).
-  // Normally a matter of milliseconds; with a receiver down or far behind,
-  // the snapshot is postponed (the journal grows) and tried at each input,
-  // waiting again only every tenth of snapshot_every_events inputs so that
-  // a slow receiver does not stall every input.
-  const bool wait = inputs_since_snapshot_ >= snapshot_wait_at_;
-  for (auto& webhook : webhooks_)
-    if (!webhook->WaitDrained(wait)) {
-      if (!snapshot_postponed_)
-        Log(LogLevel::Warn, "snapshot postponed: webhook '" + webhook->Name() +
-                                "' has actions not yet acknowledged (the journal is kept until it has)");
-      snapshot_postponed_ = true;
-      if (wait) snapshot_wait_at_ = inputs_since_snapshot_ + std::max<uint64_t>(1, config_.snapshot_every_events / 10);
-      return;
-    }
-  snapshot_wait_at_ = 0;
-  snapshot_postponed_ = false;
-  inputs_since_snapshot_ = 0;
-  const uint64_t seq = journal_.LastSeq();
-  if (seq == 0) return;
-  const bool sync = config_.fsync != "none";
-  std::string error;
-  // The actions of every record up to `seq` are in the file sink already
-  // (flushed, and with fsync group on disk): a restart from this snapshot
-  // replays only what follows.
-  if (!WriteSnapshot(config_.data_dir, seq, engine_->Snapshot(), sync, &error)) {
-    Log(LogLevel::Error, "snapshot: " + error);
-    return;
-  }
-  Log(LogLevel::Info, "snapshot " + SnapshotPath(config_.data_dir, seq) + " written");
-  if (!journal_.Rotate(&error)) Log(LogLevel::Error, "journal: " + error);
-  // Two snapshots are kept, so a damaged newest one falls back to the one
-  // before; the journal is kept from the older one on.
-  const std::vector<uint64_t> snapshots = ListSnapshots(config_.data_dir);
-  for (size_t i = 2; i < snapshots.size(); ++i) ::unlink(SnapshotPath(config_.data_dir, snapshots[i]).c_str());
-  if (snapshots.size() >= 2) journal_.DropCoveredBy(snapshots[1]);
-}
-
 bool EngineHost::OpenSinks(std::string* error) {
   // One file sink (the first; docs/daemon.md) and every webhook. Each
   // webhook starts sending at once: what the replay re-emits goes out
   // while the rest of the journal is read.
   for (const SinkConfig& sink : config_.sinks) {
     if (sink.type == "file" && !file_open_) {
-      if (!file_.Open(sink.path, error)) return false;
+      if (!file_.Open(sink.path, config_.fsync != "none", error)) return false;
       file_open_ = true;
       tee_.Add(&file_);
     } else if (sink.type == "webhook") {
@@ -241,97 +207,34 @@ bool EngineHost::WebhooksHaveRoom(bool wait, std::string* why) {
   return true;
 }
 
-bool EngineHost::FlushSinks() {
-  // A webhook needs no flush: its actions are safe in the journal until
-  // their receiver acknowledges them.
-  if (!file_open_ || file_.Flush(config_.fsync != "none")) return true;
-  ++sink_failures_;
-  Log(LogLevel::Error, "the actions could not be written to the file sink (a full disk?)");
+bool EngineHost::SinksReady(bool wait, std::string* why) {
+  if (!WebhooksHaveRoom(wait, why)) return false;
+  if (!file_open_ || !file_.Behind() || FlushSinks(why)) return true;
+  *why += "; the actions of an earlier input are not yet in the action file: nothing applied, retry later";
   return false;
 }
 
-IngestResult EngineHost::Ingest(const Batch& batch) {
-  IngestResult result;
-  // Before anything is journaled: once journaled, all of an input's
-  // actions must go into the queues.
-  if (!WebhooksHaveRoom(true, &result.sink_backlog)) return result;
-  result.rejected = batch.rejected;
-  std::string reason;
-  const int64_t max_future = config_.limits.max_future_ms;
-  const int64_t latest = max_future ? WallClockMs() + max_future : INT64_MAX;
-  // First every line is parsed and judged, without interning (a line
-  // refused here must not give its strings ids, or the ids of the events
-  // after it would differ from an offline run of those events); the lines
-  // that pass are journaled and made durable; only then are their strings
-  // interned and the events processed, one at a time in order, as
-  // `quest run` (and the journal's replay, ProcessLines) interleaves them.
-  size_t handed = 0;
-  pending_.Clear();
-  JournalRecord record;
-  record.kind = RecordKind::Events;
-  for (const BatchLine& line : batch.lines) {
-    if (events_.size() <= handed) events_.emplace_back();
-    core::Event& event = events_[handed];
-    if (!reader_->Parse(line.text, line.line, &event, &pending_, uint32_t(handed), &reason)) {
-      result.rejected.push_back({line.line, reason});   // Parse left nothing in pending_
-      continue;
-    }
-    if (event.Ts() > latest) {
-      while (!pending_.refs.empty() && pending_.refs.back().event == handed) pending_.refs.pop_back();
-      result.rejected.push_back({line.line, "ts is more than limits.max_future (" + std::to_string(max_future / 1000) +
-                                                " s) ahead of the wall clock"});
-      continue;
-    }
-    ++handed;
-    record.lines.emplace_back(line.text);
-  }
-  std::stable_sort(result.rejected.begin(), result.rejected.end(), ByLine);
-  received_ += batch.lines.size() + batch.rejected.size();
-  rejected_ += result.rejected.size();
-  if (handed && !Journaled(std::move(record), &result.journal_error)) return result;
-  size_t next = 0;
-  for (size_t i = 0; i < handed; ++i) {
-    reader_->Intern(pending_, &next, uint32_t(i), &events_[i]);
-    ProcessOne(events_[i], &result);
-  }
-  accepted_ += result.accepted;
-  duplicates_ += result.duplicates;
-  result.sink_ok = FlushSinks();
-  inputs_since_snapshot_ += handed;
-  MaybeSnapshot();
-  return result;
-}
-
-void EngineHost::ProcessOne(const core::Event& event, IngestResult* result) {
-  const uint64_t duplicates_before = engine_->Stats().duplicates;
-  engine_->Process(event);
-  if (engine_->Stats().duplicates != duplicates_before) ++result->duplicates;
-  else ++result->accepted;
-}
-
-void EngineHost::ProcessLines(const std::vector<std::string>& lines, IngestResult* result) {
-  std::string reason;
-  for (size_t i = 0; i < lines.size(); ++i) {
-    pending_.Clear();
-    // Judged before it was journaled: it parses.
-    if (!reader_->Parse(lines[i], i + 1, &event_, &pending_, 0, &reason)) continue;
-    size_t next = 0;
-    reader_->Intern(pending_, &next, 0, &event_);
-    ProcessOne(event_, result);
-  }
+bool EngineHost::FlushSinks(std::string* error) {
+  // A webhook needs no flush: its actions are safe in the journal until
+  // their receiver acknowledges them.
+  if (!file_open_ || file_.Flush(error)) return true;
+  ++sink_failures_;
+  Log(LogLevel::Error, "the actions could not be written to the file sink: " + *error);
+  return false;
 }
 
 void EngineHost::AdvanceClock(int64_t now_ms) {
+  if (!replaying_) Commit();   // the clock is judged after the batches staged before it
   if (now_ms <= engine_->Clock()) return;
   std::string backlog;
-  if (!replaying_ && !WebhooksHaveRoom(false, &backlog)) return;   // time waits for the next tick
+  if (!replaying_ && !SinksReady(false, &backlog)) return;   // time waits for the next tick
   JournalRecord record;
   record.kind = RecordKind::Advance;
   record.ms = now_ms;
   std::string error;
   if (!Journaled(std::move(record), &error)) return;   // not durable: time waits for the next tick
   engine_->AdvanceTo(now_ms);
-  FlushSinks();
+  FlushSinks(&error);
   ++inputs_since_snapshot_;
   MaybeSnapshot();
 }
@@ -379,7 +282,7 @@ ImportResult EngineHost::ImportSegment(const std::string& segment, const std::st
     result.status = ImportResult::Status::BadRows;
     return result;
   }
-  if (!replaying_ && !WebhooksHaveRoom(true, &result.error)) {
+  if (!replaying_ && !SinksReady(true, &result.error)) {
     result.status = ImportResult::Status::Unavailable;
     return result;
   }
@@ -397,8 +300,8 @@ ImportResult EngineHost::ImportSegment(const std::string& segment, const std::st
     return result;
   }
   result.applied = users.size();
-  ++imports_;
-  FlushSinks();
+  ++counters_.imports;
+  FlushSinks(&result.sink_error);
   MaybeSnapshot();
   return result;
 }
@@ -412,12 +315,12 @@ ImportResult EngineHost::ImportBalances(const std::string& csv) {
   for (const io::BalanceRow& row : rows)
     if (engine_->CurrencyIndex(row.currency) < 0)
       result.rejected.push_back({row.line, "unknown currency '" + row.currency + "'"});
-  std::stable_sort(result.rejected.begin(), result.rejected.end(), ByLine);
+  SortByLine(&result.rejected);
   if (!result.rejected.empty()) {
     result.status = ImportResult::Status::BadRows;
     return result;
   }
-  if (!replaying_ && !WebhooksHaveRoom(true, &result.error)) {
+  if (!replaying_ && !SinksReady(true, &result.error)) {
     result.status = ImportResult::Status::Unavailable;
     return result;
   }
@@ -433,28 +336,28 @@ ImportResult EngineHost::ImportBalances(const std::string& csv) {
     std::string error;
     if (engine_->ImportBalance(row.user, engine_->CurrencyIndex(row.currency), row.op, row.amount, &error)) {
       ++result.applied;
-      ++imports_;
+      ++counters_.imports;
     } else {
       result.rejected.push_back({row.line, error});
     }
   }
   if (!result.rejected.empty()) result.status = ImportResult::Status::BadRows;
-  FlushSinks();
+  FlushSinks(&result.sink_error);
   MaybeSnapshot();
   return result;
 }
 
 void EngineHost::AppendMetrics(std::string& out) const {
   const engine::EngineStats& s = engine_->Stats();
-  Counter(out, "questd_events_received_total", "Event lines received over HTTP and TCP.", received_);
-  Counter(out, "questd_events_accepted_total", "Events processed by the engine.", accepted_);
+  Counter(out, "questd_events_received_total", "Event lines received over HTTP and TCP.", counters_.received);
+  Counter(out, "questd_events_accepted_total", "Events processed by the engine.", counters_.accepted);
   Counter(out, "questd_events_rejected_total", "Event lines rejected (bad JSON, unknown type, wrong field, too long).",
-          rejected_);
+          counters_.rejected);
   Counter(out, "questd_events_duplicate_total", "Events skipped as duplicates of an id seen within dedup_window.",
-          duplicates_);
+          counters_.duplicates);
   Counter(out, "questd_events_late_total", "Events older than the engine clock, processed at the clock.", s.late);
   Counter(out, "questd_timers_fired_total", "Engine timers fired.", s.timers);
-  Counter(out, "questd_imports_total", "Segment lists and balance rows imported.", imports_);
+  Counter(out, "questd_imports_total", "Segment lists and balance rows imported.", counters_.imports);
   Counter(out, "questd_sink_failures_total", "Batches whose actions could not be written to the sink.",
           sink_failures_);
   out += "# HELP questd_reloads_total Reloads (POST /v1/reload, SIGHUP, a restart with other rules), by outcome.\n"

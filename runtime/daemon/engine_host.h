@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,10 +15,12 @@
 #include "core/ir/program.h"
 #include "runtime/daemon/batch.h"
 #include "runtime/daemon/config.h"
+#include "runtime/daemon/durable_counters.h"
 #include "runtime/daemon/file_sink.h"
 #include "runtime/daemon/journal.h"
 #include "runtime/daemon/mission_stats.h"
 #include "runtime/daemon/package.h"
+#include "runtime/daemon/snapshot_writer.h"
 #include "runtime/daemon/webhook_sink.h"
 #include "runtime/engine/engine.h"
 #include "runtime/io/csv_import.h"
@@ -28,9 +31,10 @@ namespace questline::daemon {
 struct IngestResult {
   uint64_t accepted = 0, duplicates = 0;
   std::vector<io::Rejection> rejected;   // in line order
-  bool sink_ok = true;                   // false: the actions could not be written
-  std::string sink_backlog;              // set: a webhook's queue stayed full, nothing of it applied (503)
-  std::string journal_error;             // set: the batch could not be journaled, nothing of it applied
+  // Each set is a 503 (docs/durability.md, Faults):
+  std::string refused;         // not taken (a webhook's queue stayed full, the file sink cannot write): nothing applied
+  std::string journal_error;   // the batch could not be journaled: nothing of it applied
+  std::string sink_error;      // journaled and applied, its actions not yet durable in the file sink
 };
 
 struct ImportResult {
@@ -38,6 +42,7 @@ struct ImportResult {
   uint64_t applied = 0;
   std::vector<io::Rejection> rejected;   // bad rows, by line
   std::string error;                     // UnknownName, Refused, Unavailable (not journaled)
+  std::string sink_error;                // Applied, but its actions are not yet durable in the file sink (503)
 };
 
 // A reload's outcome (docs/daemon.md, Reload).
@@ -78,9 +83,28 @@ class EngineHost {
   ReloadResult RefuseReload(const LoadFailure& failure);
   uint64_t PackageHash() const { return package_->hash; }
 
-  // The batch's lines in order; its pre-rejected lines are reported with the
-  // reader's rejections, by line.
+  // Group commit (docs/durability.md). The batch's lines are parsed and
+  // judged and its record written to the journal, not yet synced; `done`
+  // gets the result once the group the batch joined is durable and applied
+  // (Commit), or at once when it is refused before the journal (webhook
+  // backlog, a failed write). Its pre-rejected lines are reported with the
+  // reader's rejections, by line. With `fsync: always` the batch is
+  // committed at once, alone.
+  using IngestDone = std::function<void(IngestResult)>;
+  void Stage(const Batch& batch, IngestDone done);
+  // One fdatasync for every record staged, then each batch applied in
+  // journal order, one flush of the file sink, every `done` called. Every
+  // other input (import, clock advance, reload) commits first, so the
+  // engine applies records in journal order.
+  void Commit();
+  // `schedule` is called when a batch is staged into an empty group: it
+  // should run Commit after the requests already queued, so that they join
+  // the group (Serve posts it to the EngineWorker).
+  void OnFirstStaged(std::function<void()> schedule) { schedule_commit_ = std::move(schedule); }
+  // Stage and Commit at once: a group of one.
   IngestResult Ingest(const Batch& batch);
+  // Shutdown: waits for a snapshot being written, then drops what it covers.
+  void FinishSnapshots();
   // Wall clock mode: the engine's clock to `now_ms` (timers due fire), never back.
   void AdvanceClock(int64_t now_ms);
 
@@ -116,7 +140,11 @@ class EngineHost {
     MissionStats& stats_;
     std::vector<engine::ActionSink*> sinks_;
   };
-  bool FlushSinks();
+  // The file sink's Flush; false with `error` (the input is applied all the same).
+  bool FlushSinks(std::string* error);
+  // Before an input is taken: WebhooksHaveRoom, and a file sink that a
+  // failed flush left behind writes it out first (else `why`, a 503).
+  bool SinksReady(bool wait, std::string* why);
   // Backpressure: before an input is taken, every webhook's queue has room
   // (waiting up to its backlog_wait when `wait`); false with `why` otherwise.
   bool WebhooksHaveRoom(bool wait, std::string* why);
@@ -139,7 +167,12 @@ class EngineHost {
   // A journaled batch's lines, parsed, interned and processed one by one (replay).
   void ProcessLines(const std::vector<std::string>& lines, IngestResult* result);
   void ProcessOne(const core::Event& event, IngestResult* result);
+  // The counters an Events record adds, live and in the replay alike.
+  void CountEvents(const IngestResult& result, uint64_t handed, uint64_t rejected);
   void MaybeSnapshot();
+  // A background snapshot write that has ended: logged, and when durable the
+  // snapshots and journal segments it makes redundant are removed.
+  void TakeSnapshotOutcome(const SnapshotWriter::Outcome& outcome);
 
   const PackagePtr configured_;
   PackageLoader& loader_;
@@ -163,10 +196,24 @@ class EngineHost {
   MissionStats missions_;
   Tee tee_;
   core::Event event_;   // reused: its vectors keep their capacity
-  std::vector<core::Event> events_;   // a batch's, parsed before it is journaled; reused too
   io::PendingStrings pending_;
-  uint64_t received_ = 0, accepted_ = 0, rejected_ = 0, duplicates_ = 0;
-  uint64_t imports_ = 0, sink_failures_ = 0;
+  // A batch written to the journal and waiting for the group's fdatasync:
+  // its events parsed, their strings not yet interned (that happens in
+  // journal order, at Commit). Entries are reused across groups, so their
+  // vectors keep their capacity.
+  struct Staged {
+    std::vector<core::Event> events;
+    io::PendingStrings pending;
+    size_t handed = 0;
+    IngestResult result;
+    IngestDone done;
+  };
+  std::vector<Staged> staged_;
+  size_t staged_count_ = 0;
+  std::function<void()> schedule_commit_;
+  SnapshotWriter snapshots_;
+  IngestCounters counters_;   // carried by snapshots (durable_counters.h)
+  uint64_t sink_failures_ = 0;
   uint64_t reloads_ok_ = 0, reloads_refused_ = 0, reloads_failed_ = 0;
 };
 

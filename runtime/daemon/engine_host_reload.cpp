@@ -8,6 +8,7 @@
 namespace questline::daemon {
 
 ReloadResult EngineHost::Reload(PackagePtr next) {
+  Commit();   // the batches staged were parsed with the running package's reader
   ReloadResult result;
   result.package = next->hash;
   result.previous = package_->hash;

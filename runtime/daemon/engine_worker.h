@@ -36,6 +36,21 @@ class EngineWorker {
       Reply([done = std::move(done), result = std::move(result), work]() mutable { done(std::move(result)); });
     });
   }
+  // The same for a job that answers later (group commit: once its group is
+  // durable): `job` gets the function to call with its result, on the
+  // engine thread, then or in a later task; `done` then runs with it on the
+  // network thread, as for Run.
+  template <class Result>
+  void RunDeferred(std::function<void(std::function<void(Result)>)> job, std::function<void(Result)> done) {
+    ++depth_;
+    auto work = boost::asio::make_work_guard(network_);
+    Post([this, job = std::move(job), done = std::move(done), work]() mutable {
+      job([this, done = std::move(done), work](Result result) mutable {
+        --depth_;
+        Reply([done = std::move(done), result = std::move(result), work]() mutable { done(std::move(result)); });
+      });
+    });
+  }
   // Runs `task` on the engine thread, with no answer (the wall clock's ticks).
   void Post(std::function<void()> task);
   boost::asio::io_context& Context() { return context_; }

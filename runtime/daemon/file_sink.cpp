@@ -10,18 +10,35 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "runtime/daemon/io_faults.h"
+#include "runtime/daemon/journal.h"
 #include "runtime/daemon/log.h"
 
 #include "runtime/io/action_writer.h"
 
 namespace questline::daemon {
+namespace {
+
+// Written out as they come past this, so the kernel gets them early.
+constexpr size_t kWriteEvery = 64 * 1024;
+// Made durable past this within one input, bounding memory however many
+// actions one event or midnight produces.
+constexpr size_t kSyncEvery = 4 << 20;
+// While writes fail, the actions of the input in hand are held up to this;
+// past it they are dropped and only a restart (the journal's replay) brings
+// them back.
+constexpr size_t kHoldMax = 256 << 20;
+
+}  // namespace
 
 FileSink::~FileSink() {
-  Flush(false);
+  std::string ignored;
+  Flush(&ignored);
   if (fd_ >= 0) ::close(fd_);
 }
 
-bool FileSink::Open(const std::string& path, std::string* error) {
+bool FileSink::Open(const std::string& path, bool sync, std::string* error) {
+  sync_ = sync;
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd_ < 0) {
     *error = "cannot open the action file '" + path + "': " + std::strerror(errno);
@@ -63,35 +80,76 @@ bool FileSink::Open(const std::string& path, std::string* error) {
       if (line.compare(0, prefix.size(), prefix) == 0)
         skip_through_ = std::strtoull(std::string(line.substr(prefix.size(), 20)).c_str(), nullptr, 10);
     }
+    durable_ = keep;
     break;
   }
   return true;
 }
 
 void FileSink::Write(engine::Action&& action) {
-  if (action.seq <= skip_through_) return;   // written before a restart
-  io::AppendActionJson(buffer_, action);
-  // Bounded memory however many actions one event or midnight produces.
-  if (buffer_.size() >= 64 * 1024) WriteAll();
-}
-
-bool FileSink::WriteAll() {
-  size_t done = 0;
-  while (!failed_ && done < buffer_.size()) {
-    const ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) failed_ = true;
-    else done += size_t(n);
+  if (action.seq <= skip_through_ || lost_) return;   // written before a restart; or dropped (see kHoldMax)
+  io::AppendActionJson(held_, action);
+  if (!error_.empty()) {   // failing: held for the next Flush
+    if (held_.size() > kHoldMax) {
+      Log(LogLevel::Error, "the file sink dropped " + std::to_string(held_.size()) +
+                               " bytes of actions held while it cannot write; a restart writes them from the journal");
+      held_.clear();
+      lost_ = true;
+    }
+    return;
   }
-  buffer_.clear();
-  return !failed_;
+  std::string error;
+  if (held_.size() - written_ >= kWriteEvery && !WriteOut()) Fail("write", &error);
+  else if (held_.size() >= kSyncEvery) Flush(&error);
 }
 
-bool FileSink::Flush(bool sync) {
-  if (fd_ < 0) return !failed_;
-  if (!WriteAll()) return false;
-  if (sync && ::fdatasync(fd_) != 0) failed_ = true;
-  return !failed_;
+bool FileSink::WriteOut() {
+  while (written_ < held_.size()) {
+    const ssize_t n = FaultyWrite("sink.write", fd_, held_.data() + written_, held_.size() - written_);
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0) errno = ENOSPC;   // no progress: no room
+    if (n <= 0) return false;
+    written_ += size_t(n);
+  }
+  return true;
+}
+
+bool FileSink::Flush(std::string* error) {
+  if (fd_ < 0) return true;
+  if (lost_) {
+    *error = error_ + "; actions were dropped from memory meanwhile: restart questd to write them from the journal";
+    return false;
+  }
+  if (cut_ && !CutBack()) {
+    *error = error_ + "; the file cannot be cut back to its durable length: " + std::strerror(errno);
+    return false;
+  }
+  if (!WriteOut()) return Fail("write", error);
+  if (sync_ && FaultyFdatasync("sink.fsync", fd_) != 0) return Fail("fdatasync", error);
+  durable_ += held_.size();
+  held_.clear();
+  written_ = 0;
+  if (!error_.empty()) Log(LogLevel::Info, "the file sink writes again (after '" + error_ + "')");
+  error_.clear();
+  return true;
+}
+
+bool FileSink::Fail(const char* call, std::string* error) {
+  error_ = std::string("sink: ") + call + ": " + std::strerror(errno);
+  *error = error_;
+  // After a failed fdatasync the pages may be gone though marked clean, and
+  // a later fdatasync would not say so: the bytes past durable_ are cut and
+  // all of held_ written again, rather than trusting any of them.
+  cut_ = true;
+  CutBack();
+  return false;
+}
+
+bool FileSink::CutBack() {
+  if (!CutFile(fd_, durable_, sync_, "sink")) return false;
+  written_ = 0;
+  cut_ = false;
+  return true;
 }
 
 }  // namespace questline::daemon

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/byte_io.h"
+#include "runtime/daemon/io_faults.h"
 #include "runtime/daemon/log.h"
 #include "runtime/engine/random.h"
 
@@ -48,10 +49,12 @@ std::vector<uint64_t> Numbered(const std::string& dir, const std::string& prefix
   return out;
 }
 
-bool WriteAll(int fd, const char* data, size_t size) {
+// `site`: the fault injection's name for these writes (io_faults.h).
+bool WriteAll(const char* site, int fd, const char* data, size_t size) {
   while (size) {
-    const ssize_t n = ::write(fd, data, size);
+    const ssize_t n = FaultyWrite(site, fd, data, size);
     if (n < 0 && errno == EINTR) continue;
+    if (n == 0) errno = ENOSPC;   // write() makes no progress only when there is no room
     if (n <= 0) return false;
     data += n;
     size -= size_t(n);
@@ -67,6 +70,8 @@ std::string Encode(const JournalRecord& r) {
     case RecordKind::Events:
       w.Unsigned(r.lines.size());
       for (const std::string& line : r.lines) w.Bytes(line);
+      // Trailing and optional, so journals written before it still decode.
+      if (r.rejected) w.Unsigned(r.rejected);
       break;
     case RecordKind::ImportSegment: w.Bytes(r.name); w.Bytes(r.body); break;
     case RecordKind::ImportBalances: w.Bytes(r.body); break;
@@ -92,6 +97,7 @@ bool Decode(std::string_view payload, JournalRecord* r) {
     case uint64_t(RecordKind::Events): {
       const uint64_t n = in.Count();
       for (uint64_t i = 0; i < n && in.ok(); ++i) r->lines.push_back(in.Bytes());
+      r->rejected = in.ok() && !in.AtEnd() ? in.Unsigned() : 0;
       break;
     }
     case uint64_t(RecordKind::ImportSegment): r->name = in.Bytes(); r->body = in.Bytes(); break;
@@ -137,6 +143,13 @@ bool ReadWholeFile(const std::string& path, std::string* out) {
   }
   ::close(fd);
   return true;
+}
+
+bool CutFile(int fd, uint64_t length, bool sync, const std::string& site) {
+  struct stat st;
+  return FaultyFtruncate((site + ".truncate").c_str(), fd, off_t(length)) == 0 &&
+         (!sync || FaultyFsync((site + ".fsync").c_str(), fd) == 0) && ::fstat(fd, &st) == 0 &&
+         uint64_t(st.st_size) == length;
 }
 
 Journal::~Journal() {
@@ -224,53 +237,125 @@ bool Journal::Replay(uint64_t after, const std::function<void(const JournalRecor
       return false;
     }
     struct stat st;
-    segment_bytes_ = ::fstat(fd_, &st) == 0 ? uint64_t(st.st_size) : 0;
+    segment_bytes_ = synced_bytes_ = ::fstat(fd_, &st) == 0 ? uint64_t(st.st_size) : 0;
+    synced_seq_ = last_seq_;
     return true;
   }
   return OpenSegment(last_seq_ + 1, error);
 }
 
 bool Journal::OpenSegment(uint64_t first, std::string* error) {
-  if (fd_ >= 0) ::close(fd_);
+  // The segment in use stays until the new one's entry is durable: a journal
+  // that cannot start a segment (a full disk) goes on in the old one.
   const std::string path = SegmentPath(dir_, first);
-  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd_ < 0) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) {
     *error = "cannot create " + path + ": " + std::strerror(errno);
     return false;
   }
-  if (segments_.empty() || segments_.back() != first) segments_.push_back(first);
-  segment_bytes_ = 0;
   if (sync_ && !SyncDir(dir_)) {
     *error = "cannot fsync " + dir_ + ": " + std::strerror(errno);
+    ::close(fd);
+    ::unlink(path.c_str());
     return false;
   }
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = fd;
+  if (segments_.empty() || segments_.back() != first) segments_.push_back(first);
+  segment_bytes_ = synced_bytes_ = 0;
+  synced_seq_ = last_seq_;
   return true;
 }
 
 bool Journal::Append(JournalRecord& record, std::string* error) {
+  return Write(record, error) && Sync(error);
+}
+
+bool Journal::NeedsRotate() const { return segment_bytes_ >= kSegmentBytes; }
+
+bool Journal::Write(JournalRecord& record, std::string* error) {
   if (fd_ < 0) {
     *error = "the journal is not open";
     return false;
   }
-  if (segment_bytes_ >= kSegmentBytes && !Rotate(error)) return false;
+  // No record is written while a cut failed with records unsynced: they are
+  // given up (the group's Sync refuses), and so is this one.
+  if (!group_error_.empty()) {
+    *error = group_error_;
+    return false;
+  }
+  // Nor after bytes not yet cut (CutTail).
+  if (!tail_error_.empty() && !CutTail(error)) return false;
+  // The caller syncs before a rotation (NeedsRotate): a new segment must
+  // not begin while the old one has records that may yet be cut.
+  if (NeedsRotate() && (!Sync(error) || !Rotate(error))) return false;
   record.seq = last_seq_ + 1;
   const std::string bytes = Encode(record);
   // On failure the record is cut off again: the input is refused (503), so
   // a restart must not replay it, and the next record must not follow a
-  // torn one.
-  auto cut = [&](const char* what) {
-    *error = std::string(what) + std::strerror(errno);
-    (void)::ftruncate(fd_, off_t(segment_bytes_));
-    return false;
-  };
-  if (!WriteAll(fd_, bytes.data(), bytes.size())) return cut("cannot write the journal: ");
-  if (sync_ && ::fdatasync(fd_) != 0) return cut("cannot fdatasync the journal: ");
+  // torn one. The records before it, not yet synced, stay.
+  if (!WriteAll("journal.write", fd_, bytes.data(), bytes.size())) return Refuse("write", error);
   segment_bytes_ += bytes.size();
   last_seq_ = record.seq;
   return true;
 }
 
+bool Journal::Sync(std::string* error) {
+  if (!group_error_.empty()) {   // a failed cut gave the records since the last sync up (CutTail)
+    *error = group_error_;
+    group_error_.clear();
+    return false;
+  }
+  if (synced_seq_ == last_seq_) return true;
+  if (sync_ && FaultyFdatasync("journal.fsync", fd_) != 0) {
+    // Never retried (CutTail): every record since the last good sync is
+    // cut, and their inputs are refused.
+    segment_bytes_ = synced_bytes_;
+    last_seq_ = synced_seq_;
+    return Refuse("fdatasync", error);
+  }
+  synced_seq_ = last_seq_;
+  synced_bytes_ = segment_bytes_;
+  return true;
+}
+
+bool Journal::Refuse(const char* call, std::string* error) {
+  *error = std::string("journal: ") + call + ": " + std::strerror(errno);
+  tail_error_ = *error;
+  std::string cut_error;
+  if (!CutTail(&cut_error)) *error += "; " + cut_error;
+  return false;
+}
+
+bool Journal::CutTail(std::string* error) {
+  // The record is refused (503), so a restart must not replay it and the
+  // next record must not follow its torn bytes. After a failed fdatasync
+  // Linux may have dropped the dirty pages and marks them clean, so a second
+  // fdatasync would report success for bytes that never reached the disk:
+  // the bytes past segment_bytes_ are cut, the cut is synced, and the length
+  // is read back, before the journal takes another record.
+  if (!CutFile(fd_, segment_bytes_, sync_, "journal")) {
+    *error = "journal: cannot cut the undurable tail (after " + tail_error_ + "): " + std::strerror(errno) +
+             "; inputs are refused until it is cut";
+    if (synced_seq_ != last_seq_) {
+      // The cut's fsync may have failed for the records written since the
+      // last good sync as well: they are given up too (their group's Sync
+      // refuses them), and the next cut goes back to the durable length.
+      group_error_ = *error;
+      segment_bytes_ = synced_bytes_;
+      last_seq_ = synced_seq_;
+    }
+    return false;
+  }
+  if (!tail_error_.empty()) Log(LogLevel::Info, "journal: the tail after '" + tail_error_ + "' is cut");
+  tail_error_.clear();
+  return true;
+}
+
 bool Journal::Rotate(std::string* error) {
+  // A new segment must not follow bytes not yet cut: replay would stop at
+  // them and drop it.
+  if (!tail_error_.empty() && !CutTail(error)) return false;
   if (segment_bytes_ == 0 && !segments_.empty() && segments_.back() == last_seq_ + 1) return true;
   return OpenSegment(last_seq_ + 1, error);
 }
@@ -301,26 +386,30 @@ std::string SnapshotPath(const std::string& dir, uint64_t seq) {
 }
 
 bool WriteSnapshot(const std::string& dir, uint64_t seq, const std::string& bytes, bool sync, std::string* error) {
-  return WriteFileDurably(dir, SnapshotPath(dir, seq), bytes, sync, error);
+  return WriteFileDurably(dir, SnapshotPath(dir, seq), bytes, sync, "snapshot", error);
 }
 
 bool WriteFileDurably(const std::string& dir, const std::string& path, const std::string& bytes, bool sync,
-                      std::string* error) {
+                      const std::string& site, std::string* error) {
   const std::string temp = path + ".tmp";
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
     *error = "cannot create " + temp + ": " + std::strerror(errno);
     return false;
   }
-  bool ok = WriteAll(fd, bytes.data(), bytes.size()) && (!sync || ::fsync(fd) == 0);
+  bool ok = WriteAll((site + ".write").c_str(), fd, bytes.data(), bytes.size()) &&
+            (!sync || FaultyFsync((site + ".fsync").c_str(), fd) == 0);
   if (!ok) *error = "cannot write " + temp + ": " + std::strerror(errno);
   ::close(fd);
-  if (ok && ::rename(temp.c_str(), path.c_str()) != 0) {
+  if (ok && FaultyRename((site + ".rename").c_str(), temp.c_str(), path.c_str()) != 0) {
     *error = "cannot rename " + temp + ": " + std::strerror(errno);
     ok = false;
   }
   if (ok && sync && !SyncDir(dir)) {
+    // Renamed but perhaps not durably: removed, so that the caller's "not
+    // written" holds after a restart as well.
     *error = "cannot fsync " + dir + ": " + std::strerror(errno);
+    ::unlink(path.c_str());
     ok = false;
   }
   if (!ok) ::unlink(temp.c_str());

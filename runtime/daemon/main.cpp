@@ -11,6 +11,7 @@
 #include "runtime/daemon/config.h"
 #include "runtime/daemon/driver_loader.h"
 #include "runtime/daemon/engine_host.h"
+#include "runtime/daemon/io_faults.h"
 #include "runtime/daemon/log.h"
 #include "runtime/daemon/server.h"
 
@@ -100,6 +101,11 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   daemon::SetLogLevel(config.log_level);
+  std::string faults_error;
+  if (!daemon::ArmIoFaults(&faults_error)) {
+    std::cerr << "questd: " << faults_error << "\n";
+    return kExitUsage;
+  }
   std::string token;
   if (int code = CheckSupported(config, &token)) return code;
   if (config.partitions > 1)

@@ -47,4 +47,30 @@ std::string MissionStats::Json(const std::string& mission, const std::vector<std
   return out;
 }
 
+void MissionStats::Encode(core::ByteWriter& w) const {
+  w.Unsigned(missions_.size());
+  for (const auto& [name, c] : missions_) {
+    w.Bytes(name);
+    for (uint64_t n : {c.available, c.started, c.completed, c.expired}) w.Unsigned(n);
+    w.Unsigned(c.tasks.size());
+    for (const auto& [task, n] : c.tasks) {
+      w.Bytes(task);
+      w.Unsigned(n);
+    }
+  }
+}
+
+bool MissionStats::Decode(core::ByteReader& r) {
+  missions_.clear();
+  for (uint64_t m = r.Count(); m > 0 && r.ok(); --m) {
+    Counts& c = missions_[r.Bytes()];
+    for (uint64_t* n : {&c.available, &c.started, &c.completed, &c.expired}) *n = r.Unsigned();
+    for (uint64_t t = r.Count(); t > 0 && r.ok(); --t) {
+      std::string task = r.Bytes();
+      c.tasks[std::move(task)] = r.Unsigned();
+    }
+  }
+  return r.ok();
+}
+
 }  // namespace questline::daemon

@@ -1,6 +1,6 @@
 // GET /v1/missions/{name}/stats, counted from the actions as the engine emits
-// them (`mission` and `task` actions): cumulative counts since the daemon
-// started, which the state document (current phases only) cannot give.
+// them (`mission` and `task` actions): cumulative counts since the data_dir's
+// first start (snapshots carry them, the journal's replay recounts the rest), which the state document (current phases only) cannot give.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/byte_io.h"
 #include "runtime/engine/action.h"
 
 namespace questline::daemon {
@@ -20,6 +21,9 @@ class MissionStats {
   // `tasks`: the mission's tasks in declaration order, so the funnel lists
   // each one, completed by nobody too.
   std::string Json(const std::string& mission, const std::vector<std::string>& tasks) const;
+  // Carried by a snapshot (durable_counters.h), so the counts survive restarts.
+  void Encode(core::ByteWriter& w) const;
+  bool Decode(core::ByteReader& r);
 
  private:
   struct Counts {

@@ -34,7 +34,7 @@ bool StorePackage(const std::string& data_dir, const Package& package, bool sync
     *error = "cannot fsync " + data_dir + ": " + std::strerror(errno);
     return false;
   }
-  return WriteFileDurably(dir, path, package.bundle, sync, error);
+  return WriteFileDurably(dir, path, package.bundle, sync, "package", error);
 }
 
 }  // namespace questline::daemon

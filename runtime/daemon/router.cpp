@@ -13,6 +13,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// After a failed file sink flush the input stays applied (it is journaled);
+// its actions are held and go out before the next input is taken.
+constexpr const char* kAppliedNotWritten =
+    "journaled and applied: its actions are written to the action file before the next input is taken";
+
 Response Json(int status, std::string body) {
   Response r;
   r.status = status;
@@ -81,6 +86,9 @@ std::string EndpointName(const std::vector<std::string>& s) {
 Response ImportAnswer(const ImportResult& r) {
   switch (r.status) {
     case ImportResult::Status::Applied:
+      if (!r.sink_error.empty())
+        return Json(503, "{\"applied\":" + std::to_string(r.applied) + ",\"error\":" +
+                             JsonString(r.sink_error + "; " + kAppliedNotWritten) + "}\n");
       return Json(200, "{\"applied\":" + std::to_string(r.applied) + "}\n");
     case ImportResult::Status::BadRows: {
       std::string body = "{\"applied\":" + std::to_string(r.applied) + ",\"rejected\":";
@@ -90,8 +98,8 @@ Response ImportAnswer(const ImportResult& r) {
     case ImportResult::Status::UnknownName: return Json(404, ErrorJson(r.error));
     case ImportResult::Status::Refused: return Json(409, ErrorJson(r.error));
     case ImportResult::Status::Unavailable:
-      return Json(503, ErrorJson(r.error.rfind("sink backlog", 0) == 0 ? r.error
-                                                                      : "not journaled, nothing applied: " + r.error));
+      // "sink…": SinksReady refused it; else the journal did.
+      return Json(503, ErrorJson(r.error.rfind("sink", 0) == 0 ? r.error : "not journaled, nothing applied: " + r.error));
   }
   return Json(500, ErrorJson("unknown import status"));
 }
@@ -105,10 +113,11 @@ std::string IngestJson(const IngestResult& result, int64_t last_line) {
                     ",\"duplicates\":" + std::to_string(result.duplicates) + ",\"rejected\":";
   AppendRejections(out, result.rejected);
   if (last_line >= 0) out += ",\"last_line\":" + std::to_string(last_line);
-  if (!result.sink_backlog.empty()) out += ",\"error\":" + JsonString(result.sink_backlog);
+  if (!result.refused.empty()) out += ",\"error\":" + JsonString(result.refused);
   else if (!result.journal_error.empty())
     out += ",\"error\":" + JsonString("not journaled, nothing applied: " + result.journal_error);
-  else if (!result.sink_ok) out += ",\"error\":\"the actions could not be written to the sink\"";
+  else if (!result.sink_error.empty())
+    out += ",\"error\":" + JsonString(result.sink_error + "; " + kAppliedNotWritten);
   return out + "}\n";
 }
 
@@ -253,11 +262,14 @@ void Router::PostEvents(Request& request, Reply reply) {
   if (int64_t(events) > config_.limits.max_batch_events)
     return reply(ErrorResponse(413, "the batch has " + std::to_string(events) + " events; max_batch_events is " +
                                         std::to_string(config_.limits.max_batch_events)));
-  OnEngine(
-      [this, body, batch] {
-        const IngestResult result = host_.Ingest(*batch);
-        const bool unavailable = !result.journal_error.empty() || !result.sink_backlog.empty();
-        return Json(unavailable ? 503 : result.sink_ok ? 200 : 500, IngestJson(result, -1));
+  // Answered once the group the batch joins is durable and applied.
+  worker_.RunDeferred<Response>(
+      [this, body, batch](std::function<void(Response)> answer) {
+        host_.Stage(*batch, [answer = std::move(answer)](IngestResult result) {
+          const bool unavailable =
+              !result.refused.empty() || !result.journal_error.empty() || !result.sink_error.empty();
+          answer(Json(unavailable ? 503 : 200, IngestJson(result, -1)));
+        });
       },
       std::move(reply));
 }

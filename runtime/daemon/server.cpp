@@ -69,6 +69,10 @@ int Serve(const Config& config, const std::string& token, EngineHost& host, Pack
 
   std::vector<std::shared_ptr<Listener>> listeners;
 
+  // Group commit: the batch that opens a group is committed after the
+  // requests queued behind it, which join it (docs/durability.md).
+  host.OnFirstStaged([&worker, &host] { worker.Post([&host] { host.Commit(); }); });
+
   WallClock wall(worker, host);
   if (config.wall_clock) worker.Post([&wall] { wall.Start(); });
 
@@ -133,7 +137,8 @@ int Serve(const Config& config, const std::string& token, EngineHost& host, Pack
   worker.Start();
   Log(LogLevel::Info, "serving " + config.rules + (config.wall_clock ? " (clock: wall)" : " (clock: event)"));
   network.run();    // until every session has closed and every answer is written
-  worker.Stop();    // the engine's queue is empty by now; the sinks were flushed per batch
+  worker.Stop();    // the engine's queue is empty by now; the sinks were flushed per group
+  host.FinishSnapshots();   // a snapshot still being written, and the journal it covers
   Log(LogLevel::Info, "stopped");
   return 0;
 }

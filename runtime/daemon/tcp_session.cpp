@@ -100,8 +100,13 @@ void TcpSession::Next() {
   busy_ = true;
   auto pending = std::make_shared<Pending>(std::move(waiting_.front()));
   waiting_.pop_front();
-  worker_.Run<std::string>(
-      [this, pending] { return IngestJson(host_.Ingest(pending->batch), int64_t(pending->last_line)); },
+  // Answered once the group the batch joins is durable and applied.
+  worker_.RunDeferred<std::string>(
+      [this, pending](std::function<void(std::string)> answer) {
+        host_.Stage(pending->batch, [pending, answer = std::move(answer)](IngestResult result) {
+          answer(IngestJson(result, int64_t(pending->last_line)));
+        });
+      },
       [self = shared_from_this()](std::string answer) {
         auto line = std::make_shared<std::string>(std::move(answer));
         asio::async_write(self->stream_, asio::buffer(*line), [self, line](beast::error_code ec, size_t) {

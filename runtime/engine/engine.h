@@ -22,6 +22,7 @@
 namespace questline::engine {
 
 class Kernel;
+class Tracer;
 
 struct EngineOptions {
   int fixpoint_limit = 16;   // rounds of levels/badges/segments/missions per event
@@ -31,6 +32,9 @@ struct EngineOptions {
   bool skip_settled_conditions = true;
   // Duplicate event ids are recognised within this much event time (docs/engine.md).
   int64_t dedupe_window_ms = 7 * 86'400'000LL;
+  // Observes the run (trace.h): explain, profile, coverage. Null: no tracing,
+  // and the outputs are the same bytes with or without one.
+  Tracer* tracer = nullptr;
 };
 
 struct EngineStats {

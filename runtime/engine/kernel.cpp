@@ -69,6 +69,11 @@ void Kernel::BeginStep() {
 void Kernel::BeginPlayerStep(UserState& u) {
   user = &u;
   BeginStep();
+  TraceStep();
+}
+
+void Kernel::TraceStep() {
+  if (options.tracer) options.tracer->Step(strings.Get(user->user), event_id, event, now);
 }
 
 void Kernel::FireTimer(const Timer& t) {
@@ -83,7 +88,10 @@ void Kernel::FireTimer(const Timer& t) {
   }
   BeginStep();
   // A global timer (a draw, a close) makes its own steps, one per player it moves.
-  if (!t.global) user = &UserFor(t.user);
+  if (!t.global) {
+    user = &UserFor(t.user);
+    TraceStep();
+  }
   bool settle = false;
   switch (t.owner) {
 #define QUESTLINE_MECHANIC(field, Type) \
@@ -113,6 +121,7 @@ void Kernel::Process(const Event& e) {
   event_id = e.id;
   event_id_is_timer = false;
   BeginStep();
+  TraceStep();
   // A request is answered first; a rejected one changes nothing else: it
   // counts in no metric, fires no rule, mission task or flow.
 #define QUESTLINE_MECHANIC(field, Type) \
@@ -193,6 +202,7 @@ Action Kernel::MakeAction(const std::string& action_source, const char* action,
 void Kernel::Deliver(Action&& a) {
   a.seq = ++seq;
   ++stats.actions[a.action];
+  if (options.tracer) options.tracer->Emitted(a);
   if (sink) sink->Write(std::move(a));
   else actions.push_back(std::move(a));
 }
@@ -209,8 +219,14 @@ Value Kernel::Profile(int32_t field) { return m.profile.Field(field); }
 int64_t Kernel::Balance(int32_t currency) { return m.wallet.Balance(*user, currency); }
 int64_t Kernel::PointsEver() { return m.wallet.PointsEver(*user); }
 Value Kernel::Level() { return m.levels.Current(); }
-void Kernel::AddToMetric(int32_t metric, Value argument) { m.metrics.Add(metric, argument); }
-void Kernel::MetricsDone() { m.segments.MetricsDone(); }
+void Kernel::AddToMetric(int32_t metric, Value argument) {
+  ScopedSpan span(options.tracer, TraceSpan::Metric, metric);
+  m.metrics.Add(metric, argument);
+}
+void Kernel::MetricsDone() {
+  m.segments.MetricsDone();
+  if (options.tracer && event) options.tracer->RulesBegin(*event);
+}
 bool Kernel::EnterRule(int32_t rule) { return m.rules.Enter(rule); }
 void Kernel::LeaveRule() { m.rules.Leave(); }
 

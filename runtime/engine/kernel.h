@@ -23,6 +23,7 @@
 #include "runtime/engine/random.h"
 #include "runtime/engine/recent_ids.h"
 #include "runtime/engine/strings.h"
+#include "runtime/engine/trace.h"
 
 namespace questline::engine {
 
@@ -136,6 +137,7 @@ class Kernel final : public core::Runtime {
  private:
   void FireTimer(const Timer& t);
   void BeginStep();
+  void TraceStep();   // the tracer's Step, once the step's player is known
 };
 
 }  // namespace questline::engine

@@ -5,7 +5,6 @@
 namespace questline::io {
 
 void AppendActionJson(std::string& out, const engine::Action& a) {
-  using engine::ActionValue;
   out += "{\"seq\":" + std::to_string(a.seq) + ",\"ts\":";
   engine::AppendTime(out, a.ts);
   out += ",\"user\":";
@@ -24,17 +23,22 @@ void AppendActionJson(std::string& out, const engine::Action& a) {
     out += ",";
     engine::AppendJsonString(out, name);
     out += ":";
-    switch (v.kind) {
-      case ActionValue::Kind::Null: out += "null"; break;
-      case ActionValue::Kind::Bool: out += v.i ? "true" : "false"; break;
-      case ActionValue::Kind::Int: out += std::to_string(v.i); break;
-      case ActionValue::Kind::Decimal: engine::AppendDecimal(out, v.i); break;
-      case ActionValue::Kind::String: engine::AppendJsonString(out, v.s); break;
-      case ActionValue::Kind::Time: engine::AppendTime(out, v.i); break;
-      case ActionValue::Kind::Raw: out += v.s; break;
-    }
+    AppendActionValue(out, v);
   }
   out += "}\n";
+}
+
+void AppendActionValue(std::string& out, const engine::ActionValue& v) {
+  using engine::ActionValue;
+  switch (v.kind) {
+    case ActionValue::Kind::Null: out += "null"; break;
+    case ActionValue::Kind::Bool: out += v.i ? "true" : "false"; break;
+    case ActionValue::Kind::Int: out += std::to_string(v.i); break;
+    case ActionValue::Kind::Decimal: engine::AppendDecimal(out, v.i); break;
+    case ActionValue::Kind::String: engine::AppendJsonString(out, v.s); break;
+    case ActionValue::Kind::Time: engine::AppendTime(out, v.i); break;
+    case ActionValue::Kind::Raw: out += v.s; break;
+  }
 }
 
 }  // namespace questline::io

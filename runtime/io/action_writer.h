@@ -9,5 +9,7 @@
 namespace questline::io {
 
 void AppendActionJson(std::string& out, const engine::Action& action);
+// One field's value as JSON (what AppendActionJson writes after its name).
+void AppendActionValue(std::string& out, const engine::ActionValue& value);
 
 }  // namespace questline::io

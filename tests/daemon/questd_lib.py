@@ -32,14 +32,16 @@ def finish(name):
     print("%s: all checks passed" % name)
 
 
-def launch(questd, config_path, stderr_path, env=None, expect_ports=("http",)):
+def launch(questd, config_path, stderr_path, env=None, expect_ports=("http",), wrapper=()):
     """Starts questd with `config_path`, its stderr to `stderr_path`, and waits
-    until it says it listens on `expect_ports`: (process, {kind: port})."""
+    until it says it listens on `expect_ports`: (process, {kind: port}).
+    `wrapper`: a command that execs questd (e.g. nsenter into a mount namespace)."""
     full_env = dict(os.environ)
     full_env.update(env or {})
     # stderr to a file: a pipe nobody reads could fill and stall the daemon.
     with open(stderr_path, "wb") as err:
-        proc = subprocess.Popen([questd, "--config", config_path], stdout=subprocess.PIPE, stderr=err, env=full_env)
+        proc = subprocess.Popen(list(wrapper) + [questd, "--config", config_path], stdout=subprocess.PIPE, stderr=err,
+                                env=full_env)
     ports = {}
     deadline = time.time() + 120   # a first JIT compile of the package may take a while
     out = b""

@@ -82,9 +82,11 @@ void Flows::Continue(int32_t f) {
   const ir::Flow& flow = k_.p.flows[size_t(f)];
   FlowState& fs = *Find(f);
   const std::string& source = sources_[size_t(f)];
+  ScopedSpan span(k_.options.tracer, TraceSpan::Flow, f);
   // Jumps only go forward, so one pass over the ops bounds the loop.
   for (size_t steps = 0; fs.running && steps <= flow.ops.size(); ++steps) {
     const ir::FlowOp& op = flow.ops[size_t(fs.pc)];
+    if (k_.options.tracer) k_.options.tracer->FlowStep(f, fs.pc);
     switch (op.kind) {
       case ir::FlowOpKind::Run: {
         const std::string* saved = k_.source;

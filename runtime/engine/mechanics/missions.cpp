@@ -301,6 +301,7 @@ bool Missions::Refresh() {
 void Missions::CountEvent(const Event& e) {
   core::Frame frame{&e, nullptr, nullptr};
   for (int32_t m : k_.p.plans[size_t(e.type)].missions) {
+    ScopedSpan span(k_.options.tracer, TraceSpan::Mission, m);
     const ir::Mission& mi = k_.p.missions[size_t(m)];
     MissionState* ms = Find(m);
     if (ms != nullptr) {
@@ -341,6 +342,7 @@ void Missions::CountEvent(const Event& e) {
             default: reached = x >= y; break;
           }
         }
+        if (k_.options.tracer) k_.options.tracer->TaskCounted(m, int32_t(t), value, threshold, reached);
         if (reached) {
           ts.done = true;
           k_.Emit(sources_[size_t(m)], "task",

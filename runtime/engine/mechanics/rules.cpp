@@ -32,10 +32,18 @@ bool Rules::Enter(int32_t r) {
       c->limit_key = key;
       c->fired = 0;
     }
-    if (c->fired >= rule.limit->amount) return false;
+    if (c->fired >= rule.limit->amount) {
+      if (k_.options.tracer) k_.options.tracer->RuleHeld(r, false);
+      return false;
+    }
     ++c->fired;
   }
   ++k_.stats.rule_fires[size_t(r)];
+  if (k_.options.tracer) {
+    k_.options.tracer->RuleHeld(r, true);
+    k_.options.tracer->SpanBegin(TraceSpan::Rule, r);
+  }
+  running_ = r;
   rule_ = &rule;
   counters_ = c;
   k_.source = &sources_[size_t(r)];
@@ -43,6 +51,8 @@ bool Rules::Enter(int32_t r) {
 }
 
 void Rules::Leave() {
+  if (k_.options.tracer && running_ >= 0) k_.options.tracer->SpanEnd(TraceSpan::Rule, running_);
+  running_ = -1;
   rule_ = nullptr;
   counters_ = nullptr;
 }
@@ -59,7 +69,9 @@ int64_t Rules::Capped(int32_t currency, int64_t amount) {
     c.cap_key = key;
     c.capped = 0;
   }
-  return std::min(amount, rule_->cap->amount - c.capped);
+  const int64_t left = std::min(amount, rule_->cap->amount - c.capped);
+  if (left < amount && k_.options.tracer) k_.options.tracer->CapHit(running_, currency, amount, left);
+  return left;
 }
 
 void Rules::CountAward(int32_t currency, int64_t amount) {

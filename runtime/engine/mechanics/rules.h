@@ -29,6 +29,7 @@ class Rules : public Mechanic {
   bool CapApplies(int32_t currency) const;
   std::vector<std::string> sources_;   // "rule:NAME"
   const ir::Rule* rule_ = nullptr;     // the rule whose cap applies
+  int32_t running_ = -1;               // its index, for the tracer
   RuleCounters* counters_ = nullptr;
 };
 

@@ -125,6 +125,7 @@ bool Segments::Update(size_t s, core::Frame& frame) {
   if (member == member_.Test(k_.user->block, s)) return false;
   member_.Set(k_.user->block, s, member);
   changes.push_back({int32_t(s), member});   // for the step's flows, whoever found it
+  if (k_.options.tracer) k_.options.tracer->SegmentMoved(int32_t(s), member);
   return true;
 }
 
