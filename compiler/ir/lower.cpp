@@ -325,6 +325,27 @@ class Lowering {
     open_run_ = false;   // a jump target may follow: never merge across it
   }
 
+  // The branches of a split or the arms of a bandit, after their op at
+  // `here`: each body, then a jump past them all; the op's targets (and a
+  // split's cumulative shares, a bandit's arm names) say where each begins.
+  void LowerBranches(const std::vector<sema::Branch>& branches, std::vector<FlowOp>& ops, int32_t here,
+                     int32_t scope) {
+    int64_t total = 0;
+    std::vector<int32_t> jumps;
+    for (const sema::Branch& b : branches) {
+      FlowOp& op = ops[size_t(here)];
+      if (op.kind == FlowOpKind::Split) op.shares.push_back(total += b.share);
+      else op.arms.push_back(b.name);
+      op.targets.push_back(int32_t(ops.size()));
+      LowerSteps(b.body, ops, scope);
+      FlowOp jump;
+      jump.kind = FlowOpKind::Jump;
+      ops.push_back(std::move(jump));
+      jumps.push_back(int32_t(ops.size() - 1));
+    }
+    for (int32_t j : jumps) ops[size_t(j)].target = int32_t(ops.size());
+  }
+
   void LowerStep(const sema::Stmt& s, std::vector<FlowOp>& ops, int32_t scope) {
     const int32_t here = int32_t(ops.size());
     switch (s.kind) {
@@ -356,19 +377,7 @@ class Lowering {
         FlowOp op;
         op.kind = FlowOpKind::Split;
         ops.push_back(std::move(op));
-        int64_t total = 0;
-        std::vector<int32_t> jumps;
-        for (const sema::Branch& b : s.branches) {
-          total += b.share;
-          ops[size_t(here)].shares.push_back(total);
-          ops[size_t(here)].targets.push_back(int32_t(ops.size()));
-          LowerSteps(b.body, ops, scope);
-          FlowOp jump;
-          jump.kind = FlowOpKind::Jump;
-          ops.push_back(std::move(jump));
-          jumps.push_back(int32_t(ops.size() - 1));
-        }
-        for (int32_t j : jumps) ops[size_t(j)].target = int32_t(ops.size());
+        LowerBranches(s.branches, ops, here, scope);
         return;
       }
       case ast::StmtKind::ChooseBandit: {
@@ -382,17 +391,7 @@ class Lowering {
         op.policy = uint8_t(s.policy);
         op.policy_param = s.policy_param;
         ops.push_back(std::move(op));
-        std::vector<int32_t> jumps;
-        for (const sema::Branch& b : s.branches) {
-          ops[size_t(here)].arms.push_back(b.name);
-          ops[size_t(here)].targets.push_back(int32_t(ops.size()));
-          LowerSteps(b.body, ops, scope);
-          FlowOp jump;
-          jump.kind = FlowOpKind::Jump;
-          ops.push_back(std::move(jump));
-          jumps.push_back(int32_t(ops.size() - 1));
-        }
-        for (int32_t j : jumps) ops[size_t(j)].target = int32_t(ops.size());
+        LowerBranches(s.branches, ops, here, scope);
         return;
       }
       case ast::StmtKind::Exit: {

@@ -65,8 +65,17 @@ class Bandits : public Mechanic {
   size_t Decide(const ir::FlowOp& step, const Model& model, const std::vector<double>& x,
                 const std::string& salt, std::vector<double>* probabilities);
   void Reward(const Decision& d, bool rewarded, const Event* e);
-  double Uniform(const std::string& salt, uint64_t index) const;   // [0, 1)
-  double Normal(const std::string& salt, uint64_t index) const;
+  // A decision's draws (bandits.cpp).
+  class Stream {
+   public:
+    explicit Stream(uint64_t seed);
+    double Uniform();   // [0, 1)
+    double Normal();
+   private:
+    uint64_t state_;
+    double spare_ = 0;
+    bool has_spare_ = false;
+  };
 
   std::map<std::pair<int32_t, int32_t>, Model> models_;   // by (flow, op), made at the first decision
 };
