@@ -23,6 +23,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <thread>
+#include <unistd.h>
 #include <vector>
 
 namespace {
@@ -120,6 +122,15 @@ int main(int argc, char** argv) {
     return static_cast<int>(std::max<long long>(0, left.count()));
   };
 
+  // librdkafka 2.0.2 blocks in query_watermark_offsets (and in close) well
+  // past the timeout given when a partition's leader is down, so a watchdog
+  // enforces --timeout-ms (plus time to close) for the whole run.
+  std::thread([timeout_ms]() {
+    std::this_thread::sleep_for(std::chrono::milliseconds(timeout_ms + 5000));
+    std::fprintf(stderr, "kafka_dump: timed out (a partition leader or the cluster unreachable?)\n");
+    _exit(1);
+  }).detach();
+
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   // group.id only because librdkafka wants one for a consumer handle; we
   // assign() partitions ourselves and never commit, so the group is unused.
@@ -157,7 +168,11 @@ int main(int argc, char** argv) {
   size_t unfinished = 0;
   for (int32_t partition = 0; partition < partition_count && !exit_code; ++partition) {
     int64_t low = 0, high = 0;
-    err = rd_kafka_query_watermark_offsets(consumer, topic.c_str(), partition, &low, &high, RemainingMs());
+    // A timeout of 0 would not mean "give up now" to librdkafka, so an
+    // exhausted deadline (a partition whose leader is down) is ours to report.
+    int wait_ms = RemainingMs();
+    err = wait_ms == 0 ? RD_KAFKA_RESP_ERR__TIMED_OUT
+                       : rd_kafka_query_watermark_offsets(consumer, topic.c_str(), partition, &low, &high, wait_ms);
     if (err) {
       std::fprintf(stderr, "kafka_dump: watermarks of %s [%d]: %s\n", topic.c_str(), partition,
                    rd_kafka_err2str(err));

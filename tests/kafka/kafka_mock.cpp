@@ -8,6 +8,8 @@
 // kafka_dump, and take brokers down and up while questd runs.
 //
 //   kafka_mock --brokers 3 --topic events:4 --topic actions:4 [--replication 3]
+// (librdkafka 2.0.2 ignores the replication factor: every partition gets
+// min(3, brokers) replicas and a random leader among them.)
 //
 // Prints `bootstrap HOST:PORT,...` once, then answers each stdin command with
 // one line, `ok` or `error: ...`:
