@@ -164,14 +164,38 @@ void ReadSink(Checker& c, const YAML::Node& node, const std::string& where, int 
 }
 
 void ReadSource(Checker& c, const YAML::Node& node, int line, Config* config) {
-  std::string type, text;
+  KafkaSourceConfig& k = config->kafka;
+  std::string type;
   using H = Checker::Handler;
-  auto text_key = [&](auto& v, auto& k, int l) { c.String(v, k, l, &text); };
+  auto text = [&](std::string* out) { return H([&c, out](auto& v, auto& key, int l) { c.String(v, key, l, out); }); };
+  auto count = [&](int64_t min, int64_t max, int64_t* out) {
+    return H([&c, min, max, out](auto& v, auto& key, int l) { c.Integer(v, key, l, min, max, out); });
+  };
   c.Map(node, "source", line,
-        {{"type", H([&](auto& v, auto& k, int l) { c.Choice(v, k, l, {"kafka"}, &type); })},
-         {"brokers", H(text_key)}, {"topic", H(text_key)}, {"group", H(text_key)},
-         {"actions_topic", H(text_key)}, {"changelog_topic", H(text_key)}});
-  config->kafka_source = type == "kafka";
+        {{"type", H([&](auto& v, auto& key, int l) { c.Choice(v, key, l, {"kafka"}, &type); })},
+         {"brokers", text(&k.brokers)}, {"topic", text(&k.topic)}, {"group", text(&k.group)},
+         {"actions_topic", text(&k.actions_topic)}, {"changelog_topic", text(&k.changelog_topic)},
+         {"security_protocol", H([&](auto& v, auto& key, int l) {
+            c.Choice(v, key, l, {"plaintext", "ssl", "sasl_plaintext", "sasl_ssl"}, &k.security_protocol);
+          })},
+         {"sasl_mechanism", text(&k.sasl_mechanism)}, {"sasl_username", text(&k.sasl_username)},
+         {"sasl_password_env", text(&k.sasl_password_env)}, {"ssl_ca_location", text(&k.ssl_ca_location)},
+         {"checkpoint_every", count(1, int64_t(1) << 40, &k.checkpoint_every)},
+         {"max_batch", count(1, 1'000'000, &k.max_batch)},
+         {"session_timeout", H([&](auto& v, auto& key, int l) { c.Duration(v, key, l, &k.session_timeout_ms); })},
+         {"redis", text(&k.redis)}, {"redis_prefix", text(&k.redis_prefix)}});
+  if (!node.IsMap()) return;
+  if (type.empty() && !node["type"]) c.Error(line, "source", "needs a type (kafka)");
+  k.enabled = type == "kafka";
+  if (k.enabled && k.brokers.empty()) c.Error(line, "source.brokers", "is required: the bootstrap servers, host:port");
+  for (const auto& [key, value] : {std::pair{"topic", &k.topic}, std::pair{"group", &k.group},
+                                   std::pair{"actions_topic", &k.actions_topic},
+                                   std::pair{"changelog_topic", &k.changelog_topic}})
+    if (value->empty()) c.Error(line, std::string("source.") + key, "must not be empty");
+  if (k.enabled && (k.topic == k.actions_topic || k.topic == k.changelog_topic || k.actions_topic == k.changelog_topic))
+    c.Error(line, "source", "topic, actions_topic and changelog_topic must be three different topics");
+  if (k.session_timeout_ms < 1000 || k.session_timeout_ms > 300'000)
+    c.Error(line, "source.session_timeout", "must be between 1s and 300s");
 }
 
 }  // namespace
@@ -271,7 +295,7 @@ bool LoadConfig(const std::string& path, Config* config, std::vector<std::string
     if (!root["rules"]) check.Error(1, "rules", "is required: a package folder or a .qlb bundle");
     else if (!c.rules.empty() && !ReadableRules(c.rules))
       check.Error(c.Line("rules"), "rules", "cannot read '" + c.rules + "' (a package folder, a .quest file or a .qlb)");
-    if (!c.http.enabled && !c.tcp.enabled && !c.kafka_source)
+    if (!c.http.enabled && !c.tcp.enabled && !c.kafka.enabled)
       check.Error(1, "listen", "needs at least one of http or tcp");
   }
   if (errors->size() != errors_before) return false;

@@ -48,6 +48,26 @@ struct Limits {
   int64_t max_future_ms = 0;
 };
 
+// source: {type: kafka, …} (docs/scale-out.md): questd as one member of a
+// consumer group; each Kafka partition of `topic` is an engine of its own.
+struct KafkaSourceConfig {
+  bool enabled = false;
+  std::string brokers;                          // bootstrap servers, host:port,…
+  std::string topic = "events";                 // keyed by user id
+  std::string group = "questline";              // the consumer group; transactional ids derive from it
+  std::string actions_topic = "actions";        // at least as many partitions as `topic`
+  std::string changelog_topic = "questline-changelog";   // compacted, as many partitions as `topic`
+  // Passed to librdkafka as they are: security.protocol, sasl.mechanism,
+  // sasl.username, ssl.ca.location; the SASL password from an environment
+  // variable, never from the file.
+  std::string security_protocol, sasl_mechanism, sasl_username, sasl_password_env, ssl_ca_location;
+  int64_t checkpoint_every = 100'000;           // events of a partition between two changelog checkpoints
+  int64_t max_batch = 5'000;                    // events in one transaction at most
+  int64_t session_timeout_ms = 10'000;          // the group's session.timeout.ms
+  std::string redis;                            // host:port of the leaderboard mirror; empty: none
+  std::string redis_prefix = "questline";
+};
+
 struct Config {
   std::string file;                       // the YAML file, for messages
   std::string rules;                      // a package folder, a .quest file or a .qlb bundle
@@ -63,7 +83,7 @@ struct Config {
   int64_t partitions = 1;
   int64_t dedup_window_ms = 7 * 86'400'000LL;
   std::string log_level = "info";         // error | warn | info | debug
-  bool kafka_source = false;              // source: {type: kafka, …} (validated, refused at start)
+  KafkaSourceConfig kafka;                // source: {type: kafka, …}
   // The line of each key given ("auth.token_env", "sinks[0]", …), for
   // messages about a setting after the file is read; 1 for a key not given.
   std::map<std::string, int> lines;

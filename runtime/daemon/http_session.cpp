@@ -15,7 +15,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 
-HttpSession::HttpSession(asio::ip::tcp::socket socket, Router& router, const Limits& limits,
+HttpSession::HttpSession(asio::ip::tcp::socket socket, RequestHandler& router, const Limits& limits,
                          Connections& connections)
     : StreamSession(std::move(socket), connections), router_(router), limits_(limits) {}
 

@@ -23,7 +23,7 @@ namespace questline::daemon {
 
 class HttpSession final : public StreamSession, public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(boost::asio::ip::tcp::socket socket, Router& router, const Limits& limits, Connections& connections);
+  HttpSession(boost::asio::ip::tcp::socket socket, RequestHandler& router, const Limits& limits, Connections& connections);
   void Start();
 
  protected:
@@ -48,7 +48,7 @@ class HttpSession final : public StreamSession, public std::enable_shared_from_t
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   boost::beast::http::response<boost::beast::http::string_body> response_;   // alive while written
-  Router& router_;
+  RequestHandler& router_;
   const Limits& limits_;
   unsigned version_ = 11;   // of the request being answered
 };

@@ -12,6 +12,7 @@
 #include "runtime/daemon/driver_loader.h"
 #include "runtime/daemon/engine_host.h"
 #include "runtime/daemon/io_faults.h"
+#include "runtime/daemon/kafka/serve.h"
 #include "runtime/daemon/log.h"
 #include "runtime/daemon/server.h"
 
@@ -48,8 +49,20 @@ int CheckSupported(const Config& config, std::string* token) {
     if (config.sinks[i].type == "file" && ++files > 1)
       return Refuse(config, config.Line("sinks[" + std::to_string(i) + "]"), "sinks[" + std::to_string(i) + "]",
                     "a second file sink is not supported in this version; use one");
-  if (config.kafka_source)
-    return Refuse(config, config.Line("source"), "source", "the kafka source is not implemented yet");
+  if (config.kafka.enabled) {
+    // A Kafka-fed questd's inputs are the topic's, in its order, and its
+    // actions go to the actions topic in the same transactions
+    // (docs/scale-out.md): anything else would be outside that order.
+    if (config.tcp.enabled)
+      return Refuse(config, config.Line("listen.tcp"), "listen.tcp",
+                    "events come from the Kafka topic with source: kafka; the TCP port is not opened");
+    if (!config.sinks.empty())
+      return Refuse(config, config.Line("sinks"), "sinks",
+                    "with source: kafka, actions go to source.actions_topic, in the partitions' transactions");
+    if (config.wall_clock)
+      return Refuse(config, config.Line("clock"), "clock",
+                    "with source: kafka only events move a partition's clock (clock: event)");
+  }
   if (!config.token_env.empty()) {
     const char* value = std::getenv(config.token_env.c_str());
     if (!value || !*value)
@@ -108,7 +121,7 @@ int main(int argc, char** argv) {
   }
   std::string token;
   if (int code = CheckSupported(config, &token)) return code;
-  if (config.partitions > 1)
+  if (config.partitions > 1 && !config.kafka.enabled)
     daemon::Log(daemon::LogLevel::Warn, "partitions: " + std::to_string(config.partitions) +
                                             " accepted; this version runs one engine (docs/daemon.md)");
 
@@ -120,6 +133,8 @@ int main(int argc, char** argv) {
   const bool loaded = loader.LoadConfigured(package.get(), &failure);
   if (!failure.error.empty()) std::cerr << failure.error << "\n";   // the errors, or a loaded package's warnings
   if (!loaded) return failure.exit_code;
+
+  if (config.kafka.enabled) return daemon::kafka::Serve(config, token, std::move(package));
 
   daemon::EngineHost host(std::move(package), loader, config);
   std::string error;

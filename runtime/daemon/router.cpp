@@ -7,6 +7,7 @@
 #include "runtime/daemon/batch.h"
 #include "runtime/daemon/json_out.h"
 #include "runtime/daemon/package_store.h"
+#include "runtime/daemon/request_path.h"
 
 namespace questline::daemon {
 namespace {
@@ -23,53 +24,6 @@ Response Json(int status, std::string body) {
   r.status = status;
   r.body = std::move(body);
   return r;
-}
-
-// %XX escapes of a path segment (a user id may hold any byte).
-bool PercentDecode(const std::string& in, std::string* out) {
-  auto hex = [](char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  out->clear();
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != '%') {
-      *out += in[i];
-      continue;
-    }
-    if (i + 2 >= in.size() || hex(in[i + 1]) < 0 || hex(in[i + 2]) < 0) return false;
-    *out += char(hex(in[i + 1]) * 16 + hex(in[i + 2]));
-    i += 2;
-  }
-  return !out->empty();
-}
-
-// The value of `key` in a query string (a=1&b=2), or empty.
-std::string QueryValue(const std::string& query, const std::string& key) {
-  size_t pos = 0;
-  while (pos <= query.size()) {
-    size_t amp = query.find('&', pos);
-    if (amp == std::string::npos) amp = query.size();
-    const std::string pair = query.substr(pos, amp - pos);
-    if (pair.compare(0, key.size() + 1, key + "=") == 0) return pair.substr(key.size() + 1);
-    pos = amp + 1;
-  }
-  return "";
-}
-
-// "/v1/leaderboards/weekly" split at its slashes: {"v1", "leaderboards", "weekly"}.
-std::vector<std::string> Segments(const std::string& path) {
-  std::vector<std::string> out;
-  size_t pos = 1;
-  while (pos <= path.size()) {
-    size_t slash = path.find('/', pos);
-    if (slash == std::string::npos) slash = path.size();
-    out.push_back(path.substr(pos, slash - pos));
-    pos = slash + 1;
-  }
-  return out;
 }
 
 // The endpoint's name in /metrics: a fixed set, whatever the path holds.

@@ -33,13 +33,22 @@ struct Response {
 
 using Reply = std::function<void(Response)>;
 
-class Router {
+// What a session hands its requests to: the Router, or in a Kafka-fed
+// questd the kafka::ScaleOutRouter.
+class RequestHandler {
+ public:
+  virtual ~RequestHandler() = default;
+  // Answers `request` through `reply`, now or later, on the network thread.
+  virtual void Handle(Request request, Reply reply) = 0;
+};
+
+class Router final : public RequestHandler {
  public:
   // `token`: the bearer token, empty when none is configured.
   Router(const Config& config, std::string token, EngineHost& host, EngineWorker& worker, NetworkMetrics& metrics,
          Reloader& reloader);
   // Answers `request` through `reply`, now or once the engine has run it.
-  void Handle(Request request, Reply reply);
+  void Handle(Request request, Reply reply) override;
 
  private:
   void Route(Request& request, const std::string& path, const std::string& query, Reply reply);

@@ -30,6 +30,10 @@ bool Engine::LeaderboardJson(const std::string& name, size_t top, std::string* o
   return k_->m.competitions.Ranking(name, top, out);
 }
 
+ScoreStep Engine::VisitScores(ScoreStep since, const std::function<void(const ScoreChange&)>& visit) const {
+  return k_->m.competitions.VisitScores(since, visit);
+}
+
 bool Engine::MissionStatsJson(const std::string& name, std::string* out) const {
   return k_->m.missions.Stats(name, out);
 }

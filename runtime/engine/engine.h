@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -35,6 +36,20 @@ struct EngineOptions {
   // Observes the run (trace.h): explain, profile, coverage. Null: no tracing,
   // and the outputs are the same bytes with or without one.
   Tracer* tracer = nullptr;
+};
+
+// One player's score in a competition's current window (Engine::VisitScores).
+struct ScoreChange {
+  const std::string& competition;
+  int64_t window_start;   // epoch ms
+  const std::string& user;
+  double score;           // a decimal score as its value, not scaled
+};
+
+// How far a mirror has read (Engine::VisitScores): the scoring steps and the
+// windows closed so far. {0, 0}: nothing yet, everything is visited.
+struct ScoreStep {
+  uint64_t scores = 0, closes = 0;
 };
 
 struct EngineStats {
@@ -70,6 +85,11 @@ class Engine final {
   // {"leaderboard","entries":[{"rank","user","score"}…]}: the current window's
   // ranking, the best `top`.
   bool LeaderboardJson(const std::string& name, size_t top, std::string* out) const;
+  // For a mirror of the rankings (questd's Redis leaderboards, docs/scale-out.md):
+  // every scored entry of each competition's current window whose score
+  // changed after `since`, and each window's final scores once it has
+  // closed; returns the step now, the `since` of the next call.
+  ScoreStep VisitScores(ScoreStep since, const std::function<void(const ScoreChange&)>& visit) const;
   // {"mission","players","started","completed","expired","completions","tasks":{NAME: done}}:
   // the players holding an instance, by phase, and how many of their current
   // instances finished each task.

@@ -6,8 +6,9 @@
 // So this reads each partition from the beginning up to its end as of start
 // (high watermark; with read_committed librdkafka stops at the last stable
 // offset), and prints, ordered by partition then offset:
-//   {"partition":P,"offset":O,"key":"...","value":"..."}
-// (key null for a message without one, key/value as JSON strings).
+//   {"partition":P,"offset":O,"key":"...","value":"...","headers":{…}}
+// (key null for a message without one, key/value as JSON strings; headers
+// only when the message has some).
 //
 //   kafka_dump --brokers B --topic T [--read-committed|--read-uncommitted]
 //              [--timeout-ms 10000]
@@ -44,6 +45,7 @@ struct Record {
   int64_t offset;
   bool has_key;
   std::string key, value;
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 // Bytes >= 0x80 pass through: the payloads are UTF-8 NDJSON from questd.
@@ -231,6 +233,14 @@ int main(int argc, char** argv) {
       Record record{partition, message->offset, message->key != nullptr, "", ""};
       if (message->key) record.key.assign(static_cast<const char*>(message->key), message->key_len);
       if (message->payload) record.value.assign(static_cast<const char*>(message->payload), message->len);
+      rd_kafka_headers_t* headers = nullptr;
+      if (rd_kafka_message_headers(message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        const char* name;
+        const void* value;
+        size_t size;
+        for (size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i)
+          record.headers.emplace_back(name, value ? std::string(static_cast<const char*>(value), size) : "");
+      }
       records.push_back(std::move(record));
       if (message->offset >= end_offsets[slot] - 1) {
         finished[slot] = true;
@@ -255,6 +265,16 @@ int main(int argc, char** argv) {
     else line += "null";
     line += ",\"value\":";
     AppendJsonString(record.value.data(), record.value.size(), &line);
+    if (!record.headers.empty()) {   // questd's actions carry their transaction id (questline-txn)
+      line += ",\"headers\":{";
+      for (size_t i = 0; i < record.headers.size(); ++i) {
+        if (i) line += ",";
+        AppendJsonString(record.headers[i].first.data(), record.headers[i].first.size(), &line);
+        line += ":";
+        AppendJsonString(record.headers[i].second.data(), record.headers[i].second.size(), &line);
+      }
+      line += "}";
+    }
     line += "}\n";
     std::fputs(line.c_str(), stdout);
   }

@@ -258,6 +258,7 @@ void Competitions::Close() {
     State& cs = competitions_[i];
     if (cs.window_end == INT64_MIN || cs.window_end > k_.now || cs.closed_end == cs.window_end) continue;
     cs.closed_end = cs.window_end;
+    cs.close_number = ++closes_;
     Closing done{int32_t(i), {}, {}};
     std::vector<Entry> entries;
     entries.swap(cs.entries);
@@ -376,6 +377,29 @@ bool Competitions::Ranking(const std::string& name, size_t top, std::string* out
   }
   *out += "]}";
   return true;
+}
+
+// Scores change only through AddScore, which stamps `reached` with the next
+// step: the entries stamped after `since` are exactly those changed since. A
+// close takes the window's entries away, so its final scores (`last`) are
+// visited once after it, under the closed window's start.
+ScoreStep Competitions::VisitScores(ScoreStep since, const std::function<void(const ScoreChange&)>& visit) const {
+  const bool everything = since.scores == 0 && since.closes == 0;
+  for (size_t c = 0; c < competitions_.size(); ++c) {
+    const ir::Competition& comp = k_.p.competitions[c];
+    const bool decimal = comp.score && comp.score->result == ValueKind::Decimal;
+    auto value = [&](int64_t score) { return decimal ? double(score) / double(kDecimalScale) : double(score); };
+    const State& cs = competitions_[c];
+    int64_t closed_start, closed_end;
+    if (!cs.last.empty() && (everything || cs.close_number > since.closes) &&
+        WindowAt(comp, cs.closed_end - 1, &closed_start, &closed_end))
+      for (const auto& [user, result] : cs.last)
+        visit(ScoreChange{comp.name, closed_start, k_.strings.Get(user), value(result.score)});
+    for (const Entry& e : cs.entries)
+      if (e.reached > since.scores || (everything && e.reached > 0))
+        visit(ScoreChange{comp.name, cs.window_start, k_.strings.Get(e.user), value(e.score)});
+  }
+  return ScoreStep{score_seq_, closes_};
 }
 
 // Ranks in each competition's current window, computed once per state dump.

@@ -5,8 +5,10 @@
 // window closing at an instant ranked before any prize is paid.
 #pragma once
 
+#include <functional>
 #include <unordered_map>
 
+#include "runtime/engine/engine.h"
 #include "runtime/engine/mechanic.h"
 #include "runtime/engine/mechanics/common.h"
 
@@ -27,6 +29,8 @@ class Competitions : public Mechanic {
   void ScorePoints(int64_t amount);   // points earned, for points_earned competitions
   // Engine::LeaderboardJson.
   bool Ranking(const std::string& name, size_t top, std::string* out) const;
+  // Engine::VisitScores.
+  ScoreStep VisitScores(ScoreStep since, const std::function<void(const ScoreChange&)>& visit) const;
 
   void InternNames();
   // A competition by name with the same score, window and registration keeps
@@ -58,6 +62,7 @@ class Competitions : public Mechanic {
     std::vector<Entry> entries;
     std::unordered_map<uint32_t, size_t> index;
     std::unordered_map<uint32_t, FinalResult> last;              // the last finished window
+    uint64_t close_number = 0;   // VisitScores: `closes_` when `last` was set (not in snapshots)
   };
 
   bool WindowAt(const ir::Competition& c, int64_t t, int64_t* start, int64_t* end) const;
@@ -78,6 +83,7 @@ class Competitions : public Mechanic {
   std::vector<State> competitions_;
   NameIndex by_name_;
   uint64_t score_seq_ = 0;   // orders equal scores: first reached ranks first
+  uint64_t closes_ = 0;      // windows closed in this engine's life, for VisitScores (not in snapshots)
   // PrepareState: ranks in each competition's current window.
   std::vector<std::unordered_map<uint32_t, std::pair<int64_t, size_t>>> ranks_;
 };

@@ -1,0 +1,168 @@
+#include "runtime/daemon/kafka/changelog.h"
+
+#include <chrono>
+#include <cstdio>
+#include <map>
+
+#include "core/byte_io.h"
+#include "runtime/daemon/kafka/client.h"
+
+namespace questline::daemon::kafka {
+namespace {
+
+constexpr std::string_view kMagic = "QLCK";
+constexpr uint64_t kVersion = 1;
+constexpr const char* kHeaderKey = "checkpoint";
+constexpr const char* kProgressKey = "progress";
+// A restore that reads nothing new for this long has met a dead cluster.
+constexpr int kReadStallMs = 60'000;
+
+std::string ChunkKey(size_t index) { return "chunk/" + std::to_string(index); }
+
+bool Produce(rd_kafka_t* producer, const std::string& topic, int32_t partition, const std::string& key,
+             const std::string& value, std::string* error) {
+  for (;;) {
+    const rd_kafka_resp_err_t err = rd_kafka_producev(
+        producer, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+        RD_KAFKA_V_KEY(key.data(), key.size()), RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return true;
+    if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      *error = "produce to " + topic + ": " + rd_kafka_err2str(err);
+      return false;
+    }
+    rd_kafka_poll(producer, 50);   // the queue drains as deliveries come back
+  }
+}
+
+}  // namespace
+
+bool ProduceCheckpoint(rd_kafka_t* producer, const std::string& topic, int32_t partition,
+                       const Checkpoint& checkpoint, std::string* error) {
+  const std::string& bytes = checkpoint.snapshot;
+  const size_t chunks = (bytes.size() + kChunkBytes - 1) / kChunkBytes;
+  for (size_t i = 0; i < chunks; ++i) {
+    core::ByteWriter w;
+    w.Fixed64(checkpoint.generation);
+    w.Raw(std::string_view(bytes).substr(i * kChunkBytes, kChunkBytes));
+    if (!Produce(producer, topic, partition, ChunkKey(i), w.Data(), error)) return false;
+  }
+  core::ByteWriter header;
+  header.Raw(kMagic);
+  header.Unsigned(kVersion);
+  header.Fixed64(checkpoint.generation);
+  header.Signed(checkpoint.offset);
+  header.Unsigned(chunks);
+  header.Unsigned(bytes.size());
+  return Produce(producer, topic, partition, kHeaderKey, header.Data(), error);
+}
+
+std::string TransactionId(uint64_t epoch, uint64_t sequence) {
+  static const char* kDigits = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, epoch >>= 4) out[size_t(i)] = kDigits[epoch & 15];
+  return out + "-" + std::to_string(sequence);
+}
+
+// JSON, for the operator reading the topic and for readers that filter
+// actions by transaction (tests/kafka): {"version":1,"txn":ID,"next_offset":N}.
+bool ProduceProgress(rd_kafka_t* producer, const std::string& topic, int32_t partition, const Progress& progress,
+                     std::string* error) {
+  const std::string value = "{\"version\":" + std::to_string(kVersion) + ",\"txn\":\"" +
+                            TransactionId(progress.epoch, progress.sequence) +
+                            "\",\"next_offset\":" + std::to_string(progress.next_offset) + "}";
+  return Produce(producer, topic, partition, kProgressKey, value, error);
+}
+
+bool ReadChangelog(const KafkaSourceConfig& config, int32_t partition, ChangelogState* state, std::string* error) {
+  *state = ChangelogState();
+  Handle reader = NewReader(config, "questd-changelog-restore", error);
+  if (!reader) return false;
+  PartitionList assignment(rd_kafka_topic_partition_list_new(1));
+  rd_kafka_topic_partition_list_add(assignment.get(), config.changelog_topic.c_str(), partition)->offset =
+      RD_KAFKA_OFFSET_BEGINNING;
+  if (rd_kafka_resp_err_t err = rd_kafka_assign(reader.get(), assignment.get())) {
+    *error = std::string("assign the changelog: ") + rd_kafka_err2str(err);
+    return false;
+  }
+  // What compaction would keep: the last value of each key.
+  std::map<std::string, std::string> latest;
+  auto last_progress = std::chrono::steady_clock::now();
+  for (;;) {
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(reader.get(), 200);
+    if (m == nullptr) {
+      if (std::chrono::steady_clock::now() - last_progress > std::chrono::milliseconds(kReadStallMs)) {
+        *error = "reading changelog partition " + std::to_string(partition) + ": no progress for 60 s";
+        return false;
+      }
+      continue;
+    }
+    last_progress = std::chrono::steady_clock::now();
+    const rd_kafka_resp_err_t err = m->err;
+    if (err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      rd_kafka_message_destroy(m);
+      break;
+    }
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      const std::string why = rd_kafka_message_errstr(m);
+      rd_kafka_message_destroy(m);
+      // Transient conditions (a broker down, a leader moving) are retried by librdkafka.
+      if (err == RD_KAFKA_RESP_ERR__TRANSPORT || err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) continue;
+      *error = "reading changelog partition " + std::to_string(partition) + ": " + why;
+      return false;
+    }
+    if (m->key != nullptr)
+      latest[std::string(static_cast<const char*>(m->key), m->key_len)] =
+          std::string(static_cast<const char*>(m->payload), m->len);
+    rd_kafka_message_destroy(m);
+  }
+  rd_kafka_consumer_close(reader.get());
+  auto progress_it = latest.find(kProgressKey);
+  if (progress_it != latest.end()) {
+    unsigned version = 0;
+    unsigned long long epoch = 0, sequence = 0;
+    long long next = 0;
+    if (std::sscanf(progress_it->second.c_str(), "{\"version\":%u,\"txn\":\"%16llx-%llu\",\"next_offset\":%lld}",
+                    &version, &epoch, &sequence, &next) != 4 || version != kVersion) {
+      *error = "changelog partition " + std::to_string(partition) + ": a damaged progress record, or one of another version";
+      return false;
+    }
+    state->progress = Progress{epoch, sequence, next};
+    state->has_progress = true;
+  }
+  auto header_it = latest.find(kHeaderKey);
+  if (header_it == latest.end()) return true;
+  core::ByteReader h(header_it->second);
+  Checkpoint c;
+  if (h.Raw(kMagic.size()) != kMagic || h.Unsigned() != kVersion) {
+    *error = "changelog partition " + std::to_string(partition) + ": a checkpoint of another version";
+    return false;
+  }
+  c.generation = h.Fixed64();
+  c.offset = h.Signed();
+  const uint64_t chunks = h.Unsigned(), size = h.Unsigned();
+  if (!h.ok()) {
+    *error = "changelog partition " + std::to_string(partition) + ": a damaged checkpoint header";
+    return false;
+  }
+  c.snapshot.reserve(size);
+  for (uint64_t i = 0; i < chunks; ++i) {
+    auto chunk = latest.find(ChunkKey(i));
+    core::ByteReader r(chunk == latest.end() ? std::string_view() : std::string_view(chunk->second));
+    if (chunk == latest.end() || r.Fixed64() != c.generation || !r.ok()) {
+      *error = "changelog partition " + std::to_string(partition) + ": checkpoint " + std::to_string(c.generation) +
+               " lacks chunk " + std::to_string(i);
+      return false;
+    }
+    c.snapshot += r.Raw(r.Remaining());
+  }
+  if (c.snapshot.size() != size) {
+    *error = "changelog partition " + std::to_string(partition) + ": checkpoint size mismatch";
+    return false;
+  }
+  state->checkpoint = std::move(c);
+  state->has_checkpoint = true;
+  return true;
+}
+
+}  // namespace questline::daemon::kafka

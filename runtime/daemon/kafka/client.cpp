@@ -1,0 +1,89 @@
+#include "runtime/daemon/kafka/client.h"
+
+#include <cstdlib>
+
+namespace questline::daemon::kafka {
+
+void HandleDeleter::operator()(rd_kafka_t* rk) const {
+  if (rk != nullptr) rd_kafka_destroy(rk);
+}
+
+bool Set(rd_kafka_conf_t* conf, const char* name, const std::string& value, std::string* error) {
+  char why[512];
+  if (rd_kafka_conf_set(conf, name, value.c_str(), why, sizeof why) == RD_KAFKA_CONF_OK) return true;
+  *error = std::string(name) + ": " + why;
+  return false;
+}
+
+rd_kafka_conf_t* NewConf(const KafkaSourceConfig& config, const std::string& client_id, std::string* error) {
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  bool ok = Set(conf, "bootstrap.servers", config.brokers, error) && Set(conf, "client.id", client_id, error);
+  if (ok && !config.security_protocol.empty()) ok = Set(conf, "security.protocol", config.security_protocol, error);
+  if (ok && !config.sasl_mechanism.empty()) ok = Set(conf, "sasl.mechanisms", config.sasl_mechanism, error);
+  if (ok && !config.sasl_username.empty()) ok = Set(conf, "sasl.username", config.sasl_username, error);
+  if (ok && !config.ssl_ca_location.empty()) ok = Set(conf, "ssl.ca.location", config.ssl_ca_location, error);
+  if (ok && !config.sasl_password_env.empty()) {
+    const char* password = std::getenv(config.sasl_password_env.c_str());
+    if (password == nullptr || *password == '\0') {
+      *error = "source.sasl_password_env: the environment variable " + config.sasl_password_env + " is not set";
+      ok = false;
+    } else {
+      ok = Set(conf, "sasl.password", password, error);
+    }
+  }
+  if (!ok) {
+    rd_kafka_conf_destroy(conf);
+    return nullptr;
+  }
+  return conf;
+}
+
+Handle NewHandle(rd_kafka_type_t type, rd_kafka_conf_t* conf, std::string* error) {
+  char why[512];
+  rd_kafka_t* rk = rd_kafka_new(type, conf, why, sizeof why);
+  if (rk == nullptr) {
+    rd_kafka_conf_destroy(conf);   // not taken on failure
+    *error = why;
+  }
+  return Handle(rk);
+}
+
+Handle NewReader(const KafkaSourceConfig& config, const std::string& client_id, std::string* error) {
+  rd_kafka_conf_t* conf = NewConf(config, client_id, error);
+  if (conf == nullptr) return nullptr;
+  // Assigned its partition, it never joins the group it names (librdkafka
+  // wants one for assign) and commits nothing.
+  if (!Set(conf, "group.id", "questd-restore-reader", error) || !Set(conf, "enable.partition.eof", "true", error) || !Set(conf, "isolation.level", "read_committed", error) ||
+      !Set(conf, "enable.auto.commit", "false", error) || !Set(conf, "enable.auto.offset.store", "false", error)) {
+    rd_kafka_conf_destroy(conf);
+    return nullptr;
+  }
+  return NewHandle(RD_KAFKA_CONSUMER, conf, error);
+}
+
+int32_t PartitionCount(rd_kafka_t* rk, const std::string& topic, int timeout_ms, std::string* error) {
+  rd_kafka_topic_t* handle = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
+  const rd_kafka_metadata_t* metadata = nullptr;
+  const rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, handle, &metadata, timeout_ms);
+  rd_kafka_topic_destroy(handle);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    *error = "metadata of topic " + topic + ": " + rd_kafka_err2str(err);
+    return -1;
+  }
+  int32_t count = -1;
+  if (metadata->topic_cnt == 1 && metadata->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR)
+    count = metadata->topics[0].partition_cnt;
+  else
+    *error = "topic " + topic + " does not exist" +
+             (metadata->topic_cnt == 1 ? std::string(" (") + rd_kafka_err2str(metadata->topics[0].err) + ")" : "");
+  rd_kafka_metadata_destroy(metadata);
+  return count;
+}
+
+std::string Take(rd_kafka_error_t* error) {
+  std::string text = rd_kafka_error_string(error);
+  rd_kafka_error_destroy(error);
+  return text;
+}
+
+}  // namespace questline::daemon::kafka

@@ -1,0 +1,44 @@
+// librdkafka handles for the Kafka source (docs/scale-out.md): the settings
+// every handle shares (brokers, security), owned handles that are destroyed
+// with their scope, and error text. The rest of kafka/ builds on these.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <librdkafka/rdkafka.h>
+
+#include "runtime/daemon/config.h"
+
+namespace questline::daemon::kafka {
+
+struct HandleDeleter {
+  void operator()(rd_kafka_t* rk) const;
+};
+using Handle = std::unique_ptr<rd_kafka_t, HandleDeleter>;
+
+struct PartitionListDeleter {
+  void operator()(rd_kafka_topic_partition_list_t* list) const { rd_kafka_topic_partition_list_destroy(list); }
+};
+using PartitionList = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
+
+// A conf with the brokers, the security settings and `client.id`; false with
+// `error` when librdkafka refuses one of them (a misspelt mechanism…).
+rd_kafka_conf_t* NewConf(const KafkaSourceConfig& config, const std::string& client_id, std::string* error);
+// Sets `name` to `value` on `conf`; false with `error`.
+bool Set(rd_kafka_conf_t* conf, const char* name, const std::string& value, std::string* error);
+// rd_kafka_new, taking `conf` in every case.
+Handle NewHandle(rd_kafka_type_t type, rd_kafka_conf_t* conf, std::string* error);
+
+// A consumer outside any group, for reading a range of one partition
+// (restore): read_committed, partition EOF reported.
+Handle NewReader(const KafkaSourceConfig& config, const std::string& client_id, std::string* error);
+
+// The number of partitions of `topic`, -1 with `error` when it cannot be known.
+int32_t PartitionCount(rd_kafka_t* rk, const std::string& topic, int timeout_ms, std::string* error);
+
+// Takes `error` (rd_kafka_error_t) and gives its text.
+std::string Take(rd_kafka_error_t* error);
+
+}  // namespace questline::daemon::kafka

@@ -1,0 +1,99 @@
+// One Kafka partition owned by this questd (docs/scale-out.md): its own
+// engine and string pool, and its own transactional producer, whose
+// transactional id names the partition, so a new owner's InitTransactions
+// fences the old one and aborts what it left open. Each batch of the
+// partition's events is one transaction: the actions (to the same partition
+// of the actions topic, in order), a changelog checkpoint when one is due,
+// and the input offsets. Runs on the source's thread only.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <librdkafka/rdkafka.h>
+
+#include "runtime/daemon/config.h"
+#include "runtime/daemon/kafka/client.h"
+#include "runtime/daemon/package.h"
+#include "runtime/engine/engine.h"
+#include "runtime/io/event_reader.h"
+
+namespace questline::daemon {
+class LeaderboardMirror;
+}
+
+namespace questline::daemon::kafka {
+
+struct PartitionCounters {
+  uint64_t events = 0, rejected = 0, duplicates = 0, actions = 0;
+  uint64_t transactions = 0, aborted = 0, checkpoints = 0;
+  uint64_t replayed = 0;   // events replayed at restore, their actions not produced again
+};
+
+class PartitionTask {
+ public:
+  PartitionTask(const Config& config, PackagePtr package, int32_t partition, LeaderboardMirror* mirror);
+  ~PartitionTask();
+  PartitionTask(const PartitionTask&) = delete;
+  PartitionTask& operator=(const PartitionTask&) = delete;
+
+  // Taking the partition over: the producer (InitTransactions fences the
+  // previous owner), the committed offset, the newest of the local snapshot
+  // and the changelog checkpoint, then the input replayed from there to the
+  // committed offset. False with `error` (the partition stays unowned).
+  bool Start(rd_kafka_t* consumer, std::string* error);
+  // The input offset to consume from.
+  int64_t NextOffset() const { return next_offset_; }
+  int32_t Partition() const { return partition_; }
+
+  enum class Outcome { Committed, Failed, Fenced };
+  // One transaction over `messages` (this partition's, in offset order).
+  // Failed: aborted, and this engine has run ahead of what is committed, so
+  // the caller drops the task and starts the partition again. Fenced:
+  // another instance owns the partition now.
+  Outcome Process(const std::vector<rd_kafka_message_t*>& messages, rd_kafka_t* consumer, std::string* error);
+  // Giving the partition up (revoked, shutdown): the state at NextOffset as
+  // a local snapshot, for a faster Start if it comes back to this machine.
+  void SaveLocal();
+
+  bool UserState(const std::string& user, std::string* out) const { return engine_->UserStateJson(user, out); }
+  const PartitionCounters& Counters() const { return counters_; }
+  const std::string& LastError() const { return last_error_; }
+
+ private:
+  // A new pool, engine and reader: nothing processed yet.
+  void Fresh();
+  bool RestoreFrom(const std::string& snapshot, int64_t offset, const char* what);
+  bool ReplayTo(int64_t committed, std::string* error);
+  // One message's events into the engine (its lines; a bad one counted and logged).
+  void Feed(const rd_kafka_message_t* message);
+  bool Commit(rd_kafka_t* consumer, int64_t next, std::string* error, bool* fenced);
+  void Mirror();
+  static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
+  std::string LocalPath() const;
+
+  const Config& config_;
+  PackagePtr package_;
+  const int32_t partition_;
+  LeaderboardMirror* mirror_;
+  std::unique_ptr<engine::StringPool> strings_;
+  std::unique_ptr<engine::Engine> engine_;
+  std::unique_ptr<io::EventReader> reader_;
+  Handle producer_;
+  int64_t next_offset_ = 0;
+  uint64_t epoch_ = 0;                      // this owner's transaction ids (changelog.h, Progress)
+  uint64_t sequence_ = 0;
+  uint64_t delivery_failures_ = 0;          // delivery reports with an error, counted by OnDelivery
+  uint64_t generation_ = 0;                 // of the last checkpoint
+  uint64_t events_since_checkpoint_ = 0;
+  engine::ScoreStep mirrored_;              // Engine::VisitScores' step mirrored so far
+  bool producing_ = false;                  // false while replaying: actions are dropped
+  std::vector<engine::Action> pending_;     // the open transaction's actions
+  core::Event event_;
+  PartitionCounters counters_;
+  std::string last_error_;
+};
+
+}  // namespace questline::daemon::kafka

@@ -1,0 +1,287 @@
+#include "runtime/daemon/kafka/source.h"
+
+#include <chrono>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#include "runtime/daemon/log.h"
+
+namespace questline::daemon::kafka {
+namespace {
+
+constexpr int kRetryMs = 2000;
+
+void Add(PartitionCounters& to, const PartitionCounters& c) {
+  to.events += c.events;
+  to.rejected += c.rejected;
+  to.duplicates += c.duplicates;
+  to.actions += c.actions;
+  to.transactions += c.transactions;
+  to.aborted += c.aborted;
+  to.checkpoints += c.checkpoints;
+  to.replayed += c.replayed;
+}
+
+std::string Label(const std::string& topic, int32_t partition) {
+  return topic + "[" + std::to_string(partition) + "]";
+}
+
+}  // namespace
+
+Source::Source(const Config& config, PackagePtr package) : config_(config), package_(std::move(package)) {}
+Source::~Source() = default;
+
+bool Source::Open(std::string* error) {
+  const KafkaSourceConfig& k = config_.kafka;
+  if (!k.redis.empty()) {
+    mirror_ = LeaderboardMirror::Connect(k.redis, k.redis_prefix, error);
+    if (!mirror_) {
+      *error = "source.redis: " + *error;
+      return false;
+    }
+  }
+  rd_kafka_conf_t* conf = NewConf(k, "questd-" + std::to_string(::getpid()), error);
+  if (conf == nullptr) return false;
+  // Offsets are committed only inside the partitions' transactions; what
+  // aborted transactions wrote is never read.
+  if (!Set(conf, "group.id", k.group, error) || !Set(conf, "enable.auto.commit", "false", error) ||
+      !Set(conf, "enable.auto.offset.store", "false", error) ||
+      !Set(conf, "isolation.level", "read_committed", error) || !Set(conf, "auto.offset.reset", "earliest", error) ||
+      !Set(conf, "session.timeout.ms", std::to_string(k.session_timeout_ms), error) ||
+      !Set(conf, "heartbeat.interval.ms", std::to_string(std::max<int64_t>(k.session_timeout_ms / 5, 100)), error)) {
+    rd_kafka_conf_destroy(conf);
+    return false;
+  }
+  rd_kafka_conf_set_rebalance_cb(conf, &Source::OnRebalance);
+  rd_kafka_conf_set_opaque(conf, this);
+  consumer_ = NewHandle(RD_KAFKA_CONSUMER, conf, error);
+  if (!consumer_) return false;
+  rd_kafka_poll_set_consumer(consumer_.get());
+
+  // The partition counts the design depends on (docs/scale-out.md): the
+  // actions of input partition p go to actions partition p, its
+  // checkpoints to changelog partition p.
+  const int32_t inputs = PartitionCount(consumer_.get(), k.topic, 10'000, error);
+  if (inputs < 0) return false;
+  const int32_t actions = PartitionCount(consumer_.get(), k.actions_topic, 10'000, error);
+  if (actions < 0) return false;
+  const int32_t changelog = PartitionCount(consumer_.get(), k.changelog_topic, 10'000, error);
+  if (changelog < 0) return false;
+  if (actions < inputs || changelog < inputs) {
+    *error = "source: " + k.actions_topic + " has " + std::to_string(actions) + " partitions and " +
+             k.changelog_topic + " " + std::to_string(changelog) + "; each needs at least the " +
+             std::to_string(inputs) + " of " + k.topic;
+    return false;
+  }
+  PartitionList topics(rd_kafka_topic_partition_list_new(1));
+  rd_kafka_topic_partition_list_add(topics.get(), k.topic.c_str(), RD_KAFKA_PARTITION_UA);
+  if (rd_kafka_resp_err_t err = rd_kafka_subscribe(consumer_.get(), topics.get())) {
+    *error = "subscribe to " + k.topic + ": " + rd_kafka_err2str(err);
+    return false;
+  }
+  Log(LogLevel::Info, "kafka: member of group " + k.group + " on " + k.topic + " (" + std::to_string(inputs) +
+                          " partitions) at " + k.brokers);
+  return true;
+}
+
+void Source::OnRebalance(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,
+                         void* opaque) {
+  auto* self = static_cast<Source*>(opaque);
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) self->Assigned(partitions);
+  else self->Revoked();
+}
+
+void Source::Assigned(const rd_kafka_topic_partition_list_t* partitions) {
+  ++rebalances_;
+  for (int i = 0; i < partitions->cnt; ++i) {
+    if (!Take(partitions->elems[i].partition)) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      waiting_.insert(partitions->elems[i].partition);
+    }
+  }
+  Assign();
+}
+
+void Source::Revoked() {
+  ++rebalances_;
+  std::lock_guard<std::mutex> lock(mutex_);
+  // No transaction is open between two polls: each task's state is at its committed offset.
+  for (auto& [partition, task] : tasks_) {
+    task->SaveLocal();
+    Add(gone_, task->Counters());
+  }
+  if (!tasks_.empty() || !waiting_.empty()) Log(LogLevel::Info, "kafka: partitions revoked: " + std::to_string(tasks_.size()));
+  tasks_.clear();
+  waiting_.clear();
+  rd_kafka_assign(consumer_.get(), nullptr);
+}
+
+bool Source::Take(int32_t partition) {
+  auto task = std::make_unique<PartitionTask>(config_, package_, partition, mirror_.get());
+  std::string error;
+  if (!task->Start(consumer_.get(), &error)) {
+    Log(LogLevel::Error, "kafka: cannot take " + Label(config_.kafka.topic, partition) + ": " + error +
+                             " (retrying)");
+    std::lock_guard<std::mutex> lock(mutex_);
+    Add(gone_, task->Counters());
+    return false;
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  waiting_.erase(partition);
+  tasks_[partition] = std::move(task);
+  return true;
+}
+
+void Source::Assign() {
+  PartitionList list(rd_kafka_topic_partition_list_new(int(tasks_.size()) + 1));
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& [partition, task] : tasks_)
+      rd_kafka_topic_partition_list_add(list.get(), config_.kafka.topic.c_str(), partition)->offset = task->NextOffset();
+  }
+  if (rd_kafka_resp_err_t err = rd_kafka_assign(consumer_.get(), list.get()))
+    Log(LogLevel::Error, std::string("kafka: assign: ") + rd_kafka_err2str(err));
+}
+
+void Source::RetryWaiting() {
+  std::set<int32_t> waiting;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    waiting = waiting_;
+  }
+  bool taken = false;
+  for (int32_t partition : waiting) taken |= Take(partition);
+  if (taken) Assign();
+}
+
+void Source::Run() {
+  const size_t max_batch = size_t(config_.kafka.max_batch);
+  std::vector<rd_kafka_message_t*> polled;
+  std::map<int32_t, std::vector<rd_kafka_message_t*>> by_partition;
+  auto last_retry = std::chrono::steady_clock::now();
+  while (!stop_) {
+    if (std::chrono::steady_clock::now() - last_retry > std::chrono::milliseconds(kRetryMs)) {
+      last_retry = std::chrono::steady_clock::now();
+      RetryWaiting();
+    }
+    // A batch: what one poll brings, up to max_batch messages.
+    polled.clear();
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer_.get(), 100);
+    while (m != nullptr) {
+      polled.push_back(m);
+      if (polled.size() >= max_batch) break;
+      m = rd_kafka_consumer_poll(consumer_.get(), 0);
+    }
+    by_partition.clear();
+    for (rd_kafka_message_t* msg : polled) {
+      if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        by_partition[msg->partition].push_back(msg);
+      } else if (msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        Log(LogLevel::Warn, std::string("kafka: ") + rd_kafka_message_errstr(msg));
+      }
+    }
+    bool reassign = false;
+    for (auto& [partition, messages] : by_partition) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      auto it = tasks_.find(partition);
+      if (it == tasks_.end()) continue;   // given up in this round: its messages are read again by the next owner
+      PartitionTask& task = *it->second;
+      // Offsets before the task's are processed already (fetched before an
+      // assign moved the position); a gap forward is a control record.
+      auto first = messages.begin();
+      while (first != messages.end() && (*first)->offset < task.NextOffset()) ++first;
+      if (first == messages.end()) continue;
+      std::string error;
+      const PartitionTask::Outcome outcome =
+          task.Process(std::vector<rd_kafka_message_t*>(first, messages.end()), consumer_.get(), &error);
+      if (outcome == PartitionTask::Outcome::Committed) continue;
+      Add(gone_, task.Counters());
+      tasks_.erase(it);
+      if (outcome == PartitionTask::Outcome::Fenced) {
+        Log(LogLevel::Warn, "kafka: " + Label(config_.kafka.topic, partition) +
+                                " is owned by another instance now (fenced): " + error);
+        continue;   // the group's rebalance takes it away
+      }
+      // The engine ran ahead of what was committed: start the partition again.
+      Log(LogLevel::Warn, "kafka: " + Label(config_.kafka.topic, partition) + ": transaction aborted (" + error +
+                              "); restoring it");
+      ++restarts_;
+      waiting_.insert(partition);
+      reassign = true;
+    }
+    for (rd_kafka_message_t* msg : polled) rd_kafka_message_destroy(msg);
+    if (reassign) {
+      RetryWaiting();
+      Assign();
+    }
+  }
+  // Leaving the group revokes every partition (Revoked: local snapshots).
+  rd_kafka_consumer_close(consumer_.get());
+  Log(LogLevel::Info, "kafka: left group " + config_.kafka.group);
+}
+
+bool Source::HasCompetition(const std::string& name) const {
+  for (const auto& c : package_->program->competitions)
+    if (c.name == name) return true;
+  return false;
+}
+
+bool Source::UserState(const std::string& user, std::string* out) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& [partition, task] : tasks_)
+    if (task->UserState(user, out)) return true;
+  return false;
+}
+
+std::string Source::StatusJson() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::string out = "{\"group\":\"" + config_.kafka.group + "\",\"topic\":\"" + config_.kafka.topic +
+                    "\",\"partitions\":[";
+  bool first = true;
+  for (auto& [partition, task] : tasks_) {
+    const PartitionCounters& c = task->Counters();
+    out += first ? "" : ",";
+    first = false;
+    out += "{\"partition\":" + std::to_string(partition) + ",\"next_offset\":" + std::to_string(task->NextOffset()) +
+           ",\"events\":" + std::to_string(c.events) + ",\"replayed\":" + std::to_string(c.replayed) +
+           ",\"actions\":" + std::to_string(c.actions) + ",\"transactions\":" + std::to_string(c.transactions) + "}";
+  }
+  out += "],\"waiting\":[";
+  first = true;
+  for (int32_t partition : waiting_) {
+    out += (first ? "" : ",") + std::to_string(partition);
+    first = false;
+  }
+  return out + "]}\n";
+}
+
+void Source::AppendMetrics(std::string& out) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  PartitionCounters total = gone_;
+  for (auto& [partition, task] : tasks_) Add(total, task->Counters());
+  auto counter = [&](const char* name, const char* help, uint64_t value) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name + " " +
+           std::to_string(value) + "\n";
+  };
+  counter("questd_kafka_events_total", "Events from Kafka processed in committed or aborted transactions.", total.events);
+  counter("questd_kafka_rejected_total", "Kafka messages' lines rejected (malformed or unknown events).", total.rejected);
+  counter("questd_kafka_duplicates_total", "Events from Kafka dropped as duplicates.", total.duplicates);
+  counter("questd_kafka_actions_total", "Actions produced to the actions topic.", total.actions);
+  counter("questd_kafka_transactions_total", "Transactions committed.", total.transactions);
+  counter("questd_kafka_aborted_total", "Transactions aborted.", total.aborted);
+  counter("questd_kafka_checkpoints_total", "Changelog checkpoints written.", total.checkpoints);
+  counter("questd_kafka_replayed_total", "Events replayed to restore a partition.", total.replayed);
+  counter("questd_kafka_rebalances_total", "Partition assignments and revocations.", rebalances_);
+  counter("questd_kafka_restarts_total", "Partitions restored after an aborted transaction.", restarts_);
+  out += "# HELP questd_kafka_partition_next_offset The next input offset of each partition this instance owns.\n"
+         "# TYPE questd_kafka_partition_next_offset gauge\n";
+  for (auto& [partition, task] : tasks_)
+    out += "questd_kafka_partition_next_offset{partition=\"" + std::to_string(partition) + "\"} " +
+           std::to_string(task->NextOffset()) + "\n";
+  out += "# HELP questd_kafka_partitions_owned Partitions this instance owns and runs.\n"
+         "# TYPE questd_kafka_partitions_owned gauge\nquestd_kafka_partitions_owned " +
+         std::to_string(tasks_.size()) + "\n";
+}
+
+}  // namespace questline::daemon::kafka

@@ -1,0 +1,68 @@
+// questd fed by Kafka (issue 20, docs/scale-out.md): one member of a
+// consumer group over the events topic. The group hands this instance some
+// of the topic's partitions; each is a PartitionTask with its own engine and
+// transactional producer. One thread (Run) polls, splits each poll by
+// partition and runs one transaction per partition; rebalances happen inside
+// the poll, on the same thread. The HTTP thread reads state under `mutex_`.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "runtime/daemon/config.h"
+#include "runtime/daemon/kafka/client.h"
+#include "runtime/daemon/kafka/partition_task.h"
+#include "runtime/daemon/leaderboard_mirror.h"
+#include "runtime/daemon/package.h"
+
+namespace questline::daemon::kafka {
+
+class Source {
+ public:
+  Source(const Config& config, PackagePtr package);
+  ~Source();
+
+  // The mirror (when configured), the consumer, the topics' partition counts
+  // checked, the subscription. False with `error`.
+  bool Open(std::string* error);
+  // Polls and processes until Stop; then gives every partition up (local
+  // snapshots) and leaves the group.
+  void Run();
+  void Stop() { stop_ = true; }
+
+  // For the HTTP thread.
+  bool UserState(const std::string& user, std::string* out);
+  bool HasCompetition(const std::string& name) const;
+  // {"member","partitions":[{"partition","next_offset","events",…}]}
+  std::string StatusJson();
+  void AppendMetrics(std::string& out);
+
+ private:
+  static void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,
+                          void* opaque);
+  void Assigned(const rd_kafka_topic_partition_list_t* partitions);
+  void Revoked();
+  // A task for `partition`, started; false (and the partition waits for a retry) when it cannot be.
+  bool Take(int32_t partition);
+  // The consumer's assignment: every started task at its next offset.
+  void Assign();
+  void RetryWaiting();
+
+  const Config& config_;
+  PackagePtr package_;
+  std::unique_ptr<LeaderboardMirror> mirror_;
+  Handle consumer_;
+  std::atomic<bool> stop_{false};
+  std::mutex mutex_;   // tasks_, waiting_ and the counters: the HTTP thread reads them
+  std::map<int32_t, std::unique_ptr<PartitionTask>> tasks_;
+  std::set<int32_t> waiting_;   // assigned, not started yet (a broker down, …)
+  PartitionCounters gone_;      // the counters of tasks given up, so totals never go back
+  uint64_t rebalances_ = 0, restarts_ = 0;
+};
+
+}  // namespace questline::daemon::kafka
