@@ -29,6 +29,7 @@ packages=(
   libhowardhinnant-date-dev tzdata zlib1g-dev libzstd-dev libtinfo-dev libxml2-dev libffi-dev libedit-dev
   python3 python3-jsonschema
   prometheus   # promtool: tests/daemon/api_test.py checks questd's /metrics with `promtool check metrics`
+  librdkafka-dev libhiredis-dev redis-server   # issue 20: the Kafka source, the Redis leaderboard mirror and its tests
 )
 
 # bench-only: the peers of bench/peers/ (issue 15)
