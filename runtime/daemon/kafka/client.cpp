@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "runtime/daemon/log.h"
+
 namespace questline::daemon::kafka {
 
 void HandleDeleter::operator()(rd_kafka_t* rk) const {
@@ -15,8 +17,19 @@ bool Set(rd_kafka_conf_t* conf, const char* name, const std::string& value, std:
   return false;
 }
 
+namespace {
+
+// librdkafka's log lines into questd's log: a broker refusing a connection
+// is worth a warning (librdkafka retries it), the chatter is debug.
+void LogLine(const rd_kafka_t*, int level, const char* facility, const char* message) {
+  Log(level <= 4 ? LogLevel::Warn : LogLevel::Debug, std::string("kafka: ") + facility + ": " + message);
+}
+
+}  // namespace
+
 rd_kafka_conf_t* NewConf(const KafkaSourceConfig& config, const std::string& client_id, std::string* error) {
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  rd_kafka_conf_set_log_cb(conf, &LogLine);
   bool ok = Set(conf, "bootstrap.servers", config.brokers, error) && Set(conf, "client.id", client_id, error);
   if (ok && !config.security_protocol.empty()) ok = Set(conf, "security.protocol", config.security_protocol, error);
   if (ok && !config.sasl_mechanism.empty()) ok = Set(conf, "sasl.mechanisms", config.sasl_mechanism, error);
