@@ -6,6 +6,7 @@
 
 #include "core/byte_io.h"
 #include "runtime/daemon/kafka/client.h"
+#include "runtime/daemon/log.h"
 
 namespace questline::daemon::kafka {
 namespace {
@@ -14,8 +15,6 @@ constexpr std::string_view kMagic = "QLCK";
 constexpr uint64_t kVersion = 1;
 constexpr const char* kHeaderKey = "checkpoint";
 constexpr const char* kProgressKey = "progress";
-// A restore that reads nothing new for this long has met a dead cluster.
-constexpr int kReadStallMs = 60'000;
 
 std::string ChunkKey(size_t index) { return "chunk/" + std::to_string(index); }
 
@@ -76,47 +75,18 @@ bool ProduceProgress(rd_kafka_t* producer, const std::string& topic, int32_t par
 
 bool ReadChangelog(const KafkaSourceConfig& config, int32_t partition, ChangelogState* state, std::string* error) {
   *state = ChangelogState();
-  Handle reader = NewReader(config, "questd-changelog-restore", error);
-  if (!reader) return false;
-  PartitionList assignment(rd_kafka_topic_partition_list_new(1));
-  rd_kafka_topic_partition_list_add(assignment.get(), config.changelog_topic.c_str(), partition)->offset =
-      RD_KAFKA_OFFSET_BEGINNING;
-  if (rd_kafka_resp_err_t err = rd_kafka_assign(reader.get(), assignment.get())) {
-    *error = std::string("assign the changelog: ") + rd_kafka_err2str(err);
-    return false;
-  }
   // What compaction would keep: the last value of each key.
   std::map<std::string, std::string> latest;
-  auto last_progress = std::chrono::steady_clock::now();
-  for (;;) {
-    rd_kafka_message_t* m = rd_kafka_consumer_poll(reader.get(), 200);
-    if (m == nullptr) {
-      if (std::chrono::steady_clock::now() - last_progress > std::chrono::milliseconds(kReadStallMs)) {
-        *error = "reading changelog partition " + std::to_string(partition) + ": no progress for 60 s";
-        return false;
-      }
-      continue;
-    }
-    last_progress = std::chrono::steady_clock::now();
-    const rd_kafka_resp_err_t err = m->err;
-    if (err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-      rd_kafka_message_destroy(m);
-      break;
-    }
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      const std::string why = rd_kafka_message_errstr(m);
-      rd_kafka_message_destroy(m);
-      // Transient conditions (a broker down, a leader moving) are retried by librdkafka.
-      if (err == RD_KAFKA_RESP_ERR__TRANSPORT || err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) continue;
-      *error = "reading changelog partition " + std::to_string(partition) + ": " + why;
-      return false;
-    }
-    if (m->key != nullptr)
-      latest[std::string(static_cast<const char*>(m->key), m->key_len)] =
-          std::string(static_cast<const char*>(m->payload), m->len);
-    rd_kafka_message_destroy(m);
-  }
-  rd_kafka_consumer_close(reader.get());
+  const bool read = ReadPartition(
+      config, config.changelog_topic, partition, RD_KAFKA_OFFSET_BEGINNING, "earliest",
+      [&](const rd_kafka_message_t& m) {
+        if (m.key != nullptr)
+          latest[std::string(static_cast<const char*>(m.key), m.key_len)] =
+              std::string(static_cast<const char*>(m.payload), m.len);
+        return true;
+      },
+      error);
+  if (!read) return false;
   auto progress_it = latest.find(kProgressKey);
   if (progress_it != latest.end()) {
     unsigned version = 0;
@@ -150,9 +120,12 @@ bool ReadChangelog(const KafkaSourceConfig& config, int32_t partition, Changelog
     auto chunk = latest.find(ChunkKey(i));
     core::ByteReader r(chunk == latest.end() ? std::string_view() : std::string_view(chunk->second));
     if (chunk == latest.end() || r.Fixed64() != c.generation || !r.ok()) {
-      *error = "changelog partition " + std::to_string(partition) + ": checkpoint " + std::to_string(c.generation) +
-               " lacks chunk " + std::to_string(i);
-      return false;
+      // Deleted by retention (the topic is not compacted, or too small):
+      // restore goes further back, to the input itself.
+      Log(LogLevel::Warn, "kafka: changelog partition " + std::to_string(partition) + ": checkpoint " +
+                              std::to_string(c.generation) + " lacks chunk " + std::to_string(i) +
+                              " (is the topic compacted, without a size limit?); not used");
+      return true;
     }
     c.snapshot += r.Raw(r.Remaining());
   }

@@ -1,5 +1,6 @@
 #include "runtime/daemon/kafka/client.h"
 
+#include <chrono>
 #include <cstdlib>
 
 #include "runtime/daemon/log.h"
@@ -61,17 +62,61 @@ Handle NewHandle(rd_kafka_type_t type, rd_kafka_conf_t* conf, std::string* error
   return Handle(rk);
 }
 
-Handle NewReader(const KafkaSourceConfig& config, const std::string& client_id, std::string* error) {
+Handle NewReader(const KafkaSourceConfig& config, const std::string& client_id, const char* offset_reset,
+                 std::string* error) {
   rd_kafka_conf_t* conf = NewConf(config, client_id, error);
   if (conf == nullptr) return nullptr;
   // Assigned its partition, it never joins the group it names (librdkafka
   // wants one for assign) and commits nothing.
   if (!Set(conf, "group.id", "questd-restore-reader", error) || !Set(conf, "enable.partition.eof", "true", error) || !Set(conf, "isolation.level", "read_committed", error) ||
-      !Set(conf, "enable.auto.commit", "false", error) || !Set(conf, "enable.auto.offset.store", "false", error)) {
+      !Set(conf, "enable.auto.commit", "false", error) || !Set(conf, "enable.auto.offset.store", "false", error) ||
+      !Set(conf, "auto.offset.reset", offset_reset, error)) {
     rd_kafka_conf_destroy(conf);
     return nullptr;
   }
   return NewHandle(RD_KAFKA_CONSUMER, conf, error);
+}
+
+bool ReadPartition(const KafkaSourceConfig& config, const std::string& topic, int32_t partition, int64_t offset,
+                   const char* offset_reset, const std::function<bool(const rd_kafka_message_t&)>& visit,
+                   std::string* error, bool* gone) {
+  constexpr auto kStall = std::chrono::seconds(60);
+  const std::string where = topic + "[" + std::to_string(partition) + "]";
+  Handle reader = NewReader(config, "questd-restore-" + topic, offset_reset, error);
+  if (!reader) return false;
+  PartitionList assignment(rd_kafka_topic_partition_list_new(1));
+  rd_kafka_topic_partition_list_add(assignment.get(), topic.c_str(), partition)->offset = offset;
+  if (rd_kafka_resp_err_t err = rd_kafka_assign(reader.get(), assignment.get())) {
+    *error = "assign " + where + ": " + rd_kafka_err2str(err);
+    return false;
+  }
+  auto last_progress = std::chrono::steady_clock::now();
+  for (;;) {
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(reader.get(), 200);
+    if (m == nullptr) {
+      if (std::chrono::steady_clock::now() - last_progress <= kStall) continue;
+      *error = "reading " + where + ": no progress for 60 s";
+      return false;
+    }
+    last_progress = std::chrono::steady_clock::now();
+    const rd_kafka_resp_err_t err = m->err;
+    bool more = true;
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      more = visit(*m);
+    } else if (err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      more = false;
+    } else if (err != RD_KAFKA_RESP_ERR__TRANSPORT && err != RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
+      // (A broker down or a leader moving is retried by librdkafka.)
+      *error = "reading " + where + ": " + rd_kafka_message_errstr(m);
+      if (gone != nullptr) *gone = err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET;
+      rd_kafka_message_destroy(m);
+      return false;
+    }
+    rd_kafka_message_destroy(m);
+    if (!more) break;
+  }
+  rd_kafka_consumer_close(reader.get());
+  return true;
 }
 
 int32_t PartitionCount(rd_kafka_t* rk, const std::string& topic, int timeout_ms, std::string* error) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -32,8 +33,20 @@ bool Set(rd_kafka_conf_t* conf, const char* name, const std::string& value, std:
 Handle NewHandle(rd_kafka_type_t type, rd_kafka_conf_t* conf, std::string* error);
 
 // A consumer outside any group, for reading a range of one partition
-// (restore): read_committed, partition EOF reported.
-Handle NewReader(const KafkaSourceConfig& config, const std::string& client_id, std::string* error);
+// (restore): read_committed, partition EOF reported. `offset_reset`: what an
+// offset no longer in the log does — "earliest" (read what is left: a
+// compacted changelog) or "error" (the input: a gap would lose events).
+Handle NewReader(const KafkaSourceConfig& config, const std::string& client_id, const char* offset_reset,
+                 std::string* error);
+
+// Reads `partition` of `topic` from `offset` to its end (its last stable
+// offset at the time), `visit`ing each message in order until it returns
+// false. A broker down or a leader moving is waited for; no progress for
+// 60 s, or any other error, is false with `error`. `*gone` (optional) is set
+// when `offset` is no longer in the log and `offset_reset` is "error".
+bool ReadPartition(const KafkaSourceConfig& config, const std::string& topic, int32_t partition, int64_t offset,
+                   const char* offset_reset, const std::function<bool(const rd_kafka_message_t&)>& visit,
+                   std::string* error, bool* gone = nullptr);
 
 // The number of partitions of `topic`, -1 with `error` when it cannot be known.
 int32_t PartitionCount(rd_kafka_t* rk, const std::string& topic, int timeout_ms, std::string* error);

@@ -11,6 +11,7 @@ namespace questline::daemon::kafka {
 namespace {
 
 constexpr int kRetryMs = 2000;
+constexpr int kLingerMs = 20;
 
 void Add(PartitionCounters& to, const PartitionCounters& c) {
   to.events += c.events;
@@ -44,10 +45,12 @@ bool Source::Open(std::string* error) {
   rd_kafka_conf_t* conf = NewConf(k, "questd-" + std::to_string(::getpid()), error);
   if (conf == nullptr) return false;
   // Offsets are committed only inside the partitions' transactions; what
-  // aborted transactions wrote is never read.
+  // aborted transactions wrote is never read. Each partition is assigned at
+  // its task's offset, so an offset gone from the log is an error, never a
+  // silent jump.
   if (!Set(conf, "group.id", k.group, error) || !Set(conf, "enable.auto.commit", "false", error) ||
       !Set(conf, "enable.auto.offset.store", "false", error) ||
-      !Set(conf, "isolation.level", "read_committed", error) || !Set(conf, "auto.offset.reset", "earliest", error) ||
+      !Set(conf, "isolation.level", "read_committed", error) || !Set(conf, "auto.offset.reset", "error", error) ||
       !Set(conf, "session.timeout.ms", std::to_string(k.session_timeout_ms), error) ||
       !Set(conf, "heartbeat.interval.ms", std::to_string(std::max<int64_t>(k.session_timeout_ms / 5, 100)), error)) {
     rd_kafka_conf_destroy(conf);
@@ -165,23 +168,31 @@ void Source::Run() {
       last_retry = std::chrono::steady_clock::now();
       RetryWaiting();
     }
-    // A batch: what one poll brings, up to max_batch messages.
+    // A batch: up to max_batch messages, gathered for at most kLingerMs
+    // after the first. A transaction costs a few round trips whatever its
+    // size, so under load batches are large and transactions few; when idle
+    // the first message waits kLingerMs at most.
     polled.clear();
     rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer_.get(), 100);
+    const auto linger_end = std::chrono::steady_clock::now() + std::chrono::milliseconds(kLingerMs);
     while (m != nullptr) {
       polled.push_back(m);
       if (polled.size() >= max_batch) break;
       m = rd_kafka_consumer_poll(consumer_.get(), 0);
+      while (m == nullptr && std::chrono::steady_clock::now() < linger_end)
+        m = rd_kafka_consumer_poll(consumer_.get(), 1);
     }
     by_partition.clear();
+    bool reassign = false;
     for (rd_kafka_message_t* msg : polled) {
       if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         by_partition[msg->partition].push_back(msg);
+      } else if (msg->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) {
+        reassign |= OffsetLost(msg->partition);
       } else if (msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
         Log(LogLevel::Warn, std::string("kafka: ") + rd_kafka_message_errstr(msg));
       }
     }
-    bool reassign = false;
     for (auto& [partition, messages] : by_partition) {
       std::unique_lock<std::mutex> lock(mutex_);
       auto it = tasks_.find(partition);
@@ -221,6 +232,28 @@ void Source::Run() {
   Log(LogLevel::Info, "kafka: left group " + config_.kafka.group);
 }
 
+bool Source::OffsetLost(int32_t partition) {
+  int64_t next = -1;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = tasks_.find(partition);
+    if (it != tasks_.end()) next = it->second->NextOffset();
+  }
+  int64_t low = 0, high = 0;
+  const rd_kafka_resp_err_t err =
+      rd_kafka_query_watermark_offsets(consumer_.get(), config_.kafka.topic.c_str(), partition, &low, &high, 5000);
+  // An empty partition, or one a leader change made briefly unsure, may be
+  // reported out of range while the offset is in the log: fetch again.
+  if (next >= 0 && err == RD_KAFKA_RESP_ERR_NO_ERROR && next >= low && next <= high) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));   // not a busy loop while it settles
+    return true;
+  }
+  Log(LogLevel::Error, "kafka: " + Label(config_.kafka.topic, partition) + ": offset " + std::to_string(next) +
+                           " is no longer in the topic (it starts at " + std::to_string(low) +
+                           ", retention): the partition stops here rather than skip events (docs/scale-out.md, runbook)");
+  return false;
+}
+
 bool Source::HasCompetition(const std::string& name) const {
   for (const auto& c : package_->program->competitions)
     if (c.name == name) return true;
@@ -245,7 +278,8 @@ std::string Source::StatusJson() {
     first = false;
     out += "{\"partition\":" + std::to_string(partition) + ",\"next_offset\":" + std::to_string(task->NextOffset()) +
            ",\"events\":" + std::to_string(c.events) + ",\"replayed\":" + std::to_string(c.replayed) +
-           ",\"actions\":" + std::to_string(c.actions) + ",\"transactions\":" + std::to_string(c.transactions) + "}";
+           ",\"actions\":" + std::to_string(c.actions) + ",\"transactions\":" + std::to_string(c.transactions) +
+           ",\"checkpoints\":" + std::to_string(c.checkpoints) + "}";
   }
   out += "],\"waiting\":[";
   first = true;

@@ -52,6 +52,9 @@ class Source {
   // The consumer's assignment: every started task at its next offset.
   void Assign();
   void RetryWaiting();
+  // The consumer found `partition`'s offset out of range: true when it is
+  // in the log after all (fetch again), false (logged) when events are gone.
+  bool OffsetLost(int32_t partition);
 
   const Config& config_;
   PackagePtr package_;
