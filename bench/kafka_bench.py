@@ -105,7 +105,9 @@ def throughput(build, src, workdir, players, events):
         # In chunks the group keeps up with: the mock keeps at most 5 MB or
         # 100,000 messages a partition, and an offset lost is a stop.
         lines = open(os.path.join(pkg, "events.ndjson")).read().splitlines(keepends=True)
-        chunk, produce_s = 15000 * partitions, 0.0
+        # Two chunks in flight at most: the next is produced while the
+        # group works on the one before.
+        chunk, produce_s, previous = 15000 * partitions, 0.0, {}
         start = time.time()
         for base in range(0, len(lines), chunk):
             part = os.path.join(run_dir, "chunk.ndjson")
@@ -113,7 +115,9 @@ def throughput(build, src, workdir, players, events):
             t = time.time()
             ends, _ = produce(os.path.join(build, "tests", "kafka"), mock, part, run_dir)
             produce_s += time.time() - t
-            done = wait_done(instances, ends)
+            wait_done(instances, previous)
+            previous = ends
+        done = wait_done(instances, previous)
         transactions = sum(p["transactions"] for i in instances
                            for p in q.json_request(i.port, "GET", "/v1/kafka")[1]["partitions"])
         for i in instances:

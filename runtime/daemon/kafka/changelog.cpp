@@ -36,15 +36,15 @@ bool Produce(rd_kafka_t* producer, const std::string& topic, int32_t partition, 
 
 }  // namespace
 
-bool ProduceCheckpoint(rd_kafka_t* producer, const std::string& topic, int32_t partition,
-                       const Checkpoint& checkpoint, std::string* error) {
+std::vector<std::pair<std::string, std::string>> EncodeCheckpoint(const Checkpoint& checkpoint) {
+  std::vector<std::pair<std::string, std::string>> records;
   const std::string& bytes = checkpoint.snapshot;
   const size_t chunks = (bytes.size() + kChunkBytes - 1) / kChunkBytes;
   for (size_t i = 0; i < chunks; ++i) {
     core::ByteWriter w;
     w.Fixed64(checkpoint.generation);
     w.Raw(std::string_view(bytes).substr(i * kChunkBytes, kChunkBytes));
-    if (!Produce(producer, topic, partition, ChunkKey(i), w.Data(), error)) return false;
+    records.emplace_back(ChunkKey(i), w.Take());
   }
   core::ByteWriter header;
   header.Raw(kMagic);
@@ -53,7 +53,15 @@ bool ProduceCheckpoint(rd_kafka_t* producer, const std::string& topic, int32_t p
   header.Signed(checkpoint.offset);
   header.Unsigned(chunks);
   header.Unsigned(bytes.size());
-  return Produce(producer, topic, partition, kHeaderKey, header.Data(), error);
+  records.emplace_back(kHeaderKey, header.Take());   // last: a header seen means its chunks are there
+  return records;
+}
+
+bool ProduceCheckpoint(rd_kafka_t* producer, const std::string& topic, int32_t partition,
+                       const Checkpoint& checkpoint, std::string* error) {
+  for (const auto& [key, value] : EncodeCheckpoint(checkpoint))
+    if (!Produce(producer, topic, partition, key, value, error)) return false;
+  return true;
 }
 
 std::string TransactionId(uint64_t epoch, uint64_t sequence) {
@@ -65,12 +73,14 @@ std::string TransactionId(uint64_t epoch, uint64_t sequence) {
 
 // JSON, for the operator reading the topic and for readers that filter
 // actions by transaction (tests/kafka): {"version":1,"txn":ID,"next_offset":N}.
+std::string EncodeProgress(const Progress& progress) {
+  return "{\"version\":" + std::to_string(kVersion) + ",\"txn\":\"" + TransactionId(progress.epoch, progress.sequence) +
+         "\",\"next_offset\":" + std::to_string(progress.next_offset) + "}";
+}
+
 bool ProduceProgress(rd_kafka_t* producer, const std::string& topic, int32_t partition, const Progress& progress,
                      std::string* error) {
-  const std::string value = "{\"version\":" + std::to_string(kVersion) + ",\"txn\":\"" +
-                            TransactionId(progress.epoch, progress.sequence) +
-                            "\",\"next_offset\":" + std::to_string(progress.next_offset) + "}";
-  return Produce(producer, topic, partition, kProgressKey, value, error);
+  return Produce(producer, topic, partition, kProgressKey, EncodeProgress(progress), error);
 }
 
 bool ReadChangelog(const KafkaSourceConfig& config, int32_t partition, ChangelogState* state, std::string* error) {
@@ -87,14 +97,21 @@ bool ReadChangelog(const KafkaSourceConfig& config, int32_t partition, Changelog
       },
       error);
   if (!read) return false;
+  if (DecodeChangelog(latest, state, error)) return true;
+  *error = "changelog partition " + std::to_string(partition) + ": " + *error;
+  return false;
+}
+
+bool DecodeChangelog(const std::map<std::string, std::string>& latest, ChangelogState* state, std::string* error) {
+  *state = ChangelogState();
   auto progress_it = latest.find(kProgressKey);
   if (progress_it != latest.end()) {
     unsigned version = 0;
     unsigned long long epoch = 0, sequence = 0;
     long long next = 0;
     if (std::sscanf(progress_it->second.c_str(), "{\"version\":%u,\"txn\":\"%16llx-%llu\",\"next_offset\":%lld}",
-                    &version, &epoch, &sequence, &next) != 4 || version != kVersion) {
-      *error = "changelog partition " + std::to_string(partition) + ": a damaged progress record, or one of another version";
+                    &version, &epoch, &sequence, &next) != 4 || version != kVersion || next < 0) {
+      *error = "a damaged progress record, or one of another version";
       return false;
     }
     state->progress = Progress{epoch, sequence, next};
@@ -105,32 +122,31 @@ bool ReadChangelog(const KafkaSourceConfig& config, int32_t partition, Changelog
   core::ByteReader h(header_it->second);
   Checkpoint c;
   if (h.Raw(kMagic.size()) != kMagic || h.Unsigned() != kVersion) {
-    *error = "changelog partition " + std::to_string(partition) + ": a checkpoint of another version";
+    *error = "a checkpoint of another version";
     return false;
   }
   c.generation = h.Fixed64();
   c.offset = h.Signed();
   const uint64_t chunks = h.Unsigned(), size = h.Unsigned();
-  if (!h.ok()) {
-    *error = "changelog partition " + std::to_string(partition) + ": a damaged checkpoint header";
+  if (!h.ok() || c.offset < 0 || chunks != size / kChunkBytes + (size % kChunkBytes != 0)) {
+    *error = "a damaged checkpoint header";
     return false;
   }
-  c.snapshot.reserve(size);
   for (uint64_t i = 0; i < chunks; ++i) {
     auto chunk = latest.find(ChunkKey(i));
     core::ByteReader r(chunk == latest.end() ? std::string_view() : std::string_view(chunk->second));
     if (chunk == latest.end() || r.Fixed64() != c.generation || !r.ok()) {
       // Deleted by retention (the topic is not compacted, or too small):
       // restore goes further back, to the input itself.
-      Log(LogLevel::Warn, "kafka: changelog partition " + std::to_string(partition) + ": checkpoint " +
-                              std::to_string(c.generation) + " lacks chunk " + std::to_string(i) +
-                              " (is the topic compacted, without a size limit?); not used");
+      Log(LogLevel::Warn, "kafka: changelog checkpoint " + std::to_string(c.generation) + " lacks chunk " +
+                              std::to_string(i) + " (is the topic compacted, without a size limit?); not used");
       return true;
     }
+    if (c.snapshot.size() + r.Remaining() > size) break;   // more than the header said: caught below
     c.snapshot += r.Raw(r.Remaining());
   }
   if (c.snapshot.size() != size) {
-    *error = "changelog partition " + std::to_string(partition) + ": checkpoint size mismatch";
+    *error = "a checkpoint whose chunks do not add up to its size";
     return false;
   }
   state->checkpoint = std::move(c);

@@ -20,7 +20,10 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <librdkafka/rdkafka.h>
 
@@ -53,6 +56,15 @@ struct ChangelogState {
 
 // The biggest chunk: under librdkafka's and the brokers' default message size.
 constexpr size_t kChunkBytes = 512 * 1024;
+
+// The records of a checkpoint, (key, value) in the order they are produced:
+// the chunks, then the header. Pure, for tests and the fuzzer.
+std::vector<std::pair<std::string, std::string>> EncodeCheckpoint(const Checkpoint& checkpoint);
+std::string EncodeProgress(const Progress& progress);
+// A changelog partition as compaction leaves it (the last value of each key)
+// to what restore uses. A checkpoint lacking a chunk is logged and not used;
+// a damaged record is false with `error`. Never trusts a size or a count.
+bool DecodeChangelog(const std::map<std::string, std::string>& latest, ChangelogState* state, std::string* error);
 
 // Produces `checkpoint` to `partition` of the changelog topic through the
 // transactional `producer` (a transaction must be open); false with `error`.
