@@ -95,6 +95,17 @@ class Questd:
             return f.read().decode(errors="replace")
 
 
+def serve_on_loopback(handler):
+    """A ThreadingHTTPServer of `handler` on a loopback port the system
+    picks, serving on a daemon thread: (server, port)."""
+    import http.server
+    import threading
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, server.server_address[1]
+
+
 def request(port, method, path, body=None, headers=None, token=None):
     """One HTTP request on a new connection: (status, headers, body bytes)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)

@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 
-from questd_lib import Casino, check, finish, json_request, launch, prometheus_problems, promtool_problems, request
+from questd_lib import Casino, check, finish, json_request, launch, prometheus_problems, promtool_problems, request, serve_on_loopback
 
 questd, quest, src = sys.argv[1:4]
 reference = Casino(quest, src, 500, "webhook_ref_")
@@ -75,10 +75,7 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server, self.port = serve_on_loopback(Handler)
 
     def acked_keys(self):
         """Keys of the actions in requests answered 2xx, and how often each came."""

@@ -73,7 +73,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
 import questd_lib   # noqa: E402  (the path above first)
-from questd_lib import check, finish, launch   # noqa: E402
+from questd_lib import check, finish, launch, serve_on_loopback   # noqa: E402
 
 ADDED_RULE = ("// Added by a reload: a currency every deposit earns from then on.\n"
               "currency reload_tokens\n\n"
@@ -181,10 +181,7 @@ class DedupReceiver:
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server, self.port = serve_on_loopback(Handler)
 
     def arm(self, mode, kill):
         with self.lock:
