@@ -17,6 +17,8 @@ namespace questline::daemon::kafka {
 namespace {
 
 constexpr int kTxnTimeoutMs = 60'000;
+// Under transaction.timeout.ms, with room for the checkpoint and the commit.
+constexpr int kFlushMs = 30'000;
 constexpr std::string_view kLocalMagic = "QLKP";
 
 engine::EngineOptions OptionsFor(const Config& config) {
@@ -78,7 +80,9 @@ bool PartitionTask::Start(rd_kafka_t* consumer, std::string* error) {
   // transaction, offsets and all, was aborted or completed by the fence.
   PartitionList wanted(rd_kafka_topic_partition_list_new(1));
   rd_kafka_topic_partition_list_add(wanted.get(), k.topic.c_str(), partition_);
-  if (rd_kafka_resp_err_t err = rd_kafka_committed(consumer, wanted.get(), kTxnTimeoutMs)) {
+  rd_kafka_resp_err_t err = rd_kafka_committed(consumer, wanted.get(), kTxnTimeoutMs);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) err = wanted->elems[0].err;
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     *error = name + ": committed offset: " + rd_kafka_err2str(err);
     return false;
   }
@@ -91,13 +95,23 @@ bool PartitionTask::Start(rd_kafka_t* consumer, std::string* error) {
   }
   // Both were written by the same transactions: the larger is where the
   // last committed one left off (the mock keeps only the progress record).
-  int64_t committed = std::max<int64_t>(wanted->elems[0].offset, 0);
+  int64_t committed = std::max<int64_t>(wanted->elems[0].offset, 0), base = 0;
   if (changelog.has_progress) committed = std::max(committed, changelog.progress.next_offset);
+  if (wanted->elems[0].offset < 0 && !changelog.has_progress) {
+    // Never committed: from the oldest event the topic still holds.
+    int64_t low = 0, high = 0;
+    err = rd_kafka_query_watermark_offsets(consumer, k.topic.c_str(), partition_, &low, &high, kTxnTimeoutMs);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      *error = name + ": watermarks: " + rd_kafka_err2str(err);
+      return false;
+    }
+    committed = base = low;
+  }
   std::random_device entropy;
   epoch_ = (uint64_t(entropy()) << 32) ^ entropy() ^ uint64_t(std::chrono::steady_clock::now().time_since_epoch().count());
 
   // The newest state at or before `committed`: a local snapshot, else the changelog.
-  int64_t from = 0;
+  int64_t from = base;
   std::string bytes;
   if (ReadWholeFile(LocalPath(), &bytes)) {
     core::ByteReader r(bytes);
@@ -112,9 +126,9 @@ bool PartitionTask::Start(rd_kafka_t* consumer, std::string* error) {
   const Checkpoint& checkpoint = changelog.checkpoint;
   if (changelog.has_checkpoint) generation_ = std::max(generation_, checkpoint.generation);
   if (changelog.has_checkpoint && checkpoint.offset > from && checkpoint.offset <= committed) {
-    if (from > 0) {   // the local one was older: start over from the changelog's
+    if (from != base) {   // the local one was older: start over from the changelog's
       Fresh();
-      from = 0;
+      from = base;
     }
     if (RestoreFrom(checkpoint.snapshot, checkpoint.offset, "changelog checkpoint")) from = checkpoint.offset;
   }
@@ -170,8 +184,14 @@ bool PartitionTask::ReplayTo(int64_t committed, std::string* error) {
                "must outlast checkpoint_every events (docs/scale-out.md)";
     return false;
   }
-  // The end of the partition may lie before `committed`: control records.
-  next_offset_ = committed;
+  // The message at committed - 1 was processed by the transaction that
+  // committed `committed`: ending before it is a log not caught up yet (a
+  // new leader's), never a reason to skip events. Start again later.
+  if (next_offset_ < committed) {
+    *error = "the input ends at offset " + std::to_string(next_offset_) + ", before the committed " +
+             std::to_string(committed) + " (a leader catching up?)";
+    return false;
+  }
   return true;
 }
 
@@ -245,7 +265,7 @@ PartitionTask::Outcome PartitionTask::Process(const std::vector<rd_kafka_message
   // progress record seen means all of its transaction's actions are there
   // too, even on a cluster that shows what an abort should hide.
   if (produced) {
-    const rd_kafka_resp_err_t err = rd_kafka_flush(producer_.get(), kTxnTimeoutMs);
+    const rd_kafka_resp_err_t err = rd_kafka_flush(producer_.get(), kFlushMs);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR || delivery_failures_ > 0) {
       *error = err != RD_KAFKA_RESP_ERR_NO_ERROR ? std::string("flush the actions: ") + rd_kafka_err2str(err)
                                                  : "an action was not delivered";
@@ -275,7 +295,7 @@ PartitionTask::Outcome PartitionTask::Process(const std::vector<rd_kafka_message
   ++counters_.aborted;
   last_error_ = *error;
   if (!fenced) {
-    if (rd_kafka_error_t* e = rd_kafka_abort_transaction(producer_.get(), kTxnTimeoutMs)) {
+    if (rd_kafka_error_t* e = rd_kafka_abort_transaction(producer_.get(), -1)) {
       const bool fatal = rd_kafka_error_is_fatal(e);
       *error += "; abort: " + Take(e);
       if (fatal) return Outcome::Fenced;
@@ -285,20 +305,29 @@ PartitionTask::Outcome PartitionTask::Process(const std::vector<rd_kafka_message
 }
 
 bool PartitionTask::Commit(rd_kafka_t* consumer, int64_t next, std::string* error, bool* fenced) {
+  // Each step's retriable errors (a timeout while a broker is down) are
+  // retried as librdkafka documents, the offsets before the commit, so the
+  // transaction never commits without them; an abortable error aborts; a
+  // fatal one is a fence. -1: the transaction's remaining time.
+  constexpr int kAttempts = 5;
   PartitionList offsets(rd_kafka_topic_partition_list_new(1));
   rd_kafka_topic_partition_list_add(offsets.get(), config_.kafka.topic.c_str(), partition_)->offset = next;
   rd_kafka_consumer_group_metadata_t* group = rd_kafka_consumer_group_metadata(consumer);
-  rd_kafka_error_t* e = rd_kafka_send_offsets_to_transaction(producer_.get(), offsets.get(), group, kTxnTimeoutMs);
+  rd_kafka_error_t* e = nullptr;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    e = rd_kafka_send_offsets_to_transaction(producer_.get(), offsets.get(), group, -1);
+    if (e == nullptr || !rd_kafka_error_is_retriable(e)) break;
+    if (attempt + 1 < kAttempts) rd_kafka_error_destroy(e);
+  }
   rd_kafka_consumer_group_metadata_destroy(group);
-  // A retriable error (a timeout while a broker is down) is retried as
-  // librdkafka documents; an abortable one aborts; a fatal one is a fence.
-  for (int attempt = 0; e == nullptr || rd_kafka_error_is_retriable(e); ++attempt) {
-    if (e != nullptr) {
-      if (attempt >= 5) break;
-      rd_kafka_error_destroy(e);
-    }
-    e = rd_kafka_commit_transaction(producer_.get(), kTxnTimeoutMs);
+  for (int attempt = 0; e == nullptr && attempt < kAttempts; ++attempt) {
+    e = rd_kafka_commit_transaction(producer_.get(), -1);
     if (e == nullptr) return true;
+    if (!rd_kafka_error_is_retriable(e)) break;
+    if (attempt + 1 < kAttempts) {
+      rd_kafka_error_destroy(e);
+      e = nullptr;
+    }
   }
   *fenced = rd_kafka_error_is_fatal(e);
   *error = "commit: " + Take(e);

@@ -60,7 +60,10 @@ Response ScaleOutRouter::Route(const Request& request, const std::string& path, 
   if (s.size() == 3 && s[0] == "v1" && s[1] == "users" && get) {
     std::string user, out;
     if (!PercentDecode(s[2], &user)) return ErrorResponse(400, "a malformed user id in the path");
-    if (!source_.UserState(user, &out))
+    bool busy = false;
+    const bool found = source_.UserState(user, &out, &busy);
+    if (busy) return ErrorResponse(503, "the partitions are busy with a transaction; retry");
+    if (!found)
       return ErrorResponse(404, "no player '" + user + "' in the partitions this instance owns (" +
                                     "GET /v1/kafka lists them; another instance may own the player)");
     return Json(200, out + "\n");

@@ -91,6 +91,7 @@ bool Source::Open(std::string* error) {
 void Source::OnRebalance(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,
                          void* opaque) {
   auto* self = static_cast<Source*>(opaque);
+  ++self->generation_;
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) self->Assigned(partitions);
   else self->Revoked();
 }
@@ -99,16 +100,17 @@ void Source::Assigned(const rd_kafka_topic_partition_list_t* partitions) {
   ++rebalances_;
   for (int i = 0; i < partitions->cnt; ++i) {
     if (!Take(partitions->elems[i].partition)) {
-      std::lock_guard<std::mutex> lock(mutex_);
+      std::lock_guard<std::timed_mutex> lock(mutex_);
       waiting_.insert(partitions->elems[i].partition);
     }
   }
   Assign();
+  Publish();
 }
 
 void Source::Revoked() {
   ++rebalances_;
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<std::timed_mutex> lock(mutex_);
   // No transaction is open between two polls: each task's state is at its committed offset.
   for (auto& [partition, task] : tasks_) {
     task->SaveLocal();
@@ -117,6 +119,7 @@ void Source::Revoked() {
   if (!tasks_.empty() || !waiting_.empty()) Log(LogLevel::Info, "kafka: partitions revoked: " + std::to_string(tasks_.size()));
   tasks_.clear();
   waiting_.clear();
+  Publish();
   rd_kafka_assign(consumer_.get(), nullptr);
 }
 
@@ -126,11 +129,11 @@ bool Source::Take(int32_t partition) {
   if (!task->Start(consumer_.get(), &error)) {
     Log(LogLevel::Error, "kafka: cannot take " + Label(config_.kafka.topic, partition) + ": " + error +
                              " (retrying)");
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard<std::timed_mutex> lock(mutex_);
     Add(gone_, task->Counters());
     return false;
   }
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<std::timed_mutex> lock(mutex_);
   waiting_.erase(partition);
   tasks_[partition] = std::move(task);
   return true;
@@ -139,7 +142,7 @@ bool Source::Take(int32_t partition) {
 void Source::Assign() {
   PartitionList list(rd_kafka_topic_partition_list_new(int(tasks_.size()) + 1));
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard<std::timed_mutex> lock(mutex_);
     for (auto& [partition, task] : tasks_)
       rd_kafka_topic_partition_list_add(list.get(), config_.kafka.topic.c_str(), partition)->offset = task->NextOffset();
   }
@@ -147,15 +150,11 @@ void Source::Assign() {
     Log(LogLevel::Error, std::string("kafka: assign: ") + rd_kafka_err2str(err));
 }
 
+// One partition a round: a Start may wait long for a broker, and the
+// consumer must be polled meanwhile (max.poll.interval.ms).
 void Source::RetryWaiting() {
-  std::set<int32_t> waiting;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    waiting = waiting_;
-  }
-  bool taken = false;
-  for (int32_t partition : waiting) taken |= Take(partition);
-  if (taken) Assign();
+  if (waiting_.empty()) return;
+  if (Take(*waiting_.begin())) Assign();
 }
 
 void Source::Run() {
@@ -168,6 +167,7 @@ void Source::Run() {
       last_retry = std::chrono::steady_clock::now();
       RetryWaiting();
     }
+    const uint64_t generation = generation_;
     // A batch: up to max_batch messages, gathered for at most kLingerMs
     // after the first. A transaction costs a few round trips whatever its
     // size, so under load batches are large and transactions few; when idle
@@ -182,6 +182,15 @@ void Source::Run() {
       while (m == nullptr && std::chrono::steady_clock::now() < linger_end)
         m = rd_kafka_consumer_poll(consumer_.get(), 1);
     }
+    if (generation != generation_) {
+      // A rebalance ran inside the polls: what was gathered before it may
+      // be fetched again after it. Drop it all and fetch again from the
+      // tasks' offsets.
+      for (rd_kafka_message_t* msg : polled) rd_kafka_message_destroy(msg);
+      if (!polled.empty()) Assign();
+      Publish();
+      continue;
+    }
     by_partition.clear();
     bool reassign = false;
     for (rd_kafka_message_t* msg : polled) {
@@ -194,29 +203,33 @@ void Source::Run() {
       }
     }
     for (auto& [partition, messages] : by_partition) {
-      std::unique_lock<std::mutex> lock(mutex_);
+      std::unique_lock<std::timed_mutex> lock(mutex_);
       auto it = tasks_.find(partition);
       if (it == tasks_.end()) continue;   // given up in this round: its messages are read again by the next owner
       PartitionTask& task = *it->second;
-      // Offsets before the task's are processed already (fetched before an
-      // assign moved the position); a gap forward is a control record.
-      auto first = messages.begin();
-      while (first != messages.end() && (*first)->offset < task.NextOffset()) ++first;
-      if (first == messages.end()) continue;
+      // Strictly after the task's offset and increasing: what was fetched
+      // before an assign moved the position is processed already; a gap
+      // forward is a control record.
+      std::vector<rd_kafka_message_t*> batch;
+      int64_t last = task.NextOffset() - 1;
+      for (rd_kafka_message_t* msg : messages)
+        if (msg->offset > last) {
+          batch.push_back(msg);
+          last = msg->offset;
+        }
+      if (batch.empty()) continue;
       std::string error;
-      const PartitionTask::Outcome outcome =
-          task.Process(std::vector<rd_kafka_message_t*>(first, messages.end()), consumer_.get(), &error);
+      const PartitionTask::Outcome outcome = task.Process(batch, consumer_.get(), &error);
       if (outcome == PartitionTask::Outcome::Committed) continue;
       Add(gone_, task.Counters());
       tasks_.erase(it);
-      if (outcome == PartitionTask::Outcome::Fenced) {
-        Log(LogLevel::Warn, "kafka: " + Label(config_.kafka.topic, partition) +
-                                " is owned by another instance now (fenced): " + error);
-        continue;   // the group's rebalance takes it away
-      }
-      // The engine ran ahead of what was committed: start the partition again.
-      Log(LogLevel::Warn, "kafka: " + Label(config_.kafka.topic, partition) + ": transaction aborted (" + error +
-                              "); restoring it");
+      // The engine ran ahead of what was committed: start the partition
+      // again. Fenced too: a transaction that outlived its timeout is fenced
+      // by the coordinator, and the partition is still ours; if another
+      // member owns it now, the rebalance under way takes it away.
+      Log(LogLevel::Warn, "kafka: " + Label(config_.kafka.topic, partition) +
+                              (outcome == PartitionTask::Outcome::Fenced ? ": fenced (" : ": transaction aborted (") +
+                              error + "); restoring it");
       ++restarts_;
       waiting_.insert(partition);
       reassign = true;
@@ -225,6 +238,10 @@ void Source::Run() {
     if (reassign) {
       RetryWaiting();
       Assign();
+    }
+    {
+      std::lock_guard<std::timed_mutex> lock(mutex_);
+      Publish();
     }
   }
   // Leaving the group revokes every partition (Revoked: local snapshots).
@@ -235,7 +252,7 @@ void Source::Run() {
 bool Source::OffsetLost(int32_t partition) {
   int64_t next = -1;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard<std::timed_mutex> lock(mutex_);
     auto it = tasks_.find(partition);
     if (it != tasks_.end()) next = it->second->NextOffset();
   }
@@ -260,30 +277,48 @@ bool Source::HasCompetition(const std::string& name) const {
   return false;
 }
 
-bool Source::UserState(const std::string& user, std::string* out) {
-  std::lock_guard<std::mutex> lock(mutex_);
+bool Source::UserState(const std::string& user, std::string* out, bool* busy) {
+  *busy = false;
+  std::unique_lock<std::timed_mutex> lock(mutex_, std::chrono::seconds(2));
+  if (!lock.owns_lock()) {
+    *busy = true;
+    return false;
+  }
   for (auto& [partition, task] : tasks_)
     if (task->UserState(user, out)) return true;
   return false;
 }
 
+void Source::Publish() {
+  std::vector<PartitionStatus> status;
+  PartitionCounters total = gone_;
+  for (auto& [partition, task] : tasks_) {
+    status.push_back({partition, task->NextOffset(), task->Counters()});
+    Add(total, task->Counters());
+  }
+  std::lock_guard<std::mutex> lock(status_mutex_);
+  status_ = std::move(status);
+  status_waiting_.assign(waiting_.begin(), waiting_.end());
+  status_total_ = total;
+}
+
 std::string Source::StatusJson() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<std::mutex> lock(status_mutex_);
   std::string out = "{\"group\":\"" + config_.kafka.group + "\",\"topic\":\"" + config_.kafka.topic +
                     "\",\"partitions\":[";
   bool first = true;
-  for (auto& [partition, task] : tasks_) {
-    const PartitionCounters& c = task->Counters();
+  for (const PartitionStatus& p : status_) {
+    const PartitionCounters& c = p.counters;
     out += first ? "" : ",";
     first = false;
-    out += "{\"partition\":" + std::to_string(partition) + ",\"next_offset\":" + std::to_string(task->NextOffset()) +
+    out += "{\"partition\":" + std::to_string(p.partition) + ",\"next_offset\":" + std::to_string(p.next_offset) +
            ",\"events\":" + std::to_string(c.events) + ",\"replayed\":" + std::to_string(c.replayed) +
            ",\"actions\":" + std::to_string(c.actions) + ",\"transactions\":" + std::to_string(c.transactions) +
            ",\"checkpoints\":" + std::to_string(c.checkpoints) + "}";
   }
   out += "],\"waiting\":[";
   first = true;
-  for (int32_t partition : waiting_) {
+  for (int32_t partition : status_waiting_) {
     out += (first ? "" : ",") + std::to_string(partition);
     first = false;
   }
@@ -291,9 +326,8 @@ std::string Source::StatusJson() {
 }
 
 void Source::AppendMetrics(std::string& out) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  PartitionCounters total = gone_;
-  for (auto& [partition, task] : tasks_) Add(total, task->Counters());
+  std::lock_guard<std::mutex> lock(status_mutex_);
+  const PartitionCounters& total = status_total_;
   auto counter = [&](const char* name, const char* help, uint64_t value) {
     out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name + " " +
            std::to_string(value) + "\n";
@@ -307,15 +341,15 @@ void Source::AppendMetrics(std::string& out) {
   counter("questd_kafka_checkpoints_total", "Changelog checkpoints written.", total.checkpoints);
   counter("questd_kafka_replayed_total", "Events replayed to restore a partition.", total.replayed);
   counter("questd_kafka_rebalances_total", "Partition assignments and revocations.", rebalances_);
-  counter("questd_kafka_restarts_total", "Partitions restored after an aborted transaction.", restarts_);
+  counter("questd_kafka_restarts_total", "Partitions restored after an aborted or fenced transaction.", restarts_);
   out += "# HELP questd_kafka_partition_next_offset The next input offset of each partition this instance owns.\n"
          "# TYPE questd_kafka_partition_next_offset gauge\n";
-  for (auto& [partition, task] : tasks_)
-    out += "questd_kafka_partition_next_offset{partition=\"" + std::to_string(partition) + "\"} " +
-           std::to_string(task->NextOffset()) + "\n";
+  for (const PartitionStatus& p : status_)
+    out += "questd_kafka_partition_next_offset{partition=\"" + std::to_string(p.partition) + "\"} " +
+           std::to_string(p.next_offset) + "\n";
   out += "# HELP questd_kafka_partitions_owned Partitions this instance owns and runs.\n"
          "# TYPE questd_kafka_partitions_owned gauge\nquestd_kafka_partitions_owned " +
-         std::to_string(tasks_.size()) + "\n";
+         std::to_string(status_.size()) + "\n";
 }
 
 }  // namespace questline::daemon::kafka

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <vector>
 #include <string>
 
 #include "runtime/daemon/config.h"
@@ -36,7 +37,8 @@ class Source {
   void Stop() { stop_ = true; }
 
   // For the HTTP thread.
-  bool UserState(const std::string& user, std::string* out);
+  // False with `*busy` when a transaction held the engines for 2 s.
+  bool UserState(const std::string& user, std::string* out, bool* busy);
   bool HasCompetition(const std::string& name) const;
   // {"member","partitions":[{"partition","next_offset","events",…}]}
   std::string StatusJson();
@@ -61,11 +63,27 @@ class Source {
   std::unique_ptr<LeaderboardMirror> mirror_;
   Handle consumer_;
   std::atomic<bool> stop_{false};
-  std::mutex mutex_;   // tasks_, waiting_ and the counters: the HTTP thread reads them
+  // tasks_ and their engines. Held by the source's thread while a batch is
+  // processed (a transaction may take long with a broker down): the HTTP
+  // thread only tries it, for a player's state, for a bounded time.
+  std::timed_mutex mutex_;
   std::map<int32_t, std::unique_ptr<PartitionTask>> tasks_;
   std::set<int32_t> waiting_;   // assigned, not started yet (a broker down, …)
   PartitionCounters gone_;      // the counters of tasks given up, so totals never go back
-  uint64_t rebalances_ = 0, restarts_ = 0;
+  // What /metrics and /v1/kafka show, copied after each change under its
+  // own short lock, so they never wait for a transaction.
+  struct PartitionStatus {
+    int32_t partition;
+    int64_t next_offset;
+    PartitionCounters counters;
+  };
+  void Publish();   // from tasks_ (held), into the status below
+  std::mutex status_mutex_;
+  std::vector<PartitionStatus> status_;
+  std::vector<int32_t> status_waiting_;
+  PartitionCounters status_total_;
+  std::atomic<uint64_t> rebalances_{0}, restarts_{0};
+  std::atomic<uint64_t> generation_{0};   // rebalances seen: a batch collected across one is dropped
 };
 
 }  // namespace questline::daemon::kafka
