@@ -5,6 +5,7 @@
 #include "compiler/diag/render.h"
 #include "compiler/driver/command.h"
 #include "compiler/driver/file_identity.h"
+#include "compiler/driver/options.h"
 #include "compiler/driver/pipeline.h"
 
 namespace questline::driver {
@@ -58,16 +59,9 @@ int CheckCommand(const Args& args) {
       paths.push_back(a);
     }
   }
-  if (paths.empty()) {
-    std::cerr << kHelp;
-    return kExitUsage;
-  }
   FrontEnd fe;
-  std::string error;
-  if (!LoadPackage(paths, &fe.sources, &error)) {
-    std::cerr << "quest check: " << error << "\n";
-    return kExitUsage;
-  }
+  int exit_code = kExitOk;
+  if (!LoadPackageArgs(paths, "quest check", kHelp, &fe.sources, &exit_code)) return exit_code;
   RunFrontEnd(fe);
   diag::Render(fe.sink.All(), fe.sources.manager, options, std::cout);
   if (!FlushStdout(std::cout)) {   // a report lost to a full disk is not a clean check

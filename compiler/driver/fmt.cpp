@@ -10,6 +10,7 @@
 #include "compiler/diag/render.h"
 #include "compiler/driver/command.h"
 #include "compiler/driver/file_identity.h"
+#include "compiler/driver/options.h"
 #include "compiler/driver/pipeline.h"
 #include "compiler/driver/unified_diff.h"
 #include "compiler/format/format.h"
@@ -72,29 +73,11 @@ bool ReplaceFile(const std::string& path, const std::string& text, std::string* 
 int FmtCommand(const Args& args) {
   std::vector<std::string> paths;
   bool check = false;
-  for (const std::string& a : args) {
-    if (a == "--help" || a == "-h") {
-      std::cout << kHelp;
-      return kExitOk;
-    } else if (a == "--check") {
-      check = true;
-    } else if (!a.empty() && a[0] == '-') {
-      std::cerr << "quest fmt: unknown option '" << a << "'\n" << kHelp;
-      return kExitUsage;
-    } else {
-      paths.push_back(a);
-    }
-  }
-  if (paths.empty()) {
-    std::cerr << kHelp;
-    return kExitUsage;
-  }
+  int exit_code = kExitOk;
   Sources sources;
-  std::string error;
-  if (!LoadPackage(paths, &sources, &error)) {
-    std::cerr << "quest fmt: " << error << "\n";
-    return kExitUsage;
-  }
+  if (!ParseOptions(args, {{"--check", nullptr, &check}}, "quest fmt", kHelp, &paths, &exit_code) ||
+      !LoadPackageArgs(paths, "quest fmt", kHelp, &sources, &exit_code))
+    return exit_code;
   int status = kExitOk;
   size_t changed = 0;
   diag::DiagnosticSink sink;
@@ -113,7 +96,7 @@ int FmtCommand(const Args& args) {
     if (check) {
       std::cout << UnifiedDiff(file.path, file.text, formatted.text);
       status = kExitFailure;
-    } else if (!ReplaceFile(file.path, formatted.text, &error)) {
+    } else if (std::string error; !ReplaceFile(file.path, formatted.text, &error)) {
       std::cerr << "quest fmt: " << error << "\n";
       status = kExitFailure;
     }

@@ -37,4 +37,19 @@ bool ParseOptions(const Args& args, const std::vector<OptionSpec>& specs, const 
   return true;
 }
 
+bool LoadPackageArgs(const std::vector<std::string>& paths, const char* who, const char* help, Sources* out,
+                     int* exit_code) {
+  *exit_code = kExitUsage;
+  if (paths.empty()) {
+    std::cerr << help;
+    return false;
+  }
+  std::string error;
+  if (!LoadPackage(paths, out, &error)) {
+    std::cerr << who << ": " << error << "\n";
+    return false;
+  }
+  return true;
+}
+
 }  // namespace questline::driver

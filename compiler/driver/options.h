@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "compiler/driver/command.h"
+#include "compiler/driver/pipeline.h"
 
 namespace questline::driver {
 
@@ -21,5 +22,11 @@ struct OptionSpec {
 // for an unknown option or a missing value. A lone `-` is positional.
 bool ParseOptions(const Args& args, const std::vector<OptionSpec>& specs, const char* who, const char* help,
                   std::vector<std::string>* positional, int* exit_code);
+
+// The tail of every path-taking command: no path is usage (help on
+// stderr); paths that cannot be read are an error prefixed by `who`. False
+// with `*exit_code` (kExitUsage) when the command should stop.
+bool LoadPackageArgs(const std::vector<std::string>& paths, const char* who, const char* help, Sources* out,
+                     int* exit_code);
 
 }  // namespace questline::driver
