@@ -112,25 +112,30 @@ bool PartitionTask::Start(rd_kafka_t* consumer, std::string* error) {
 
   // The newest state at or before `committed`: a local snapshot, else the changelog.
   int64_t from = base;
-  std::string bytes;
+  std::string bytes, local;
   if (ReadWholeFile(LocalPath(), &bytes)) {
     core::ByteReader r(bytes);
     const bool header = r.Raw(kLocalMagic.size()) == kLocalMagic;
     const int64_t offset = r.Signed();
     const uint64_t generation = r.Fixed64();
-    if (header && r.ok() && offset <= committed && RestoreFrom(std::string(r.Raw(r.Remaining())), offset, "local snapshot")) {
-      from = offset;
-      generation_ = generation;
+    if (header && r.ok() && offset <= committed) {
+      local = std::string(r.Raw(r.Remaining()));
+      if (RestoreFrom(local, offset, "local snapshot")) {
+        from = offset;
+        generation_ = generation;
+      }
     }
   }
   const Checkpoint& checkpoint = changelog.checkpoint;
   if (changelog.has_checkpoint) generation_ = std::max(generation_, checkpoint.generation);
   if (changelog.has_checkpoint && checkpoint.offset > from && checkpoint.offset <= committed) {
-    if (from != base) {   // the local one was older: start over from the changelog's
-      Fresh();
-      from = base;
+    const int64_t local_offset = from;
+    if (from != base) Fresh();   // the local one is older: the changelog's replaces it
+    if (RestoreFrom(checkpoint.snapshot, checkpoint.offset, "changelog checkpoint")) {
+      from = checkpoint.offset;
+    } else if (local_offset != base && !RestoreFrom(local, local_offset, "local snapshot")) {
+      from = base;   // (it restored a moment ago; only memory could fail it now)
     }
-    if (RestoreFrom(checkpoint.snapshot, checkpoint.offset, "changelog checkpoint")) from = checkpoint.offset;
   }
   next_offset_ = from;
   const auto restored = Clock::now();
