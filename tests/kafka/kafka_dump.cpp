@@ -33,7 +33,8 @@ namespace {
 const char kUsage[] =
     "usage: kafka_dump --brokers B --topic T [--read-committed|--read-uncommitted] [--timeout-ms 10000]\n"
     "Prints every message of T up to each partition's end at start as NDJSON\n"
-    "{\"partition\":P,\"offset\":O,\"key\":\"...\",\"value\":\"...\"}, by partition then offset.\n";
+    "{\"partition\":P,\"offset\":O,\"key\":\"...\",\"value\":\"...\"} (and \"headers\":{...} when the\n"
+    "message has some), by partition then offset.\n";
 
 [[noreturn]] void UsageError(const std::string& message) {
   std::fprintf(stderr, "kafka_dump: %s\n%s", message.c_str(), kUsage);

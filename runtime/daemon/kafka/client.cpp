@@ -28,6 +28,16 @@ void LogLine(const rd_kafka_t*, int level, const char* facility, const char* mes
 
 }  // namespace
 
+bool SetAll(rd_kafka_conf_t* conf, std::initializer_list<std::pair<const char*, std::string>> settings,
+            std::string* error) {
+  for (const auto& [name, value] : settings)
+    if (!Set(conf, name, value, error)) {
+      rd_kafka_conf_destroy(conf);
+      return false;
+    }
+  return true;
+}
+
 rd_kafka_conf_t* NewConf(const KafkaSourceConfig& config, const std::string& client_id, std::string* error) {
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   rd_kafka_conf_set_log_cb(conf, &LogLine);
@@ -68,12 +78,12 @@ Handle NewReader(const KafkaSourceConfig& config, const std::string& client_id, 
   if (conf == nullptr) return nullptr;
   // Assigned its partition, it never joins the group it names (librdkafka
   // wants one for assign) and commits nothing.
-  if (!Set(conf, "group.id", "questd-restore-reader", error) || !Set(conf, "enable.partition.eof", "true", error) || !Set(conf, "isolation.level", "read_committed", error) ||
-      !Set(conf, "enable.auto.commit", "false", error) || !Set(conf, "enable.auto.offset.store", "false", error) ||
-      !Set(conf, "auto.offset.reset", offset_reset, error)) {
-    rd_kafka_conf_destroy(conf);
+  if (!SetAll(conf,
+              {{"group.id", "questd-restore-reader"}, {"enable.partition.eof", "true"},
+               {"isolation.level", "read_committed"}, {"enable.auto.commit", "false"},
+               {"enable.auto.offset.store", "false"}, {"auto.offset.reset", offset_reset}},
+              error))
     return nullptr;
-  }
   return NewHandle(RD_KAFKA_CONSUMER, conf, error);
 }
 

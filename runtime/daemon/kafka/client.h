@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
+#include <utility>
 #include <memory>
 #include <string>
 
@@ -29,6 +31,10 @@ using PartitionList = std::unique_ptr<rd_kafka_topic_partition_list_t, Partition
 rd_kafka_conf_t* NewConf(const KafkaSourceConfig& config, const std::string& client_id, std::string* error);
 // Sets `name` to `value` on `conf`; false with `error`.
 bool Set(rd_kafka_conf_t* conf, const char* name, const std::string& value, std::string* error);
+// Each (name, value) in order; on the first refused, `conf` is destroyed and
+// false returned with `error`, so a caller only returns.
+bool SetAll(rd_kafka_conf_t* conf, std::initializer_list<std::pair<const char*, std::string>> settings,
+            std::string* error);
 // rd_kafka_new, taking `conf` in every case.
 Handle NewHandle(rd_kafka_type_t type, rd_kafka_conf_t* conf, std::string* error);
 

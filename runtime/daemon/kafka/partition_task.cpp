@@ -63,11 +63,11 @@ bool PartitionTask::Start(rd_kafka_t* consumer, std::string* error) {
   // One transactional id per input partition (Kafka Streams' exactly-once
   // v1): whoever owns the partition next fences whoever owned it before.
   const std::string txn_id = k.group + "-" + k.topic + "-" + std::to_string(partition_);
-  if (!Set(conf, "transactional.id", txn_id, error) || !Set(conf, "enable.idempotence", "true", error) ||
-      !Set(conf, "transaction.timeout.ms", "60000", error) || !Set(conf, "linger.ms", "2", error)) {
-    rd_kafka_conf_destroy(conf);
+  if (!SetAll(conf,
+              {{"transactional.id", txn_id}, {"enable.idempotence", "true"},
+               {"transaction.timeout.ms", std::to_string(kTxnTimeoutMs)}, {"linger.ms", "2"}},
+              error))
     return false;
-  }
   rd_kafka_conf_set_dr_msg_cb(conf, &PartitionTask::OnDelivery);
   rd_kafka_conf_set_opaque(conf, this);
   producer_ = NewHandle(RD_KAFKA_PRODUCER, conf, error);

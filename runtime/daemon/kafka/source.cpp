@@ -48,14 +48,13 @@ bool Source::Open(std::string* error) {
   // aborted transactions wrote is never read. Each partition is assigned at
   // its task's offset, so an offset gone from the log is an error, never a
   // silent jump.
-  if (!Set(conf, "group.id", k.group, error) || !Set(conf, "enable.auto.commit", "false", error) ||
-      !Set(conf, "enable.auto.offset.store", "false", error) ||
-      !Set(conf, "isolation.level", "read_committed", error) || !Set(conf, "auto.offset.reset", "error", error) ||
-      !Set(conf, "session.timeout.ms", std::to_string(k.session_timeout_ms), error) ||
-      !Set(conf, "heartbeat.interval.ms", std::to_string(std::max<int64_t>(k.session_timeout_ms / 5, 100)), error)) {
-    rd_kafka_conf_destroy(conf);
+  if (!SetAll(conf,
+              {{"group.id", k.group}, {"enable.auto.commit", "false"}, {"enable.auto.offset.store", "false"},
+               {"isolation.level", "read_committed"}, {"auto.offset.reset", "error"},
+               {"session.timeout.ms", std::to_string(k.session_timeout_ms)},
+               {"heartbeat.interval.ms", std::to_string(std::max<int64_t>(k.session_timeout_ms / 5, 100))}},
+              error))
     return false;
-  }
   rd_kafka_conf_set_rebalance_cb(conf, &Source::OnRebalance);
   rd_kafka_conf_set_opaque(conf, this);
   consumer_ = NewHandle(RD_KAFKA_CONSUMER, conf, error);
