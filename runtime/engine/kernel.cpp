@@ -14,7 +14,8 @@ Kernel::Kernel(const ir::Program& program, const core::Backend& backend_in, Stri
                EngineOptions options_in)
     : p(program), backend(backend_in), strings(strings_in), options(options_in),
       calendar(program.settings.timezone, program.settings.week_starts), random(program.settings.seed),
-      recent_ids(options_in.dedupe_window_ms, random.IdKey().first, random.IdKey().second), m(*this) {
+      recent_ids(options_in.dedupe_window_ms, random.IdKey().first, random.IdKey().second),
+      timers(TimerLater{&strings_in}), m(*this) {
   // After the mechanics' names: interning order orders `top`'s ties.
   for (const std::string& s : p.strings) literal_ids.push_back(strings.Intern(s));
   fresh_pool_size = strings.Size();

@@ -35,6 +35,22 @@ struct Mechanics {
 #include "runtime/engine/mechanics.def"
 };
 
+// The order timers fire in (docs/engine.md, "Order across players"): by
+// deadline; at one instant the global ones first, as scheduled, then the
+// players' by user id, each player's as scheduled. Nothing depends on which
+// player the engine met first, so players split over partitions fire in the
+// same order as in one engine.
+struct TimerLater {
+  const StringPool* strings;
+  bool operator()(const Timer& a, const Timer& b) const {   // a fires after b
+    if (a.deadline != b.deadline) return a.deadline > b.deadline;
+    if (a.global != b.global) return b.global;
+    if (!a.global && a.user != b.user) return strings->Get(a.user) > strings->Get(b.user);
+    return a.seq > b.seq;
+  }
+};
+using TimerQueue = std::priority_queue<Timer, std::vector<Timer>, TimerLater>;
+
 class Kernel final : public core::Runtime {
  public:
   Kernel(const ir::Program& program, const core::Backend& backend, StringPool& strings, EngineOptions options);
@@ -106,7 +122,7 @@ class Kernel final : public core::Runtime {
   // By interned id (ids are dense): a player's slot in users + 1 (0: none
   // yet). A hash lookup per event and timer missed the cache at 100k players.
   std::vector<uint32_t> user_slot;
-  std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers;
+  TimerQueue timers;
   std::vector<Action> actions;              // without a sink: until Engine::DrainActions
   ActionSink* sink = nullptr;
 

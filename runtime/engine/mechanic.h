@@ -40,14 +40,13 @@ enum class MechanicId : uint8_t {
 
 struct Timer {
   int64_t deadline;
-  uint64_t seq;                  // ties: scheduled first, fires first
+  uint64_t seq;                  // ties of one player's (or of global ones): scheduled first, fires first
   MechanicId owner;
   uint8_t kind;                  // the owner's own timer kinds
   bool global;                   // not one player's (a raffle draw, a competition's close)
   uint32_t user;
   int32_t a;
   uint64_t b;
-  bool operator>(const Timer& o) const { return deadline != o.deadline ? deadline > o.deadline : seq > o.seq; }
 };
 
 // One round of the settle loop (Kernel::Settle).

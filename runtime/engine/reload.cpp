@@ -49,7 +49,7 @@ void Kernel::MigrateFrom(Kernel& old) {
   // Timers: building this kernel scheduled some (raffle draws); the
   // mechanics schedule what the new program adds in Migrate, after the old
   // engine's pending ones, which keep their order.
-  timers = decltype(timers)();
+  timers = TimerQueue(TimerLater{&strings});
   timer_seq = old.timer_seq;
   for (auto queue = old.timers; !queue.empty(); queue.pop()) {
     Timer t = queue.top();

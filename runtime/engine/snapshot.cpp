@@ -144,7 +144,7 @@ bool Kernel::Load(std::string_view bytes, std::string* error) {
   if (r.Count() != stats.rule_fires.size()) return fail("the snapshot's rule counters do not match the program");
   for (uint64_t& n : stats.rule_fires) n = r.Unsigned();
   // The snapshot's timers replace those building the engine scheduled (raffle draws).
-  timers = decltype(timers)();
+  timers = TimerQueue(TimerLater{&strings});
   for (uint64_t n = r.Count(); n > 0 && r.ok(); --n) {
     Timer t;
     t.deadline = r.Signed();

@@ -30,8 +30,16 @@ void Flows::ScheduleFlow(int32_t f, int64_t after) {
   }
 }
 
+// Players in id order, as raffles draw: the order does not depend on who
+// the engine met first (docs/engine.md, "Order across players").
 void Flows::FireSchedule(int32_t f) {
-  for (UserState& u : k_.users) {
+  std::vector<UserState*> players;
+  players.reserve(k_.users.size());
+  for (UserState& u : k_.users) players.push_back(&u);
+  std::sort(players.begin(), players.end(),
+            [&](const UserState* a, const UserState* b) { return k_.strings.Get(a->user) < k_.strings.Get(b->user); });
+  for (UserState* player : players) {
+    UserState& u = *player;
     k_.BeginPlayerStep(u);
     const uint64_t before = k_.seq;
     Enter(f);
