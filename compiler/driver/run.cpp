@@ -3,6 +3,7 @@
 //           [--import-segment NAME=FILE.csv]… [--import-balances FILE.csv]…
 //           [--profile [--profile-format text|json] [--profile-out FILE]]
 #include <cctype>
+#include <cstdlib>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -29,7 +30,7 @@ namespace {
 
 const char* kHelp =
     "usage: quest run PATH... --events FILE [--actions OUT] [--state OUT] [--until TIME]\n"
-    "                 [--seed S] [--engine jit|interp] [--dedupe-window D]\n"
+    "                 [--seed S] [--engine jit|interp] [--dedupe-window D] [--partitions N]\n"
     "                 [--import-segment NAME=FILE.csv]... [--import-balances FILE.csv]...\n"
     "       quest run --bundle FILE.qlb --events FILE [same options]\n"
     "\n"
@@ -47,6 +48,8 @@ const char* kHelp =
     "  --dedupe-window D\n"
     "                 an event whose id was seen within D of event time before it is a\n"
     "                 duplicate and is skipped (default 7d; units ms s m h d w)\n"
+    "  --partitions N the players split over N partitions (1-256) by a hash of their\n"
+    "                 id (docs/engine.md, \"Partitions\"): the same bytes as one\n"
     "  --bundle FILE  run a bundle from `quest build` instead of a package's sources\n"
     "  --import-segment NAME=FILE.csv\n"
     "                 the members of `imported` segment NAME: a header line, then one\n"
@@ -187,7 +190,7 @@ int WriteProfile(const Profiler& profiler, const std::string& format, const std:
 int RunCommand(const Args& args) {
   std::vector<std::string> paths;
   std::string events_path, actions_path, state_path, until_text, seed, engine_name = "jit", bundle_path;
-  std::string dedupe_text, profile_format = "text", profile_path;
+  std::string dedupe_text, profile_format = "text", profile_path, partitions_text;
   bool seed_given = false, profile = false;
   std::vector<std::pair<std::string, std::string>> imports;   // (option, value), in order
   for (size_t i = 0; i < args.size(); ++i) {
@@ -209,6 +212,7 @@ int RunCommand(const Args& args) {
     else if (a == "--engine") ok = value(&engine_name);
     else if (a == "--bundle") ok = value(&bundle_path);
     else if (a == "--dedupe-window") ok = value(&dedupe_text);
+    else if (a == "--partitions") ok = value(&partitions_text);
     else if (a == "--profile") profile = true;
     else if (a == "--profile-format") ok = profile = value(&profile_format);
     else if (a == "--profile-out") ok = profile = value(&profile_path);
@@ -276,6 +280,16 @@ int RunCommand(const Args& args) {
   if (!dedupe_text.empty() && !ParseDurationArg(dedupe_text, &options.dedupe_window_ms)) {
     std::cerr << "quest run: --dedupe-window expects a duration such as 7d or 36h (at most 100 years)\n";
     return kExitUsage;
+  }
+
+  if (!partitions_text.empty()) {
+    char* end = nullptr;
+    const long n = std::strtol(partitions_text.c_str(), &end, 10);
+    if (end == partitions_text.c_str() || *end != '\0' || n < 1 || n > 256) {
+      std::cerr << "quest run: --partitions takes a number from 1 to 256\n";
+      return kExitUsage;
+    }
+    options.partitions = size_t(n);
   }
 
   LoadedProgram loaded;

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 #include <filesystem>
 #include <fstream>
@@ -340,12 +341,13 @@ struct ScenarioRun {
 };
 
 ScenarioRun RunScenarioOn(const fs::path& file, const Scenario& scenario, const ir::Program& program,
-                          EngineKind engine_kind, engine::Tracer* tracer) {
+                          EngineKind engine_kind, size_t partitions, engine::Tracer* tracer) {
   ScenarioRun run;
   std::unique_ptr<core::Backend> backend = MakeBackend(program, engine_kind, file.string(), std::cout);
   engine::StringPool strings;
   engine::EngineOptions options;
   options.tracer = tracer;
+  options.partitions = partitions;
   engine::Engine engine(program, *backend, strings, options);
   io::EventReader reader(program.schema, strings);
   // The scenario's events as the NDJSON `quest run` would read: one line each
@@ -365,10 +367,20 @@ ScenarioRun RunScenarioOn(const fs::path& file, const Scenario& scenario, const 
   return run;
 }
 
-// `--engine both`: the two engines must agree to the byte, actions and state.
-int CompareRuns(const fs::path& file, const ScenarioRun& interp_run, const ScenarioRun& jit_run) {
+// `--engine both`, `--partitions N`: two runs must agree to the byte, actions and state.
+struct NamedRun {
+  std::string name;   // "interp", "jit", "3 partitions"
+  const ScenarioRun* run;
+};
+
+int CompareRuns(const fs::path& file, const NamedRun& a, const NamedRun& b) {
+  const ScenarioRun& interp_run = *a.run;
+  const ScenarioRun& jit_run = *b.run;
   std::vector<std::string> lines[2];
   const ScenarioRun* runs[2] = {&interp_run, &jit_run};
+  const size_t width = std::max(a.name.size(), b.name.size()) + 1;
+  const std::string label_a = a.name + ":" + std::string(width - a.name.size(), ' ');
+  const std::string label_b = b.name + ":" + std::string(width - b.name.size(), ' ');
   for (int i = 0; i < 2; ++i)
     for (const engine::Action& a : runs[i]->actions) io::AppendActionJson(lines[i].emplace_back(), a);
   for (size_t i = 0; i < std::max(lines[0].size(), lines[1].size()); ++i) {
@@ -376,23 +388,23 @@ int CompareRuns(const fs::path& file, const ScenarioRun& interp_run, const Scena
     const std::string& x = i < lines[0].size() ? lines[0][i] : none;
     const std::string& y = i < lines[1].size() ? lines[1][i] : none;
     if (x == y) continue;
-    std::cout << file.string() << ": the engines disagree at action " << i + 1 << "\n  interp: " << x
-              << "  jit:    " << y;
+    std::cout << file.string() << ": the runs disagree at action " << i + 1 << "\n  " << label_a << x << "  "
+              << label_b << y;
     return 1;
   }
   if (interp_run.state != jit_run.state) {
     size_t at = 0;
     while (at < interp_run.state.size() && at < jit_run.state.size() && interp_run.state[at] == jit_run.state[at]) ++at;
     const size_t from = at < 60 ? 0 : at - 60;
-    std::cout << file.string() << ": the engines disagree on the state at byte " << at << "\n  interp: …"
-              << interp_run.state.substr(from, 120) << "\n  jit:    …" << jit_run.state.substr(from, 120) << "\n";
+    std::cout << file.string() << ": the runs disagree on the state at byte " << at << "\n  " << label_a << "…"
+              << interp_run.state.substr(from, 120) << "\n  " << label_b << "…" << jit_run.state.substr(from, 120) << "\n";
     return 1;
   }
   return 0;
 }
 
 // With `coverage`, the scenario's first run is added to it.
-int RunScenarioFile(const fs::path& file, EngineKind engine_kind, bool both, CoverageReport* coverage) {
+int RunScenarioFile(const fs::path& file, EngineKind engine_kind, bool both, size_t partitions, CoverageReport* coverage) {
   std::string text;
   {
     std::ifstream in(file, std::ios::binary);
@@ -427,17 +439,23 @@ int RunScenarioFile(const fs::path& file, EngineKind engine_kind, bool both, Cov
   ir::Program program = ir::LowerToIr(fe.package, coverage ? &source_map : nullptr);
   std::optional<CoverageTracer> tracer;
   if (coverage) tracer.emplace(program);
-  std::vector<EngineKind> kinds = {engine_kind};
-  if (both) kinds = {EngineKind::Interp, EngineKind::Jit};
+  // The runs: the engine (or both), then the first on N partitions.
+  struct Setting { EngineKind kind; size_t partitions; std::string name; };
+  std::vector<Setting> settings;
+  if (both) settings = {{EngineKind::Interp, 1, "interp"}, {EngineKind::Jit, 1, "jit"}};
+  else settings = {{engine_kind, 1, engine_kind == EngineKind::Jit ? "jit" : "interp"}};
+  if (partitions > 1) settings.push_back({settings[0].kind, partitions, std::to_string(partitions) + " partitions"});
   std::vector<ScenarioRun> runs;
+  runs.reserve(settings.size());
   int failures = 0;
-  for (EngineKind kind : kinds) {
-    runs.push_back(RunScenarioOn(file, scenario, program, kind, tracer && runs.empty() ? &*tracer : nullptr));
+  for (const Setting& s : settings) {
+    runs.push_back(RunScenarioOn(file, scenario, program, s.kind, s.partitions, tracer && runs.empty() ? &*tracer : nullptr));
     const int f = runs.back().rejected + CheckExpectations(file, scenario.doc, runs.back().actions, runs.back().state);
-    if (both && f) std::cout << "  (the failures above are the " << (kind == EngineKind::Jit ? "JIT" : "interpreter") << "'s)\n";
+    if (settings.size() > 1 && f) std::cout << "  (the failures above are the " << s.name << " run's)\n";
     failures += f;
   }
-  if (both) failures += CompareRuns(file, runs[0], runs[1]);
+  for (size_t n = 1; n < runs.size(); ++n)
+    failures += CompareRuns(file, {settings[0].name, &runs[0]}, {settings[n].name, &runs[n]});
   if (tracer) {
     tracer->Flush();
     coverage->Add(*tracer, source_map, fe.sources.manager);
@@ -460,13 +478,16 @@ bool WriteCoverage(const CoverageReport& report, const std::string& format, cons
 }
 
 const char* kHelp =
-    "usage: quest test PATH... [--engine jit|interp|both]\n"
+    "usage: quest test PATH... [--engine jit|interp|both] [--partitions N]\n"
     "                  [--coverage [--format text|lcov] [--coverage-out FILE]]\n"
     "\n"
     "Run scenario files (*.test.yaml; folders recurse): events through a package,\n"
     "then expectations on its actions and state. Format: docs/scenarios.md.\n"
     "  --engine E  jit (default) or interp, as for quest run; both: each scenario on\n"
     "              both, whose actions and state must also agree to the byte\n"
+    "  --partitions N\n"
+    "              each scenario also with its players split over N partitions\n"
+    "              (2-256), whose actions and state must agree to the byte with one\n"
     "  --coverage  then report what no scenario exercised: rules never fired, rule\n"
     "              conditions never true or never false, tasks and flow steps never\n"
     "              reached, with the percent covered per file (docs/tooling.md)\n"
@@ -481,6 +502,7 @@ int TestCommand(const Args& args) {
   std::vector<fs::path> files;
   EngineKind engine_kind = EngineKind::Jit;
   bool both = false;   // each scenario on both engines, which must also agree to the byte
+  size_t partitions = 1;   // > 1: each scenario on that many partitions too, which must agree with one
   bool unreadable = false, coverage = false;
   std::string format = "text", coverage_path;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -500,6 +522,17 @@ int TestCommand(const Args& args) {
       }
       (a == "--format" ? format : coverage_path) = args[++i];
       coverage = true;
+      continue;
+    }
+    if (a == "--partitions") {
+      char* end = nullptr;
+      const long n = i + 1 < args.size() ? std::strtol(args[i + 1].c_str(), &end, 10) : 0;
+      if (i + 1 >= args.size() || end == args[i + 1].c_str() || *end != '\0' || n < 2 || n > 256) {
+        std::cerr << "quest test: --partitions takes a number from 2 to 256\n";
+        return kExitUsage;
+      }
+      partitions = size_t(n);
+      ++i;
       continue;
     }
     if (a == "--engine") {
@@ -552,7 +585,7 @@ int TestCommand(const Args& args) {
   int failed = 0;
   for (const fs::path& f : files) {
     try {
-      failed += RunScenarioFile(f, engine_kind, both, report ? &*report : nullptr);
+      failed += RunScenarioFile(f, engine_kind, both, partitions, report ? &*report : nullptr);
     } catch (const YAML::BadFile&) {
       std::cerr << "quest test: cannot read '" << f.string() << "'\n";
       unreadable = true;

@@ -4,19 +4,40 @@
 #include <algorithm>
 
 #include "runtime/engine/kernel.h"
+#include "runtime/engine/world.h"
 
 namespace questline::engine {
 
-Engine::Engine(const ir::Program& program, const core::Backend& backend, StringPool& strings, EngineOptions options)
-    : k_(std::make_unique<Kernel>(program, backend, strings, options)) {}
+Engine::Engine(const ir::Program& program, const core::Backend& backend, StringPool& strings, EngineOptions options) {
+  if (options.partitions > 1) {
+    world_ = std::make_unique<World>(program, backend, strings, options, options.partitions);
+    owner_ = &world_->Owner();
+  } else {
+    k_ = std::make_unique<Kernel>(program, backend, strings, options);
+    owner_ = k_.get();
+  }
+}
 Engine::~Engine() = default;
 
-void Engine::Process(const Event& event) { k_->Process(event); }
-void Engine::AdvanceTo(int64_t t) { k_->AdvanceTo(t); }
-void Engine::SetSink(ActionSink* sink) { k_->sink = sink; }
-std::string Engine::StateJson() const { return k_->StateJson(); }
+bool Engine::OnePartition(const char* what, std::string* error) const {
+  if (!world_) return true;
+  *error = std::string(what) + " wants one partition";
+  return false;
+}
+
+void Engine::Process(const Event& event) {
+  if (world_) world_->Process(event);
+  else k_->Process(event);
+}
+void Engine::AdvanceTo(int64_t t) {
+  if (world_) world_->AdvanceTo(t);
+  else k_->AdvanceTo(t);
+}
+void Engine::SetSink(ActionSink* sink) { owner_->sink = sink; }   // the world's actions are the owner's
+std::string Engine::StateJson() const { return world_ ? world_->StateJson() : k_->StateJson(); }
 
 bool Engine::UserStateJson(const std::string& user, std::string* out) const {
+  if (world_) return world_->UserStateJson(user, out);
   const int64_t found = k_->strings.Find(user);
   const size_t id = size_t(found);
   if (found < 0 || id >= k_->user_slot.size() || k_->user_slot[id] == 0) return false;
@@ -26,39 +47,43 @@ bool Engine::UserStateJson(const std::string& user, std::string* out) const {
   return true;
 }
 
+// The global state is the owner's (world.h): rankings and mission counts read it there.
 bool Engine::LeaderboardJson(const std::string& name, size_t top, std::string* out) const {
-  return k_->m.competitions.Ranking(name, top, out);
+  return owner_->m.competitions.Ranking(name, top, out);
 }
 
 ScoreStep Engine::VisitScores(ScoreStep since, const std::function<void(const ScoreChange&)>& visit) const {
-  return k_->m.competitions.VisitScores(since, visit);
+  return owner_->m.competitions.VisitScores(since, visit);
 }
 
 bool Engine::MissionStatsJson(const std::string& name, std::string* out) const {
-  return k_->m.missions.Stats(name, out);
+  return owner_->m.missions.Stats(name, out);
 }
-const EngineStats& Engine::Stats() const { return k_->stats; }
-int64_t Engine::Clock() const { return k_->clock; }
-std::string Engine::Snapshot() const { return k_->Save(); }
-bool Engine::Restore(std::string_view bytes, std::string* error) { return k_->Load(bytes, error); }
+const EngineStats& Engine::Stats() const { return world_ ? world_->Stats() : k_->stats; }
+int64_t Engine::Clock() const { return world_ ? world_->Clock() : k_->clock; }
+std::string Engine::Snapshot() const { return world_ ? std::string() : k_->Save(); }
+bool Engine::Restore(std::string_view bytes, std::string* error) {
+  return OnePartition("a snapshot", error) && k_->Load(bytes, error);
+}
 
 std::vector<Action> Engine::DrainActions() {
   std::vector<Action> out;
-  out.swap(k_->actions);
-  k_->actions.reserve(out.size());   // the next step likely emits as many: no growing, no moving
+  out.swap(owner_->actions);
+  owner_->actions.reserve(out.size());   // the next step likely emits as many: no growing, no moving
   return out;
 }
 
-int32_t Engine::SegmentIndex(const std::string& name) const { return k_->m.segments.Index(name); }
-int32_t Engine::CurrencyIndex(const std::string& name) const { return k_->m.wallet.CurrencyIndex(name); }
+int32_t Engine::SegmentIndex(const std::string& name) const { return owner_->m.segments.Index(name); }
+int32_t Engine::CurrencyIndex(const std::string& name) const { return owner_->m.wallet.CurrencyIndex(name); }
 
 // Imports (INTERFACES.md §6): inputs like events, applied in the order they
 // arrive, so a replay of the same imports and events gives the same bytes.
 // An import changes state only: it emits no action and runs no rule or flow;
 // the player's next event or timer reads the new state.
 bool Engine::ImportSegment(int32_t segment, const std::vector<std::string>& users, std::string* error) {
-  if (!k_->m.segments.Import(segment, users, error)) return false;
-  ++k_->stats.imports;
+  if (world_ ? !world_->ImportSegment(segment, users, error) : !k_->m.segments.Import(segment, users, error))
+    return false;
+  ++owner_->stats.imports;
   return true;
 }
 
@@ -67,7 +92,7 @@ bool Engine::ImportSegment(int32_t segment, const std::vector<std::string>& user
 // points_ever (and so the level) counts points earned, not imported.
 bool Engine::ImportBalance(const std::string& user, int32_t currency, BalanceOp op, int64_t amount,
                            std::string* error) {
-  if (currency < 0 || size_t(currency) >= k_->p.currencies.size()) {
+  if (currency < 0 || size_t(currency) >= owner_->p.currencies.size()) {
     *error = "no such currency";
     return false;
   }
@@ -75,15 +100,17 @@ bool Engine::ImportBalance(const std::string& user, int32_t currency, BalanceOp 
     *error = "the amount must not be negative";
     return false;
   }
-  UserState& u = k_->UserFor(k_->strings.Intern(user));
-  k_->m.segments.MarkStale(u);   // segments reading the balance (MetricsDone)
-  int64_t& balance = k_->m.wallet.Balance(u, currency);
+  const uint32_t id = owner_->strings.Intern(user);
+  Kernel& k = world_ ? world_->PartitionOf(id) : *k_;
+  UserState& u = k.UserFor(id);
+  k.m.segments.MarkStale(u);   // segments reading the balance (MetricsDone)
+  int64_t& balance = k.m.wallet.Balance(u, currency);
   switch (op) {
     case BalanceOp::Add: balance = SaturatingAdd(balance, amount); break;
     case BalanceOp::Deduct: balance -= std::min(amount, balance); break;
     case BalanceOp::Set: balance = amount; break;
   }
-  ++k_->stats.imports;
+  ++owner_->stats.imports;
   return true;
 }
 

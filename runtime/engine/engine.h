@@ -24,6 +24,7 @@ namespace questline::engine {
 
 class Kernel;
 class Tracer;
+class World;
 
 struct EngineOptions {
   int fixpoint_limit = 16;   // rounds of levels/badges/segments/missions per event
@@ -36,6 +37,10 @@ struct EngineOptions {
   // Observes the run (trace.h): explain, profile, coverage. Null: no tracing,
   // and the outputs are the same bytes with or without one.
   Tracer* tracer = nullptr;
+  // Players split over this many partitions by a stable hash of their id
+  // (world.h): the same actions and state as one. Snapshot, Restore and
+  // Reload want one partition.
+  size_t partitions = 1;
 };
 
 // One player's score in a competition's current window (Engine::VisitScores).
@@ -133,7 +138,11 @@ class Engine final {
   static bool SnapshotProgramHash(std::string_view snapshot, uint64_t* hash);
 
  private:
-  std::unique_ptr<Kernel> k_;
+  bool OnePartition(const char* what, std::string* error) const;
+
+  std::unique_ptr<World> world_;   // partitions > 1
+  std::unique_ptr<Kernel> k_;      // one partition
+  Kernel* owner_;                  // k_, or the world's owner
 };
 
 }  // namespace questline::engine

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "runtime/engine/json_text.h"
+#include "runtime/engine/world.h"
 
 namespace questline::engine {
 
@@ -48,7 +49,35 @@ void Kernel::Schedule(int64_t deadline, MechanicId owner, uint8_t kind, int32_t 
 }
 
 void Kernel::ScheduleGlobal(int64_t deadline, MechanicId owner, uint8_t kind, int32_t a, uint64_t b) {
-  timers.push({deadline, timer_seq++, owner, kind, true, 0, a, b});
+  Kernel& o = Owner();
+  o.timers.push({deadline, o.timer_seq++, owner, kind, true, 0, a, b});
+}
+
+Kernel& Kernel::Owner() { return world ? world->Owner() : *this; }
+
+std::vector<Kernel*> Kernel::Partitions() { return world ? world->Partitions() : std::vector<Kernel*>{this}; }
+
+Kernel& Kernel::Hand(uint32_t id) {
+  Kernel& k = world ? world->PartitionOf(id) : *this;
+  if (&k != this) {
+    k.clock = clock;
+    k.horizon = horizon;
+    k.now = now;
+    k.event = event;
+    k.event_id = event_id;
+    k.event_id_is_timer = event_id_is_timer;
+    k.event_id_timer = event_id_timer;
+    k.ordinal = ordinal;
+  }
+  k.user = &k.UserFor(id);
+  return k;
+}
+
+void Kernel::Return(Kernel& k) {
+  if (&k != this) {
+    ordinal = k.ordinal;
+    k.user = nullptr;
+  }
 }
 
 void Kernel::AdvanceTo(int64_t t) {
@@ -103,15 +132,23 @@ void Kernel::FireTimer(const Timer& t) {
 }
 
 void Kernel::Process(const Event& e) {
+  if (Admit(e)) Step(e);
+}
+
+bool Kernel::Admit(const Event& e) {
   if (recent_ids.SeenOrAdd(e.id, std::max(clock, e.Ts()))) {   // the time it is processed at
     ++stats.duplicates;
-    return;
+    return false;
   }
   if (!started) {
     started = true;
 #define QUESTLINE_MECHANIC(field, Type) m.field.Start(e.Ts());
 #include "runtime/engine/mechanics.def"
   }
+  return true;
+}
+
+void Kernel::Step(const Event& e) {
   ++stats.events;
   AdvanceTo(e.Ts());
   if (e.Ts() < clock) ++stats.late;   // a late event is processed at the clock
@@ -201,11 +238,12 @@ Action Kernel::MakeAction(const std::string& action_source, const char* action,
 }
 
 void Kernel::Deliver(Action&& a) {
-  a.seq = ++seq;
+  Kernel& o = Owner();   // one sequence and one stream for the world
+  a.seq = ++o.seq;
   ++stats.actions[a.action];
   if (options.tracer) options.tracer->Emitted(a);
-  if (sink) sink->Write(std::move(a));
-  else actions.push_back(std::move(a));
+  if (o.sink) o.sink->Write(std::move(a));
+  else o.actions.push_back(std::move(a));
 }
 
 void Kernel::Emit(const std::string& action_source, const char* action,

@@ -51,6 +51,8 @@ struct TimerLater {
 };
 using TimerQueue = std::priority_queue<Timer, std::vector<Timer>, TimerLater>;
 
+class World;
+
 class Kernel final : public core::Runtime {
  public:
   Kernel(const ir::Program& program, const core::Backend& backend, StringPool& strings, EngineOptions options);
@@ -58,6 +60,26 @@ class Kernel final : public core::Runtime {
   // Inputs (Engine's).
   void Process(const Event& e);
   void AdvanceTo(int64_t t);
+  // Process in two halves, for a world of partitions (world.h): Admit
+  // drops a duplicate and starts the mechanics at the first event; Step
+  // runs the event's step once every timer due before it has fired.
+  bool Admit(const Event& e);
+  void Step(const Event& e);
+  void FireTimer(const Timer& t);
+
+  // One kernel, or one partition of a world whose players are split by user
+  // id (world.h). The global state — competitions, stock, bandit models,
+  // raffle draws, global timers, the action sequence — is the first
+  // partition's, the owner's; a mechanic reaches it through Owner().
+  World* world = nullptr;
+  Kernel& Owner();
+  std::vector<Kernel*> Partitions();      // this one alone, or the world's
+  // A global step's player (a prize, a draw, a scheduled flow's entry): the
+  // partition that holds them, made the step's player with the context of
+  // this kernel's step (instant, event id, action ordinal) handed over;
+  // Return gives the ordinal back.
+  Kernel& Hand(uint32_t user);
+  void Return(Kernel& partition);
   std::string StateJson();
   std::string Save();                                        // snapshot.cpp
   bool Load(std::string_view bytes, std::string* error);
@@ -151,7 +173,6 @@ class Kernel final : public core::Runtime {
   Mechanics m;                              // last: built from everything above
 
  private:
-  void FireTimer(const Timer& t);
   void BeginStep();
   void TraceStep();   // the tracer's Step, once the step's player is known
 };

@@ -11,6 +11,7 @@
 namespace questline::engine {
 
 bool Engine::Reload(const ir::Program& program, const core::Backend& backend, std::string* error) {
+  if (!OnePartition("a reload", error)) return false;
   const ir::Settings& was = k_->p.settings;
   const ir::Settings& now = program.settings;
   // Periods, local days and every key and draw hang on these: changing them
@@ -24,6 +25,7 @@ bool Engine::Reload(const ir::Program& program, const core::Backend& backend, st
   auto next = std::make_unique<Kernel>(program, backend, k_->strings, k_->options);
   next->MigrateFrom(*k_);
   k_ = std::move(next);
+  owner_ = k_.get();
   return true;
 }
 

@@ -105,6 +105,18 @@ CaseResult RunCase(const std::string& package, const std::string& events, const 
     return result;
   }
 
+  // The players split over partitions (world.h) against one engine: the same
+  // bytes, warning counts and all.
+  engine::EngineOptions split;
+  split.partitions = 3;
+  const BackendRun partitioned = RunOn(program, interpreter, events, until, split);
+  if (partitioned.actions != result.reference.actions || partitioned.state != result.reference.state ||
+      partitioned.warnings != result.reference.warnings || partitioned.runtime_errors != result.reference.runtime_errors) {
+    result.verdict = Verdict::Differs;
+    result.detail = "3 partitions (interp, partitions first): " + Describe(partitioned, result.reference);
+    return result;
+  }
+
   // Both optimisation levels users run: 1 (quest run's JIT) and 2 (quest build's bundles).
   for (int level : {1, 2}) {
     std::vector<std::string> objects;

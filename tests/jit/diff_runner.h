@@ -2,7 +2,8 @@
 // the real pipeline (front end, LowerToIr) and then through both backends —
 // the reference interpreter and the LLVM JIT's native code — each with its
 // own engine — and the interpreter once more with the engine's plain settle
-// fixpoint (EngineOptions::skip_settled_conditions off). The verdict says
+// fixpoint (EngineOptions::skip_settled_conditions off), and once more with
+// its players split over 3 partitions (EngineOptions::partitions). The verdict says
 // whether their actions, state and warning counts are the same bytes.
 #pragma once
 

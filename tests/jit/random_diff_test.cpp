@@ -1,7 +1,7 @@
 // Randomised differential test of the two backends: random well-typed
 // packages and random event streams, each run on the reference interpreter
-// and on the LLVM JIT; actions, state and warning counts must be the same
-// bytes. A differing case is minimised and saved (reproducer.h) and fails
+// and on the LLVM JIT (and on the interpreter with its players split over 3
+// partitions); actions, state and warning counts must be the same bytes. A differing case is minimised and saved (reproducer.h) and fails
 // the test. Case i uses seed QUESTLINE_DIFF_SEED + i; QUESTLINE_DIFF_CASES
 // sets how many (default 400).
 #include <catch2/catch.hpp>

@@ -33,6 +33,8 @@ void Competitions::InternNames() {
     by_name_[k_.strings.Intern(k_.p.competitions[i].name)] = int32_t(i);
 }
 
+Competitions& Competitions::G() const { return k_.Owner().m.competitions; }
+
 bool Competitions::OnRequest(const Event& e) { return e.type != k_.p.tournament_register || HandleRegister(e); }
 
 bool Competitions::OnTimer(const Timer& t) {
@@ -98,7 +100,7 @@ bool Competitions::NextWindow(const ir::Competition& c, int64_t t, int64_t* star
 // ranked already (its close fired before anything at or after its end).
 void Competitions::EnterWindow(int32_t c, int64_t start, int64_t end) {
   const ir::Competition& comp = k_.p.competitions[size_t(c)];
-  State& cs = competitions_[size_t(c)];
+  State& cs = G().competitions_[size_t(c)];
   cs.window_start = start;
   cs.window_end = end;
   cs.entries.clear();
@@ -117,7 +119,7 @@ void Competitions::EnterWindow(int32_t c, int64_t start, int64_t end) {
 }
 
 Competitions::State& Competitions::CurrentWindow(int32_t c, bool* open) {
-  State& cs = competitions_[size_t(c)];
+  State& cs = G().competitions_[size_t(c)];
   int64_t start, end;
   *open = WindowAt(k_.p.competitions[size_t(c)], k_.now, &start, &end);
   if (*open && end != cs.window_end) EnterWindow(c, start, end);
@@ -125,7 +127,7 @@ Competitions::State& Competitions::CurrentWindow(int32_t c, bool* open) {
 }
 
 Competitions::Entry* Competitions::EntryFor(int32_t c, bool create) {
-  State& cs = competitions_[size_t(c)];
+  State& cs = G().competitions_[size_t(c)];
   auto it = cs.index.find(k_.user->user);
   if (it != cs.index.end()) return &cs.entries[it->second];
   if (!create) return nullptr;
@@ -184,7 +186,7 @@ void Competitions::AddScore(int32_t c, Value v) {
     default: score = SaturatingAdd(score, x); break;   // Sum (sema admits no other)
   }
   // Ties go to who reached the score first: only a change moves the instant.
-  if (first || score != entry->score) entry->reached = ++score_seq_;
+  if (first || score != entry->score) entry->reached = ++G().score_seq_;
   entry->score = score;
 }
 
@@ -213,19 +215,20 @@ void Competitions::CancelWindow(int32_t c, const std::vector<Entry>& players) {
   const ir::Competition& comp = k_.p.competitions[size_t(c)];
   const std::string source = std::string(comp.tournament ? "tournament:" : "leaderboard:") + comp.name;
   for (const Entry& e : players) {
-    k_.user = &k_.UserFor(e.user);
+    Kernel& player = k_.Hand(e.user);
     std::vector<std::pair<std::string, ActionValue>> fields = {
         {comp.tournament ? "tournament" : "leaderboard", ActionValue::String(comp.name)},
         {"state", ActionValue::String("cancelled")}};
     if (e.registered && comp.buy_in > 0) {
-      int64_t& balance = k_.m.wallet.Balance(*k_.user, comp.buy_in_currency);
+      int64_t& balance = player.m.wallet.Balance(*player.user, comp.buy_in_currency);
       balance = SaturatingAdd(balance, comp.buy_in);
       fields.push_back({"refund", ActionValue::Int(comp.buy_in)});
       fields.push_back({"currency", ActionValue::String(k_.p.currencies[size_t(comp.buy_in_currency)])});
       fields.push_back({"balance", ActionValue::Int(balance)});
     }
-    k_.Emit(source, comp.tournament ? "tournament" : "leaderboard", std::move(fields));
-    k_.SettleStep(nullptr);
+    player.Emit(source, comp.tournament ? "tournament" : "leaderboard", std::move(fields));
+    player.SettleStep(nullptr);
+    k_.Return(player);
   }
   k_.user = nullptr;
 }
@@ -295,12 +298,13 @@ void Competitions::Close() {
     const char* action = comp.tournament ? "tournament" : "leaderboard";
     for (size_t rank = 1; rank <= done.ranked.size(); ++rank) {
       const Entry& e = done.ranked[rank - 1];
-      k_.user = &k_.UserFor(e.user);
-      k_.Emit(source, action, {{action, ActionValue::String(comp.name)}, {"rank", ActionValue::Int(int64_t(rank))},
-                            {"score", ScoreValue(comp, e.score)}});
+      Kernel& player = k_.Hand(e.user);
+      player.Emit(source, action, {{action, ActionValue::String(comp.name)}, {"rank", ActionValue::Int(int64_t(rank))},
+                                {"score", ScoreValue(comp, e.score)}});
       for (const ir::Prize& prize : comp.prizes)
-        if (int64_t(rank) >= prize.first_rank && int64_t(rank) <= prize.last_rank) k_.RunBlock(prize.body, source);
-      k_.SettleStep(nullptr);
+        if (int64_t(rank) >= prize.first_rank && int64_t(rank) <= prize.last_rank) player.RunBlock(prize.body, source);
+      player.SettleStep(nullptr);
+      k_.Return(player);
     }
   }
   k_.user = nullptr;
@@ -318,7 +322,7 @@ bool Competitions::HandleRegister(const Event& e) {
   if (!comp.registration) return Reject(k_, source, "tournament_register", "no_registration_needed");
   int64_t start, end;
   if (!NextWindow(comp, k_.now, &start, &end)) return Reject(k_, source, "tournament_register", "outside_window");
-  State& cs = competitions_[size_t(c)];
+  State& cs = G().competitions_[size_t(c)];
   if (end != cs.window_end) EnterWindow(c, start, end);
   if (cs.cancelled) return Reject(k_, source, "tournament_register", "cancelled");
   core::Frame frame{&e, nullptr, nullptr};
@@ -348,7 +352,7 @@ bool Competitions::HandleRegister(const Event& e) {
 
 std::vector<const Competitions::Entry*> Competitions::Ranked(size_t c) const {
   std::vector<const Entry*> ranked;
-  for (const Entry& e : competitions_[c].entries)
+  for (const Entry& e : G().competitions_[c].entries)
     if (e.reached > 0 || e.registered) ranked.push_back(&e);
   std::stable_sort(ranked.begin(), ranked.end(), [](const Entry* a, const Entry* b) {
     if ((a->reached > 0) != (b->reached > 0)) return a->reached > 0;   // registered, not scored yet: last
@@ -404,30 +408,30 @@ ScoreStep Competitions::VisitScores(ScoreStep since, const std::function<void(co
 
 // Ranks in each competition's current window, computed once per state dump.
 void Competitions::PrepareState() {
-  ranks_.assign(competitions_.size(), {});
-  for (size_t c = 0; c < competitions_.size(); ++c) {
+  G().ranks_.assign(G().competitions_.size(), {});
+  for (size_t c = 0; c < G().competitions_.size(); ++c) {
     const std::vector<const Entry*> ranked = Ranked(c);
     for (size_t r = 0; r < ranked.size(); ++r)
-      ranks_[c][ranked[r]->user] = {ranked[r]->score, ranked[r]->reached > 0 ? r + 1 : 0};
+      G().ranks_[c][ranked[r]->user] = {ranked[r]->score, ranked[r]->reached > 0 ? r + 1 : 0};
   }
 }
 
 void Competitions::WriteState(const UserState& u, std::string& out) const {
   out += ",\"competitions\":{";
   bool first = true;
-  for (size_t c = 0; c < competitions_.size(); ++c) {
+  for (size_t c = 0; c < G().competitions_.size(); ++c) {
     // The current window (score and rank so far), and the last finished one.
     const ir::Competition& comp = k_.p.competitions[c];
-    auto now_it = ranks_[c].find(u.user);
-    auto last_it = competitions_[c].last.find(u.user);
-    const bool current = now_it != ranks_[c].end(), last = last_it != competitions_[c].last.end();
+    auto now_it = G().ranks_[c].find(u.user);
+    auto last_it = G().competitions_[c].last.find(u.user);
+    const bool current = now_it != G().ranks_[c].end(), last = last_it != G().competitions_[c].last.end();
     if (!current && !last) continue;
     if (!first) out += ",";
     first = false;
     AppendJsonString(out, comp.name);
     out += ":{";
     if (current) {
-      const Entry& e = competitions_[c].entries[competitions_[c].index.at(u.user)];
+      const Entry& e = G().competitions_[c].entries[G().competitions_[c].index.at(u.user)];
       if (comp.registration) out += std::string("\"registered\":") + (e.registered ? "true," : "false,");
       out += "\"score\":";
       if (now_it->second.second > 0) AppendScore(out, comp, now_it->second.first);
@@ -448,8 +452,8 @@ void Competitions::WriteState(const UserState& u, std::string& out) const {
 }
 
 void Competitions::Save(core::ByteWriter& w) const {
-  w.Unsigned(score_seq_);
-  for (const State& cs : competitions_) {
+  w.Unsigned(G().score_seq_);
+  for (const State& cs : G().competitions_) {
     w.Signed(cs.window_start);
     w.Signed(cs.window_end);
     w.Signed(cs.closed_end);
@@ -474,8 +478,8 @@ void Competitions::Save(core::ByteWriter& w) const {
 }
 
 void Competitions::Load(core::ByteReader& r) {
-  score_seq_ = r.Unsigned();
-  for (State& cs : competitions_) {
+  G().score_seq_ = r.Unsigned();
+  for (State& cs : G().competitions_) {
     cs = State{};
     cs.window_start = r.Signed();
     cs.window_end = r.Signed();
@@ -504,9 +508,9 @@ void Competitions::Load(core::ByteReader& r) {
 }
 
 void Competitions::Migrate(const Competitions& old, const Migration& mg) {
-  score_seq_ = old.score_seq_;
+  G().score_seq_ = old.score_seq_;
   for (size_t c = 0; c < old.competitions_.size(); ++c)
-    if (const int32_t n = mg.competitions.New(int32_t(c)); n >= 0) competitions_[size_t(n)] = old.competitions_[c];
+    if (const int32_t n = mg.competitions.New(int32_t(c)); n >= 0) G().competitions_[size_t(n)] = old.competitions_[c];
 }
 
 bool Competitions::MigrateTimer(Timer& t, const Migration& mg) const {

@@ -79,6 +79,9 @@ class Competitions : public Mechanic {
   // then by who reached it first; registered ones not scored yet last.
   std::vector<const Entry*> Ranked(size_t c) const;
   bool HandleRegister(const Event& e);
+  // The global state — windows, entries, ranks — is the owner partition's
+  // (world.h): a player's step in any partition reads and writes it there.
+  Competitions& G() const;
 
   std::vector<State> competitions_;
   NameIndex by_name_;

@@ -33,18 +33,19 @@ void Flows::ScheduleFlow(int32_t f, int64_t after) {
 // Players in id order, as raffles draw: the order does not depend on who
 // the engine met first (docs/engine.md, "Order across players").
 void Flows::FireSchedule(int32_t f) {
-  std::vector<UserState*> players;
-  players.reserve(k_.users.size());
-  for (UserState& u : k_.users) players.push_back(&u);
+  std::vector<uint32_t> players;   // every player, in whichever partition (world.h)
+  for (Kernel* partition : k_.Partitions())
+    for (const UserState& u : partition->users) players.push_back(u.user);
   std::sort(players.begin(), players.end(),
-            [&](const UserState* a, const UserState* b) { return k_.strings.Get(a->user) < k_.strings.Get(b->user); });
-  for (UserState* player : players) {
-    UserState& u = *player;
-    k_.BeginPlayerStep(u);
-    const uint64_t before = k_.seq;
-    Enter(f);
+            [&](uint32_t a, uint32_t b) { return k_.strings.Get(a) < k_.strings.Get(b); });
+  for (uint32_t id : players) {
+    Kernel& player = k_.Hand(id);
+    player.BeginPlayerStep(*player.user);
+    const uint64_t before = k_.Owner().seq;   // the world's one sequence of actions
+    player.m.flows.Enter(f);
     // Nothing happened to a player the flow passed over: nothing to settle.
-    if (k_.seq != before) k_.SettleStep(nullptr);
+    if (k_.Owner().seq != before) player.SettleStep(nullptr);
+    k_.Return(player);
   }
   k_.user = nullptr;
   ScheduleFlow(f, k_.now + 1);

@@ -50,15 +50,16 @@ bool Minigames::OnRequest(const Event& e) {
   }
   if (it->cost > 0 && (pay_from == nullptr || *pay_from < it->cost))
     return Reject(k_, source, "minigame_play", it->cost_currency >= 0 ? "insufficient_balance" : "no_attempts");
+  std::vector<int64_t>& stock = k_.Owner().m.minigames.prize_stock_[g];   // global: the owner partition's (world.h)
   std::vector<int64_t> weights;
   for (size_t p = 0; p < it->prizes.size(); ++p)
-    weights.push_back(prize_stock_[g][p] == 0 ? 0 : it->prizes[p].weight);   // an empty stock drops out
+    weights.push_back(stock[p] == 0 ? 0 : it->prizes[p].weight);   // an empty stock drops out
   int prize = k_.random.Weighted(weights, k_.strings.Get(k_.user->user), k_.event_id, 0);
   if (prize < 0) return Reject(k_, source, "minigame_play", "no_prize_left");
   if (pay_from) *pay_from -= it->cost;
   counter.count += 1;
   plays_.In(k_.user->block)[g] = counter;
-  if (prize_stock_[g][size_t(prize)] > 0) --prize_stock_[g][size_t(prize)];
+  if (stock[size_t(prize)] > 0) --stock[size_t(prize)];
   const ir::GamePrize& won = it->prizes[size_t(prize)];
   std::vector<std::pair<std::string, ActionValue>> fields = {{"game", ActionValue::String(name)},
                                                              {"prize", ActionValue::String(won.name)}};

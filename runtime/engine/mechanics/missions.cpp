@@ -500,17 +500,19 @@ bool Missions::Stats(const std::string& name, std::string* out) const {
   int64_t players = 0, completions = 0;
   int64_t phases[6] = {};
   std::vector<int64_t> tasks_done(mi.tasks.size(), 0);
-  for (const UserState& u : k_.users) {
-    const auto& list = u.missions.instances;
-    auto it = std::lower_bound(list.begin(), list.end(), int32_t(m),
-                               [](const MissionPtr& x, int32_t key) { return x->mission < key; });
-    if (it == list.end() || (*it)->mission != int32_t(m)) continue;
-    const MissionState& ms = **it;
-    if (ms.phase == MissionPhase::Hidden && ms.completions == 0) continue;   // as in the state
-    ++players;
-    ++phases[size_t(ms.phase)];
-    completions += ms.completions;
-    for (size_t t = 0; t < ms.task_count; ++t) tasks_done[t] += ms.Tasks()[t].done;
+  for (Kernel* partition : k_.Partitions()) {   // every player, in whichever partition (world.h)
+    for (const UserState& u : partition->users) {
+      const auto& list = u.missions.instances;
+      auto it = std::lower_bound(list.begin(), list.end(), int32_t(m),
+                                 [](const MissionPtr& x, int32_t key) { return x->mission < key; });
+      if (it == list.end() || (*it)->mission != int32_t(m)) continue;
+      const MissionState& ms = **it;
+      if (ms.phase == MissionPhase::Hidden && ms.completions == 0) continue;   // as in the state
+      ++players;
+      ++phases[size_t(ms.phase)];
+      completions += ms.completions;
+      for (size_t t = 0; t < ms.task_count; ++t) tasks_done[t] += ms.Tasks()[t].done;
+    }
   }
   *out = "{\"mission\":";
   AppendJsonString(*out, mi.name);

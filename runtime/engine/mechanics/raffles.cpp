@@ -24,7 +24,7 @@ bool Raffles::OnTimer(const Timer& t) {
 bool Raffles::Effect(const ir::Stmt& s, Value value, const std::vector<Value>&) {
   if (s.kind != ir::StmtKind::GiveTickets) return false;
   if (value.none || value.i <= 0) return true;
-  if (drawn_[size_t(s.target)]) {   // worthless: the draw is over
+  if (k_.Owner().m.raffles.drawn_[size_t(s.target)]) {   // worthless: the draw is over (global: the owner's)
     k_.CountWarning("tickets_after_draw");
     return true;
   }
@@ -40,13 +40,17 @@ void Raffles::Draw(int32_t r) {
   const std::string source = "raffle:" + raffle.name;
   struct Entrant { UserState* user; int64_t tickets; int64_t won = 0; std::vector<int64_t> won_by_prize; };
   std::vector<Entrant> entrants;
-  for (UserState& u : k_.users) {
-    auto t = std::find_if(u.raffles.tickets.begin(), u.raffles.tickets.end(), [&](auto& x) { return x.first == r; });
-    if (t == u.raffles.tickets.end() || t->second <= 0) continue;
-    k_.user = &u;
-    core::Frame frame{nullptr, nullptr, nullptr};
-    if (!k_.backend.Test(raffle.audience, frame, k_)) continue;
-    entrants.push_back({&u, t->second, 0, std::vector<int64_t>(raffle.prizes.size(), 0)});
+  const std::vector<Kernel*> partitions = k_.Partitions();   // every player, in whichever partition (world.h)
+  for (Kernel* partition : partitions) {
+    for (UserState& u : partition->users) {
+      auto t = std::find_if(u.raffles.tickets.begin(), u.raffles.tickets.end(), [&](auto& x) { return x.first == r; });
+      if (t == u.raffles.tickets.end() || t->second <= 0) continue;
+      Kernel& player = k_.Hand(u.user);
+      core::Frame frame{nullptr, nullptr, nullptr};
+      const bool in_audience = player.backend.Test(raffle.audience, frame, player);
+      k_.Return(player);
+      if (in_audience) entrants.push_back({&u, t->second, 0, std::vector<int64_t>(raffle.prizes.size(), 0)});
+    }
   }
   // Users in id order: the draw does not depend on who arrived first.
   std::sort(entrants.begin(), entrants.end(), [&](const Entrant& a, const Entrant& b) {
@@ -68,16 +72,19 @@ void Raffles::Draw(int32_t r) {
       --e.tickets;             // the drawn ticket leaves the drum
       ++e.won;
       ++e.won_by_prize[p];
-      k_.user = e.user;
-      k_.Emit(source, "raffle", {{"raffle", ActionValue::String(raffle.name)}, {"prize", ActionValue::String(prize.name)}});
-      k_.RunBlock(prize.body, source);
-      k_.SettleStep(nullptr);
+      Kernel& player = k_.Hand(e.user->user);
+      player.Emit(source, "raffle", {{"raffle", ActionValue::String(raffle.name)}, {"prize", ActionValue::String(prize.name)}});
+      player.RunBlock(prize.body, source);
+      player.SettleStep(nullptr);
+      k_.Return(player);
     }
   }
   // Drawn: every ticket of this raffle is spent, won or not.
-  for (UserState& u : k_.users)
-    u.raffles.tickets.erase(std::remove_if(u.raffles.tickets.begin(), u.raffles.tickets.end(), [&](auto& t) { return t.first == r; }),
-                    u.raffles.tickets.end());
+  for (Kernel* partition : partitions)
+    for (UserState& u : partition->users)
+      u.raffles.tickets.erase(
+          std::remove_if(u.raffles.tickets.begin(), u.raffles.tickets.end(), [&](auto& t) { return t.first == r; }),
+          u.raffles.tickets.end());
   k_.user = nullptr;
 }
 

@@ -48,9 +48,11 @@ bool Store::OnRequest(const Event& e) {
   if (!k_.backend.Test(it->audience, frame, k_)) return Reject(k_, source, "store_purchase", "not_in_audience");
   PeriodCount counter = purchases_.In(k_.user->block)[i];
   if (!WithinLimit(it->limit, counter, k_.calendar, k_.now)) return Reject(k_, source, "store_purchase", "limit_reached");
-  if (stock_[i] == 0) return Reject(k_, source, "store_purchase", "out_of_stock");
+  // Stock and draws are global: the owner partition's (world.h).
+  std::vector<int64_t>& stock = k_.Owner().m.store.stock_;
+  if (stock[i] == 0) return Reject(k_, source, "store_purchase", "out_of_stock");
   for (int32_t r : raffles_[i])   // its tickets would be worthless
-    if (k_.m.raffles.Drawn(r))
+    if (k_.Owner().m.raffles.Drawn(r))
       return Reject(k_, source, "store_purchase", "raffle_drawn", {{"raffle", ActionValue::String(k_.p.raffles[size_t(r)])}});
   if (it->price > 0)
     if (const ir::Policy* policy = k_.m.policies.Blocking(ir::PolicyTarget::Rewards))
@@ -58,7 +60,7 @@ bool Store::OnRequest(const Event& e) {
   int64_t& balance = k_.m.wallet.Balance(*k_.user, it->currency);
   if (balance < it->price) return Reject(k_, source, "store_purchase", "insufficient_balance");
   balance -= it->price;
-  if (stock_[i] > 0) --stock_[i];
+  if (stock[i] > 0) --stock[i];
   counter.count += 1;
   purchases_.In(k_.user->block)[i] = counter;
   k_.Emit(source, "purchase", {{"item", ActionValue::String(name)}, {"price", ActionValue::Int(it->price)},
