@@ -29,11 +29,17 @@ void Engine::Process(const Event& event) {
   if (world_) world_->Process(event);
   else k_->Process(event);
 }
+void Engine::Flush() {
+  if (world_) world_->Flush();
+}
 void Engine::AdvanceTo(int64_t t) {
   if (world_) world_->AdvanceTo(t);
   else k_->AdvanceTo(t);
 }
-void Engine::SetSink(ActionSink* sink) { owner_->sink = sink; }   // the world's actions are the owner's
+void Engine::SetSink(ActionSink* sink) {
+  if (world_) world_->Flush();
+  owner_->sink = sink;
+}   // the world's actions are the owner's
 std::string Engine::StateJson() const { return world_ ? world_->StateJson() : k_->StateJson(); }
 
 bool Engine::UserStateJson(const std::string& user, std::string* out) const {
@@ -49,24 +55,31 @@ bool Engine::UserStateJson(const std::string& user, std::string* out) const {
 
 // The global state is the owner's (world.h): rankings and mission counts read it there.
 bool Engine::LeaderboardJson(const std::string& name, size_t top, std::string* out) const {
+  if (world_) world_->Flush();
   return owner_->m.competitions.Ranking(name, top, out);
 }
 
 ScoreStep Engine::VisitScores(ScoreStep since, const std::function<void(const ScoreChange&)>& visit) const {
+  if (world_) world_->Flush();
   return owner_->m.competitions.VisitScores(since, visit);
 }
 
 bool Engine::MissionStatsJson(const std::string& name, std::string* out) const {
+  if (world_) world_->Flush();
   return owner_->m.missions.Stats(name, out);
 }
 const EngineStats& Engine::Stats() const { return world_ ? world_->Stats() : k_->stats; }
-int64_t Engine::Clock() const { return world_ ? world_->Clock() : k_->clock; }
+int64_t Engine::Clock() const {
+  if (world_) world_->Flush();
+  return world_ ? world_->Clock() : k_->clock;
+}
 std::string Engine::Snapshot() const { return world_ ? std::string() : k_->Save(); }
 bool Engine::Restore(std::string_view bytes, std::string* error) {
   return OnePartition("a snapshot", error) && k_->Load(bytes, error);
 }
 
 std::vector<Action> Engine::DrainActions() {
+  if (world_) world_->Flush();
   std::vector<Action> out;
   out.swap(owner_->actions);
   owner_->actions.reserve(out.size());   // the next step likely emits as many: no growing, no moving
@@ -100,6 +113,7 @@ bool Engine::ImportBalance(const std::string& user, int32_t currency, BalanceOp 
     *error = "the amount must not be negative";
     return false;
   }
+  if (world_) world_->Flush();
   const uint32_t id = owner_->strings.Intern(user);
   Kernel& k = world_ ? world_->PartitionOf(id) : *k_;
   UserState& u = k.UserFor(id);

@@ -75,6 +75,9 @@ class Engine final {
   Engine& operator=(const Engine&) = delete;
 
   void Process(const Event& event);
+  // With partitions on threads, events wait for a batch: Flush runs them and
+  // delivers their actions (every view below flushes first).
+  void Flush();
   // Moves the clock to `t`, firing every timer due by then (for --until).
   void AdvanceTo(int64_t t);
   // Actions go to `sink` as they are produced; without one (nullptr) they

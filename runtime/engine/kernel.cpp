@@ -49,11 +49,20 @@ void Kernel::Schedule(int64_t deadline, MechanicId owner, uint8_t kind, int32_t 
 }
 
 void Kernel::ScheduleGlobal(int64_t deadline, MechanicId owner, uint8_t kind, int32_t a, uint64_t b) {
-  Kernel& o = Owner();
-  o.timers.push({deadline, o.timer_seq++, owner, kind, true, 0, a, b});
+  if (world) world->ScheduleGlobal(deadline, owner, kind, a, b);
+  else timers.push({deadline, timer_seq++, owner, kind, true, 0, a, b});
 }
 
 Kernel& Kernel::Owner() { return world ? world->Owner() : *this; }
+
+void Kernel::Turn() {
+  if (world && !turn_held) world->WaitTurn(*this);
+}
+
+Kernel& Kernel::Global() {
+  Turn();
+  return Owner();
+}
 
 std::vector<Kernel*> Kernel::Partitions() { return world ? world->Partitions() : std::vector<Kernel*>{this}; }
 
@@ -68,6 +77,9 @@ Kernel& Kernel::Hand(uint32_t id) {
     k.event_id_is_timer = event_id_is_timer;
     k.event_id_timer = event_id_timer;
     k.ordinal = ordinal;
+    k.key = key;
+    k.emits = emits;
+    k.turn_held = turn_held;
   }
   k.user = &k.UserFor(id);
   return k;
@@ -76,6 +88,7 @@ Kernel& Kernel::Hand(uint32_t id) {
 void Kernel::Return(Kernel& k) {
   if (&k != this) {
     ordinal = k.ordinal;
+    emits = k.emits;
     k.user = nullptr;
   }
 }
@@ -238,9 +251,14 @@ Action Kernel::MakeAction(const std::string& action_source, const char* action,
 }
 
 void Kernel::Deliver(Action&& a) {
+  ++emitted;
+  ++stats.actions[a.action];
+  if (to_outbox) {   // on threads: numbered when merged (world.h)
+    outbox.push_back({key, emits++, std::move(a)});
+    return;
+  }
   Kernel& o = Owner();   // one sequence and one stream for the world
   a.seq = ++o.seq;
-  ++stats.actions[a.action];
   if (options.tracer) options.tracer->Emitted(a);
   if (o.sink) o.sink->Write(std::move(a));
   else o.actions.push_back(std::move(a));

@@ -22,6 +22,7 @@
 #include "runtime/engine/player.h"
 #include "runtime/engine/random.h"
 #include "runtime/engine/recent_ids.h"
+#include "runtime/engine/step_key.h"
 #include "runtime/engine/strings.h"
 #include "runtime/engine/trace.h"
 
@@ -73,6 +74,10 @@ class Kernel final : public core::Runtime {
   // partition's, the owner's; a mechanic reaches it through Owner().
   World* world = nullptr;
   Kernel& Owner();
+  // The owner, for the global state: on threads, once the step's turn has
+  // come — every partition has passed every step before this one (world.h).
+  Kernel& Global();
+  void Turn();
   std::vector<Kernel*> Partitions();      // this one alone, or the world's
   // A global step's player (a prize, a draw, a scheduled flow's entry): the
   // partition that holds them, made the step's player with the context of
@@ -80,6 +85,20 @@ class Kernel final : public core::Runtime {
   // Return gives the ordinal back.
   Kernel& Hand(uint32_t user);
   void Return(Kernel& partition);
+
+  // On threads (world.h): the step's key, its actions so far, and the actions
+  // waiting to be merged into the world's one sequence by key.
+  struct Outgoing {
+    StepKey key;
+    uint64_t emit;
+    Action action;
+  };
+  StepKey key;
+  uint64_t emits = 0;
+  bool turn_held = false;
+  bool to_outbox = false;
+  std::vector<Outgoing> outbox;
+  uint64_t emitted = 0;   // actions delivered by this kernel, ever
   std::string StateJson();
   std::string Save();                                        // snapshot.cpp
   bool Load(std::string_view bytes, std::string* error);

@@ -34,6 +34,7 @@ bool Replay(std::istream& in, EventReader& reader, engine::Engine& engine, const
     }
     engine.Process(event);
   }
+  engine.Flush();   // partitions on threads: the last batch's actions
   return !hooks.keep_going || hooks.keep_going();
 }
 
@@ -42,6 +43,7 @@ bool ReplayEvents(const std::vector<core::Event>& events, engine::Engine& engine
     if (hooks.keep_going && !hooks.keep_going()) return false;
     engine.Process(event);
   }
+  engine.Flush();
   return !hooks.keep_going || hooks.keep_going();
 }
 

@@ -140,6 +140,7 @@ bool ReplayWithReaderThread(std::istream& in, EventReader& reader, engine::Engin
     ring.Consumed();
     if (last) break;
   }
+  engine.Flush();   // partitions on threads: the last batch's actions
   return keep_going();
 }
 

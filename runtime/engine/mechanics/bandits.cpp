@@ -88,7 +88,7 @@ Bandits::Bandits(Kernel& k) : Mechanic(k) {}
 
 // The models are global: the owner partition's (world.h).
 Bandits::Model& Bandits::ModelFor(int32_t flow, int32_t op, size_t d) {
-  Model& model = k_.Owner().m.bandits.models_[{flow, op}];
+  Model& model = k_.Global().m.bandits.models_[{flow, op}];
   if (model.arms.empty()) {
     model.d = d;
     model.arms.resize(k_.p.flows[size_t(flow)].ops[size_t(op)].arms.size());
@@ -257,7 +257,7 @@ size_t Bandits::Choose(int32_t flow, int32_t op, core::Frame& frame) {
 // The model learns the outcome (Sherman–Morrison keeps A⁻¹ current), and the
 // outcome is logged for off-policy evaluation (`quest report bandit`).
 void Bandits::Reward(const Decision& d, bool rewarded, const Event* e) {
-  auto& models = k_.Owner().m.bandits.models_;
+  auto& models = k_.Global().m.bandits.models_;
   auto it = models.find({d.flow, d.op});
   if (it != models.end() && size_t(d.arm) < it->second.arms.size() && it->second.d == d.x.size()) {
     Arm& arm = it->second.arms[size_t(d.arm)];

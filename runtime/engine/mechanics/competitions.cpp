@@ -33,7 +33,7 @@ void Competitions::InternNames() {
     by_name_[k_.strings.Intern(k_.p.competitions[i].name)] = int32_t(i);
 }
 
-Competitions& Competitions::G() const { return k_.Owner().m.competitions; }
+Competitions& Competitions::G() const { return k_.Global().m.competitions; }
 
 bool Competitions::OnRequest(const Event& e) { return e.type != k_.p.tournament_register || HandleRegister(e); }
 
@@ -79,6 +79,19 @@ bool Competitions::WindowAt(const ir::Competition& c, int64_t t, int64_t* start,
   *end = k_.calendar.NextPeriodStart(period, t);
   *start = t;   // only the end matters for closing
   return true;
+}
+
+int64_t Competitions::NextBoundary(int64_t after) const {
+  int64_t next = INT64_MAX;
+  for (const ir::Competition& c : k_.p.competitions) {
+    int64_t start, end;
+    if (WindowAt(c, after, &start, &end)) {
+      if (end != INT64_MAX) next = std::min(next, end);   // after < end
+    } else if (NextWindow(c, after, &start, &end)) {
+      next = std::min(next, start > after ? start : end);
+    }
+  }
+  return next;
 }
 
 // The window a registration at `t` is for: the open one, else the next to

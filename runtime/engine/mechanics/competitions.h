@@ -27,6 +27,10 @@ class Competitions : public Mechanic {
   void Load(core::ByteReader& r);
 
   void ScorePoints(int64_t amount);   // points earned, for points_earned competitions
+  // The first instant after `after` at which a window of some competition
+  // closes or opens, INT64_MAX for none: where a close or a start may be due
+  // (a world's barriers, world.h).
+  int64_t NextBoundary(int64_t after) const;
   // Engine::LeaderboardJson.
   bool Ranking(const std::string& name, size_t top, std::string* out) const;
   // Engine::VisitScores.

@@ -41,10 +41,10 @@ void Flows::FireSchedule(int32_t f) {
   for (uint32_t id : players) {
     Kernel& player = k_.Hand(id);
     player.BeginPlayerStep(*player.user);
-    const uint64_t before = k_.Owner().seq;   // the world's one sequence of actions
+    const uint64_t before = player.emitted;
     player.m.flows.Enter(f);
     // Nothing happened to a player the flow passed over: nothing to settle.
-    if (k_.Owner().seq != before) player.SettleStep(nullptr);
+    if (player.emitted != before) player.SettleStep(nullptr);
     k_.Return(player);
   }
   k_.user = nullptr;

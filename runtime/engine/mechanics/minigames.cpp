@@ -50,7 +50,7 @@ bool Minigames::OnRequest(const Event& e) {
   }
   if (it->cost > 0 && (pay_from == nullptr || *pay_from < it->cost))
     return Reject(k_, source, "minigame_play", it->cost_currency >= 0 ? "insufficient_balance" : "no_attempts");
-  std::vector<int64_t>& stock = k_.Owner().m.minigames.prize_stock_[g];   // global: the owner partition's (world.h)
+  std::vector<int64_t>& stock = k_.Global().m.minigames.prize_stock_[g];   // global: the owner partition's (world.h)
   std::vector<int64_t> weights;
   for (size_t p = 0; p < it->prizes.size(); ++p)
     weights.push_back(stock[p] == 0 ? 0 : it->prizes[p].weight);   // an empty stock drops out

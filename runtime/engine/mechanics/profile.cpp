@@ -57,11 +57,17 @@ bool Profile::Effect(const ir::Stmt& s, Value value, const std::vector<Value>&) 
   return true;
 }
 
+// Tags by text: the order of interned ids is first-seen, which depends on
+// every other player's events (and on partitions, docs/engine.md).
 void Profile::WriteState(const UserState& u, std::string& out) const {
+  std::vector<const std::string*> tags;
+  tags.reserve(u.profile.tags.size());
+  for (uint32_t tag : u.profile.tags) tags.push_back(&k_.strings.Get(tag));
+  std::sort(tags.begin(), tags.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
   out += ",\"tags\":[";
-  for (size_t t = 0; t < u.profile.tags.size(); ++t) {
+  for (size_t t = 0; t < tags.size(); ++t) {
     if (t) out += ",";
-    AppendJsonString(out, k_.strings.Get(u.profile.tags[t]));
+    AppendJsonString(out, *tags[t]);
   }
   out += "]";
 }

@@ -24,7 +24,9 @@ bool Raffles::OnTimer(const Timer& t) {
 bool Raffles::Effect(const ir::Stmt& s, Value value, const std::vector<Value>&) {
   if (s.kind != ir::StmtKind::GiveTickets) return false;
   if (value.none || value.i <= 0) return true;
-  if (k_.Owner().m.raffles.drawn_[size_t(s.target)]) {   // worthless: the draw is over (global: the owner's)
+  // Global, the owner's; only a draw changes it, in a barrier with every
+  // partition stopped (world.h): reading it takes no turn.
+  if (k_.Owner().m.raffles.drawn_[size_t(s.target)]) {   // worthless: the draw is over
     k_.CountWarning("tickets_after_draw");
     return true;
   }

@@ -49,10 +49,10 @@ bool Store::OnRequest(const Event& e) {
   PeriodCount counter = purchases_.In(k_.user->block)[i];
   if (!WithinLimit(it->limit, counter, k_.calendar, k_.now)) return Reject(k_, source, "store_purchase", "limit_reached");
   // Stock and draws are global: the owner partition's (world.h).
-  std::vector<int64_t>& stock = k_.Owner().m.store.stock_;
+  std::vector<int64_t>& stock = k_.Global().m.store.stock_;
   if (stock[i] == 0) return Reject(k_, source, "store_purchase", "out_of_stock");
   for (int32_t r : raffles_[i])   // its tickets would be worthless
-    if (k_.Owner().m.raffles.Drawn(r))
+    if (k_.Owner().m.raffles.Drawn(r))   // changed only in a barrier (world.h): no turn
       return Reject(k_, source, "store_purchase", "raffle_drawn", {{"raffle", ActionValue::String(k_.p.raffles[size_t(r)])}});
   if (it->price > 0)
     if (const ir::Policy* policy = k_.m.policies.Blocking(ir::PolicyTarget::Rewards))
