@@ -15,6 +15,7 @@ namespace {
 engine::EngineOptions OptionsFor(const Config& config) {
   engine::EngineOptions options;
   options.dedupe_window_ms = config.dedup_window_ms;
+  options.partitions = size_t(config.partitions);   // the engine's own threads (docs/engine.md, "Partitions")
   return options;
 }
 
@@ -47,6 +48,9 @@ void EngineHost::Build() {
   engine_.reset();
   strings_ = std::make_unique<engine::StringPool>();
   engine_ = std::make_unique<engine::Engine>(*package_->program, *package_->backend, *strings_, OptionsFor(config_));
+  if (config_.partitions > 1)
+    Log(LogLevel::Info, "the players split over " + std::to_string(config_.partitions) +
+                            " partitions, each on a thread of its own (docs/engine.md, \"Partitions\")");
   NewReader();
   engine_->SetSink(&tee_);
 }
@@ -215,6 +219,7 @@ bool EngineHost::SinksReady(bool wait, std::string* why) {
 }
 
 bool EngineHost::FlushSinks(std::string* error) {
+  engine_->Flush();   // partitions on threads: the batch's actions reach the sinks now
   // A webhook needs no flush: its actions are safe in the journal until
   // their receiver acknowledges them.
   if (!file_open_ || file_.Flush(error)) return true;

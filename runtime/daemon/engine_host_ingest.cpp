@@ -121,10 +121,8 @@ void EngineHost::CountEvents(const IngestResult& result, uint64_t handed, uint64
 }
 
 void EngineHost::ProcessOne(const core::Event& event, IngestResult* result) {
-  const uint64_t duplicates_before = engine_->Stats().duplicates;
-  engine_->Process(event);
-  if (engine_->Stats().duplicates != duplicates_before) ++result->duplicates;
-  else ++result->accepted;
+  if (engine_->Process(event)) ++result->accepted;
+  else ++result->duplicates;
 }
 
 void EngineHost::ProcessLines(const std::vector<std::string>& lines, IngestResult* result) {

@@ -121,9 +121,9 @@ int main(int argc, char** argv) {
   }
   std::string token;
   if (int code = CheckSupported(config, &token)) return code;
-  if (config.partitions > 1 && !config.kafka.enabled)
+  if (config.partitions > 1 && config.kafka.enabled)
     daemon::Log(daemon::LogLevel::Warn, "partitions: " + std::to_string(config.partitions) +
-                                            " accepted; this version runs one engine (docs/daemon.md)");
+                                            " ignored: with source: kafka, the topic's partitions split the players");
 
   // The same loader compiles the rules for a reload (POST /v1/reload, SIGHUP)
   // and reads the packages recovery needs from data_dir/packages/.

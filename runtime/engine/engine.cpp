@@ -19,16 +19,19 @@ Engine::Engine(const ir::Program& program, const core::Backend& backend, StringP
 }
 Engine::~Engine() = default;
 
-bool Engine::OnePartition(const char* what, std::string* error) const {
-  if (!world_) return true;
-  *error = std::string(what) + " wants one partition";
-  return false;
+void EngineStats::Add(const EngineStats& s) {
+  events += s.events;
+  duplicates += s.duplicates;
+  late += s.late;
+  timers += s.timers;
+  imports += s.imports;
+  runtime_errors += s.runtime_errors;
+  for (const auto& [what, count] : s.warnings) warnings[what] += count;
+  for (const auto& [what, count] : s.actions) actions[what] += count;
+  for (size_t r = 0; r < s.rule_fires.size() && r < rule_fires.size(); ++r) rule_fires[r] += s.rule_fires[r];
 }
 
-void Engine::Process(const Event& event) {
-  if (world_) world_->Process(event);
-  else k_->Process(event);
-}
+bool Engine::Process(const Event& event) { return world_ ? world_->Process(event) : k_->Process(event); }
 void Engine::Flush() {
   if (world_) world_->Flush();
 }
@@ -73,9 +76,9 @@ int64_t Engine::Clock() const {
   if (world_) world_->Flush();
   return world_ ? world_->Clock() : k_->clock;
 }
-std::string Engine::Snapshot() const { return world_ ? std::string() : k_->Save(); }
+std::string Engine::Snapshot() const { return world_ ? world_->Snapshot() : k_->Save(); }
 bool Engine::Restore(std::string_view bytes, std::string* error) {
-  return OnePartition("a snapshot", error) && k_->Load(bytes, error);
+  return world_ ? world_->Restore(bytes, error) : k_->Load(bytes, error);
 }
 
 std::vector<Action> Engine::DrainActions() {

@@ -37,9 +37,9 @@ struct EngineOptions {
   // Observes the run (trace.h): explain, profile, coverage. Null: no tracing,
   // and the outputs are the same bytes with or without one.
   Tracer* tracer = nullptr;
-  // Players split over this many partitions by a stable hash of their id
-  // (world.h): the same actions and state as one. Snapshot, Restore and
-  // Reload want one partition.
+  // Players split over this many partitions by a stable hash of their id,
+  // each on a thread of its own (world.h): the same actions, state and
+  // snapshots as one.
   size_t partitions = 1;
 };
 
@@ -64,6 +64,7 @@ struct EngineStats {
   std::map<std::string, uint64_t> warnings;      // division_by_zero, overflow, …
   std::map<std::string, uint64_t> actions;       // by kind
   std::vector<uint64_t> rule_fires;              // by rule: bodies run (a limit's refusals not counted)
+  void Add(const EngineStats& other);            // another partition's (world.h)
 };
 
 class Engine final {
@@ -74,7 +75,8 @@ class Engine final {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  void Process(const Event& event);
+  // False when the event is a duplicate, dropped.
+  bool Process(const Event& event);
   // With partitions on threads, events wait for a batch: Flush runs them and
   // delivers their actions (every view below flushes first).
   void Flush();
@@ -141,8 +143,6 @@ class Engine final {
   static bool SnapshotProgramHash(std::string_view snapshot, uint64_t* hash);
 
  private:
-  bool OnePartition(const char* what, std::string* error) const;
-
   std::unique_ptr<World> world_;   // partitions > 1
   std::unique_ptr<Kernel> k_;      // one partition
   Kernel* owner_;                  // k_, or the world's owner

@@ -49,7 +49,7 @@ void Kernel::Schedule(int64_t deadline, MechanicId owner, uint8_t kind, int32_t 
 }
 
 void Kernel::ScheduleGlobal(int64_t deadline, MechanicId owner, uint8_t kind, int32_t a, uint64_t b) {
-  if (world) world->ScheduleGlobal(deadline, owner, kind, a, b);
+  if (world) world->ScheduleGlobal(*this, deadline, owner, kind, a, b);
   else timers.push({deadline, timer_seq++, owner, kind, true, 0, a, b});
 }
 
@@ -144,8 +144,10 @@ void Kernel::FireTimer(const Timer& t) {
   if (!t.global && settle) SettleStep(nullptr);
 }
 
-void Kernel::Process(const Event& e) {
-  if (Admit(e)) Step(e);
+bool Kernel::Process(const Event& e) {
+  if (!Admit(e)) return false;
+  Step(e);
+  return true;
 }
 
 bool Kernel::Admit(const Event& e) {

@@ -59,7 +59,7 @@ class Kernel final : public core::Runtime {
   Kernel(const ir::Program& program, const core::Backend& backend, StringPool& strings, EngineOptions options);
 
   // Inputs (Engine's).
-  void Process(const Event& e);
+  bool Process(const Event& e);   // false: a duplicate
   void AdvanceTo(int64_t t);
   // Process in two halves, for a world of partitions (world.h): Admit
   // drops a duplicate and starts the mechanics at the first event; Step
@@ -195,5 +195,10 @@ class Kernel final : public core::Runtime {
   void BeginStep();
   void TraceStep();   // the tracer's Step, once the step's player is known
 };
+
+// Snapshots of one kernel or of a world's partitions, in one format
+// (snapshot.cpp): `world` places each restored player in its partition.
+std::string SaveSnapshot(const std::vector<Kernel*>& parts, const std::vector<Timer>& world_timers, uint64_t world_seq);
+bool LoadSnapshot(const std::vector<Kernel*>& parts, World* world, std::string_view bytes, std::string* error);
 
 }  // namespace questline::engine

@@ -7,12 +7,12 @@
 
 #include "runtime/engine/kernel.h"
 #include "runtime/engine/migration.h"
+#include "runtime/engine/world.h"
 
 namespace questline::engine {
 
 bool Engine::Reload(const ir::Program& program, const core::Backend& backend, std::string* error) {
-  if (!OnePartition("a reload", error)) return false;
-  const ir::Settings& was = k_->p.settings;
+  const ir::Settings& was = owner_->p.settings;
   const ir::Settings& now = program.settings;
   // Periods, local days and every key and draw hang on these: changing them
   // under running state would move today's counts into another day and make
@@ -21,6 +21,14 @@ bool Engine::Reload(const ir::Program& program, const core::Backend& backend, st
     *error = "the new package changes the settings (timezone, week start or seed), which a running engine "
              "cannot take: its periods and keys would shift";
     return false;
+  }
+  if (world_) {
+    EngineOptions options = owner_->options;
+    auto next = std::make_unique<World>(program, backend, owner_->strings, options, options.partitions);
+    next->MigrateFrom(*world_);
+    world_ = std::move(next);
+    owner_ = &world_->Owner();
+    return true;
   }
   auto next = std::make_unique<Kernel>(program, backend, k_->strings, k_->options);
   next->MigrateFrom(*k_);
@@ -62,6 +70,18 @@ void Kernel::MigrateFrom(Kernel& old) {
 #include "runtime/engine/mechanics.def"
     }
     if (keep) timers.push(t);
+  }
+  // A world's global timers (world.h) follow on its owner, as a kernel's own.
+  if (world && old.world && &old == &old.Owner()) {
+    for (Timer t : old.world->PendingGlobals()) {
+      bool keep = false;
+      switch (t.owner) {
+#define QUESTLINE_MECHANIC(field, Type) \
+  case MechanicId::field: keep = m.field.MigrateTimer(t, mg); break;
+#include "runtime/engine/mechanics.def"
+      }
+      if (keep) world->RestoreGlobal(t);
+    }
   }
 
   for (const UserState& from : old.users) {

@@ -13,6 +13,7 @@
 #include "core/ir/program_codec.h"
 #include "runtime/engine/kernel.h"
 #include "runtime/engine/snapshot_io.h"
+#include "runtime/engine/world.h"
 
 namespace questline::engine {
 namespace {
@@ -55,30 +56,49 @@ bool Engine::SnapshotProgramHash(std::string_view bytes, uint64_t* hash) {
   return r.ok();
 }
 
-std::string Kernel::Save() {
+std::string Kernel::Save() { return SaveSnapshot({this}, {}, 0); }
+
+bool Kernel::Load(std::string_view bytes, std::string* error) { return LoadSnapshot({this}, nullptr, bytes, error); }
+
+// One kernel, or a world's partitions written as one kernel (world.h): the
+// bytes are the same whatever the number of partitions, and a world of any
+// number restores them. The partitions' timer and event counters only order
+// each player's own steps, so the largest of each carries on; the global
+// state is the owner's (parts[0]); the world's global timers are the
+// timers' global ones.
+std::string SaveSnapshot(const std::vector<Kernel*>& parts, const std::vector<Timer>& world_timers, uint64_t world_seq) {
+  Kernel& o = *parts[0];
+  uint64_t timer_seq = world_seq, event_seq = 0;
+  EngineStats stats = o.stats;
+  for (const Kernel* k : parts) {
+    timer_seq = std::max(timer_seq, k->timer_seq);
+    event_seq = std::max(event_seq, k->event_seq);
+    if (k != &o) stats.Add(k->stats);
+  }
   core::ByteWriter w;
   w.Raw(kMagic);
   w.Unsigned(kVersion);
-  w.Fixed64(ProgramHash(p));
-  w.Signed(clock);
-  w.Signed(horizon);
-  w.Unsigned(seq);
+  w.Fixed64(ProgramHash(o.p));
+  w.Signed(o.clock);
+  w.Signed(o.horizon);
+  w.Unsigned(o.seq);
   w.Unsigned(timer_seq);
   w.Unsigned(event_seq);
-  w.Unsigned(started);
+  w.Unsigned(o.started);
   // Every interned string by id: ids are in the state (profile values, tags,
-  // `top` keys) and order `top`'s ties.
-  w.Unsigned(strings.Size());
-  for (size_t id = 0; id < strings.Size(); ++id) w.Bytes(strings.Get(uint32_t(id)));
-  recent_ids.Save(w);
+  // `top` keys).
+  w.Unsigned(o.strings.Size());
+  for (size_t id = 0; id < o.strings.Size(); ++id) w.Bytes(o.strings.Get(uint32_t(id)));
+  o.recent_ids.Save(w);
   for (uint64_t n : {stats.events, stats.duplicates, stats.late, stats.timers, stats.imports, stats.runtime_errors})
     w.Unsigned(n);
   PutMap(w, stats.warnings);
   PutMap(w, stats.actions);
   w.Unsigned(stats.rule_fires.size());
   for (uint64_t n : stats.rule_fires) w.Unsigned(n);
-  std::vector<Timer> pending;
-  for (auto queue = timers; !queue.empty(); queue.pop()) pending.push_back(queue.top());
+  std::vector<Timer> pending = world_timers;
+  for (const Kernel* k : parts)
+    for (auto queue = k->timers; !queue.empty(); queue.pop()) pending.push_back(queue.top());
   w.Unsigned(pending.size());
   for (const Timer& t : pending) {
     w.Signed(t.deadline);
@@ -90,27 +110,31 @@ std::string Kernel::Save() {
     w.Signed(t.a);
     w.Unsigned(t.b);
   }
-  // Players in the order they came: scheduled flows and raffle draws visit them so.
-  w.Unsigned(users.size());
-  for (const UserState& u : users) {
-    w.Unsigned(u.user);
-    w.Bytes(std::string_view(reinterpret_cast<const char*>(u.block.get()), layout.Bytes()));
-#define QUESTLINE_MECHANIC(field, Type) m.field.SavePlayer(u, w);
+  size_t players = 0;
+  for (const Kernel* k : parts) players += k->users.size();
+  w.Unsigned(players);
+  for (Kernel* k : parts)
+    for (const UserState& u : k->users) {
+      w.Unsigned(u.user);
+      w.Bytes(std::string_view(reinterpret_cast<const char*>(u.block.get()), k->layout.Bytes()));
+#define QUESTLINE_MECHANIC(field, Type) k->m.field.SavePlayer(u, w);
 #include "runtime/engine/mechanics.def"
-  }
-#define QUESTLINE_MECHANIC(field, Type) m.field.Save(w);
+    }
+#define QUESTLINE_MECHANIC(field, Type) o.m.field.Save(w);
 #include "runtime/engine/mechanics.def"
   w.Fixed64(Checksum(w.Data()));
   return w.Take();
 }
 
-bool Kernel::Load(std::string_view bytes, std::string* error) {
+bool LoadSnapshot(const std::vector<Kernel*>& parts, World* world, std::string_view bytes, std::string* error) {
   auto fail = [&](const std::string& why) {
     *error = why;
     return false;
   };
-  if (started || !users.empty() || stats.events != 0) return fail("a snapshot is restored into a fresh engine only");
-  const size_t kFreshPool = fresh_pool_size;
+  Kernel& o = *parts[0];
+  for (const Kernel* k : parts)
+    if (k->started || !k->users.empty() || k->stats.events != 0) return fail("a snapshot is restored into a fresh engine only");
+  const size_t kFreshPool = o.fresh_pool_size;
   if (bytes.size() < kMagic.size() + 8 || bytes.substr(0, kMagic.size()) != kMagic)
     return fail("not a Questline snapshot");
   const std::string_view body = bytes.substr(0, bytes.size() - 8);
@@ -118,33 +142,42 @@ bool Kernel::Load(std::string_view bytes, std::string* error) {
   if (tail.Fixed64() != Checksum(body)) return fail("the snapshot is damaged (checksum mismatch)");
   core::ByteReader r(body.substr(kMagic.size()));
   if (r.Unsigned() != kVersion) return fail("a snapshot of another version of the engine");
-  if (r.Fixed64() != ProgramHash(p)) return fail("a snapshot of another program (or another version of it)");
-  clock = r.Signed();
-  horizon = r.Signed();
-  seq = r.Unsigned();
-  timer_seq = r.Unsigned();
-  event_seq = r.Unsigned();
-  started = r.Unsigned() != 0;
+  if (r.Fixed64() != ProgramHash(o.p)) return fail("a snapshot of another program (or another version of it)");
+  const int64_t clock = r.Signed(), horizon = r.Signed();
+  const uint64_t seq = r.Unsigned(), timer_seq = r.Unsigned(), event_seq = r.Unsigned();
+  const bool started = r.Unsigned() != 0;
+  for (Kernel* k : parts) {
+    k->clock = clock;
+    k->horizon = horizon;
+    k->seq = seq;
+    k->timer_seq = timer_seq;
+    k->event_seq = event_seq;
+    k->started = started;
+  }
   // The snapshot's pool replaces what building this engine interned: after a
   // reload, the package's names came in another order than a fresh build's.
   // Every name is in it (the snapshot's engine ran this program), so the
   // names interned for requests are found again, not added.
+  StringPool& strings = o.strings;
   if (strings.Size() > kFreshPool) return fail("the string pool was used before Restore");
   strings.Clear();
   const uint64_t string_count = r.Count();
   for (uint64_t id = 0; id < string_count && r.ok(); ++id)
     if (strings.Intern(r.Bytes()) != id) return fail("the snapshot's string pool is damaged (a string twice)");
   if (strings.Size() != string_count || strings.Get(0) != "") return fail("the snapshot's string pool is damaged");
-  InternNames();
-  if (!recent_ids.Load(r)) return fail("the snapshot's recent event ids are damaged");
+  for (Kernel* k : parts) k->InternNames();
+  if (!o.recent_ids.Load(r)) return fail("the snapshot's recent event ids are damaged");
+  EngineStats& stats = o.stats;   // the world's counters are its partitions' summed: all in the owner's
   for (uint64_t* n : {&stats.events, &stats.duplicates, &stats.late, &stats.timers, &stats.imports, &stats.runtime_errors})
     *n = r.Unsigned();
   GetMap(r, stats.warnings);
   GetMap(r, stats.actions);
   if (r.Count() != stats.rule_fires.size()) return fail("the snapshot's rule counters do not match the program");
   for (uint64_t& n : stats.rule_fires) n = r.Unsigned();
+  auto partition_of = [&](uint32_t user) -> Kernel& { return world ? world->PartitionOf(user) : o; };
   // The snapshot's timers replace those building the engine scheduled (raffle draws).
-  timers = TimerQueue(TimerLater{&strings});
+  for (Kernel* k : parts) k->timers = TimerQueue(TimerLater{&strings});
+  if (world) world->ClearGlobals(timer_seq);
   for (uint64_t n = r.Count(); n > 0 && r.ok(); --n) {
     Timer t;
     t.deadline = r.Signed();
@@ -158,19 +191,28 @@ bool Kernel::Load(std::string_view bytes, std::string* error) {
     if (owner >= uint64_t(MechanicId::profile) + 1 || (!t.global && t.user >= strings.Size()))
       return fail("the snapshot's timers are damaged");
     t.owner = MechanicId(owner);
-    timers.push(t);
+    if (t.global && world) world->RestoreGlobal(t);
+    else if (t.global) o.timers.push(t);
+    else partition_of(t.user).timers.push(t);
   }
   for (uint64_t n = r.Count(); n > 0 && r.ok(); --n) {
     const uint64_t id = r.Unsigned();
     const std::string block = r.Bytes();
-    if (id >= strings.Size() || block.size() != layout.Bytes()) return fail("the snapshot's players are damaged");
-    UserState& u = UserFor(uint32_t(id));
+    if (id >= strings.Size() || block.size() != o.layout.Bytes()) return fail("the snapshot's players are damaged");
+    Kernel& k = partition_of(uint32_t(id));
+    UserState& u = k.UserFor(uint32_t(id));
     std::copy(block.begin(), block.end(), u.block.get());
-#define QUESTLINE_MECHANIC(field, Type) m.field.LoadPlayer(u, r);
+#define QUESTLINE_MECHANIC(field, Type) k.m.field.LoadPlayer(u, r);
 #include "runtime/engine/mechanics.def"
   }
-#define QUESTLINE_MECHANIC(field, Type) m.field.Load(r);
+  // The global state: the owner's. Every partition reads it too, for what a
+  // mechanic keeps per partition beside it (the ids of held messages).
+  const core::ByteReader globals = r;
+  for (Kernel* k : parts) {
+    r = globals;
+#define QUESTLINE_MECHANIC(field, Type) k->m.field.Load(r);
 #include "runtime/engine/mechanics.def"
+  }
   if (!r.ok() || !r.AtEnd()) return fail("the snapshot is damaged (its contents do not add up)");
   return true;
 }

@@ -61,7 +61,10 @@ Kernel& World::PartitionOf(uint32_t user) {
   return *kernels_[PartitionIndex(Owner().strings.Get(user), kernels_.size())];
 }
 
-void World::ScheduleGlobal(int64_t deadline, MechanicId owner, uint8_t kind, int32_t a, uint64_t b) {
+void World::ScheduleGlobal(const Kernel& from, int64_t deadline, MechanicId owner, uint8_t kind, int32_t a, uint64_t b) {
+  // Migrating, every partition's mechanics schedule what the new program
+  // adds: the owner's are the world's, the others' copies.
+  if (migrating_ && &from != kernels_[0].get()) return;
   std::lock_guard<std::mutex> lock(globals_mutex_);
   globals_.push({deadline, global_seq_++, owner, kind, true, 0, a, b});
 }
@@ -73,6 +76,25 @@ bool World::TopGlobal(Timer* t) {
   return true;
 }
 
+std::string World::Snapshot() {
+  Flush();
+  return SaveSnapshot(Partitions(), PendingGlobals(), global_seq_);
+}
+
+bool World::Restore(std::string_view bytes, std::string* error) {
+  if (!LoadSnapshot(Partitions(), this, bytes, error)) return false;
+  clock_ = Owner().clock;
+  started_ = Owner().started;
+  return true;
+}
+
+void World::ClearGlobals(uint64_t seq) {
+  globals_ = TimerQueue(TimerLater{&Owner().strings});
+  global_seq_ = seq;
+}
+
+void World::RestoreGlobal(const Timer& t) { globals_.push(t); }
+
 void World::SyncClocks(int64_t t) {
   for (const auto& k : kernels_) clock_ = std::max(clock_, k->clock);
   clock_ = std::max(clock_, t);
@@ -81,10 +103,10 @@ void World::SyncClocks(int64_t t) {
 
 // ---- Inputs -----------------------------------------------------------------
 
-void World::Process(const Event& e) {
+bool World::Process(const Event& e) {
   Kernel& owner = Owner();
   owner.clock = clock_;   // duplicates are judged at the world's clock
-  if (!owner.Admit(e)) return;   // duplicates and the first event's start are the world's
+  if (!owner.Admit(e)) return false;   // duplicates and the first event's start are the world's
   if (!started_) {   // the owner's mechanics started (scheduled flows: the world's timers)
     started_ = true;
     for (const auto& k : kernels_) k->started = true;
@@ -95,13 +117,30 @@ void World::Process(const Event& e) {
     Kernel& k = *kernels_[partition];
     k.Step(e);
     SyncClocks(k.clock);
-    return;
+    return true;
   }
   if (inputs_.empty()) batch_clock_ = clock_;
   events_.push_back(e);
   clock_ = std::max(clock_, e.Ts());
   inputs_.push_back({int64_t(events_.size() - 1), e.Ts(), clock_, partition});
   if (inputs_.size() >= kBatch) RunBatch();
+  return true;
+}
+
+std::vector<Timer> World::PendingGlobals() {
+  std::vector<Timer> out;
+  for (TimerQueue queue = globals_; !queue.empty(); queue.pop()) out.push_back(queue.top());
+  return out;
+}
+
+void World::MigrateFrom(World& old) {
+  old.Flush();
+  ClearGlobals(old.global_seq_);   // building this world scheduled its draws: the migration decides
+  migrating_ = true;
+  for (size_t i = 0; i < kernels_.size(); ++i) kernels_[i]->MigrateFrom(*old.kernels_[i]);
+  migrating_ = false;
+  clock_ = old.clock_;
+  started_ = old.started_;
 }
 
 void World::AdvanceTo(int64_t t) {
@@ -397,18 +436,7 @@ bool World::ImportSegment(int32_t segment, const std::vector<std::string>& users
 const EngineStats& World::Stats() {
   Flush();
   stats_ = Owner().stats;
-  for (size_t n = 1; n < kernels_.size(); ++n) {
-    const EngineStats& s = kernels_[n]->stats;
-    stats_.events += s.events;
-    stats_.duplicates += s.duplicates;
-    stats_.late += s.late;
-    stats_.timers += s.timers;
-    stats_.imports += s.imports;
-    stats_.runtime_errors += s.runtime_errors;
-    for (const auto& [what, count] : s.warnings) stats_.warnings[what] += count;
-    for (const auto& [what, count] : s.actions) stats_.actions[what] += count;
-    for (size_t r = 0; r < s.rule_fires.size() && r < stats_.rule_fires.size(); ++r) stats_.rule_fires[r] += s.rule_fires[r];
-  }
+  for (size_t n = 1; n < kernels_.size(); ++n) stats_.Add(kernels_[n]->stats);
   return stats_;
 }
 

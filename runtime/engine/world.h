@@ -60,8 +60,12 @@ class World {
   std::vector<Kernel*> Partitions() const;
   Kernel& PartitionOf(uint32_t user);
 
-  void Process(const Event& e);
+  bool Process(const Event& e);   // false: a duplicate
   void AdvanceTo(int64_t t);
+  // Reload (Engine::Reload): this fresh world takes over `old`'s players,
+  // partition by partition, and its global state and timers on the owner.
+  void MigrateFrom(World& old);
+  std::vector<Timer> PendingGlobals();
   // Runs the inputs waiting for a batch (on threads) and delivers their actions.
   void Flush();
   std::string StateJson();
@@ -69,9 +73,14 @@ class World {
   bool ImportSegment(int32_t segment, const std::vector<std::string>& users, std::string* error);
   const EngineStats& Stats();   // every partition's, summed
   int64_t Clock() const { return clock_; }
+  // One kernel's snapshot format, whatever the partitions (snapshot.cpp).
+  std::string Snapshot();
+  bool Restore(std::string_view bytes, std::string* error);
+  void ClearGlobals(uint64_t seq);
+  void RestoreGlobal(const Timer& t);
 
   // For the kernels.
-  void ScheduleGlobal(int64_t deadline, MechanicId owner, uint8_t kind, int32_t a, uint64_t b);
+  void ScheduleGlobal(const Kernel& from, int64_t deadline, MechanicId owner, uint8_t kind, int32_t a, uint64_t b);
   void WaitTurn(Kernel& k);
 
  private:
@@ -114,6 +123,7 @@ class World {
   std::vector<Input> inputs_;
   int64_t batch_clock_ = INT64_MIN;   // the clock when the batch began
   bool started_ = false;
+  bool migrating_ = false;   // MigrateFrom: only the owner schedules global timers
 
   // The threads and what they share while a batch runs (under mutex_).
   std::vector<std::thread> threads_;

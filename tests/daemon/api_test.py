@@ -1,6 +1,8 @@
 """questd's HTTP API against `quest run` (issue 16 §2, §4, §6): the same
 events through the daemon end in the same state and the same action bytes;
-the answers count accepted, duplicate and rejected events right.
+the answers count accepted, duplicate and rejected events right. With
+API_PARTITIONS=N questd splits its players over N partitions on threads
+(docs/engine.md, "Partitions"): the same answers are expected.
 Usage: api_test.py QUESTD QUEST SOURCE_DIR"""
 import json
 import os
@@ -22,7 +24,8 @@ subprocess.run([quest, "run", os.path.join(src, "examples/casino"), "--events", 
 ref_state = {u["user"]: u for u in json.load(open(ref_dir + "/state.json"))["users"]}
 ref_actions = open(ref_dir + "/actions.ndjson", "rb").read()
 
-d = Questd(questd, config(src, engine="jit"))
+partitions = int(os.environ.get("API_PARTITIONS", "1"))
+d = Questd(questd, config(src, engine="jit", extra="partitions: %d\n" % partitions))
 port = d.port
 
 # /metrics before any event: families with no samples yet (issue 16 §7).

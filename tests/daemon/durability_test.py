@@ -10,6 +10,8 @@ is printed, DURABILITY_SEED replays it); after each restart the
 batches not acknowledged are sent again. At the end every player's state
 equals `quest run` of all events, and the action file equals
 `quest run --actions` byte for byte (so each action key is there once).
+With DURABILITY_PARTITIONS=N questd splits its players over N partitions on
+threads (docs/engine.md, "Partitions"): the same bytes are expected.
 Usage: durability_test.py QUESTD QUEST SOURCE_DIR"""
 import glob
 import json
@@ -29,6 +31,7 @@ casino, batches, ref_dir, lines = reference.dir, reference.batches, reference.re
 ref_state = {u["user"]: u for u in json.load(open(ref_dir + "/state.json"))["users"]}
 ref_actions = open(ref_dir + "/actions.ndjson", "rb").read()
 
+PARTITIONS = int(os.environ.get("DURABILITY_PARTITIONS", "1"))
 work = tempfile.mkdtemp(prefix="durability_")
 data = os.path.join(work, "data")
 actions_path = os.path.join(data, "actions.ndjson")
@@ -36,7 +39,9 @@ config_path = os.path.join(work, "questd.yaml")
 with open(config_path, "w") as f:
     f.write("rules: %s\ndata_dir: %s\nlisten: { http: \"127.0.0.1:0\" }\nengine: interp\n"
             "durability: { fsync: group, snapshot_every_events: 1500 }\n"
-            "sinks:\n  - { type: file, path: %s }\n" % (casino, data, actions_path))
+            "partitions: %d\n"
+            "sinks:\n  - { type: file, path: %s }\n"
+            % (casino, data, PARTITIONS, actions_path))
 
 proc = None
 port = None
@@ -48,6 +53,9 @@ def start():
     starts += 1
     proc, ports = launch(questd, config_path, os.path.join(work, "stderr-%d.txt" % starts))
     port = ports["http"]
+    if starts == 1 and PARTITIONS > 1:
+        check("the players split over %d partitions" % PARTITIONS in
+              open(os.path.join(work, "stderr-1.txt")).read(), "questd runs %d partitions" % PARTITIONS)
 
 
 def kill():

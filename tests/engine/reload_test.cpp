@@ -171,6 +171,44 @@ TEST_CASE("a reload keeps what is still declared the same and starts what change
   CHECK(state.find("\"loyal_deposits\":2.5") != std::string::npos);
 }
 
+// Partitions (world.h) reload partition by partition, the global state and
+// timers on the owner: the same bytes as one engine's reload.
+TEST_CASE("a reload on partitions gives what a reload of one engine gives", "[engine][reload][partitions]") {
+  const std::vector<std::string> lines = CasinoEvents();
+  const ir::Program first = Casino();
+  const ir::Program second = Casino();
+  interp::Interpreter backend(first), next_backend(second);
+  Run whole(first, backend);
+  whole.Feed(lines, 0, lines.size());
+  const std::string expected = whole.Output();
+  for (size_t cut : {size_t(0), size_t(777), lines.size() / 2}) {
+    INFO("3 partitions, reload after " << cut << " events");
+    Run run(first, backend, 3);
+    run.Feed(lines, 0, cut);
+    run.Reload(second, next_backend);
+    run.Feed(lines, cut, lines.size());
+    CHECK(run.Output() == expected);
+  }
+  const ir::Program v1 = testing::LowerPackage(kV1);
+  const ir::Program v2 = testing::LowerPackage(kV2);
+  interp::Interpreter v1_backend(v1), v2_backend(v2);
+  // Events() is one player's: spread them over five.
+  auto spread = [](std::string text) {
+    for (size_t at = 0, n = 0; (at = text.find("\"user\":\"u1\"", at)) != std::string::npos; at += 10, ++n)
+      text[at + 9] = char('1' + n % 5);
+    return text;
+  };
+  Run one(v1, v1_backend), split(v1, v1_backend, 4);
+  for (Run* run : {&one, &split}) {
+    FeedText(*run, spread(Events(0, 6, "login") + Events(6, 12, "deposit")));
+    run->Reload(v2, v2_backend);
+    FeedText(*run, spread(Events(20, 8, "deposit") + Events(30, 6, "login")));
+  }
+  std::string u5;
+  REQUIRE(one.engine.UserStateJson("u5", &u5));   // the events did reach five players
+  CHECK(split.Output() == one.Output());
+}
+
 TEST_CASE("a reload that changes the settings is refused and changes nothing", "[engine][reload]") {
   const ir::Program v1 = testing::LowerPackage(kV1);
   const ir::Program moved = testing::LowerPackage(std::string("settings { timezone \"Europe/Paris\" }\n") + kV1);

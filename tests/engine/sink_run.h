@@ -12,8 +12,9 @@
 namespace questline::testing {
 
 struct SinkRun {
-  SinkRun(const ir::Program& program, const core::Backend& backend)
-      : engine(program, backend, strings),
+  // `partitions`: players split over that many, on threads (world.h).
+  SinkRun(const ir::Program& program, const core::Backend& backend, size_t partitions = 1)
+      : engine(program, backend, strings, Options(partitions)),
         reader(std::make_unique<io::EventReader>(program.schema, strings)),
         sink(out) {
     engine.SetSink(&sink);
@@ -34,6 +35,11 @@ struct SinkRun {
     engine.AdvanceTo(1'800'000'000'000);   // 2027-01-15: every timer up to then
     REQUIRE(sink.Flush());
     return out.str() + engine.StateJson();
+  }
+  static engine::EngineOptions Options(size_t partitions) {
+    engine::EngineOptions options;
+    options.partitions = partitions;
+    return options;
   }
   engine::StringPool strings;
   engine::Engine engine;

@@ -63,6 +63,30 @@ TEST_CASE("an engine restored from a snapshot goes on as the one that took it", 
   }
 }
 
+// A world's snapshot is one kernel's format (snapshot.cpp): taken on N
+// partitions, it restores on M and goes on as the one engine would.
+TEST_CASE("a snapshot taken on some partitions restores on any number", "[engine][snapshot][partitions]") {
+  const Casino& casino = LoadCasino();
+  std::ostringstream warnings;
+  auto backend = driver::MakeBackend(casino.program, driver::EngineKind::Interp, "test", warnings);
+  Run whole(casino.program, *backend);
+  whole.Feed(casino.lines, 0, casino.lines.size());
+  const std::string expected = whole.Output();
+  const size_t cut = casino.lines.size() / 2;
+  for (auto [took, restored] : {std::pair<size_t, size_t>{3, 3}, {3, 1}, {1, 4}, {2, 5}}) {
+    INFO("taken on " << took << " partitions, restored on " << restored);
+    Run before(casino.program, *backend, took);
+    before.Feed(casino.lines, 0, cut);
+    REQUIRE(before.sink.Flush());
+    const std::string snapshot = before.engine.Snapshot();
+    Run after(casino.program, *backend, restored);
+    std::string error;
+    REQUIRE(after.engine.Restore(snapshot, &error));
+    after.Feed(casino.lines, cut, casino.lines.size());
+    CHECK(before.out.str() + after.Output() == expected);
+  }
+}
+
 TEST_CASE("a damaged, truncated or foreign snapshot is refused with a reason", "[engine][snapshot]") {
   const Casino& casino = LoadCasino();
   interp::Interpreter backend(casino.program);

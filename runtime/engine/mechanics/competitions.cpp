@@ -465,8 +465,8 @@ void Competitions::WriteState(const UserState& u, std::string& out) const {
 }
 
 void Competitions::Save(core::ByteWriter& w) const {
-  w.Unsigned(G().score_seq_);
-  for (const State& cs : G().competitions_) {
+  w.Unsigned(score_seq_);
+  for (const State& cs : competitions_) {
     w.Signed(cs.window_start);
     w.Signed(cs.window_end);
     w.Signed(cs.closed_end);
@@ -491,8 +491,8 @@ void Competitions::Save(core::ByteWriter& w) const {
 }
 
 void Competitions::Load(core::ByteReader& r) {
-  G().score_seq_ = r.Unsigned();
-  for (State& cs : G().competitions_) {
+  score_seq_ = r.Unsigned();
+  for (State& cs : competitions_) {
     cs = State{};
     cs.window_start = r.Signed();
     cs.window_end = r.Signed();
@@ -521,9 +521,9 @@ void Competitions::Load(core::ByteReader& r) {
 }
 
 void Competitions::Migrate(const Competitions& old, const Migration& mg) {
-  G().score_seq_ = old.score_seq_;
+  score_seq_ = old.score_seq_;
   for (size_t c = 0; c < old.competitions_.size(); ++c)
-    if (const int32_t n = mg.competitions.New(int32_t(c)); n >= 0) G().competitions_[size_t(n)] = old.competitions_[c];
+    if (const int32_t n = mg.competitions.New(int32_t(c)); n >= 0) competitions_[size_t(n)] = old.competitions_[c];
 }
 
 bool Competitions::MigrateTimer(Timer& t, const Migration& mg) const {
