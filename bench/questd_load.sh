@@ -8,7 +8,8 @@
 # Usage: bench/questd_load.sh [SECONDS (default 10)] [BUILD_DIR (default build)]
 # (QUESTD=PATH runs another questd binary, e.g. a build of another worktree.
 # ROWS="FSYNC K B RATE;…" runs only those rows, e.g. issue 17's durable
-# latency: ROWS="group 16 100 50000;always 16 100 50000".)
+# latency: ROWS="group 16 100 50000;always 16 100 50000". PARTITIONS=N sets
+# questd's `partitions`.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
@@ -37,6 +38,7 @@ listen: { http: "127.0.0.1:0" }
 engine: jit
 durability: { fsync: $1 }
 log_level: warn
+partitions: ${PARTITIONS:-1}
 sinks:
   - { type: file, path: $tmp/run/data/actions.ndjson }
 EOF
