@@ -15,9 +15,14 @@
 // Prints events/s accepted, batches/s, latency p50/p90/p99/p99.9/max per batch
 // and the failures (non-200, accepted != B, connection errors); exit 1 if any.
 // --format tsv: one tab-separated line of the same (bench/questd_load.sh).
+// --idle N: N more connections opened first and held without a request for
+// the whole run (issue 16's 10,000 idle connections), counted at the end as
+// still open or closed by the daemon.
 #include <sys/resource.h>
+#include <sys/socket.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cstdint>
@@ -58,12 +63,13 @@ struct Options {
   double seconds = 10;
   std::string format = "text";
   std::string id_prefix = "lg";
+  int idle = 0;
 };
 
 const char kUsage[] =
     "usage: questd_loadgen --port P [--host H] [--token T] [--connections K] [--batch B]\n"
     "                      [--users U] [--rate R (events/s, 0 = closed loop)] [--seconds D]\n"
-    "                      [--id-prefix S] [--format text|tsv]\n";
+    "                      [--id-prefix S] [--format text|tsv] [--idle N]\n";
 
 bool ParseOptions(int argc, char** argv, Options* o) {
   for (int i = 1; i < argc; ++i) {
@@ -80,9 +86,10 @@ bool ParseOptions(int argc, char** argv, Options* o) {
     else if (a == "--seconds") o->seconds = std::atof(v);
     else if (a == "--format") o->format = v;
     else if (a == "--id-prefix") o->id_prefix = v;
+    else if (a == "--idle") o->idle = std::atoi(v);
     else return false;
   }
-  return !o->port.empty() && o->connections > 0 && o->batch > 0 && o->users > 0 && o->rate >= 0 &&
+  return !o->port.empty() && o->idle >= 0 && o->connections > 0 && o->batch > 0 && o->users > 0 && o->rate >= 0 &&
          o->seconds > 0 && (o->format == "text" || o->format == "tsv");
 }
 
@@ -243,12 +250,32 @@ class Load {
       std::fprintf(stderr, "questd_loadgen: %s:%s: %s\n", o_.host.c_str(), o_.port.c_str(), ec.message().c_str());
       return 2;
     }
+    // Idle connections first, held for the whole run with no request.
+    for (int i = 0; i < o_.idle; ++i) {
+      idle_.emplace_back(io_);
+      asio::connect(idle_.back(), endpoints, ec);
+      if (ec) {
+        std::fprintf(stderr, "questd_loadgen: idle connection %d: %s\n", i + 1, ec.message().c_str());
+        return 2;
+      }
+    }
     for (int i = 0; i < o_.connections; ++i) {
       connections_.push_back(std::make_shared<Connection>(io_, *this));
       connections_.back()->Start(endpoints);
     }
     io_.run();
     return Report();
+  }
+
+  // Idle connections the daemon still holds: a peek finds no end of stream.
+  size_t IdleOpen() {
+    size_t open = 0;
+    for (tcp::socket& s : idle_) {
+      char byte;
+      const ssize_t n = ::recv(s.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      open += n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+    }
+    return open;
   }
 
   // Called by a connection once connected and after each answer.
@@ -381,6 +408,7 @@ class Load {
                   (unsigned long long)s.short_accepts, (unsigned long long)s.connection_errors,
                   s.first_error.empty() ? "" : "; first: ", s.first_error.c_str());
       if (o_.rate > 0) std::printf("backlog: %zu due batches never sent (the daemon fell behind)\n", backlog_.size());
+      if (o_.idle > 0) std::printf("idle connections: %d held, %zu still open at the end\n", o_.idle, IdleOpen());
       std::printf("loadgen CPU: %.2f s\n", cpu);
     }
     return failures == 0 && s.answered > 0 ? 0 : 1;
@@ -391,6 +419,7 @@ class Load {
   EventGen gen_;
   asio::steady_timer timer_;
   std::vector<std::shared_ptr<Connection>> connections_;
+  std::vector<tcp::socket> idle_;
   std::deque<Clock::time_point> backlog_;   // open loop: due, not yet sent
   uint64_t scheduled_ = 0;
   Clock::duration interval_{};
