@@ -31,6 +31,7 @@ namespace {
 const char* kHelp =
     "usage: quest run PATH... --events FILE [--actions OUT] [--state OUT] [--until TIME]\n"
     "                 [--seed S] [--engine jit|interp] [--dedupe-window D] [--partitions N]\n"
+    "                 [--ranked-elsewhere]\n"
     "                 [--import-segment NAME=FILE.csv]... [--import-balances FILE.csv]...\n"
     "       quest run --bundle FILE.qlb --events FILE [same options]\n"
     "\n"
@@ -50,6 +51,11 @@ const char* kHelp =
     "                 duplicate and is skipped (default 7d; units ms s m h d w)\n"
     "  --partitions N the players split over N partitions (1-256) by a hash of their\n"
     "                 id (docs/engine.md, \"Partitions\"): the same bytes as one\n"
+    "  --ranked-elsewhere\n"
+    "                 competition windows are ranked elsewhere, as questd on Kafka ranks\n"
+    "                 them (docs/scale-out.md): a close pays nothing, and the events may\n"
+    "                 hold {\"competition_result\":{…}} lines, each a player's outcome;\n"
+    "                 replays one partition's log offline\n"
     "  --bundle FILE  run a bundle from `quest build` instead of a package's sources\n"
     "  --import-segment NAME=FILE.csv\n"
     "                 the members of `imported` segment NAME: a header line, then one\n"
@@ -191,7 +197,7 @@ int RunCommand(const Args& args) {
   std::vector<std::string> paths;
   std::string events_path, actions_path, state_path, until_text, seed, engine_name = "jit", bundle_path;
   std::string dedupe_text, profile_format = "text", profile_path, partitions_text;
-  bool seed_given = false, profile = false;
+  bool seed_given = false, profile = false, ranked_elsewhere = false;
   std::vector<std::pair<std::string, std::string>> imports;   // (option, value), in order
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -213,6 +219,7 @@ int RunCommand(const Args& args) {
     else if (a == "--bundle") ok = value(&bundle_path);
     else if (a == "--dedupe-window") ok = value(&dedupe_text);
     else if (a == "--partitions") ok = value(&partitions_text);
+    else if (a == "--ranked-elsewhere") ranked_elsewhere = true;
     else if (a == "--profile") profile = true;
     else if (a == "--profile-format") ok = profile = value(&profile_format);
     else if (a == "--profile-out") ok = profile = value(&profile_path);
@@ -291,6 +298,11 @@ int RunCommand(const Args& args) {
     }
     options.partitions = size_t(n);
   }
+  if (ranked_elsewhere && options.partitions > 1) {
+    std::cerr << "quest run: --ranked-elsewhere replays one partition's log: it takes no --partitions\n";
+    return kExitUsage;
+  }
+  options.ranked_elsewhere = ranked_elsewhere;
 
   LoadedProgram loaded;
   int exit_code = kExitOk;
@@ -343,7 +355,9 @@ int RunCommand(const Args& args) {
   };
   hooks.keep_going = [&] { return bool(*actions_out); };
   const auto replay_start = std::chrono::steady_clock::now();
-  if (!io::Replay(*in, reader, engine, hooks)) return write_failed();
+  io::ReplayOptions replay_options;
+  replay_options.competition_results = ranked_elsewhere;
+  if (!io::Replay(*in, reader, engine, hooks, replay_options)) return write_failed();
   if (until != INT64_MIN) engine.AdvanceTo(until);
   const int64_t replay_ns =
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - replay_start).count();

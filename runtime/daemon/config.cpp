@@ -6,6 +6,8 @@
 
 #include <cctype>
 #include <functional>
+#include <set>
+#include <string>
 #include <utility>
 
 #include <yaml-cpp/yaml.h>
@@ -175,6 +177,7 @@ void ReadSource(Checker& c, const YAML::Node& node, int line, Config* config) {
         {{"type", H([&](auto& v, auto& key, int l) { c.Choice(v, key, l, {"kafka"}, &type); })},
          {"brokers", text(&k.brokers)}, {"topic", text(&k.topic)}, {"group", text(&k.group)},
          {"actions_topic", text(&k.actions_topic)}, {"changelog_topic", text(&k.changelog_topic)},
+         {"repartition_topic", text(&k.repartition_topic)},
          {"security_protocol", H([&](auto& v, auto& key, int l) {
             c.Choice(v, key, l, {"plaintext", "ssl", "sasl_plaintext", "sasl_ssl"}, &k.security_protocol);
           })},
@@ -190,10 +193,12 @@ void ReadSource(Checker& c, const YAML::Node& node, int line, Config* config) {
   if (k.enabled && k.brokers.empty()) c.Error(line, "source.brokers", "is required: the bootstrap servers, host:port");
   for (const auto& [key, value] : {std::pair{"topic", &k.topic}, std::pair{"group", &k.group},
                                    std::pair{"actions_topic", &k.actions_topic},
-                                   std::pair{"changelog_topic", &k.changelog_topic}})
+                                   std::pair{"changelog_topic", &k.changelog_topic},
+                                   std::pair{"repartition_topic", &k.repartition_topic}})
     if (value->empty()) c.Error(line, std::string("source.") + key, "must not be empty");
-  if (k.enabled && (k.topic == k.actions_topic || k.topic == k.changelog_topic || k.actions_topic == k.changelog_topic))
-    c.Error(line, "source", "topic, actions_topic and changelog_topic must be three different topics");
+  const std::set<std::string> topics = {k.topic, k.actions_topic, k.changelog_topic, k.repartition_topic};
+  if (k.enabled && topics.size() != 4)
+    c.Error(line, "source", "topic, actions_topic, changelog_topic and repartition_topic must be four different topics");
   if (k.session_timeout_ms < 1000 || k.session_timeout_ms > 300'000)
     c.Error(line, "source.session_timeout", "must be between 1s and 300s");
 }

@@ -57,6 +57,10 @@ struct KafkaSourceConfig {
   std::string group = "questline";              // the consumer group; transactional ids derive from it
   std::string actions_topic = "actions";        // at least as many partitions as `topic`
   std::string changelog_topic = "questline-changelog";   // compacted, as many partitions as `topic`
+  // Closed competition windows and the partitions' clocks, keyed by
+  // competition, to each competition's owner (kafka/standings.h); at most as
+  // many partitions as the changelog.
+  std::string repartition_topic = "questline-repartition";
   // Passed to librdkafka as they are: security.protocol, sasl.mechanism,
   // sasl.username, ssl.ca.location; the SASL password from an environment
   // variable, never from the file.

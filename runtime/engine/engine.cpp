@@ -32,6 +32,17 @@ void EngineStats::Add(const EngineStats& s) {
 }
 
 bool Engine::Process(const Event& event) { return world_ ? world_->Process(event) : k_->Process(event); }
+std::vector<ClosedWindow> Engine::DrainClosedWindows() {
+  if (world_) world_->Flush();
+  return owner_->m.competitions.TakeClosed();
+}
+bool Engine::ApplyResult(const CompetitionResult& result, std::string* error) {
+  if (world_ || !k_->options.ranked_elsewhere) {
+    *error = "this engine ranks its competitions itself (ranked_elsewhere is off)";
+    return false;
+  }
+  return k_->ApplyResult(result, error);
+}
 void Engine::Flush() {
   if (world_) world_->Flush();
 }

@@ -41,6 +41,39 @@ struct EngineOptions {
   // each on a thread of its own (world.h): the same actions, state and
   // snapshots as one.
   size_t partitions = 1;
+  // Competition windows are ranked elsewhere (questd on Kafka, docs/scale-out.md,
+  // "Global mechanics"): a window's close hands its entries out
+  // (Engine::DrainClosedWindows) instead of ranking them and paying prizes,
+  // min_players is judged there at the close, and each player's outcome comes
+  // back as an input (Engine::ApplyResult). One partition only.
+  bool ranked_elsewhere = false;
+};
+
+// A competition window closed by an engine whose windows are ranked
+// elsewhere: its entries, scored or registered, to be ranked with the other
+// engines' (EngineOptions::ranked_elsewhere).
+struct ClosedWindow {
+  struct Entry {
+    std::string user;
+    int64_t score = 0;        // the score's kind; a decimal scaled by kDecimalScale
+    int64_t reached_at = 0;   // the instant the score last changed: orders equal scores
+    bool scored = false;      // false: registered, never scored
+    bool registered = false;
+  };
+  std::string competition;
+  int64_t window_start = 0, window_end = 0;
+  std::vector<Entry> entries;
+};
+
+// One player's outcome of a window ranked elsewhere, an input like an event
+// (Engine::ApplyResult).
+struct CompetitionResult {
+  enum : int64_t { kCancelled = -1, kUnranked = 0 };
+  std::string competition, user;
+  int64_t window_end = 0;
+  int64_t rank = 0;           // 1…; kUnranked: under min_score; kCancelled: fewer than min_players
+  int64_t score = 0;          // as ClosedWindow::Entry::score
+  bool registered = false;    // cancelled: the buy-in is refunded
 };
 
 // One player's score in a competition's current window (Engine::VisitScores).
@@ -77,6 +110,14 @@ class Engine final {
 
   // False when the event is a duplicate, dropped.
   bool Process(const Event& event);
+  // With ranked_elsewhere: the windows closed since the last call, in the
+  // order they closed; and a window's outcome for one player, applied at
+  // the clock (its window's end, or later): the rank's action and prizes, a
+  // cancellation's refund, the player's last result. False with `error` for
+  // an unknown competition, or without ranked_elsewhere; a result seen
+  // before is dropped (true, counted as a duplicate).
+  std::vector<ClosedWindow> DrainClosedWindows();
+  bool ApplyResult(const CompetitionResult& result, std::string* error);
   // With partitions on threads, events wait for a batch: Flush runs them and
   // delivers their actions (every view below flushes first).
   void Flush();

@@ -144,6 +144,44 @@ void Kernel::FireTimer(const Timer& t) {
   if (!t.global && settle) SettleStep(nullptr);
 }
 
+// A window's outcome, ranked elsewhere: a step of its own for the player,
+// named by competition, window and player, so a result delivered twice (an
+// owner that died after producing it) is dropped like a duplicate event.
+bool Kernel::ApplyResult(const CompetitionResult& r, std::string* error) {
+  const int32_t c = m.competitions.Index(r.competition);
+  if (c < 0) {
+    *error = "no competition " + r.competition;
+    return false;
+  }
+  if (r.user.empty() || r.rank < CompetitionResult::kCancelled) {
+    *error = "a result without a player, or with a rank under -1";
+    return false;
+  }
+  std::string id = "result:" + r.competition + ":" + std::to_string(r.window_end) + ":" + r.user;
+  if (recent_ids.SeenOrAdd(id, std::max(clock, r.window_end))) {
+    ++stats.duplicates;
+    return true;
+  }
+  if (!started) {
+    started = true;
+#define QUESTLINE_MECHANIC(field, Type) m.field.Start(r.window_end);
+#include "runtime/engine/mechanics.def"
+  }
+  AdvanceTo(r.window_end);
+  now = clock;
+  ++event_seq;
+  event = nullptr;
+  event_id = std::move(id);
+  event_id_is_timer = false;
+  BeginStep();
+  user = &UserFor(strings.Intern(r.user));
+  TraceStep();
+  m.competitions.ApplyResult(c, r);
+  SettleStep(nullptr);
+  user = nullptr;
+  return true;
+}
+
 bool Kernel::Process(const Event& e) {
   if (!Admit(e)) return false;
   Step(e);

@@ -67,6 +67,8 @@ class Kernel final : public core::Runtime {
   bool Admit(const Event& e);
   void Step(const Event& e);
   void FireTimer(const Timer& t);
+  // Engine::ApplyResult: a step of the result's player at the clock.
+  bool ApplyResult(const CompetitionResult& r, std::string* error);
 
   // One kernel, or one partition of a world whose players are split by user
   // id (world.h). The global state — competitions, stock, bandit models,

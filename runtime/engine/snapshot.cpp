@@ -19,7 +19,7 @@ namespace questline::engine {
 namespace {
 
 constexpr std::string_view kMagic = "QLSNAP\n";
-constexpr uint64_t kVersion = 1;
+constexpr uint64_t kVersion = 2;   // 2: competition entries' reached_at, last_end
 
 uint64_t Checksum(std::string_view bytes) { return SipHash24(0x51, 0x4c, bytes.data(), bytes.size()); }
 

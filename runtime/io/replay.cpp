@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "runtime/io/action_writer.h"
+#include "runtime/io/competition_result.h"
 #include "runtime/io/replay_threaded.h"
 
 namespace questline::io {
@@ -20,14 +21,21 @@ bool UseReaderThread(ReplayOptions::ReaderThread choice) {
 
 bool Replay(std::istream& in, EventReader& reader, engine::Engine& engine, const ReplayHooks& hooks,
             const ReplayOptions& options) {
-  if (UseReaderThread(options.reader_thread)) return ReplayWithReaderThread(in, reader, engine, hooks);
+  if (!options.competition_results && UseReaderThread(options.reader_thread)) return ReplayWithReaderThread(in, reader, engine, hooks);
   std::string line, reason;
   core::Event event;   // reused: its vectors and strings keep their capacity
   uint64_t line_no = 0;
+  engine::CompetitionResult result;
   while (std::getline(in, line)) {
     ++line_no;
     if (hooks.keep_going && !hooks.keep_going()) return false;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    if (options.competition_results && IsCompetitionResultLine(line)) {
+      engine.Flush();
+      if (!ParseCompetitionResultLine(line, &result, &reason) || !engine.ApplyResult(result, &reason))
+        if (hooks.rejected) hooks.rejected({line_no, reason});
+      continue;
+    }
     if (!reader.ParseLine(line, line_no, &event, &reason)) {
       if (hooks.rejected) hooks.rejected({line_no, reason});
       continue;

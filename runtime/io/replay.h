@@ -31,6 +31,11 @@ struct ReplayOptions {
   // in the environment decides instead.
   enum class ReaderThread { Auto, Off, On };
   ReaderThread reader_thread = ReaderThread::Auto;
+  // Lines that are competition results (competition_result.h) go to
+  // Engine::ApplyResult, in order with the events (a partition's log replayed
+  // offline, `quest run --ranked-elsewhere`); a bad one is a rejection.
+  // Read on the calling thread.
+  bool competition_results = false;
 };
 
 // Every line of `in`, in order, into `engine` (Events reused); blank lines

@@ -5,8 +5,12 @@ with kill -9 mid-stream and restarted, one broker taken down while events
 flow. At the end:
 
 - the committed actions of each partition, in order, are byte for byte the
-  actions of an offline `quest run` of that partition's events in offset
-  order, and no action key appears twice;
+  actions of an offline `quest run --ranked-elsewhere` of that partition's
+  log in offset order (its events, and the competition results its
+  competitions' owners wrote into it), and no action key appears twice;
+- the competition results (docs/scale-out.md, "Global mechanics"): every
+  window closed is ranked once over all partitions, each player's rank and
+  score as one engine of all the events ranks them (`quest run`);
 - the Redis leaderboards (a redis-server of the test's own on a loopback
   port) hold, for each competition's current window, exactly the scores of
   an offline `quest run` of all the events;
@@ -37,7 +41,9 @@ import questd_lib as q  # noqa: E402
 from questd_lib import check  # noqa: E402
 
 PARTITIONS = 4
-TOPICS = ("events", "actions", "questline-changelog")
+REPARTITIONS = 2
+TOPICS = {"events": PARTITIONS, "actions": PARTITIONS, "questline-changelog": PARTITIONS,
+          "questline-repartition": REPARTITIONS}
 GROUP = "questline"
 
 
@@ -53,7 +59,7 @@ class Mock:
     def __init__(self, tools, workdir):
         self.proc = subprocess.Popen(
             [os.path.join(tools, "kafka_mock"), "--brokers", "3"] +
-            sum([["--topic", "%s:%d" % (t, PARTITIONS)] for t in TOPICS], []),
+            sum([["--topic", "%s:%d" % (t, n)] for t, n in TOPICS.items()], []),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(os.path.join(workdir, "mock.err"), "wb"),
             text=True, bufsize=1)
         line = self.proc.stdout.readline().split()
@@ -124,7 +130,8 @@ def questd_config(source_dir, mock, redis, engine):
             "listen: { http: \"127.0.0.1:0\" }\n"
             "engine: %s\n"
             "source: { type: kafka, brokers: \"%s\", topic: events, group: %s, actions_topic: actions,\n"
-            "          changelog_topic: questline-changelog, checkpoint_every: 150, max_batch: 100,\n"
+            "          changelog_topic: questline-changelog, repartition_topic: questline-repartition,\n"
+            "          checkpoint_every: 150, max_batch: 100,\n"
             "          session_timeout: 6s, redis: \"127.0.0.1:%d\", redis_prefix: qltest }\n"
             % (source_dir, engine, mock.bootstrap, GROUP, redis.port))
 
@@ -162,14 +169,35 @@ def ends(placed):
     return out
 
 
-def quest_run(quest, source_dir, lines, workdir, name):
+def topic_ends(tools, mock):
+    """The events topic's end offset per partition (the owners write results into it)."""
+    return ends([(r["partition"], r["offset"], None) for r in dump(tools, mock, "events")])
+
+
+def settle(tools, mock, live, what):
+    """Until every partition has consumed the events topic to its end and
+    the topic has stopped growing: the owners have ranked every window the
+    partitions' clocks passed, and the results are applied."""
+    want = topic_ends(tools, mock)
+    for _ in range(10):
+        if not wait_for(live, want, what):
+            return
+        time.sleep(2)   # a last clock record's results, if any, land meanwhile
+        again = topic_ends(tools, mock)
+        if again == want:
+            return
+        want = again
+    check(False, "%s: the events topic stops growing" % what, want)
+
+
+def quest_run(quest, source_dir, lines, workdir, name, *extra):
     """`quest run` (interp) of `lines`: (action lines, state by user)."""
     events = os.path.join(workdir, name + ".ndjson")
     with open(events, "w") as f:
         f.write("\n".join(lines) + "\n")
     actions, state = os.path.join(workdir, name + ".actions"), os.path.join(workdir, name + ".state")
     subprocess.run([quest, "run", os.path.join(source_dir, "examples/casino"), "--events", events, "--engine", "interp",
-                    "--actions", actions, "--state", state], check=True, stdout=subprocess.DEVNULL,
+                    "--actions", actions, "--state", state] + list(extra), check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
     return open(actions).read().splitlines(), {u["user"]: u for u in json.load(open(state))["users"]}
 
@@ -177,11 +205,13 @@ def quest_run(quest, source_dir, lines, workdir, name):
 def move_off(mock, broker, survivor):
     """The mock has no failover (README e): the leaders and coordinators on
     `broker` are moved to `survivor` by hand before it goes down."""
-    for topic in TOPICS:
-        for p in range(PARTITIONS):
+    for topic, partitions in TOPICS.items():
+        for p in range(partitions):
             mock.command("leader %s %d %d" % (topic, p, survivor))
     for p in range(PARTITIONS):
         mock.command("coordinator transaction %s-events-%d %d" % (GROUP, p, survivor))
+    for r in range(REPARTITIONS):
+        mock.command("coordinator transaction %s-questline-repartition-%d %d" % (GROUP, r, survivor))
     mock.command("coordinator group %s %d" % (GROUP, survivor))
     mock.command("coordinator group questd-restore-reader %d" % survivor)
 
@@ -225,6 +255,7 @@ def main():
         placed += produce(tools, mock, parts[2], workdir, "part3")
         wait_for(live, ends(placed), "broker 3 down, the killed member back")
         mock.command("up 3")
+        settle(tools, mock, live, "the owners' last results applied")
         check(sum(len((status(i) or {}).get("partitions", [])) for i in live) == PARTITIONS,
               "every partition owned once at the end")
 
@@ -242,12 +273,18 @@ def main():
         problems = q.promtool_problems(metrics)
         check(not problems, "promtool accepts a Kafka-fed questd's /metrics", problems)
 
-        # Per partition: the committed actions against quest run of its events in offset order.
-        by_partition = {p: [line for (pp, o, line) in sorted(placed) if pp == p] for p in range(PARTITIONS)}
-        references = {p: quest_run(quest, source_dir, by_partition[p], workdir, "ref%d" % p) for p in range(PARTITIONS)}
+        # Per partition: the committed actions against quest run of its log
+        # (events and competition results) in offset order.
+        log = dump(tools, mock, "events")
+        by_partition = {p: [r["value"] for r in log if r["partition"] == p] for p in range(PARTITIONS)}
+        results = [json.loads(r["value"])["competition_result"] for r in log if "competition_result" in r["value"]]
+        print("kafka: %d competition results in the events topic" % len(results))
+        check(len(results) > 0, "the owners wrote competition results into the events topic")
+        references = {p: quest_run(quest, source_dir, by_partition[p], workdir, "ref%d" % p, "--ranked-elsewhere")
+                      for p in range(PARTITIONS)}
         # A player's state from the instance owning them, against its partition's reference.
         for p in range(PARTITIONS):
-            user = json.loads(by_partition[p][-1])["user"]
+            user = [json.loads(line)["user"] for line in by_partition[p] if "competition_result" not in line][-1]
             answers = [q.json_request(i.port, "GET", "/v1/users/" + user) for i in live]
             found = [b for c, b in answers if c == 200]
             check(len(found) == 1 and found[0] == references[p][1][user],
@@ -284,11 +321,31 @@ def main():
                       len(got), len(want), first, got[first] if first is not None else "",
                       want[first] if first is not None else ""))
 
+        # The rankings against one engine of all the events: every window
+        # closed is ranked once, each player's rank and score as one engine's.
+        one_engine = quest_run(quest, source_dir, lines, workdir, "one_engine")[0]
+        def ranked(actions):
+            out = {}
+            for a in map(json.loads, actions):
+                if a.get("action") in ("leaderboard", "tournament") and "rank" in a:
+                    name = a.get("leaderboard") or a.get("tournament")
+                    out.setdefault(name, []).append((a["user"], a["rank"], a["score"]))
+            return {k: sorted(v) for k, v in out.items()}
+        want_ranks = ranked(one_engine)
+        got_ranks = ranked(r["value"] for r in kept)
+        check(got_ranks == want_ranks and len(want_ranks) > 0,
+              "the partitions' prizes are one engine's ranking of all players (%s)"
+              % {k: len(v) for k, v in want_ranks.items()},
+              {k: sorted(set(got_ranks.get(k, [])) ^ set(want_ranks.get(k, [])))[:8]
+               for k in set(got_ranks) | set(want_ranks)})
+        seen = [(r["competition"], r["window_end"], r["user"]) for r in results]
+        print("kafka: %d distinct results, %d written twice by an owner that died before its commit"
+              % (len(set(seen)), len(seen) - len(set(seen))))
+
         # Redis against the partitions' quest runs: each player's score in the
         # newest window the mirror holds for them is their score in their
         # partition's current window, or its last one when they have not
-        # scored since. (A ranking across partitions is not yet one engine's:
-        # prizes at a close are ranked per partition, docs/scale-out.md.)
+        # scored since.
         competitions = {}
         for key in redis.cli("KEYS", "qltest:lb:*").split():
             _, _, competition, window = key.split(":")

@@ -36,7 +36,8 @@ bool Produce(rd_kafka_t* producer, const std::string& topic, int32_t partition, 
 
 }  // namespace
 
-std::vector<std::pair<std::string, std::string>> EncodeCheckpoint(const Checkpoint& checkpoint) {
+std::vector<std::pair<std::string, std::string>> EncodeCheckpoint(const Checkpoint& checkpoint,
+                                                                  const std::string& prefix) {
   std::vector<std::pair<std::string, std::string>> records;
   const std::string& bytes = checkpoint.snapshot;
   const size_t chunks = (bytes.size() + kChunkBytes - 1) / kChunkBytes;
@@ -44,7 +45,7 @@ std::vector<std::pair<std::string, std::string>> EncodeCheckpoint(const Checkpoi
     core::ByteWriter w;
     w.Fixed64(checkpoint.generation);
     w.Raw(std::string_view(bytes).substr(i * kChunkBytes, kChunkBytes));
-    records.emplace_back(ChunkKey(i), w.Take());
+    records.emplace_back(prefix + ChunkKey(i), w.Take());
   }
   core::ByteWriter header;
   header.Raw(kMagic);
@@ -53,13 +54,13 @@ std::vector<std::pair<std::string, std::string>> EncodeCheckpoint(const Checkpoi
   header.Signed(checkpoint.offset);
   header.Unsigned(chunks);
   header.Unsigned(bytes.size());
-  records.emplace_back(kHeaderKey, header.Take());   // last: a header seen means its chunks are there
+  records.emplace_back(prefix + kHeaderKey, header.Take());   // last: a header seen means its chunks are there
   return records;
 }
 
 bool ProduceCheckpoint(rd_kafka_t* producer, const std::string& topic, int32_t partition,
-                       const Checkpoint& checkpoint, std::string* error) {
-  for (const auto& [key, value] : EncodeCheckpoint(checkpoint))
+                       const Checkpoint& checkpoint, std::string* error, const std::string& prefix) {
+  for (const auto& [key, value] : EncodeCheckpoint(checkpoint, prefix))
     if (!Produce(producer, topic, partition, key, value, error)) return false;
   return true;
 }
@@ -79,11 +80,12 @@ std::string EncodeProgress(const Progress& progress) {
 }
 
 bool ProduceProgress(rd_kafka_t* producer, const std::string& topic, int32_t partition, const Progress& progress,
-                     std::string* error) {
-  return Produce(producer, topic, partition, kProgressKey, EncodeProgress(progress), error);
+                     std::string* error, const std::string& prefix) {
+  return Produce(producer, topic, partition, prefix + kProgressKey, EncodeProgress(progress), error);
 }
 
-bool ReadChangelog(const KafkaSourceConfig& config, int32_t partition, ChangelogState* state, std::string* error) {
+bool ReadChangelog(const KafkaSourceConfig& config, int32_t partition, ChangelogState* state, std::string* error,
+                   const std::string& prefix) {
   *state = ChangelogState();
   // What compaction would keep: the last value of each key.
   std::map<std::string, std::string> latest;
@@ -97,14 +99,15 @@ bool ReadChangelog(const KafkaSourceConfig& config, int32_t partition, Changelog
       },
       error);
   if (!read) return false;
-  if (DecodeChangelog(latest, state, error)) return true;
+  if (DecodeChangelog(latest, state, error, prefix)) return true;
   *error = "changelog partition " + std::to_string(partition) + ": " + *error;
   return false;
 }
 
-bool DecodeChangelog(const std::map<std::string, std::string>& latest, ChangelogState* state, std::string* error) {
+bool DecodeChangelog(const std::map<std::string, std::string>& latest, ChangelogState* state, std::string* error,
+                     const std::string& prefix) {
   *state = ChangelogState();
-  auto progress_it = latest.find(kProgressKey);
+  auto progress_it = latest.find(prefix + kProgressKey);
   if (progress_it != latest.end()) {
     unsigned version = 0;
     unsigned long long epoch = 0, sequence = 0;
@@ -117,7 +120,7 @@ bool DecodeChangelog(const std::map<std::string, std::string>& latest, Changelog
     state->progress = Progress{epoch, sequence, next};
     state->has_progress = true;
   }
-  auto header_it = latest.find(kHeaderKey);
+  auto header_it = latest.find(prefix + kHeaderKey);
   if (header_it == latest.end()) return true;
   core::ByteReader h(header_it->second);
   Checkpoint c;
@@ -133,7 +136,7 @@ bool DecodeChangelog(const std::map<std::string, std::string>& latest, Changelog
     return false;
   }
   for (uint64_t i = 0; i < chunks; ++i) {
-    auto chunk = latest.find(ChunkKey(i));
+    auto chunk = latest.find(prefix + ChunkKey(i));
     core::ByteReader r(chunk == latest.end() ? std::string_view() : std::string_view(chunk->second));
     if (chunk == latest.end() || r.Fixed64() != c.generation || !r.ok()) {
       // Deleted by retention (the topic is not compacted, or too small):

@@ -59,25 +59,30 @@ constexpr size_t kChunkBytes = 512 * 1024;
 
 // The records of a checkpoint, (key, value) in the order they are produced:
 // the chunks, then the header. Pure, for tests and the fuzzer.
-std::vector<std::pair<std::string, std::string>> EncodeCheckpoint(const Checkpoint& checkpoint);
+// `prefix` puts another task's records in the same partition under keys of
+// their own (a competition owner's, "owner/": owner_task.h).
+std::vector<std::pair<std::string, std::string>> EncodeCheckpoint(const Checkpoint& checkpoint,
+                                                                  const std::string& prefix = "");
 std::string EncodeProgress(const Progress& progress);
 // A changelog partition as compaction leaves it (the last value of each key)
 // to what restore uses. A checkpoint lacking a chunk is logged and not used;
 // a damaged record is false with `error`. Never trusts a size or a count.
-bool DecodeChangelog(const std::map<std::string, std::string>& latest, ChangelogState* state, std::string* error);
+bool DecodeChangelog(const std::map<std::string, std::string>& latest, ChangelogState* state, std::string* error,
+                     const std::string& prefix = "");
 
 // Produces `checkpoint` to `partition` of the changelog topic through the
 // transactional `producer` (a transaction must be open); false with `error`.
 bool ProduceCheckpoint(rd_kafka_t* producer, const std::string& topic, int32_t partition,
-                       const Checkpoint& checkpoint, std::string* error);
+                       const Checkpoint& checkpoint, std::string* error, const std::string& prefix = "");
 
 // Produces `progress` likewise.
 bool ProduceProgress(rd_kafka_t* producer, const std::string& topic, int32_t partition, const Progress& progress,
-                     std::string* error);
+                     std::string* error, const std::string& prefix = "");
 
 // The newest whole checkpoint and the last progress record of `partition`
 // (read_committed, from the beginning to the end of the partition): false
 // with `error` when the topic cannot be read or a checkpoint is damaged.
-bool ReadChangelog(const KafkaSourceConfig& config, int32_t partition, ChangelogState* out, std::string* error);
+bool ReadChangelog(const KafkaSourceConfig& config, int32_t partition, ChangelogState* out, std::string* error,
+                   const std::string& prefix = "");
 
 }  // namespace questline::daemon::kafka

@@ -8,22 +8,24 @@
 #include "core/byte_io.h"
 #include "runtime/daemon/journal.h"
 #include "runtime/daemon/kafka/changelog.h"
+#include "runtime/daemon/kafka/standings.h"
+#include "runtime/daemon/kafka/transaction.h"
 #include "runtime/daemon/leaderboard_mirror.h"
 #include "runtime/daemon/log.h"
 #include "runtime/engine/json_text.h"
 #include "runtime/io/action_writer.h"
+#include "runtime/io/competition_result.h"
 
 namespace questline::daemon::kafka {
 namespace {
 
-constexpr int kTxnTimeoutMs = 60'000;
-// Under transaction.timeout.ms, with room for the checkpoint and the commit.
-constexpr int kFlushMs = 30'000;
 constexpr std::string_view kLocalMagic = "QLKP";
 
 engine::EngineOptions OptionsFor(const Config& config) {
   engine::EngineOptions options;
   options.dedupe_window_ms = config.dedup_window_ms;
+  // Competitions span partitions: their windows are ranked by their owner (standings.h).
+  options.ranked_elsewhere = true;
   return options;
 }
 
@@ -36,8 +38,10 @@ std::string Hex128(const engine::Hash128& key) {
 
 }  // namespace
 
-PartitionTask::PartitionTask(const Config& config, PackagePtr package, int32_t partition, LeaderboardMirror* mirror)
-    : config_(config), package_(std::move(package)), partition_(partition), mirror_(mirror) {
+PartitionTask::PartitionTask(const Config& config, PackagePtr package, int32_t partition, int32_t repartitions,
+                             LeaderboardMirror* mirror)
+    : config_(config), package_(std::move(package)), partition_(partition), repartitions_(repartitions),
+      mirror_(mirror) {
   Fresh();
 }
 
@@ -58,57 +62,28 @@ std::string PartitionTask::LocalPath() const {
 bool PartitionTask::Start(rd_kafka_t* consumer, std::string* error) {
   const KafkaSourceConfig& k = config_.kafka;
   const std::string name = k.topic + "[" + std::to_string(partition_) + "]";
-  rd_kafka_conf_t* conf = NewConf(k, "questd-" + name, error);
-  if (conf == nullptr) return false;
   // One transactional id per input partition (Kafka Streams' exactly-once
   // v1): whoever owns the partition next fences whoever owned it before.
-  const std::string txn_id = k.group + "-" + k.topic + "-" + std::to_string(partition_);
-  if (!SetAll(conf,
-              {{"transactional.id", txn_id}, {"enable.idempotence", "true"},
-               {"transaction.timeout.ms", std::to_string(kTxnTimeoutMs)}, {"linger.ms", "2"}},
-              error))
-    return false;
-  rd_kafka_conf_set_dr_msg_cb(conf, &PartitionTask::OnDelivery);
-  rd_kafka_conf_set_opaque(conf, this);
-  producer_ = NewHandle(RD_KAFKA_PRODUCER, conf, error);
-  if (!producer_) return false;
-  if (rd_kafka_error_t* e = rd_kafka_init_transactions(producer_.get(), kTxnTimeoutMs)) {
-    *error = name + ": init transactions: " + Take(e);
+  producer_ = NewTransactionalProducer(k, k.group + "-" + k.topic + "-" + std::to_string(partition_),
+                                       &PartitionTask::OnDelivery, this, error);
+  if (!producer_) {
+    *error = name + ": " + *error;
     return false;
   }
   // Only now is the committed offset final: the previous owner's open
   // transaction, offsets and all, was aborted or completed by the fence.
-  PartitionList wanted(rd_kafka_topic_partition_list_new(1));
-  rd_kafka_topic_partition_list_add(wanted.get(), k.topic.c_str(), partition_);
-  rd_kafka_resp_err_t err = rd_kafka_committed(consumer, wanted.get(), kTxnTimeoutMs);
-  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) err = wanted->elems[0].err;
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    *error = name + ": committed offset: " + rd_kafka_err2str(err);
-    return false;
-  }
   using Clock = std::chrono::steady_clock;
   const auto started = Clock::now();
   ChangelogState changelog;
-  if (!ReadChangelog(k, partition_, &changelog, error)) {
+  int64_t committed = 0;
+  bool fresh = false;
+  if (!ReadChangelog(k, partition_, &changelog, error) ||
+      !ResumeOffset(consumer, k.topic, partition_, changelog, &committed, &fresh, error)) {
     *error = name + ": " + *error;
     return false;
   }
-  // Both were written by the same transactions: the larger is where the
-  // last committed one left off (the mock keeps only the progress record).
-  int64_t committed = std::max<int64_t>(wanted->elems[0].offset, 0), base = 0;
-  if (changelog.has_progress) committed = std::max(committed, changelog.progress.next_offset);
-  if (wanted->elems[0].offset < 0 && !changelog.has_progress) {
-    // Never committed: from the oldest event the topic still holds.
-    int64_t low = 0, high = 0;
-    err = rd_kafka_query_watermark_offsets(consumer, k.topic.c_str(), partition_, &low, &high, kTxnTimeoutMs);
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      *error = name + ": watermarks: " + rd_kafka_err2str(err);
-      return false;
-    }
-    committed = base = low;
-  }
-  std::random_device entropy;
-  epoch_ = (uint64_t(entropy()) << 32) ^ entropy() ^ uint64_t(std::chrono::steady_clock::now().time_since_epoch().count());
+  const int64_t base = fresh ? committed : 0;
+  epoch_ = NewEpoch();
 
   // The newest state at or before `committed`: a local snapshot, else the changelog.
   int64_t from = base;
@@ -176,6 +151,7 @@ bool PartitionTask::ReplayTo(int64_t committed, std::string* error) {
         if (m.offset >= committed) return false;
         Feed(&m);
         engine_->DrainActions();   // produced already, by the transaction that committed this offset
+        engine_->DrainClosedWindows();
         ++counters_.replayed;
         ++events_since_checkpoint_;
         next_offset_ = m.offset + 1;
@@ -210,6 +186,7 @@ void PartitionTask::Feed(const rd_kafka_message_t* message) {
     payload = end == std::string_view::npos ? std::string_view() : payload.substr(end + 1);
     ++line_no;
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    if (FeedResult(line, message->offset)) continue;
     if (!reader_->ParseLine(line, line_no, &event_, &reason)) {
       ++counters_.rejected;
       if (producing_)
@@ -223,6 +200,40 @@ void PartitionTask::Feed(const rd_kafka_message_t* message) {
     if (engine_->Stats().duplicates != duplicates) ++counters_.duplicates;
     else ++counters_.events;
   }
+}
+
+bool PartitionTask::FeedResult(std::string_view line, int64_t offset) {
+  if (!io::IsCompetitionResultLine(line)) return false;
+  engine::CompetitionResult result;
+  std::string reason;
+  if (io::ParseCompetitionResultLine(line, &result, &reason) && engine_->ApplyResult(result, &reason)) {
+    ++counters_.results;
+    return true;
+  }
+  ++counters_.rejected;
+  if (producing_)
+    Log(LogLevel::Warn, "kafka: " + config_.kafka.topic + "[" + std::to_string(partition_) + "] offset " +
+                            std::to_string(offset) + ": a competition result rejected: " + reason);
+  return true;
+}
+
+// Each closed window to its competition's owner, then the clock to every
+// owner: a window's entries come before the clock that says the partition
+// passed its end (one producer, in order, per partition).
+bool PartitionTask::ProduceStandings(const std::string& txn, std::string* error) {
+  const std::string& topic = config_.kafka.repartition_topic;
+  for (const engine::ClosedWindow& window : engine_->DrainClosedWindows()) {
+    const int32_t owner = RepartitionOf(window.competition, repartitions_);
+    for (const std::string& record : Standings::EncodeWindow(window, partition_))
+      if (!ProduceInTransaction(producer_.get(), topic, owner, window.competition, record, txn, error)) return false;
+  }
+  const int64_t clock = engine_->Clock();
+  if (clock == clock_sent_ || clock == INT64_MIN) return true;
+  const std::string record = Standings::EncodeClock(partition_, clock), key = std::to_string(partition_);
+  for (int32_t owner = 0; owner < repartitions_; ++owner)
+    if (!ProduceInTransaction(producer_.get(), topic, owner, key, record, txn, error)) return false;
+  clock_sent_ = clock;   // (a transaction that aborts restarts the task: sent again)
+  return true;
 }
 
 PartitionTask::Outcome PartitionTask::Process(const std::vector<rd_kafka_message_t*>& messages, rd_kafka_t* consumer,
@@ -245,26 +256,13 @@ PartitionTask::Outcome PartitionTask::Process(const std::vector<rd_kafka_message
       value.clear();
       io::AppendActionJson(value, a);
       if (!value.empty() && value.back() == '\n') value.pop_back();   // a message is one line, unterminated
-      const std::string key = Hex128(a.key);
-      for (;;) {
-        const rd_kafka_resp_err_t err = rd_kafka_producev(
-            producer_.get(), RD_KAFKA_V_TOPIC(actions_topic.c_str()), RD_KAFKA_V_PARTITION(partition_),
-            RD_KAFKA_V_KEY(key.data(), key.size()), RD_KAFKA_V_VALUE(value.data(), value.size()),
-            RD_KAFKA_V_HEADER(kTransactionHeader, txn.data(), ssize_t(txn.size())),
-            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
-        if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
-        if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-          *error = std::string("produce an action: ") + rd_kafka_err2str(err);
-          produced = false;
-          break;
-        }
-        rd_kafka_poll(producer_.get(), 50);
-      }
+      produced = ProduceInTransaction(producer_.get(), actions_topic, partition_, Hex128(a.key), value, txn, error);
       if (!produced) break;
       ++counters_.actions;
     }
     if (!produced) break;
   }
+  if (produced) produced = ProduceStandings(txn, error);
   const int64_t next = messages.back()->offset + 1;
   // Every action delivered before the progress record is produced, so a
   // progress record seen means all of its transaction's actions are there
@@ -290,7 +288,7 @@ PartitionTask::Outcome PartitionTask::Process(const std::vector<rd_kafka_message
     produced = ProduceProgress(producer_.get(), config_.kafka.changelog_topic, partition_,
                                Progress{epoch_, sequence_, next}, error);
   bool fenced = false;
-  if (produced && Commit(consumer, next, error, &fenced)) {
+  if (produced && CommitTransaction(producer_.get(), consumer, config_.kafka.topic, partition_, next, error, &fenced)) {
     next_offset_ = next;
     ++counters_.transactions;
     Mirror();
@@ -307,36 +305,6 @@ PartitionTask::Outcome PartitionTask::Process(const std::vector<rd_kafka_message
     }
   }
   return fenced ? Outcome::Fenced : Outcome::Failed;
-}
-
-bool PartitionTask::Commit(rd_kafka_t* consumer, int64_t next, std::string* error, bool* fenced) {
-  // Each step's retriable errors (a timeout while a broker is down) are
-  // retried as librdkafka documents, the offsets before the commit, so the
-  // transaction never commits without them; an abortable error aborts; a
-  // fatal one is a fence. -1: the transaction's remaining time.
-  constexpr int kAttempts = 5;
-  PartitionList offsets(rd_kafka_topic_partition_list_new(1));
-  rd_kafka_topic_partition_list_add(offsets.get(), config_.kafka.topic.c_str(), partition_)->offset = next;
-  rd_kafka_consumer_group_metadata_t* group = rd_kafka_consumer_group_metadata(consumer);
-  rd_kafka_error_t* e = nullptr;
-  for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    e = rd_kafka_send_offsets_to_transaction(producer_.get(), offsets.get(), group, -1);
-    if (e == nullptr || !rd_kafka_error_is_retriable(e)) break;
-    if (attempt + 1 < kAttempts) rd_kafka_error_destroy(e);
-  }
-  rd_kafka_consumer_group_metadata_destroy(group);
-  for (int attempt = 0; e == nullptr && attempt < kAttempts; ++attempt) {
-    e = rd_kafka_commit_transaction(producer_.get(), -1);
-    if (e == nullptr) return true;
-    if (!rd_kafka_error_is_retriable(e)) break;
-    if (attempt + 1 < kAttempts) {
-      rd_kafka_error_destroy(e);
-      e = nullptr;
-    }
-  }
-  *fenced = rd_kafka_error_is_fatal(e);
-  *error = "commit: " + Take(e);
-  return false;
 }
 
 void PartitionTask::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {

@@ -30,11 +30,15 @@ struct PartitionCounters {
   uint64_t events = 0, rejected = 0, duplicates = 0, actions = 0;
   uint64_t transactions = 0, aborted = 0, checkpoints = 0;
   uint64_t replayed = 0;   // events replayed at restore, their actions not produced again
+  uint64_t results = 0;    // competition results applied (an owner's, standings.h)
 };
 
 class PartitionTask {
  public:
-  PartitionTask(const Config& config, PackagePtr package, int32_t partition, LeaderboardMirror* mirror);
+  // `repartitions`: the repartition topic's partitions, where closed
+  // competition windows and this partition's clock go (standings.h).
+  PartitionTask(const Config& config, PackagePtr package, int32_t partition, int32_t repartitions,
+                LeaderboardMirror* mirror);
   ~PartitionTask();
   PartitionTask(const PartitionTask&) = delete;
   PartitionTask& operator=(const PartitionTask&) = delete;
@@ -69,7 +73,11 @@ class PartitionTask {
   bool ReplayTo(int64_t committed, std::string* error);
   // One message's events into the engine (its lines; a bad one counted and logged).
   void Feed(const rd_kafka_message_t* message);
-  bool Commit(rd_kafka_t* consumer, int64_t next, std::string* error, bool* fenced);
+  // A competition result line into the engine: true when `line` is one (applied or rejected).
+  bool FeedResult(std::string_view line, int64_t offset);
+  // The windows closed by this transaction's events, and the clock, to the
+  // repartition topic; false with `error`.
+  bool ProduceStandings(const std::string& txn, std::string* error);
   void Mirror();
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
   std::string LocalPath() const;
@@ -77,6 +85,7 @@ class PartitionTask {
   const Config& config_;
   PackagePtr package_;
   const int32_t partition_;
+  const int32_t repartitions_;
   LeaderboardMirror* mirror_;
   std::unique_ptr<engine::StringPool> strings_;
   std::unique_ptr<engine::Engine> engine_;
@@ -90,6 +99,7 @@ class PartitionTask {
   uint64_t events_since_checkpoint_ = 0;
   engine::ScoreStep mirrored_;              // Engine::VisitScores' step mirrored so far
   bool producing_ = false;                  // false while replaying: actions are dropped
+  int64_t clock_sent_ = INT64_MIN;          // the clock last produced to the repartition topic
   std::vector<engine::Action> pending_;     // the open transaction's actions
   core::Event event_;
   PartitionCounters counters_;

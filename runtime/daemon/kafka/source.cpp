@@ -22,6 +22,16 @@ void Add(PartitionCounters& to, const PartitionCounters& c) {
   to.aborted += c.aborted;
   to.checkpoints += c.checkpoints;
   to.replayed += c.replayed;
+  to.results += c.results;
+}
+
+void Add(OwnerCounters& to, const OwnerCounters& c) {
+  to.records += c.records;
+  to.rejected += c.rejected;
+  to.results += c.results;
+  to.transactions += c.transactions;
+  to.aborted += c.aborted;
+  to.replayed += c.replayed;
 }
 
 std::string Label(const std::string& topic, int32_t partition) {
@@ -76,14 +86,29 @@ bool Source::Open(std::string* error) {
              std::to_string(inputs) + " of " + k.topic;
     return false;
   }
-  PartitionList topics(rd_kafka_topic_partition_list_new(1));
+  // The competitions' owners: one per partition of the repartition topic,
+  // each writing its checkpoints to the changelog partition of its number.
+  const int32_t repartitions = PartitionCount(consumer_.get(), k.repartition_topic, 10'000, error);
+  if (repartitions < 0) return false;
+  if (repartitions > changelog) {
+    *error = "source: " + k.repartition_topic + " has " + std::to_string(repartitions) + " partitions, more than the " +
+             std::to_string(changelog) + " of " + k.changelog_topic + " its owners checkpoint to";
+    return false;
+  }
+  inputs_ = inputs;
+  repartitions_ = repartitions;
+  // One group over both topics, as a Kafka Streams application with a
+  // repartition topic: the group spreads the owners like the partitions.
+  PartitionList topics(rd_kafka_topic_partition_list_new(2));
   rd_kafka_topic_partition_list_add(topics.get(), k.topic.c_str(), RD_KAFKA_PARTITION_UA);
+  rd_kafka_topic_partition_list_add(topics.get(), k.repartition_topic.c_str(), RD_KAFKA_PARTITION_UA);
   if (rd_kafka_resp_err_t err = rd_kafka_subscribe(consumer_.get(), topics.get())) {
-    *error = "subscribe to " + k.topic + ": " + rd_kafka_err2str(err);
+    *error = "subscribe to " + k.topic + " and " + k.repartition_topic + ": " + rd_kafka_err2str(err);
     return false;
   }
   Log(LogLevel::Info, "kafka: member of group " + k.group + " on " + k.topic + " (" + std::to_string(inputs) +
-                          " partitions) at " + k.brokers);
+                          " partitions) and " + k.repartition_topic + " (" + std::to_string(repartitions) +
+                          ") at " + k.brokers);
   return true;
 }
 
@@ -98,9 +123,10 @@ void Source::OnRebalance(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_pa
 void Source::Assigned(const rd_kafka_topic_partition_list_t* partitions) {
   ++rebalances_;
   for (int i = 0; i < partitions->cnt; ++i) {
-    if (!Take(partitions->elems[i].partition)) {
+    const Unit unit{partitions->elems[i].topic == config_.kafka.repartition_topic, partitions->elems[i].partition};
+    if (!Take(unit)) {
       std::lock_guard<std::timed_mutex> lock(mutex_);
-      waiting_.insert(partitions->elems[i].partition);
+      waiting_.insert(unit);
     }
   }
   Assign();
@@ -115,35 +141,58 @@ void Source::Revoked() {
     task->SaveLocal();
     Add(gone_, task->Counters());
   }
-  if (!tasks_.empty() || !waiting_.empty()) Log(LogLevel::Info, "kafka: partitions revoked: " + std::to_string(tasks_.size()));
+  for (auto& [partition, owner] : owners_) Add(owners_gone_, owner->Counters());
+  if (!tasks_.empty() || !owners_.empty() || !waiting_.empty())
+    Log(LogLevel::Info, "kafka: partitions revoked: " + std::to_string(tasks_.size()) + " and " +
+                            std::to_string(owners_.size()) + " competition owners");
   tasks_.clear();
+  owners_.clear();
   waiting_.clear();
   Publish();
   rd_kafka_assign(consumer_.get(), nullptr);
 }
 
-bool Source::Take(int32_t partition) {
-  auto task = std::make_unique<PartitionTask>(config_, package_, partition, mirror_.get());
+const std::string& Source::TopicOf(const Unit& unit) const {
+  return unit.first ? config_.kafka.repartition_topic : config_.kafka.topic;
+}
+
+bool Source::Take(const Unit& unit) {
+  const int32_t partition = unit.second;
   std::string error;
-  if (!task->Start(consumer_.get(), &error)) {
-    Log(LogLevel::Error, "kafka: cannot take " + Label(config_.kafka.topic, partition) + ": " + error +
-                             " (retrying)");
+  if (unit.first) {
+    auto owner = std::make_unique<OwnerTask>(config_, package_, partition, inputs_);
+    const bool started = owner->Start(consumer_.get(), &error);
     std::lock_guard<std::timed_mutex> lock(mutex_);
+    if (started) {
+      waiting_.erase(unit);
+      owners_[partition] = std::move(owner);
+      return true;
+    }
+    Add(owners_gone_, owner->Counters());
+  } else {
+    auto task = std::make_unique<PartitionTask>(config_, package_, partition, repartitions_, mirror_.get());
+    const bool started = task->Start(consumer_.get(), &error);
+    std::lock_guard<std::timed_mutex> lock(mutex_);
+    if (started) {
+      waiting_.erase(unit);
+      tasks_[partition] = std::move(task);
+      return true;
+    }
     Add(gone_, task->Counters());
-    return false;
   }
-  std::lock_guard<std::timed_mutex> lock(mutex_);
-  waiting_.erase(partition);
-  tasks_[partition] = std::move(task);
-  return true;
+  Log(LogLevel::Error, "kafka: cannot take " + Label(TopicOf(unit), partition) + ": " + error + " (retrying)");
+  return false;
 }
 
 void Source::Assign() {
-  PartitionList list(rd_kafka_topic_partition_list_new(int(tasks_.size()) + 1));
+  PartitionList list(rd_kafka_topic_partition_list_new(int(tasks_.size() + owners_.size()) + 1));
   {
     std::lock_guard<std::timed_mutex> lock(mutex_);
     for (auto& [partition, task] : tasks_)
       rd_kafka_topic_partition_list_add(list.get(), config_.kafka.topic.c_str(), partition)->offset = task->NextOffset();
+    for (auto& [partition, owner] : owners_)
+      rd_kafka_topic_partition_list_add(list.get(), config_.kafka.repartition_topic.c_str(), partition)->offset =
+          owner->NextOffset();
   }
   if (rd_kafka_resp_err_t err = rd_kafka_assign(consumer_.get(), list.get()))
     Log(LogLevel::Error, std::string("kafka: assign: ") + rd_kafka_err2str(err));
@@ -159,7 +208,7 @@ void Source::RetryWaiting() {
 void Source::Run() {
   const size_t max_batch = size_t(config_.kafka.max_batch);
   std::vector<rd_kafka_message_t*> polled;
-  std::map<int32_t, std::vector<rd_kafka_message_t*>> by_partition;
+  std::map<Unit, std::vector<rd_kafka_message_t*>> by_partition;
   auto last_retry = std::chrono::steady_clock::now();
   while (!stop_) {
     if (std::chrono::steady_clock::now() - last_retry > std::chrono::milliseconds(kRetryMs)) {
@@ -193,24 +242,25 @@ void Source::Run() {
     by_partition.clear();
     bool reassign = false;
     for (rd_kafka_message_t* msg : polled) {
+      const Unit unit{msg->rkt != nullptr && rd_kafka_topic_name(msg->rkt) == config_.kafka.repartition_topic,
+                      msg->partition};
       if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-        by_partition[msg->partition].push_back(msg);
+        by_partition[unit].push_back(msg);
       } else if (msg->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) {
-        reassign |= OffsetLost(msg->partition);
+        reassign |= OffsetLost(unit);
       } else if (msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
         Log(LogLevel::Warn, std::string("kafka: ") + rd_kafka_message_errstr(msg));
       }
     }
-    for (auto& [partition, messages] : by_partition) {
+    for (auto& [unit, messages] : by_partition) {
       std::unique_lock<std::timed_mutex> lock(mutex_);
-      auto it = tasks_.find(partition);
-      if (it == tasks_.end()) continue;   // given up in this round: its messages are read again by the next owner
-      PartitionTask& task = *it->second;
+      const int64_t next = NextOffset(unit);
+      if (next < 0) continue;   // given up in this round: its messages are read again by the next owner
       // Strictly after the task's offset and increasing: what was fetched
       // before an assign moved the position is processed already; a gap
       // forward is a control record.
       std::vector<rd_kafka_message_t*> batch;
-      int64_t last = task.NextOffset() - 1;
+      int64_t last = next - 1;
       for (rd_kafka_message_t* msg : messages)
         if (msg->offset > last) {
           batch.push_back(msg);
@@ -218,19 +268,31 @@ void Source::Run() {
         }
       if (batch.empty()) continue;
       std::string error;
-      const PartitionTask::Outcome outcome = task.Process(batch, consumer_.get(), &error);
+      const int32_t partition = unit.second;
+      PartitionTask::Outcome outcome;
+      if (unit.first) {
+        outcome = owners_[partition]->Process(batch, consumer_.get(), &error);
+        if (outcome != PartitionTask::Outcome::Committed) {
+          Add(owners_gone_, owners_[partition]->Counters());
+          owners_.erase(partition);
+        }
+      } else {
+        outcome = tasks_[partition]->Process(batch, consumer_.get(), &error);
+        if (outcome != PartitionTask::Outcome::Committed) {
+          Add(gone_, tasks_[partition]->Counters());
+          tasks_.erase(partition);
+        }
+      }
       if (outcome == PartitionTask::Outcome::Committed) continue;
-      Add(gone_, task.Counters());
-      tasks_.erase(it);
-      // The engine ran ahead of what was committed: start the partition
-      // again. Fenced too: a transaction that outlived its timeout is fenced
-      // by the coordinator, and the partition is still ours; if another
-      // member owns it now, the rebalance under way takes it away.
-      Log(LogLevel::Warn, "kafka: " + Label(config_.kafka.topic, partition) +
+      // The task ran ahead of what was committed: start it again. Fenced
+      // too: a transaction that outlived its timeout is fenced by the
+      // coordinator, and the partition is still ours; if another member
+      // owns it now, the rebalance under way takes it away.
+      Log(LogLevel::Warn, "kafka: " + Label(TopicOf(unit), partition) +
                               (outcome == PartitionTask::Outcome::Fenced ? ": fenced (" : ": transaction aborted (") +
                               error + "); restoring it");
       ++restarts_;
-      waiting_.insert(partition);
+      waiting_.insert(unit);
       reassign = true;
     }
     for (rd_kafka_message_t* msg : polled) rd_kafka_message_destroy(msg);
@@ -248,23 +310,32 @@ void Source::Run() {
   Log(LogLevel::Info, "kafka: left group " + config_.kafka.group);
 }
 
-bool Source::OffsetLost(int32_t partition) {
+int64_t Source::NextOffset(const Unit& unit) {
+  if (unit.first) {
+    auto it = owners_.find(unit.second);
+    return it == owners_.end() ? -1 : it->second->NextOffset();
+  }
+  auto it = tasks_.find(unit.second);
+  return it == tasks_.end() ? -1 : it->second->NextOffset();
+}
+
+bool Source::OffsetLost(const Unit& unit) {
+  const int32_t partition = unit.second;
   int64_t next = -1;
   {
     std::lock_guard<std::timed_mutex> lock(mutex_);
-    auto it = tasks_.find(partition);
-    if (it != tasks_.end()) next = it->second->NextOffset();
+    next = NextOffset(unit);
   }
   int64_t low = 0, high = 0;
   const rd_kafka_resp_err_t err =
-      rd_kafka_query_watermark_offsets(consumer_.get(), config_.kafka.topic.c_str(), partition, &low, &high, 5000);
+      rd_kafka_query_watermark_offsets(consumer_.get(), TopicOf(unit).c_str(), partition, &low, &high, 5000);
   // An empty partition, or one a leader change made briefly unsure, may be
   // reported out of range while the offset is in the log: fetch again.
   if (next >= 0 && err == RD_KAFKA_RESP_ERR_NO_ERROR && next >= low && next <= high) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));   // not a busy loop while it settles
     return true;
   }
-  Log(LogLevel::Error, "kafka: " + Label(config_.kafka.topic, partition) + ": offset " + std::to_string(next) +
+  Log(LogLevel::Error, "kafka: " + Label(TopicOf(unit), partition) + ": offset " + std::to_string(next) +
                            " is no longer in the topic (it starts at " + std::to_string(low) +
                            ", retention): the partition stops here rather than skip events (docs/scale-out.md, runbook)");
   return false;
@@ -295,8 +366,16 @@ void Source::Publish() {
     status.push_back({partition, task->NextOffset(), task->Counters()});
     Add(total, task->Counters());
   }
+  std::vector<OwnerStatus> owners;
+  OwnerCounters owner_total = owners_gone_;
+  for (auto& [partition, owner] : owners_) {
+    owners.push_back({partition, owner->NextOffset(), owner->PendingWindows(), owner->Counters()});
+    Add(owner_total, owner->Counters());
+  }
   std::lock_guard<std::mutex> lock(status_mutex_);
   status_ = std::move(status);
+  owner_status_ = std::move(owners);
+  owner_total_ = owner_total;
   status_waiting_.assign(waiting_.begin(), waiting_.end());
   status_total_ = total;
 }
@@ -313,12 +392,22 @@ std::string Source::StatusJson() {
     out += "{\"partition\":" + std::to_string(p.partition) + ",\"next_offset\":" + std::to_string(p.next_offset) +
            ",\"events\":" + std::to_string(c.events) + ",\"replayed\":" + std::to_string(c.replayed) +
            ",\"actions\":" + std::to_string(c.actions) + ",\"transactions\":" + std::to_string(c.transactions) +
-           ",\"checkpoints\":" + std::to_string(c.checkpoints) + "}";
+           ",\"checkpoints\":" + std::to_string(c.checkpoints) + ",\"results\":" + std::to_string(c.results) + "}";
+  }
+  out += "],\"owners\":[";
+  first = true;
+  for (const OwnerStatus& o : owner_status_) {
+    out += first ? "" : ",";
+    first = false;
+    out += "{\"partition\":" + std::to_string(o.partition) + ",\"next_offset\":" + std::to_string(o.next_offset) +
+           ",\"pending_windows\":" + std::to_string(o.pending) + ",\"records\":" + std::to_string(o.counters.records) +
+           ",\"results\":" + std::to_string(o.counters.results) + "}";
   }
   out += "],\"waiting\":[";
   first = true;
-  for (int32_t partition : status_waiting_) {
-    out += (first ? "" : ",") + std::to_string(partition);
+  for (const Unit& unit : status_waiting_) {
+    out += first ? "\"" : ",\"";
+    out += Label(TopicOf(unit), unit.second) + "\"";
     first = false;
   }
   return out + "]}\n";
@@ -339,6 +428,11 @@ void Source::AppendMetrics(std::string& out) {
   counter("questd_kafka_aborted_total", "Transactions aborted.", total.aborted);
   counter("questd_kafka_checkpoints_total", "Changelog checkpoints written.", total.checkpoints);
   counter("questd_kafka_replayed_total", "Events replayed to restore a partition.", total.replayed);
+  counter("questd_kafka_results_applied_total", "Competition results applied to players.", total.results);
+  counter("questd_kafka_standings_records_total", "Repartition records taken by the competition owners.",
+          owner_total_.records);
+  counter("questd_kafka_standings_rejected_total", "Repartition records rejected (malformed).", owner_total_.rejected);
+  counter("questd_kafka_standings_results_total", "Competition results produced by the owners.", owner_total_.results);
   counter("questd_kafka_rebalances_total", "Partition assignments and revocations.", rebalances_);
   counter("questd_kafka_restarts_total", "Partitions restored after an aborted or fenced transaction.", restarts_);
   out += "# HELP questd_kafka_partition_next_offset The next input offset of each partition this instance owns.\n"
@@ -349,6 +443,9 @@ void Source::AppendMetrics(std::string& out) {
   out += "# HELP questd_kafka_partitions_owned Partitions this instance owns and runs.\n"
          "# TYPE questd_kafka_partitions_owned gauge\nquestd_kafka_partitions_owned " +
          std::to_string(status_.size()) + "\n";
+  out += "# HELP questd_kafka_owned_competition_partitions Repartition partitions this instance owns.\n"
+         "# TYPE questd_kafka_owned_competition_partitions gauge\nquestd_kafka_owned_competition_partitions " +
+         std::to_string(owner_status_.size()) + "\n";
 }
 
 }  // namespace questline::daemon::kafka

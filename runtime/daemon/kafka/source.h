@@ -17,6 +17,7 @@
 
 #include "runtime/daemon/config.h"
 #include "runtime/daemon/kafka/client.h"
+#include "runtime/daemon/kafka/owner_task.h"
 #include "runtime/daemon/kafka/partition_task.h"
 #include "runtime/daemon/leaderboard_mirror.h"
 #include "runtime/daemon/package.h"
@@ -49,14 +50,19 @@ class Source {
                           void* opaque);
   void Assigned(const rd_kafka_topic_partition_list_t* partitions);
   void Revoked();
-  // A task for `partition`, started; false (and the partition waits for a retry) when it cannot be.
-  bool Take(int32_t partition);
+  // What a task owns: a partition of the events (owner false) or of the
+  // repartition topic (owner true: a competition owner).
+  using Unit = std::pair<bool, int32_t>;
+  const std::string& TopicOf(const Unit& unit) const;
+  // A task for `unit`, started; false (and it waits for a retry) when it cannot be.
+  bool Take(const Unit& unit);
   // The consumer's assignment: every started task at its next offset.
   void Assign();
   void RetryWaiting();
   // The consumer found `partition`'s offset out of range: true when it is
   // in the log after all (fetch again), false (logged) when events are gone.
-  bool OffsetLost(int32_t partition);
+  bool OffsetLost(const Unit& unit);
+  int64_t NextOffset(const Unit& unit);   // -1: no task
 
   const Config& config_;
   PackagePtr package_;
@@ -68,8 +74,11 @@ class Source {
   // thread only tries it, for a player's state, for a bounded time.
   std::timed_mutex mutex_;
   std::map<int32_t, std::unique_ptr<PartitionTask>> tasks_;
-  std::set<int32_t> waiting_;   // assigned, not started yet (a broker down, …)
+  std::map<int32_t, std::unique_ptr<OwnerTask>> owners_;
+  std::set<Unit> waiting_;      // assigned, not started yet (a broker down, …)
   PartitionCounters gone_;      // the counters of tasks given up, so totals never go back
+  OwnerCounters owners_gone_;
+  int32_t inputs_ = 0, repartitions_ = 0;   // the partition counts of the events and repartition topics
   // What /metrics and /v1/kafka show, copied after each change under its
   // own short lock, so they never wait for a transaction.
   struct PartitionStatus {
@@ -79,9 +88,17 @@ class Source {
   };
   void Publish();   // from tasks_ (held), into the status below
   std::mutex status_mutex_;
+  struct OwnerStatus {
+    int32_t partition;
+    int64_t next_offset;
+    size_t pending;
+    OwnerCounters counters;
+  };
   std::vector<PartitionStatus> status_;
-  std::vector<int32_t> status_waiting_;
+  std::vector<OwnerStatus> owner_status_;
+  std::vector<Unit> status_waiting_;
   PartitionCounters status_total_;
+  OwnerCounters owner_total_;
   std::atomic<uint64_t> rebalances_{0}, restarts_{0};
   std::atomic<uint64_t> generation_{0};   // rebalances seen: a batch collected across one is dropped
 };

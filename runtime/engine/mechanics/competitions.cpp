@@ -33,6 +33,13 @@ void Competitions::InternNames() {
     by_name_[k_.strings.Intern(k_.p.competitions[i].name)] = int32_t(i);
 }
 
+int32_t Competitions::Index(const std::string& name) const {
+  const int64_t id = k_.strings.Find(name);
+  if (id < 0) return -1;
+  auto it = by_name_.find(uint32_t(id));
+  return it == by_name_.end() ? -1 : it->second;
+}
+
 Competitions& Competitions::G() const { return k_.Global().m.competitions; }
 
 bool Competitions::OnRequest(const Event& e) { return e.type != k_.p.tournament_register || HandleRegister(e); }
@@ -119,7 +126,8 @@ void Competitions::EnterWindow(int32_t c, int64_t start, int64_t end) {
   cs.entries.clear();
   cs.index.clear();
   cs.cancelled = false;
-  cs.start_judged = !(comp.registration && comp.min_players > 0);
+  // Ranked elsewhere, min_players is judged there, at the close, over every engine's players.
+  cs.start_judged = !(comp.registration && comp.min_players > 0) || k_.options.ranked_elsewhere;
   if (end != INT64_MAX) k_.ScheduleGlobal(end, MechanicId::competitions, kClose, c, 0);
   if (cs.start_judged) return;
   if (start > k_.now) {
@@ -199,7 +207,10 @@ void Competitions::AddScore(int32_t c, Value v) {
     default: score = SaturatingAdd(score, x); break;   // Sum (sema admits no other)
   }
   // Ties go to who reached the score first: only a change moves the instant.
-  if (first || score != entry->score) entry->reached = ++G().score_seq_;
+  if (first || score != entry->score) {
+    entry->reached = ++G().score_seq_;
+    entry->reached_at = k_.now;
+  }
   entry->score = score;
 }
 
@@ -226,24 +237,28 @@ void Competitions::ScorePoints(int64_t amount) {
 // A cancelled window: an action for each player in it, buy-ins refunded.
 void Competitions::CancelWindow(int32_t c, const std::vector<Entry>& players) {
   const ir::Competition& comp = k_.p.competitions[size_t(c)];
-  const std::string source = std::string(comp.tournament ? "tournament:" : "leaderboard:") + comp.name;
   for (const Entry& e : players) {
     Kernel& player = k_.Hand(e.user);
-    std::vector<std::pair<std::string, ActionValue>> fields = {
-        {comp.tournament ? "tournament" : "leaderboard", ActionValue::String(comp.name)},
-        {"state", ActionValue::String("cancelled")}};
-    if (e.registered && comp.buy_in > 0) {
-      int64_t& balance = player.m.wallet.Balance(*player.user, comp.buy_in_currency);
-      balance = SaturatingAdd(balance, comp.buy_in);
-      fields.push_back({"refund", ActionValue::Int(comp.buy_in)});
-      fields.push_back({"currency", ActionValue::String(k_.p.currencies[size_t(comp.buy_in_currency)])});
-      fields.push_back({"balance", ActionValue::Int(balance)});
-    }
-    player.Emit(source, comp.tournament ? "tournament" : "leaderboard", std::move(fields));
+    CancelPlayer(comp, player, e.registered);
     player.SettleStep(nullptr);
     k_.Return(player);
   }
   k_.user = nullptr;
+}
+
+void Competitions::CancelPlayer(const ir::Competition& comp, Kernel& player, bool registered) {
+  const std::string source = std::string(comp.tournament ? "tournament:" : "leaderboard:") + comp.name;
+  std::vector<std::pair<std::string, ActionValue>> fields = {
+      {comp.tournament ? "tournament" : "leaderboard", ActionValue::String(comp.name)},
+      {"state", ActionValue::String("cancelled")}};
+  if (registered && comp.buy_in > 0) {
+    int64_t& balance = player.m.wallet.Balance(*player.user, comp.buy_in_currency);
+    balance = SaturatingAdd(balance, comp.buy_in);
+    fields.push_back({"refund", ActionValue::Int(comp.buy_in)});
+    fields.push_back({"currency", ActionValue::String(k_.p.currencies[size_t(comp.buy_in_currency)])});
+    fields.push_back({"balance", ActionValue::Int(balance)});
+  }
+  player.Emit(source, comp.tournament ? "tournament" : "leaderboard", std::move(fields));
 }
 
 // A registered competition's window opens: with fewer than min_players
@@ -267,6 +282,7 @@ void Competitions::StartWindow(int32_t c) {
 // a prize scored into another competition (points_earned) closing at the same
 // instant can no longer move that one's result or wipe its window.
 void Competitions::Close() {
+  if (k_.options.ranked_elsewhere) return HandOut();
   struct Closing { int32_t c; std::vector<Entry> ranked, cancelled; };
   std::vector<Closing> closing;
   for (size_t i = 0; i < k_.p.competitions.size(); ++i) {
@@ -321,6 +337,51 @@ void Competitions::Close() {
     }
   }
   k_.user = nullptr;
+}
+
+// Every window that has ended by now leaves this engine with its entries,
+// registered or scored, in competition order; its ranking and prizes come
+// back as results (ApplyResult).
+void Competitions::HandOut() {
+  for (size_t i = 0; i < k_.p.competitions.size(); ++i) {
+    State& cs = competitions_[i];
+    if (cs.window_end == INT64_MIN || cs.window_end > k_.now || cs.closed_end == cs.window_end) continue;
+    cs.closed_end = cs.window_end;
+    ClosedWindow window{k_.p.competitions[i].name, cs.window_start, cs.window_end, {}};
+    for (const Entry& e : cs.entries)
+      if (e.reached > 0 || e.registered)
+        window.entries.push_back({k_.strings.Get(e.user), e.score, e.reached_at, e.reached > 0, e.registered});
+    cs.entries.clear();
+    cs.index.clear();
+    closed_.push_back(std::move(window));
+  }
+}
+
+std::vector<ClosedWindow> Competitions::TakeClosed() {
+  std::vector<ClosedWindow> out;
+  out.swap(closed_);
+  return out;
+}
+
+// The player's outcome, as the close of one engine would have paid it: the
+// rank's action and prizes, or the cancellation; `last` keeps the newest
+// window's results.
+void Competitions::ApplyResult(int32_t c, const CompetitionResult& r) {
+  const ir::Competition& comp = k_.p.competitions[size_t(c)];
+  if (r.rank == CompetitionResult::kCancelled) return CancelPlayer(comp, k_, r.registered);
+  State& cs = competitions_[size_t(c)];
+  if (r.window_end > cs.last_end) {
+    cs.last.clear();
+    cs.last_end = r.window_end;
+  }
+  if (r.window_end == cs.last_end) cs.last[k_.user->user] = {r.score, r.rank};
+  if (r.rank == CompetitionResult::kUnranked) return;
+  const std::string source = std::string(comp.tournament ? "tournament:" : "leaderboard:") + comp.name;
+  const char* action = comp.tournament ? "tournament" : "leaderboard";
+  k_.Emit(source, action, {{action, ActionValue::String(comp.name)}, {"rank", ActionValue::Int(r.rank)},
+                           {"score", ScoreValue(comp, r.score)}});
+  for (const ir::Prize& prize : comp.prizes)
+    if (r.rank >= prize.first_rank && r.rank <= prize.last_rank) k_.RunBlock(prize.body, source);
 }
 
 // tournament_register {tournament}: exists, takes registrations, a window
@@ -476,11 +537,13 @@ void Competitions::Save(core::ByteWriter& w) const {
       w.Unsigned(e.user);
       for (int64_t v : {e.score, e.sum, e.count, e.last_day}) w.Signed(v);
       w.Unsigned(e.reached);
+      w.Signed(e.reached_at);
       w.Unsigned(e.registered);
     }
     // The last window's results, by user id: the same bytes whatever the hash order.
     std::vector<std::pair<uint32_t, FinalResult>> last(cs.last.begin(), cs.last.end());
     std::sort(last.begin(), last.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    w.Signed(cs.last_end);
     w.Unsigned(last.size());
     for (const auto& [user, result] : last) {
       w.Unsigned(user);
@@ -507,9 +570,11 @@ void Competitions::Load(core::ByteReader& r) {
       e.count = r.Signed();
       e.last_day = r.Signed();
       e.reached = r.Unsigned();
+      e.reached_at = r.Signed();
       e.registered = r.Unsigned() != 0;
     }
     for (size_t i = 0; i < cs.entries.size(); ++i) cs.index.emplace(cs.entries[i].user, i);
+    cs.last_end = r.Signed();
     for (uint64_t n = r.Count(); n > 0 && r.ok(); --n) {
       const uint32_t user = uint32_t(r.Unsigned());
       FinalResult result;

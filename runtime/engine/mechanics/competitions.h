@@ -37,6 +37,11 @@ class Competitions : public Mechanic {
   ScoreStep VisitScores(ScoreStep since, const std::function<void(const ScoreChange&)>& visit) const;
 
   void InternNames();
+  int32_t Index(const std::string& name) const;   // -1: none
+  // EngineOptions::ranked_elsewhere: the windows closed since the last call,
+  // and one player's outcome of a window (the step's player).
+  std::vector<ClosedWindow> TakeClosed();
+  void ApplyResult(int32_t c, const CompetitionResult& r);
   // A competition by name with the same score, window and registration keeps
   // its window, entries and last results; its timers follow it.
   void Migrate(const Competitions& old, const Migration& mg);
@@ -52,6 +57,7 @@ class Competitions : public Mechanic {
     int64_t sum = 0, count = 0;         // avg: its parts
     int64_t last_day = INT64_MIN;       // distinct_days: the last local day counted
     uint64_t reached = 0;
+    int64_t reached_at = 0;             // the instant of `reached`, for ranking elsewhere
     bool registered = false;
   };
   // A finished window's result for one player, kept for the state.
@@ -66,6 +72,7 @@ class Competitions : public Mechanic {
     std::vector<Entry> entries;
     std::unordered_map<uint32_t, size_t> index;
     std::unordered_map<uint32_t, FinalResult> last;              // the last finished window
+    int64_t last_end = INT64_MIN;                                // ranked elsewhere: the window `last` is of
     uint64_t close_number = 0;   // VisitScores: `closes_` when `last` was set (not in snapshots)
   };
 
@@ -78,6 +85,10 @@ class Competitions : public Mechanic {
   void Close();
   void StartWindow(int32_t c);
   void CancelWindow(int32_t c, const std::vector<Entry>& players);
+  // The cancellation's action for the step's player in `player`, a buy-in refunded when registered.
+  void CancelPlayer(const ir::Competition& comp, Kernel& player, bool registered);
+  // Close, when windows are ranked elsewhere: each closing window's entries handed out.
+  void HandOut();
   ActionValue ScoreValue(const ir::Competition& c, int64_t score) const;
   // The current window's entries in rank order: scored ones first, by score
   // then by who reached it first; registered ones not scored yet last.
@@ -90,6 +101,7 @@ class Competitions : public Mechanic {
   std::vector<State> competitions_;
   NameIndex by_name_;
   uint64_t score_seq_ = 0;   // orders equal scores: first reached ranks first
+  std::vector<ClosedWindow> closed_;   // ranked elsewhere: until TakeClosed (not in snapshots: taken every batch)
   uint64_t closes_ = 0;      // windows closed in this engine's life, for VisitScores (not in snapshots)
   // PrepareState: ranks in each competition's current window.
   std::vector<std::unordered_map<uint32_t, std::pair<int64_t, size_t>>> ranks_;

@@ -1,0 +1,81 @@
+// The owner's side of the repartition topic (docs/scale-out.md, "Global
+// mechanics"): a competition window's entries arrive from every input
+// partition that had players in it, each partition's clock after them; once
+// every partition's clock has passed a window's end, the window is ranked
+// as one engine would rank it — min_players over every partition's players,
+// then score, then who reached it first, then user id — and each player's
+// result goes back to the partition that holds them. Pure: records in,
+// results out, state as bytes; the Kafka plumbing is OwnerTask's.
+//
+// Records (JSON, one per message, keyed by competition):
+//   {"partition":P,"clock":MS}
+//   {"partition":P,"competition":C,"start":MS,"end":MS,"entries":[[USER,SCORE,REACHED_AT,FLAGS],…]}
+// FLAGS: 1 scored, 2 registered. A window's entries may come in several
+// records; the same entry twice (a transaction produced again) is one.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/ir/program.h"
+#include "runtime/engine/engine.h"
+
+namespace questline::daemon::kafka {
+
+// A result and the input partition of its player.
+struct PlacedResult {
+  int32_t partition;
+  engine::CompetitionResult result;
+};
+
+// The repartition topic's partition that owns `competition`: FNV-1a 64 of
+// its name, so every instance agrees whatever librdkafka's partitioner.
+int32_t RepartitionOf(std::string_view competition, int32_t partitions);
+
+class Standings {
+ public:
+  Standings(const ir::Program& program, int32_t inputs);
+
+  // One record; the results of the windows it completes appended to `out`,
+  // window by window (by end, then competition), in rank order. False with
+  // `error` for a record that is not one of the two shapes (nothing changes).
+  bool Apply(std::string_view record, std::vector<PlacedResult>* out, std::string* error);
+  size_t PendingWindows() const { return windows_.size(); }
+  uint64_t WindowsRanked() const { return ranked_; }
+
+  // The state as bytes, and back (false with `error`: damaged, or another input count).
+  std::string Save() const;
+  bool Load(std::string_view bytes, std::string* error);
+
+  // The partition side: a closed window's records (at most kEntriesPerRecord
+  // entries each), and a clock record.
+  static constexpr size_t kEntriesPerRecord = 1000;
+  static std::vector<std::string> EncodeWindow(const engine::ClosedWindow& window, int32_t partition);
+  static std::string EncodeClock(int32_t partition, int64_t clock);
+
+ private:
+  struct Entry {
+    int64_t score = 0, reached_at = 0;
+    int32_t partition = 0;
+    bool scored = false, registered = false;
+  };
+  struct Window {
+    int64_t start = 0;
+    std::map<std::string, Entry> entries;   // by user: one entry per player however often sent
+  };
+  using WindowKey = std::pair<int64_t, std::string>;   // end, competition
+
+  void Resolve(std::vector<PlacedResult>* out);
+  void Rank(const WindowKey& key, const Window& window, std::vector<PlacedResult>* out) const;
+
+  const ir::Program& program_;
+  std::vector<int64_t> clocks_;   // by input partition; INT64_MIN until it has reported
+  std::map<WindowKey, Window> windows_;
+  uint64_t ranked_ = 0;           // windows ranked in this life (not saved)
+};
+
+}  // namespace questline::daemon::kafka

@@ -1,0 +1,88 @@
+#include "runtime/io/competition_result.h"
+
+#include <simdjson.h>
+
+#include "runtime/engine/json_text.h"
+
+namespace questline::io {
+namespace {
+
+constexpr std::string_view kKey = "\"competition_result\"";
+constexpr size_t kMaxLineBytes = 64 * 1024;   // names and a user id: far below
+
+}  // namespace
+
+bool IsCompetitionResultLine(std::string_view line) {
+  const size_t open = line.find_first_not_of(" \t\r");
+  if (open == std::string_view::npos || line[open] != '{') return false;
+  const size_t key = line.find_first_not_of(" \t\r", open + 1);
+  return key != std::string_view::npos && line.substr(key, kKey.size()) == kKey;
+}
+
+bool ParseCompetitionResultLine(std::string_view line, engine::CompetitionResult* result, std::string* error) {
+  if (line.size() > kMaxLineBytes) {
+    *error = "a competition result longer than " + std::to_string(kMaxLineBytes) + " bytes";
+    return false;
+  }
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (auto e = parser.parse(simdjson::padded_string(line)).get(root)) {
+    *error = std::string("a competition result that is not valid JSON: ") + simdjson::error_message(e);
+    return false;
+  }
+  simdjson::dom::object outer, body;
+  if (root.get(outer) || outer.size() != 1 || outer["competition_result"].get(body)) {
+    *error = "a competition result must be {\"competition_result\":{…}} and nothing else";
+    return false;
+  }
+  *result = engine::CompetitionResult();
+  bool has[6] = {};
+  for (auto field : body) {
+    const std::string_view key = field.key;
+    auto text = [&](std::string* out, int slot) {
+      std::string_view v;
+      if (field.value.get(v)) return false;
+      *out = std::string(v);
+      has[slot] = true;
+      return true;
+    };
+    auto number = [&](int64_t* out, int slot) {
+      if (field.value.get(*out)) return false;
+      has[slot] = true;
+      return true;
+    };
+    bool ok = true;
+    if (key == "competition") ok = text(&result->competition, 0);
+    else if (key == "user") ok = text(&result->user, 1);
+    else if (key == "window_end") ok = number(&result->window_end, 2);
+    else if (key == "rank") ok = number(&result->rank, 3);
+    else if (key == "score") ok = number(&result->score, 4);
+    else if (key == "registered") ok = !field.value.get(result->registered) && (has[5] = true);
+    else {
+      *error = "a competition result with an unknown field \"" + std::string(key) + "\"";
+      return false;
+    }
+    if (!ok) {
+      *error = "a competition result whose \"" + std::string(key) + "\" has the wrong type";
+      return false;
+    }
+  }
+  static const char* kNames[] = {"competition", "user", "window_end", "rank", "score", "registered"};
+  for (int i = 0; i < 6; ++i)
+    if (!has[i]) {
+      *error = std::string("a competition result without \"") + kNames[i] + "\"";
+      return false;
+    }
+  return true;
+}
+
+void AppendCompetitionResultLine(std::string& out, const engine::CompetitionResult& r) {
+  out += "{\"competition_result\":{\"competition\":";
+  engine::AppendJsonString(out, r.competition);
+  out += ",\"window_end\":" + std::to_string(r.window_end) + ",\"user\":";
+  engine::AppendJsonString(out, r.user);
+  out += ",\"rank\":" + std::to_string(r.rank) + ",\"score\":" + std::to_string(r.score) +
+         ",\"registered\":" + (r.registered ? "true" : "false") + "}}";
+}
+
+}  // namespace questline::io
