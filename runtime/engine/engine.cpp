@@ -43,6 +43,12 @@ bool Engine::ApplyResult(const CompetitionResult& result, std::string* error) {
   }
   return k_->ApplyResult(result, error);
 }
+int64_t Engine::NextHandOut() const { return owner_->m.competitions.NextHandOut(); }
+bool Engine::AwaitingResults() const { return owner_->m.competitions.AwaitedWindows() > 0; }
+size_t Engine::AwaitedWindows() const { return owner_->m.competitions.AwaitedWindows(); }
+bool Engine::Awaits(const std::string& competition, int64_t window_end) const {
+  return owner_->m.competitions.Awaits(competition, window_end);
+}
 void Engine::Flush() {
   if (world_) world_->Flush();
 }

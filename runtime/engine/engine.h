@@ -74,6 +74,9 @@ struct CompetitionResult {
   int64_t rank = 0;           // 1…; kUnranked: under min_score; kCancelled: fewer than min_players
   int64_t score = 0;          // as ClosedWindow::Entry::score
   bool registered = false;    // cancelled: the buy-in is refunded
+  // Not a player's result: the window's results for this engine are all
+  // given (user, rank and score unused). Until then the engine awaits them.
+  bool done = false;
 };
 
 // One player's score in a competition's current window (Engine::VisitScores).
@@ -118,6 +121,15 @@ class Engine final {
   // before is dropped (true, counted as a duplicate).
   std::vector<ClosedWindow> DrainClosedWindows();
   bool ApplyResult(const CompetitionResult& result, std::string* error);
+  // The gate of a partition whose windows are ranked elsewhere
+  // (io/result_gate.h): the earliest end of a window this engine holds
+  // entries in (INT64_MAX: none) — no event at or after it may be processed
+  // before the engine has moved to it, handed the window out, and applied its
+  // results; and whether it awaits a handed-out window's results (`done`).
+  int64_t NextHandOut() const;
+  bool AwaitingResults() const;
+  size_t AwaitedWindows() const;
+  bool Awaits(const std::string& competition, int64_t window_end) const;
   // With partitions on threads, events wait for a batch: Flush runs them and
   // delivers their actions (every view below flushes first).
   void Flush();

@@ -153,6 +153,10 @@ bool Kernel::ApplyResult(const CompetitionResult& r, std::string* error) {
     *error = "no competition " + r.competition;
     return false;
   }
+  if (r.done) {   // not a player's step
+    m.competitions.ResultsDone(c, r.window_end);
+    return true;
+  }
   if (r.user.empty() || r.rank < CompetitionResult::kCancelled) {
     *error = "a result without a player, or with a rank under -1";
     return false;

@@ -36,7 +36,7 @@ bool ParseCompetitionResultLine(std::string_view line, engine::CompetitionResult
     return false;
   }
   *result = engine::CompetitionResult();
-  bool has[6] = {};
+  bool has[7] = {};
   for (auto field : body) {
     const std::string_view key = field.key;
     auto text = [&](std::string* out, int slot) {
@@ -58,6 +58,7 @@ bool ParseCompetitionResultLine(std::string_view line, engine::CompetitionResult
     else if (key == "rank") ok = number(&result->rank, 3);
     else if (key == "score") ok = number(&result->score, 4);
     else if (key == "registered") ok = !field.value.get(result->registered) && (has[5] = true);
+    else if (key == "done") ok = !field.value.get(result->done) && result->done && (has[6] = true);
     else {
       *error = "a competition result with an unknown field \"" + std::string(key) + "\"";
       return false;
@@ -68,6 +69,13 @@ bool ParseCompetitionResultLine(std::string_view line, engine::CompetitionResult
     }
   }
   static const char* kNames[] = {"competition", "user", "window_end", "rank", "score", "registered"};
+  if (result->done) {
+    if (!has[0] || !has[2] || has[1] || has[3] || has[4] || has[5]) {
+      *error = "a competition result marked done has a competition and a window_end, and nothing else";
+      return false;
+    }
+    return true;
+  }
   for (int i = 0; i < 6; ++i)
     if (!has[i]) {
       *error = std::string("a competition result without \"") + kNames[i] + "\"";
@@ -79,6 +87,10 @@ bool ParseCompetitionResultLine(std::string_view line, engine::CompetitionResult
 void AppendCompetitionResultLine(std::string& out, const engine::CompetitionResult& r) {
   out += "{\"competition_result\":{\"competition\":";
   engine::AppendJsonString(out, r.competition);
+  if (r.done) {
+    out += ",\"window_end\":" + std::to_string(r.window_end) + ",\"done\":true}}";
+    return;
+  }
   out += ",\"window_end\":" + std::to_string(r.window_end) + ",\"user\":";
   engine::AppendJsonString(out, r.user);
   out += ",\"rank\":" + std::to_string(r.rank) + ",\"score\":" + std::to_string(r.score) +

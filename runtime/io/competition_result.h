@@ -4,7 +4,9 @@
 // events, in the player's partition, where it is an input in order like an
 // event. The same line replays offline (`quest run --ranked-elsewhere`):
 //   {"competition_result":{"competition":C,"window_end":MS,"user":U,"rank":R,"score":S,"registered":B}}
-// `score` is in the score's units (a decimal scaled by kDecimalScale).
+//   {"competition_result":{"competition":C,"window_end":MS,"done":true}}
+// `score` is in the score's units (a decimal scaled by kDecimalScale); the
+// second shape ends a window's results for the partition it is written to.
 #pragma once
 
 #include <string>

@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "runtime/io/action_writer.h"
-#include "runtime/io/competition_result.h"
+#include "runtime/io/result_gate.h"
 #include "runtime/io/replay_threaded.h"
 
 namespace questline::io {
@@ -17,25 +17,39 @@ bool UseReaderThread(ReplayOptions::ReaderThread choice) {
   return std::thread::hardware_concurrency() > 1;
 }
 
+// A partition's log, results and all, through the gate (result_gate.h).
+bool ReplayGated(std::istream& in, EventReader& reader, engine::Engine& engine, const ReplayHooks& hooks) {
+  ResultGate gate(engine, reader);
+  gate.rejected = [&](int64_t position, const std::string& reason) {
+    if (hooks.rejected) hooks.rejected({uint64_t(position), reason});
+  };
+  std::string line;
+  uint64_t line_no = 0;
+  while (std::getline(in, line)) {
+    if (hooks.keep_going && !hooks.keep_going()) return false;
+    gate.Push(line, int64_t(++line_no));
+    gate.Run();
+  }
+  if (gate.Waiting() && hooks.rejected)
+    hooks.rejected({uint64_t(gate.FirstWaiting()),
+                    "waits, with the " + std::to_string(gate.Held()) +
+                        " lines after it, for the results of a competition window that the events do not hold"});
+  return !hooks.keep_going || hooks.keep_going();
+}
+
 }  // namespace
 
 bool Replay(std::istream& in, EventReader& reader, engine::Engine& engine, const ReplayHooks& hooks,
             const ReplayOptions& options) {
-  if (!options.competition_results && UseReaderThread(options.reader_thread)) return ReplayWithReaderThread(in, reader, engine, hooks);
+  if (options.competition_results) return ReplayGated(in, reader, engine, hooks);
+  if (UseReaderThread(options.reader_thread)) return ReplayWithReaderThread(in, reader, engine, hooks);
   std::string line, reason;
   core::Event event;   // reused: its vectors and strings keep their capacity
   uint64_t line_no = 0;
-  engine::CompetitionResult result;
   while (std::getline(in, line)) {
     ++line_no;
     if (hooks.keep_going && !hooks.keep_going()) return false;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    if (options.competition_results && IsCompetitionResultLine(line)) {
-      engine.Flush();
-      if (!ParseCompetitionResultLine(line, &result, &reason) || !engine.ApplyResult(result, &reason))
-        if (hooks.rejected) hooks.rejected({line_no, reason});
-      continue;
-    }
     if (!reader.ParseLine(line, line_no, &event, &reason)) {
       if (hooks.rejected) hooks.rejected({line_no, reason});
       continue;

@@ -86,7 +86,7 @@ bool OwnerTask::Feed(const rd_kafka_message_t& m, bool produce, const std::strin
     if (!ProduceInTransaction(producer_.get(), config_.kafka.topic, placed.partition, placed.result.user, line, txn,
                               error))
       return false;
-    ++counters_.results;
+    counters_.results += !placed.result.done;
   }
   return true;
 }

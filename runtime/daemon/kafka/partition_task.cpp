@@ -14,7 +14,7 @@
 #include "runtime/daemon/log.h"
 #include "runtime/engine/json_text.h"
 #include "runtime/io/action_writer.h"
-#include "runtime/io/competition_result.h"
+#include "runtime/io/result_gate.h"
 
 namespace questline::daemon::kafka {
 namespace {
@@ -51,6 +51,15 @@ void PartitionTask::Fresh() {
   io::ReaderLimits limits;
   limits.max_line_bytes = size_t(config_.limits.max_event_bytes);
   reader_ = std::make_unique<io::EventReader>(package_->program->schema, *strings_, limits);
+  gate_ = std::make_unique<io::ResultGate>(*engine_, *reader_);
+  gate_->rejected = [this](int64_t offset, const std::string& reason) {
+    ++counters_.rejected;
+    if (producing_)
+      Log(LogLevel::Warn, "kafka: " + config_.kafka.topic + "[" + std::to_string(partition_) + "] offset " +
+                              std::to_string(offset) + ": rejected: " + reason);
+  };
+  gate_->processed = [this](bool fresh) { ++(fresh ? counters_.events : counters_.duplicates); };
+  gate_->applied = [this] { ++counters_.results; };
 }
 
 PartitionTask::~PartitionTask() = default;
@@ -143,6 +152,7 @@ bool PartitionTask::RestoreFrom(const std::string& snapshot, int64_t offset, con
 }
 
 bool PartitionTask::ReplayTo(int64_t committed, std::string* error) {
+  received_ = next_offset_;
   if (next_offset_ >= committed) return true;
   bool gone = false;
   const bool read = ReadPartition(
@@ -150,12 +160,14 @@ bool PartitionTask::ReplayTo(int64_t committed, std::string* error) {
       [&](const rd_kafka_message_t& m) {
         if (m.offset >= committed) return false;
         Feed(&m);
+        gate_->Run();
         engine_->DrainActions();   // produced already, by the transaction that committed this offset
         engine_->DrainClosedWindows();
         ++counters_.replayed;
         ++events_since_checkpoint_;
-        next_offset_ = m.offset + 1;
-        return next_offset_ < committed;
+        received_ = m.offset + 1;
+        next_offset_ = gate_->Waiting() ? gate_->FirstWaiting() : received_;
+        return received_ < committed;
       },
       error, &gone);
   if (!read) {
@@ -168,61 +180,31 @@ bool PartitionTask::ReplayTo(int64_t committed, std::string* error) {
   // The message at committed - 1 was processed by the transaction that
   // committed `committed`: ending before it is a log not caught up yet (a
   // new leader's), never a reason to skip events. Start again later.
-  if (next_offset_ < committed) {
-    *error = "the input ends at offset " + std::to_string(next_offset_) + ", before the committed " +
+  if (received_ < committed) {
+    *error = "the input ends at offset " + std::to_string(received_) + ", before the committed " +
              std::to_string(committed) + " (a leader catching up?)";
     return false;
   }
   return true;
 }
 
+// A message's lines into the gate (one event a message: its offset is the lines').
 void PartitionTask::Feed(const rd_kafka_message_t* message) {
   std::string_view payload(static_cast<const char*>(message->payload), message->len);
-  std::string reason;
-  uint64_t line_no = 0;
   while (!payload.empty()) {
     const size_t end = payload.find('\n');
-    const std::string_view line = payload.substr(0, end);
+    gate_->Push(payload.substr(0, end), message->offset);
     payload = end == std::string_view::npos ? std::string_view() : payload.substr(end + 1);
-    ++line_no;
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    if (FeedResult(line, message->offset)) continue;
-    if (!reader_->ParseLine(line, line_no, &event_, &reason)) {
-      ++counters_.rejected;
-      if (producing_)
-        Log(LogLevel::Warn, "kafka: " + config_.kafka.topic + "[" + std::to_string(partition_) + "] offset " +
-                                std::to_string(message->offset) + " line " + std::to_string(line_no) + ": rejected: " +
-                                reason);
-      continue;
-    }
-    const uint64_t duplicates = engine_->Stats().duplicates;
-    engine_->Process(event_);
-    if (engine_->Stats().duplicates != duplicates) ++counters_.duplicates;
-    else ++counters_.events;
   }
-}
-
-bool PartitionTask::FeedResult(std::string_view line, int64_t offset) {
-  if (!io::IsCompetitionResultLine(line)) return false;
-  engine::CompetitionResult result;
-  std::string reason;
-  if (io::ParseCompetitionResultLine(line, &result, &reason) && engine_->ApplyResult(result, &reason)) {
-    ++counters_.results;
-    return true;
-  }
-  ++counters_.rejected;
-  if (producing_)
-    Log(LogLevel::Warn, "kafka: " + config_.kafka.topic + "[" + std::to_string(partition_) + "] offset " +
-                            std::to_string(offset) + ": a competition result rejected: " + reason);
-  return true;
 }
 
 // Each closed window to its competition's owner, then the clock to every
 // owner: a window's entries come before the clock that says the partition
 // passed its end (one producer, in order, per partition).
-bool PartitionTask::ProduceStandings(const std::string& txn, std::string* error) {
+bool PartitionTask::ProduceStandings(const std::vector<engine::ClosedWindow>& windows, const std::string& txn,
+                                     std::string* error) {
   const std::string& topic = config_.kafka.repartition_topic;
-  for (const engine::ClosedWindow& window : engine_->DrainClosedWindows()) {
+  for (const engine::ClosedWindow& window : windows) {
     const int32_t owner = RepartitionOf(window.competition, repartitions_);
     for (const std::string& record : Standings::EncodeWindow(window, partition_))
       if (!ProduceInTransaction(producer_.get(), topic, owner, window.competition, record, txn, error)) return false;
@@ -238,7 +220,20 @@ bool PartitionTask::ProduceStandings(const std::string& txn, std::string* error)
 
 PartitionTask::Outcome PartitionTask::Process(const std::vector<rd_kafka_message_t*>& messages, rd_kafka_t* consumer,
                                               std::string* error) {
-  if (messages.empty()) return Outcome::Committed;
+  // The engine first: the gate may hold the input at a window's end, so
+  // the offset committed is the first line held, or past the last.
+  for (const rd_kafka_message_t* m : messages) {
+    if (m->offset < received_) continue;   // fetched again after an assign: held or run already
+    Feed(m);
+    ++events_since_checkpoint_;
+    received_ = m->offset + 1;
+  }
+  gate_->Run();
+  const int64_t next = gate_->Waiting() ? gate_->FirstWaiting() : received_;
+  std::vector<engine::Action> actions = engine_->DrainActions();
+  const std::vector<engine::ClosedWindow> windows = engine_->DrainClosedWindows();
+  if (next == next_offset_ && actions.empty() && windows.empty() && engine_->Clock() == clock_sent_)
+    return Outcome::Committed;   // all held: nothing to say yet
   if (rd_kafka_error_t* e = rd_kafka_begin_transaction(producer_.get())) {
     *error = "begin transaction: " + Take(e);
     return Outcome::Failed;
@@ -249,21 +244,15 @@ PartitionTask::Outcome PartitionTask::Process(const std::vector<rd_kafka_message
   const std::string& actions_topic = config_.kafka.actions_topic;
   std::string value;
   bool produced = true;
-  for (const rd_kafka_message_t* m : messages) {
-    Feed(m);
-    ++events_since_checkpoint_;
-    for (engine::Action& a : engine_->DrainActions()) {
-      value.clear();
-      io::AppendActionJson(value, a);
-      if (!value.empty() && value.back() == '\n') value.pop_back();   // a message is one line, unterminated
-      produced = ProduceInTransaction(producer_.get(), actions_topic, partition_, Hex128(a.key), value, txn, error);
-      if (!produced) break;
-      ++counters_.actions;
-    }
+  for (engine::Action& a : actions) {
+    value.clear();
+    io::AppendActionJson(value, a);
+    if (!value.empty() && value.back() == '\n') value.pop_back();   // a message is one line, unterminated
+    produced = ProduceInTransaction(producer_.get(), actions_topic, partition_, Hex128(a.key), value, txn, error);
     if (!produced) break;
+    ++counters_.actions;
   }
-  if (produced) produced = ProduceStandings(txn, error);
-  const int64_t next = messages.back()->offset + 1;
+  if (produced) produced = ProduceStandings(windows, txn, error);
   // Every action delivered before the progress record is produced, so a
   // progress record seen means all of its transaction's actions are there
   // too, even on a cluster that shows what an abort should hide.

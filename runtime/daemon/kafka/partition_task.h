@@ -19,6 +19,7 @@
 #include "runtime/daemon/package.h"
 #include "runtime/engine/engine.h"
 #include "runtime/io/event_reader.h"
+#include "runtime/io/result_gate.h"
 
 namespace questline::daemon {
 class LeaderboardMirror;
@@ -71,13 +72,11 @@ class PartitionTask {
   void Fresh();
   bool RestoreFrom(const std::string& snapshot, int64_t offset, const char* what);
   bool ReplayTo(int64_t committed, std::string* error);
-  // One message's events into the engine (its lines; a bad one counted and logged).
+  // One message's lines into the gate, which runs them into the engine (a bad one counted and logged).
   void Feed(const rd_kafka_message_t* message);
-  // A competition result line into the engine: true when `line` is one (applied or rejected).
-  bool FeedResult(std::string_view line, int64_t offset);
   // The windows closed by this transaction's events, and the clock, to the
   // repartition topic; false with `error`.
-  bool ProduceStandings(const std::string& txn, std::string* error);
+  bool ProduceStandings(const std::vector<engine::ClosedWindow>& windows, const std::string& txn, std::string* error);
   void Mirror();
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
   std::string LocalPath() const;
@@ -90,8 +89,10 @@ class PartitionTask {
   std::unique_ptr<engine::StringPool> strings_;
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<io::EventReader> reader_;
+  std::unique_ptr<io::ResultGate> gate_;
   Handle producer_;
-  int64_t next_offset_ = 0;
+  int64_t next_offset_ = 0;                 // committed: the first line the gate holds, or past the last
+  int64_t received_ = 0;                    // past the last message taken into the gate
   uint64_t epoch_ = 0;                      // this owner's transaction ids (changelog.h, Progress)
   uint64_t sequence_ = 0;
   uint64_t delivery_failures_ = 0;          // delivery reports with an error, counted by OnDelivery
@@ -101,7 +102,6 @@ class PartitionTask {
   bool producing_ = false;                  // false while replaying: actions are dropped
   int64_t clock_sent_ = INT64_MIN;          // the clock last produced to the repartition topic
   std::vector<engine::Action> pending_;     // the open transaction's actions
-  core::Event event_;
   PartitionCounters counters_;
   std::string last_error_;
 };

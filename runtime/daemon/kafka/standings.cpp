@@ -112,6 +112,7 @@ bool Standings::Apply(std::string_view record, std::vector<PlacedResult>* out, s
   }
   Window& window = windows_[{end, std::string(competition)}];
   window.start = start;
+  window.senders.insert(int32_t(partition));
   for (auto& [user, entry] : parsed) window.entries[user] = entry;
   return true;
 }
@@ -120,7 +121,9 @@ bool Standings::Apply(std::string_view record, std::vector<PlacedResult>* out, s
 void Standings::Resolve(std::vector<PlacedResult>* out) {
   const int64_t low = *std::min_element(clocks_.begin(), clocks_.end());
   while (!windows_.empty() && windows_.begin()->first.first <= low) {
+    done_.clear();
     Rank(windows_.begin()->first, windows_.begin()->second, out);
+    out->insert(out->end(), done_.begin(), done_.end());
     windows_.erase(windows_.begin());
     ++ranked_;
   }
@@ -131,7 +134,11 @@ void Standings::Resolve(std::vector<PlacedResult>* out) {
 // score, ties to who reached it first (by the instant; across partitions
 // the engine's step order is not known, so then by user id); min_score
 // leaves the rest unranked.
-void Standings::Rank(const WindowKey& key, const Window& window, std::vector<PlacedResult>* out) const {
+void Standings::Rank(const WindowKey& key, const Window& window, std::vector<PlacedResult>* out) {
+  for (int32_t partition : window.senders) {   // after the results, whatever becomes of them
+    engine::CompetitionResult done{key.second, "", key.first, 0, 0, false, true};
+    done_.push_back({partition, std::move(done)});
+  }
   const ir::Competition* comp = nullptr;
   for (const ir::Competition& c : program_.competitions)
     if (c.name == key.second) comp = &c;
@@ -173,6 +180,8 @@ std::string Standings::Save() const {
     w.Signed(key.first);
     w.Bytes(key.second);
     w.Signed(window.start);
+    w.Unsigned(window.senders.size());
+    for (int32_t p : window.senders) w.Unsigned(uint64_t(p));
     w.Unsigned(window.entries.size());
     for (const auto& [user, e] : window.entries) {
       w.Bytes(user);
@@ -204,6 +213,11 @@ bool Standings::Load(std::string_view bytes, std::string* error) {
     key.second = r.Bytes();
     Window& window = windows[key];
     window.start = r.Signed();
+    for (uint64_t m = r.Count(); m > 0 && r.ok(); --m) {
+      const uint64_t p = r.Unsigned();
+      if (p >= clocks_.size()) r.Fail();
+      window.senders.insert(int32_t(p));
+    }
     for (uint64_t m = r.Count(); m > 0 && r.ok(); --m) {
       std::string user = r.Bytes();
       Entry e;

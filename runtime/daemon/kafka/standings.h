@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -41,7 +42,8 @@ class Standings {
   Standings(const ir::Program& program, int32_t inputs);
 
   // One record; the results of the windows it completes appended to `out`,
-  // window by window (by end, then competition), in rank order. False with
+  // window by window (by end, then competition), in rank order, then a
+  // `done` for each partition that sent the window. False with
   // `error` for a record that is not one of the two shapes (nothing changes).
   bool Apply(std::string_view record, std::vector<PlacedResult>* out, std::string* error);
   size_t PendingWindows() const { return windows_.size(); }
@@ -66,16 +68,18 @@ class Standings {
   struct Window {
     int64_t start = 0;
     std::map<std::string, Entry> entries;   // by user: one entry per player however often sent
+    std::set<int32_t> senders;              // the partitions that sent it: each awaits a `done`
   };
   using WindowKey = std::pair<int64_t, std::string>;   // end, competition
 
   void Resolve(std::vector<PlacedResult>* out);
-  void Rank(const WindowKey& key, const Window& window, std::vector<PlacedResult>* out) const;
+  void Rank(const WindowKey& key, const Window& window, std::vector<PlacedResult>* out);
 
   const ir::Program& program_;
   std::vector<int64_t> clocks_;   // by input partition; INT64_MIN until it has reported
   std::map<WindowKey, Window> windows_;
   uint64_t ranked_ = 0;           // windows ranked in this life (not saved)
+  std::vector<PlacedResult> done_;   // Rank's `done` markers, put after its results
 };
 
 }  // namespace questline::daemon::kafka

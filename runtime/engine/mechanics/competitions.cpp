@@ -351,10 +351,42 @@ void Competitions::HandOut() {
     for (const Entry& e : cs.entries)
       if (e.reached > 0 || e.registered)
         window.entries.push_back({k_.strings.Get(e.user), e.score, e.reached_at, e.reached > 0, e.registered});
+    // The final scores are `last` until the ranks come (the mirror reads them there).
+    cs.last.clear();
+    cs.last_end = cs.window_end;
+    cs.close_number = ++closes_;
+    for (const Entry& e : cs.entries)
+      if (e.reached > 0) cs.last[e.user] = {e.score, 0};
     cs.entries.clear();
     cs.index.clear();
+    if (window.entries.empty()) continue;
+    cs.awaiting_end = cs.window_end;   // the owner answers every partition that sent entries
     closed_.push_back(std::move(window));
   }
+}
+
+int64_t Competitions::NextHandOut() const {
+  int64_t next = INT64_MAX;
+  for (const State& cs : competitions_)
+    if (cs.window_end != INT64_MIN && cs.closed_end != cs.window_end && !cs.entries.empty())
+      next = std::min(next, cs.window_end);
+  return next;
+}
+
+size_t Competitions::AwaitedWindows() const {
+  size_t n = 0;
+  for (const State& cs : competitions_) n += cs.awaiting_end != INT64_MIN;
+  return n;
+}
+
+bool Competitions::Awaits(const std::string& name, int64_t window_end) const {
+  const int32_t c = Index(name);
+  return c >= 0 && competitions_[size_t(c)].awaiting_end == window_end && window_end != INT64_MIN;
+}
+
+void Competitions::ResultsDone(int32_t c, int64_t window_end) {
+  State& cs = competitions_[size_t(c)];
+  if (cs.awaiting_end == window_end) cs.awaiting_end = INT64_MIN;
 }
 
 std::vector<ClosedWindow> Competitions::TakeClosed() {
@@ -370,11 +402,7 @@ void Competitions::ApplyResult(int32_t c, const CompetitionResult& r) {
   const ir::Competition& comp = k_.p.competitions[size_t(c)];
   if (r.rank == CompetitionResult::kCancelled) return CancelPlayer(comp, k_, r.registered);
   State& cs = competitions_[size_t(c)];
-  if (r.window_end > cs.last_end) {
-    cs.last.clear();
-    cs.last_end = r.window_end;
-  }
-  if (r.window_end == cs.last_end) cs.last[k_.user->user] = {r.score, r.rank};
+  if (r.window_end == cs.last_end) cs.last[k_.user->user] = {r.score, r.rank};   // else a newer window's stand
   if (r.rank == CompetitionResult::kUnranked) return;
   const std::string source = std::string(comp.tournament ? "tournament:" : "leaderboard:") + comp.name;
   const char* action = comp.tournament ? "tournament" : "leaderboard";
@@ -544,6 +572,7 @@ void Competitions::Save(core::ByteWriter& w) const {
     std::vector<std::pair<uint32_t, FinalResult>> last(cs.last.begin(), cs.last.end());
     std::sort(last.begin(), last.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     w.Signed(cs.last_end);
+    w.Signed(cs.awaiting_end);
     w.Unsigned(last.size());
     for (const auto& [user, result] : last) {
       w.Unsigned(user);
@@ -575,6 +604,7 @@ void Competitions::Load(core::ByteReader& r) {
     }
     for (size_t i = 0; i < cs.entries.size(); ++i) cs.index.emplace(cs.entries[i].user, i);
     cs.last_end = r.Signed();
+    cs.awaiting_end = r.Signed();
     for (uint64_t n = r.Count(); n > 0 && r.ok(); --n) {
       const uint32_t user = uint32_t(r.Unsigned());
       FinalResult result;

@@ -42,6 +42,10 @@ class Competitions : public Mechanic {
   // and one player's outcome of a window (the step's player).
   std::vector<ClosedWindow> TakeClosed();
   void ApplyResult(int32_t c, const CompetitionResult& r);
+  void ResultsDone(int32_t c, int64_t window_end);
+  int64_t NextHandOut() const;
+  size_t AwaitedWindows() const;
+  bool Awaits(const std::string& name, int64_t window_end) const;
   // A competition by name with the same score, window and registration keeps
   // its window, entries and last results; its timers follow it.
   void Migrate(const Competitions& old, const Migration& mg);
@@ -73,6 +77,7 @@ class Competitions : public Mechanic {
     std::unordered_map<uint32_t, size_t> index;
     std::unordered_map<uint32_t, FinalResult> last;              // the last finished window
     int64_t last_end = INT64_MIN;                                // ranked elsewhere: the window `last` is of
+    int64_t awaiting_end = INT64_MIN;                            // ranked elsewhere: handed out, results not all in
     uint64_t close_number = 0;   // VisitScores: `closes_` when `last` was set (not in snapshots)
   };
 

@@ -1,0 +1,83 @@
+#include "runtime/io/result_gate.h"
+
+#include <set>
+#include <vector>
+
+#include "runtime/io/competition_result.h"
+
+namespace questline::io {
+
+void ResultGate::Push(std::string_view line, int64_t position) {
+  if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;
+  Line& held = held_.emplace_back();
+  held.text = std::string(line);
+  held.position = position;
+  held.result = IsCompetitionResultLine(line);
+  if (held.result) held.parsed = ParseCompetitionResultLine(line, &held.value, &held.error);
+}
+
+void ResultGate::ApplyResultLine(Line& line) {
+  line.applied = true;
+  reason_ = line.error;
+  if (line.parsed && engine_.ApplyResult(line.value, &reason_)) {
+    if (applied) applied();
+  } else if (rejected) {
+    rejected(line.position, reason_);
+  }
+}
+
+bool ResultGate::TakeAwaited() {
+  std::vector<Line*> taken;
+  std::set<std::string> done;   // the awaited competitions whose `done` is held
+  const size_t awaited = engine_.AwaitedWindows();
+  for (Line& line : held_) {
+    if (!line.result || !line.parsed || line.applied || !engine_.Awaits(line.value.competition, line.value.window_end))
+      continue;   // not for a window awaited: it runs in its place
+    taken.push_back(&line);
+    if (line.value.done) done.insert(line.value.competition);
+    if (done.size() < awaited) continue;
+    // Every awaited window's results are held: windows that end together
+    // are all ranked before any prize is paid, as in one engine. The
+    // results first, in log order; the `done`s last, since they end the wait.
+    for (Line* l : taken)
+      if (!l->value.done) ApplyResultLine(*l);
+    for (Line* l : taken)
+      if (l->value.done) ApplyResultLine(*l);
+    return true;
+  }
+  return false;
+}
+
+void ResultGate::Run() {
+  while (!held_.empty()) {
+    if (engine_.AwaitingResults() && !TakeAwaited()) return;   // the input waits here
+    Line& line = held_.front();
+    if (line.applied) {
+      held_.pop_front();
+      continue;
+    }
+    if (line.result) {
+      ApplyResultLine(line);
+      held_.pop_front();
+      continue;
+    }
+    if (!reader_.ParseLine(line.text, uint64_t(line.position), &event_, &reason_)) {
+      if (rejected) rejected(line.position, reason_);
+      held_.pop_front();
+      continue;
+    }
+    // An event at or after a window's end: the engine moves there first and
+    // hands the window out; the event waits for the results. (Should the
+    // window not go out, the event runs: the gate never loops.)
+    const int64_t hand_out = engine_.NextHandOut();
+    if (event_.Ts() >= hand_out) {
+      engine_.AdvanceTo(hand_out);
+      if (engine_.AwaitingResults()) continue;
+    }
+    const bool fresh = engine_.Process(event_);
+    if (processed) processed(fresh);
+    held_.pop_front();
+  }
+}
+
+}  // namespace questline::io

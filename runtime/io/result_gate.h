@@ -1,0 +1,71 @@
+// The gate of a partition whose competitions are ranked elsewhere
+// (docs/scale-out.md, "Global mechanics"). One engine ranks a window at its
+// end and pays the prizes before anything after it; a partition must do the
+// same with results that its competitions' owners write into its log later:
+//
+//   before an event at or after the end of a window the engine holds
+//   entries in, the engine moves to that end (handing the window out), and
+//   the partition's input waits there until the window's results are in the
+//   log, up to the owner's `done`; those results are applied first, at the
+//   window's end, then the input goes on from where it waited, skipping them.
+//
+// A function of the log alone: questd's partition (PartitionTask) and the
+// offline replay (`quest run --ranked-elsewhere`) both push lines in log order
+// and get the same steps. Lines are the unit; a Kafka message is one event.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "core/event.h"
+#include "runtime/engine/engine.h"
+#include "runtime/io/event_reader.h"
+
+namespace questline::io {
+
+class ResultGate {
+ public:
+  ResultGate(engine::Engine& engine, EventReader& reader) : engine_(engine), reader_(reader) {}
+
+  // A line the reader or the engine refused, at its `position` (offset or line number).
+  std::function<void(int64_t position, const std::string& reason)> rejected;
+  // After each event processed: false when it was a duplicate.
+  std::function<void(bool fresh)> processed;
+  // After each result applied.
+  std::function<void()> applied;
+
+  // The next line of the log; nothing runs until Run.
+  void Push(std::string_view line, int64_t position);
+  // Runs every line it may, in order, until the input waits for results or
+  // every line has run.
+  void Run();
+  bool Waiting() const { return !held_.empty(); }
+  int64_t FirstWaiting() const { return held_.front().position; }
+  size_t Held() const { return held_.size(); }
+
+ private:
+  struct Line {
+    std::string text;
+    int64_t position;
+    bool result;                       // a competition result line (parsed at Push)
+    bool parsed = false;               // …that parses
+    engine::CompetitionResult value;
+    std::string error;
+    bool applied = false;              // a result taken ahead of its place: skipped when reached
+  };
+  // The awaited windows' results and their `done`s from the lines held,
+  // applied when every awaited window's `done` is there; false otherwise.
+  bool TakeAwaited();
+  void ApplyResultLine(Line& line);
+
+  engine::Engine& engine_;
+  EventReader& reader_;
+  std::deque<Line> held_;
+  core::Event event_;
+  std::string reason_;
+};
+
+}  // namespace questline::io
