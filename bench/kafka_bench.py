@@ -38,6 +38,7 @@ import questd_lib as q  # noqa: E402
 class Mock:
     def __init__(self, tools, partitions, workdir):
         topics = sum([["--topic", "%s:%d" % (t, partitions)] for t in ("events", "actions", "changelog")], [])
+        topics += ["--topic", "repartition:1"]   # the competitions' owners (docs/scale-out.md)
         self.proc = subprocess.Popen([os.path.join(tools, "kafka_mock"), "--brokers", "3"] + topics,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
                                      stderr=open(os.path.join(workdir, "mock.err"), "wb"))
@@ -66,7 +67,7 @@ def produce(tools, mock, events, workdir):
 def config(package, mock, extra=""):
     return ("rules: %s\ndata_dir: {dir}/data\nlisten: { http: \"127.0.0.1:0\" }\nengine: jit\nlog_level: info\n"
             "source: { type: kafka, brokers: \"%s\", topic: events, group: bench, actions_topic: actions,\n"
-            "          changelog_topic: changelog, session_timeout: 6s%s }\n" % (package, mock.bootstrap, extra))
+            "          changelog_topic: changelog, repartition_topic: repartition, session_timeout: 6s%s }\n" % (package, mock.bootstrap, extra))
 
 
 def wait_done(instances, ends, timeout=1800):

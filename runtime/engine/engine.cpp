@@ -45,6 +45,7 @@ bool Engine::ApplyResult(const CompetitionResult& result, std::string* error) {
 }
 int64_t Engine::NextHandOut() const { return owner_->m.competitions.NextHandOut(); }
 bool Engine::AwaitingResults() const { return owner_->m.competitions.AwaitedWindows() > 0; }
+int32_t Engine::CompetitionIndex(const std::string& name) const { return owner_->m.competitions.Index(name); }
 size_t Engine::AwaitedWindows() const { return owner_->m.competitions.AwaitedWindows(); }
 bool Engine::Awaits(const std::string& competition, int64_t window_end) const {
   return owner_->m.competitions.Awaits(competition, window_end);

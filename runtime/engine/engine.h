@@ -129,6 +129,7 @@ class Engine final {
   int64_t NextHandOut() const;
   bool AwaitingResults() const;
   size_t AwaitedWindows() const;
+  int32_t CompetitionIndex(const std::string& name) const;   // the program's order; -1: none
   bool Awaits(const std::string& competition, int64_t window_end) const;
   // With partitions on threads, events wait for a batch: Flush runs them and
   // delivers their actions (every view below flushes first).

@@ -1,5 +1,6 @@
 #include "runtime/io/result_gate.h"
 
+#include <algorithm>
 #include <set>
 #include <vector>
 
@@ -37,8 +38,14 @@ bool ResultGate::TakeAwaited() {
     if (line.value.done) done.insert(line.value.competition);
     if (done.size() < awaited) continue;
     // Every awaited window's results are held: windows that end together
-    // are all ranked before any prize is paid, as in one engine. The
-    // results first, in log order; the `done`s last, since they end the wait.
+    // are all ranked before any prize is paid, as in one engine, which pays
+    // them competition by competition in the program's order, each in rank
+    // order (the owner's, kept by the log; owners of different competitions
+    // interleave in the log in any order). The `done`s last: they end the wait.
+    std::stable_sort(taken.begin(), taken.end(), [&](const Line* a, const Line* b) {
+      if (a->value.window_end != b->value.window_end) return a->value.window_end < b->value.window_end;
+      return engine_.CompetitionIndex(a->value.competition) < engine_.CompetitionIndex(b->value.competition);
+    });
     for (Line* l : taken)
       if (!l->value.done) ApplyResultLine(*l);
     for (Line* l : taken)

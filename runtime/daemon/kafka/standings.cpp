@@ -117,15 +117,28 @@ bool Standings::Apply(std::string_view record, std::vector<PlacedResult>* out, s
   return true;
 }
 
-// Every window whose end every partition's clock has passed, by end then competition.
+// Every window whose end every partition's clock has passed, by end, then
+// competitions in the program's order (one engine's order of paying them).
 void Standings::Resolve(std::vector<PlacedResult>* out) {
   const int64_t low = *std::min_element(clocks_.begin(), clocks_.end());
+  auto order = [&](const std::string& name) {
+    for (size_t i = 0; i < program_.competitions.size(); ++i)
+      if (program_.competitions[i].name == name) return int64_t(i);
+    return int64_t(-1);
+  };
   while (!windows_.empty() && windows_.begin()->first.first <= low) {
-    done_.clear();
-    Rank(windows_.begin()->first, windows_.begin()->second, out);
-    out->insert(out->end(), done_.begin(), done_.end());
-    windows_.erase(windows_.begin());
-    ++ranked_;
+    const int64_t end = windows_.begin()->first.first;
+    std::vector<std::map<WindowKey, Window>::iterator> due;
+    for (auto it = windows_.begin(); it != windows_.end() && it->first.first == end; ++it) due.push_back(it);
+    std::stable_sort(due.begin(), due.end(),
+                     [&](const auto& a, const auto& b) { return order(a->first.second) < order(b->first.second); });
+    for (auto it : due) {
+      done_.clear();
+      Rank(it->first, it->second, out);
+      out->insert(out->end(), done_.begin(), done_.end());
+      windows_.erase(it);
+      ++ranked_;
+    }
   }
 }
 

@@ -1,0 +1,294 @@
+// Competitions ranked elsewhere (docs/scale-out.md, "Global mechanics")
+// without a broker: players split over partitions whose engines hand their
+// closed windows out, a Standings ranking them once over all partitions, and
+// each partition's gate waiting at a window's end for the results. The
+// partitions together must act as one engine of all the events, prizes,
+// ties and cancellations included; the standings must survive a save and
+// load mid-window and take any record without harm.
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include "runtime/daemon/kafka/standings.h"
+#include "runtime/io/action_writer.h"
+#include "runtime/io/competition_result.h"
+#include "runtime/io/result_gate.h"
+#include "tests/engine/scenario.h"
+
+using namespace questline;
+using namespace questline::testing;
+using questline::daemon::kafka::PlacedResult;
+using questline::daemon::kafka::Standings;
+
+namespace {
+
+const char* kPackage = R"(
+leaderboard race {
+  score sum(bet.amount)
+  period weekly
+  prizes { 1: award points 50  2..3: award points 10 }
+}
+leaderboard earners { score points_earned  period weekly  prizes { 1: award points 7 } }
+tournament live_cup {
+  window 2026-12-01T00:00Z .. 2026-12-03T00:00Z
+  score count(bet where bet.game_type == "live_casino")
+  min_players 4
+  prizes { 1: award points 99 }
+}
+rule per_bet on bet { award points 1 })";
+
+// One partition: an engine ranked elsewhere behind its gate.
+struct Partition {
+  Partition(const ir::Program& program, int32_t index) : interpreter(program), index(index) {
+    engine::EngineOptions options;
+    options.ranked_elsewhere = true;
+    engine = std::make_unique<engine::Engine>(program, interpreter, strings, options);
+    reader = std::make_unique<io::EventReader>(program.schema, strings);
+    gate = std::make_unique<io::ResultGate>(*engine, *reader);
+    gate->rejected = [](int64_t position, const std::string& reason) { FAIL("line " << position << ": " << reason); };
+  }
+  interp::Interpreter interpreter;
+  int32_t index;
+  engine::StringPool strings;
+  std::unique_ptr<engine::Engine> engine;
+  std::unique_ptr<io::EventReader> reader;
+  std::unique_ptr<io::ResultGate> gate;
+  int64_t position = 0;
+  std::vector<std::string> actions;
+};
+
+// Actions without what names their step (a prize's is its result, not the
+// close's timer) or numbers them in one sequence.
+std::map<std::string, int> Bag(const std::vector<std::string>& lines) {
+  std::map<std::string, int> bag;
+  for (std::string line : lines) {
+    for (const char* field : {"\"seq\":", "\"event\":", "\"key\":"}) {
+      const size_t at = line.find(field);
+      if (at == std::string::npos) continue;
+      size_t end = line.find(',', at);
+      if (line[line.find(':', at) + 1] == '"') end = line.find("\",", at) + 1;
+      line.erase(at, end + 1 - at);
+    }
+    ++bag[line];
+  }
+  return bag;
+}
+
+std::vector<std::string> Drain(engine::Engine& engine) {
+  std::vector<std::string> out;
+  for (engine::Action& a : engine.DrainActions()) {
+    std::string line;
+    io::AppendActionJson(line, a);
+    out.push_back(line);
+  }
+  return out;
+}
+
+// The loop questd runs over Kafka, in memory: each event to its player's
+// partition; after each, the partition's closed windows and clock to the
+// standings, whose results go back into the partitions' logs.
+struct Cluster {
+  Cluster(const ir::Program& program, int32_t n, std::map<std::string, int32_t> homes)
+      : standings(program, n), homes(std::move(homes)) {
+    for (int32_t p = 0; p < n; ++p) partitions.push_back(std::make_unique<Partition>(program, p));
+  }
+  void Settle(Partition& part) {
+    part.gate->Run();
+    for (std::string& a : Drain(*part.engine)) part.actions.push_back(std::move(a));
+    std::vector<PlacedResult> results;
+    std::string error;
+    for (const engine::ClosedWindow& w : part.engine->DrainClosedWindows())
+      for (const std::string& record : Standings::EncodeWindow(w, part.index))
+        REQUIRE(standings.Apply(record, &results, &error));
+    if (part.engine->Clock() != INT64_MIN)
+      REQUIRE(standings.Apply(Standings::EncodeClock(part.index, part.engine->Clock()), &results, &error));
+    for (const PlacedResult& r : results) {
+      std::string line;
+      io::AppendCompetitionResultLine(line, r.result);
+      Partition& to = *partitions[size_t(r.partition)];
+      to.gate->Push(line, ++to.position);
+      pending.push_back(&to);
+    }
+  }
+  void Feed(const std::string& ndjson) {
+    std::istringstream in(ndjson);
+    std::string line;
+    while (std::getline(in, line)) {
+      const size_t at = line.find("\"user\":\"") + 8;
+      Partition& part = *partitions[size_t(homes.at(line.substr(at, line.find('"', at) - at)))];
+      part.gate->Push(line, ++part.position);
+      Settle(part);
+      while (!pending.empty()) {
+        Partition* next = pending.back();
+        pending.pop_back();
+        Settle(*next);
+      }
+    }
+  }
+  std::vector<std::string> Actions() const {
+    std::vector<std::string> all;
+    for (const auto& p : partitions) all.insert(all.end(), p->actions.begin(), p->actions.end());
+    return all;
+  }
+  Standings standings;
+  std::map<std::string, int32_t> homes;
+  std::vector<std::unique_ptr<Partition>> partitions;
+  std::vector<Partition*> pending;
+};
+
+std::string Events() {
+  // Week 1: ann and bob tie at 9, bob first; cat and dan follow. Week 2's
+  // first events come from each partition in turn, so every partition's
+  // gate waits at the week's end. The live cup has three players: cancelled.
+  return Bet("b1", "bob", "2026-12-01T10:00:00Z", "9", "live_casino") + Bet("b2", "ann", "2026-12-01T11:00:00Z", "9", "live_casino") +
+         Bet("b3", "cat", "2026-12-02T10:00:00Z", "4", "live_casino") + Bet("b4", "dan", "2026-12-02T11:00:00Z", "2") +
+         Bet("b5", "cat", "2026-12-04T10:00:00Z", "1") + Bet("b6", "dan", "2026-12-08T10:00:00Z", "3") +
+         Bet("b7", "ann", "2026-12-08T11:00:00Z", "5") + Bet("b8", "bob", "2026-12-09T10:00:00Z", "1") +
+         Bet("b9", "cat", "2026-12-15T10:00:00Z", "1") + Bet("b10", "ann", "2026-12-15T11:00:00Z", "1") +
+         Bet("b11", "dan", "2026-12-15T12:00:00Z", "1") + Bet("b12", "bob", "2026-12-15T13:00:00Z", "1");
+}
+
+}  // namespace
+
+TEST_CASE("partitions ranked by standings act as one engine", "[kafka][standings]") {
+  ir::Program program = LowerPackage(kPackage);
+  HandEngine one(program);
+  one.Feed(Events());
+  const std::vector<std::string> want = Drain(one.engine);
+
+  Cluster cluster(program, 2, {{"ann", 0}, {"cat", 0}, {"bob", 1}, {"dan", 1}});
+  cluster.Feed(Events());
+  const std::vector<std::string> got = cluster.Actions();
+  const auto got_bag = Bag(got), want_bag = Bag(want);
+  std::string differences;
+  for (const auto& [line, n] : got_bag)
+    if (want_bag.count(line) == 0 || want_bag.at(line) != n) differences += "partitions: " + line;
+  for (const auto& [line, n] : want_bag)
+    if (got_bag.count(line) == 0 || got_bag.at(line) != n) differences += "one engine: " + line;
+  INFO(differences);
+  CHECK(got_bag == want_bag);
+  CHECK(cluster.standings.PendingWindows() == 0);   // week 2's windows are ranked too (by b9 … b12)
+  for (const auto& p : cluster.partitions) CHECK_FALSE(p->gate->Waiting());
+
+  // The tie went to who reached 9 first, across partitions.
+  std::string ranks;
+  for (const std::string& a : got)
+    if (a.find("\"leaderboard\":\"race\"") != std::string::npos && a.find("\"score\":9") != std::string::npos)
+      ranks += a.substr(a.find("\"user\":\""), 12) + a.substr(a.find("\"rank\":"), 8) + "\n";
+  INFO(ranks);
+  CHECK(ranks.find("\"user\":\"bob\"\"rank\":1") != std::string::npos);
+  CHECK(ranks.find("\"user\":\"ann\"\"rank\":2") != std::string::npos);
+  // Three players under min_players 4: each told of the cancellation, whichever partition they are in.
+  size_t cancelled = 0;
+  for (const std::string& a : got) cancelled += a.find("\"state\":\"cancelled\"") != std::string::npos;
+  CHECK(cancelled == 3);
+}
+
+TEST_CASE("a gate waits at a window's end until the owner's results are in", "[kafka][standings]") {
+  ir::Program program = LowerPackage(kPackage);
+  Partition part(program, 0);
+  part.gate->Push(Bet("b1", "ann", "2026-12-01T10:00:00Z", "9"), 1);
+  part.gate->Push(Bet("b2", "ann", "2026-12-08T10:00:00Z", "1"), 2);
+  part.gate->Run();
+  CHECK(part.gate->Waiting());
+  CHECK(part.gate->FirstWaiting() == 2);   // b2 is after the week's end: it waits
+  CHECK(part.engine->AwaitedWindows() == 2);   // race and earners
+  std::vector<engine::ClosedWindow> out = part.engine->DrainClosedWindows();
+  REQUIRE(out.size() == 2);
+
+  Standings standings(program, 1);
+  std::vector<PlacedResult> results;
+  std::string error;
+  for (const engine::ClosedWindow& w : out)
+    for (const std::string& record : Standings::EncodeWindow(w, 0)) REQUIRE(standings.Apply(record, &results, &error));
+  CHECK(results.empty());   // the partition's clock has not been told yet
+  REQUIRE(standings.Apply(Standings::EncodeClock(0, part.engine->Clock()), &results, &error));
+  REQUIRE(results.size() == 4);   // by window (race, earners: the program's order): ann's result, then a `done`
+  CHECK((!results[0].result.done && results[1].result.done && !results[2].result.done && results[3].result.done));
+
+  // Only earners' results in the log (another owner's): still waiting for race's.
+  int64_t position = 10;
+  for (const PlacedResult& r : results)
+    if (r.result.competition == "earners") {
+      std::string line;
+      io::AppendCompetitionResultLine(line, r.result);
+      part.gate->Push(line, ++position);
+    }
+  part.gate->Run();
+  CHECK(part.gate->Waiting());
+  for (const PlacedResult& r : results)
+    if (r.result.competition == "race") {
+      std::string line;
+      io::AppendCompetitionResultLine(line, r.result);
+      part.gate->Push(line, ++position);
+    }
+  part.gate->Run();
+  CHECK_FALSE(part.gate->Waiting());
+  std::string state;
+  REQUIRE(part.engine->UserStateJson("ann", &state));
+  CHECK(state.find("\"race\":{\"score\":1,\"rank\":1,\"last\":{\"score\":9,\"rank\":1}}") != std::string::npos);
+}
+
+TEST_CASE("standings saved mid-window rank as if never saved; bad records change nothing", "[kafka][standings]") {
+  ir::Program program = LowerPackage(kPackage);
+  engine::ClosedWindow w{"race", 0, 1000, {{"ann", 9, 50, true, false}, {"bob", 9, 40, true, false}}};
+  engine::ClosedWindow w2{"race", 0, 1000, {{"cat", 12, 70, true, false}}};
+  std::vector<PlacedResult> results;
+  std::string error;
+  Standings a(program, 2);
+  REQUIRE(a.Apply(Standings::EncodeWindow(w, 0)[0], &results, &error));
+  REQUIRE(a.Apply(Standings::EncodeWindow(w, 0)[0], &results, &error));   // a transaction produced again
+  REQUIRE(a.Apply(Standings::EncodeClock(0, 1000), &results, &error));
+  CHECK(results.empty());
+
+  for (const char* bad : {"", "[]", "{}", "{\"partition\":2,\"clock\":5}", "{\"partition\":-1,\"clock\":5}",
+                          "{\"partition\":0,\"clock\":5,\"x\":1}", "{\"partition\":0,\"clock\":\"5\"}",
+                          "{\"partition\":1,\"competition\":\"race\",\"start\":0,\"end\":1000,\"entries\":[[\"x\",1,2]]}",
+                          "{\"partition\":1,\"competition\":\"race\",\"start\":0,\"end\":1000,\"entries\":[[\"x\",1,2,9]]}",
+                          "\x01\xff{", "{\"partition\":1,\"competition\":\"race\",\"start\":0,\"end\":1000}"}) {
+    INFO(bad);
+    CHECK_FALSE(a.Apply(bad, &results, &error));
+  }
+  CHECK(a.PendingWindows() == 1);
+
+  Standings b(program, 2);
+  REQUIRE(b.Load(a.Save(), &error));
+  Standings wrong(program, 3);
+  CHECK_FALSE(wrong.Load(a.Save(), &error));
+  CHECK_FALSE(b.Load(a.Save().substr(0, 20), &error));
+  for (Standings* s : {&a, &b}) {
+    std::vector<PlacedResult> out;
+    REQUIRE(s->Apply(Standings::EncodeWindow(w2, 1)[0], &out, &error));
+    REQUIRE(s->Apply(Standings::EncodeClock(1, 2000), &out, &error));
+    REQUIRE(out.size() == 5);   // cat, bob (reached 9 first), ann, then a `done` for each partition
+    CHECK(out[0].result.user == "cat");
+    CHECK(out[0].partition == 1);
+    CHECK(out[1].result.user == "bob");
+    CHECK(out[2].result.user == "ann");
+    CHECK(out[2].result.rank == 3);
+    CHECK((out[3].result.done && out[4].result.done));
+  }
+}
+
+TEST_CASE("competition result lines round-trip, and say what is wrong", "[kafka][standings]") {
+  engine::CompetitionResult r{"race \"x\"", "ann", 1000, 2, 9, true, false};
+  std::string line;
+  io::AppendCompetitionResultLine(line, r);
+  CHECK(io::IsCompetitionResultLine(line));
+  engine::CompetitionResult back;
+  std::string error;
+  REQUIRE(io::ParseCompetitionResultLine(line, &back, &error));
+  CHECK((back.competition == r.competition && back.user == "ann" && back.window_end == 1000 && back.rank == 2 &&
+         back.score == 9 && back.registered && !back.done));
+  CHECK_FALSE(io::IsCompetitionResultLine(R"({"type":"bet"})"));
+  for (const char* bad : {R"({"competition_result":{}})", R"({"competition_result":1})",
+                          R"({"competition_result":{"competition":"r","window_end":1,"done":true,"user":"a"}})",
+                          R"({"competition_result":{"competition":"r","window_end":1,"user":"a","rank":"1","score":1,"registered":false}})",
+                          R"({"competition_result":{"competition":"r"}, "x":1})", R"({"competition_result":)"}) {
+    INFO(bad);
+    CHECK_FALSE(io::ParseCompetitionResultLine(bad, &back, &error));
+    CHECK(!error.empty());
+  }
+}
