@@ -39,7 +39,7 @@ TEST_CASE("a checkpoint over several chunks and a progress record decode back") 
   CHECK(records.back().first == "checkpoint");
   ChangelogState state;
   std::string error;
-  REQUIRE(DecodeChangelog(Compacted(checkpoint, {0xabcdefULL, 9, 12345}), &state, &error));
+  REQUIRE(DecodeChangelog(Compacted(checkpoint, {0xabcdefULL, 9, 12345, -1797202800000}), &state, &error));
   REQUIRE(state.has_checkpoint);
   CHECK(state.checkpoint.generation == 4);
   CHECK(state.checkpoint.offset == 12345);
@@ -48,6 +48,7 @@ TEST_CASE("a checkpoint over several chunks and a progress record decode back") 
   CHECK(state.progress.epoch == 0xabcdefULL);
   CHECK(state.progress.sequence == 9);
   CHECK(state.progress.next_offset == 12345);
+  CHECK(state.progress.clock == -1797202800000);
   CHECK(TransactionId(0xabcdefULL, 9) == "0000000000abcdef-9");
 }
 

@@ -73,10 +73,11 @@ std::string TransactionId(uint64_t epoch, uint64_t sequence) {
 }
 
 // JSON, for the operator reading the topic and for readers that filter
-// actions by transaction (tests/kafka): {"version":1,"txn":ID,"next_offset":N}.
+// actions by transaction (tests/kafka): {"version":1,"txn":ID,"next_offset":N,"clock":MS}.
 std::string EncodeProgress(const Progress& progress) {
   return "{\"version\":" + std::to_string(kVersion) + ",\"txn\":\"" + TransactionId(progress.epoch, progress.sequence) +
-         "\",\"next_offset\":" + std::to_string(progress.next_offset) + "}";
+         "\",\"next_offset\":" + std::to_string(progress.next_offset) + ",\"clock\":" +
+         std::to_string(progress.clock) + "}";
 }
 
 bool ProduceProgress(rd_kafka_t* producer, const std::string& topic, int32_t partition, const Progress& progress,
@@ -111,13 +112,15 @@ bool DecodeChangelog(const std::map<std::string, std::string>& latest, Changelog
   if (progress_it != latest.end()) {
     unsigned version = 0;
     unsigned long long epoch = 0, sequence = 0;
-    long long next = 0;
-    if (std::sscanf(progress_it->second.c_str(), "{\"version\":%u,\"txn\":\"%16llx-%llu\",\"next_offset\":%lld}",
-                    &version, &epoch, &sequence, &next) != 4 || version != kVersion || next < 0) {
+    long long next = 0, clock = 0;
+    if (std::sscanf(progress_it->second.c_str(),
+                    "{\"version\":%u,\"txn\":\"%16llx-%llu\",\"next_offset\":%lld,\"clock\":%lld}", &version, &epoch,
+                    &sequence, &next, &clock) != 5 ||
+        version != kVersion || next < 0) {
       *error = "a damaged progress record, or one of another version";
       return false;
     }
-    state->progress = Progress{epoch, sequence, next};
+    state->progress = Progress{epoch, sequence, next, clock};
     state->has_progress = true;
   }
   auto header_it = latest.find(prefix + kHeaderKey);

@@ -42,6 +42,11 @@ struct Progress {
   uint64_t epoch = 0;     // random per owner's start: ids never repeat across owners
   uint64_t sequence = 0;  // the owner's transactions, from 1
   int64_t next_offset = 0;
+  // The engine's clock at the commit. A partition's gate may have moved the
+  // clock to a competition window's end and hold the input there
+  // (io/result_gate.h): the state at `next_offset` is then the one after that
+  // move, which restore repeats (PartitionTask::Start). INT64_MIN: none.
+  int64_t clock = INT64_MIN;
 };
 std::string TransactionId(uint64_t epoch, uint64_t sequence);   // "EPOCH16HEX-SEQ"
 constexpr const char* kTransactionHeader = "questline-txn";

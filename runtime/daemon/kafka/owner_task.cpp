@@ -113,9 +113,18 @@ PartitionTask::Outcome OwnerTask::Process(const std::vector<rd_kafka_message_t*>
       produced = false;
     }
   }
+  // A checkpoint when no window waits (the standings are a few clocks), or
+  // every checkpoint_every records while windows of many players wait;
+  // between two, restore replays this topic (its own log).
   const std::string& changelog = config_.kafka.changelog_topic;
-  const Checkpoint checkpoint{generation_ + 1, next, standings_.Save()};
-  if (produced) produced = ProduceCheckpoint(producer_.get(), changelog, partition_, checkpoint, error, kChangelogPrefix);
+  records_since_checkpoint_ += messages.size();
+  const bool checkpoint_due = standings_.PendingWindows() == 0 ||
+                              records_since_checkpoint_ >= uint64_t(config_.kafka.checkpoint_every);
+  Checkpoint checkpoint{generation_ + 1, next, {}};
+  if (produced && checkpoint_due) {
+    checkpoint.snapshot = standings_.Save();
+    produced = ProduceCheckpoint(producer_.get(), changelog, partition_, checkpoint, error, kChangelogPrefix);
+  }
   if (produced)
     produced = ProduceProgress(producer_.get(), changelog, partition_, Progress{epoch_, sequence_, next}, error,
                                kChangelogPrefix);
@@ -123,7 +132,10 @@ PartitionTask::Outcome OwnerTask::Process(const std::vector<rd_kafka_message_t*>
   if (produced &&
       CommitTransaction(producer_.get(), consumer, config_.kafka.repartition_topic, partition_, next, error, &fenced)) {
     next_offset_ = next;
-    generation_ = checkpoint.generation;
+    if (checkpoint_due) {
+      generation_ = checkpoint.generation;
+      records_since_checkpoint_ = 0;
+    }
     ++counters_.transactions;
     return PartitionTask::Outcome::Committed;
   }

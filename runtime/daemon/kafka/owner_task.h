@@ -5,8 +5,8 @@
 // result is produced into the events topic, in the player's partition, where
 // it is an input in order (PartitionTask feeds it to Engine::ApplyResult).
 // Each batch is one transaction: the results, the standings as a checkpoint
-// in the changelog (partition = this partition, keys under "owner/"), the
-// progress record and the repartition offsets. Runs on the source's thread.
+// in the changelog (partition = this partition, keys under "owner/") when
+// one is due, the progress record and the repartition offsets. Runs on the source's thread.
 #pragma once
 
 #include <cstdint>
@@ -61,6 +61,7 @@ class OwnerTask {
   int64_t next_offset_ = 0;
   uint64_t epoch_ = 0, sequence_ = 0, generation_ = 0;
   uint64_t delivery_failures_ = 0;
+  uint64_t records_since_checkpoint_ = 0;
   std::vector<PlacedResult> results_;
   OwnerCounters counters_;
 };

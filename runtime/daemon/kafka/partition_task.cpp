@@ -127,6 +127,15 @@ bool PartitionTask::Start(rd_kafka_t* consumer, std::string* error) {
     *error = name + ": " + *error;
     return false;
   }
+  // The last commit's gate may have moved the clock to a window's end
+  // without an event (io/result_gate.h): the same move, its actions and
+  // windows committed already.
+  if (changelog.has_progress && changelog.progress.next_offset == committed &&
+      changelog.progress.clock > engine_->Clock()) {
+    engine_->AdvanceTo(changelog.progress.clock);
+    engine_->DrainActions();
+    engine_->DrainClosedWindows();
+  }
   auto seconds = [](Clock::duration d) {
     char text[32];
     std::snprintf(text, sizeof text, "%.3f s", std::chrono::duration<double>(d).count());
@@ -275,7 +284,7 @@ PartitionTask::Outcome PartitionTask::Process(const std::vector<rd_kafka_message
   }
   if (produced)
     produced = ProduceProgress(producer_.get(), config_.kafka.changelog_topic, partition_,
-                               Progress{epoch_, sequence_, next}, error);
+                               Progress{epoch_, sequence_, next, engine_->Clock()}, error);
   bool fenced = false;
   if (produced && CommitTransaction(producer_.get(), consumer, config_.kafka.topic, partition_, next, error, &fenced)) {
     next_offset_ = next;

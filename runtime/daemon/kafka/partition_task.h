@@ -51,6 +51,8 @@ class PartitionTask {
   bool Start(rd_kafka_t* consumer, std::string* error);
   // The input offset to consume from.
   int64_t NextOffset() const { return next_offset_; }
+  // Lines read and held at a competition window's end, waiting for its results (io/result_gate.h).
+  size_t Held() const { return gate_->Held(); }
   int32_t Partition() const { return partition_; }
 
   enum class Outcome { Committed, Failed, Fenced };

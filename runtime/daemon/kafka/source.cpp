@@ -159,27 +159,22 @@ const std::string& Source::TopicOf(const Unit& unit) const {
 bool Source::Take(const Unit& unit) {
   const int32_t partition = unit.second;
   std::string error;
-  if (unit.first) {
-    auto owner = std::make_unique<OwnerTask>(config_, package_, partition, inputs_);
-    const bool started = owner->Start(consumer_.get(), &error);
-    std::lock_guard<std::timed_mutex> lock(mutex_);
-    if (started) {
-      waiting_.erase(unit);
-      owners_[partition] = std::move(owner);
-      return true;
-    }
-    Add(owners_gone_, owner->Counters());
-  } else {
-    auto task = std::make_unique<PartitionTask>(config_, package_, partition, repartitions_, mirror_.get());
+  // Started outside the lock (a Start may wait long for a broker), kept under it.
+  auto start = [&](auto task, auto& tasks, auto& gone) {
     const bool started = task->Start(consumer_.get(), &error);
     std::lock_guard<std::timed_mutex> lock(mutex_);
-    if (started) {
-      waiting_.erase(unit);
-      tasks_[partition] = std::move(task);
-      return true;
+    if (!started) {
+      Add(gone, task->Counters());
+      return false;
     }
-    Add(gone_, task->Counters());
-  }
+    waiting_.erase(unit);
+    tasks[partition] = std::move(task);
+    return true;
+  };
+  if (unit.first ? start(std::make_unique<OwnerTask>(config_, package_, partition, inputs_), owners_, owners_gone_)
+                 : start(std::make_unique<PartitionTask>(config_, package_, partition, repartitions_, mirror_.get()),
+                         tasks_, gone_))
+    return true;
   Log(LogLevel::Error, "kafka: cannot take " + Label(TopicOf(unit), partition) + ": " + error + " (retrying)");
   return false;
 }
@@ -363,7 +358,7 @@ void Source::Publish() {
   std::vector<PartitionStatus> status;
   PartitionCounters total = gone_;
   for (auto& [partition, task] : tasks_) {
-    status.push_back({partition, task->NextOffset(), task->Counters()});
+    status.push_back({partition, task->NextOffset(), task->Held(), task->Counters()});
     Add(total, task->Counters());
   }
   std::vector<OwnerStatus> owners;
@@ -392,7 +387,8 @@ std::string Source::StatusJson() {
     out += "{\"partition\":" + std::to_string(p.partition) + ",\"next_offset\":" + std::to_string(p.next_offset) +
            ",\"events\":" + std::to_string(c.events) + ",\"replayed\":" + std::to_string(c.replayed) +
            ",\"actions\":" + std::to_string(c.actions) + ",\"transactions\":" + std::to_string(c.transactions) +
-           ",\"checkpoints\":" + std::to_string(c.checkpoints) + ",\"results\":" + std::to_string(c.results) + "}";
+           ",\"checkpoints\":" + std::to_string(c.checkpoints) + ",\"results\":" + std::to_string(c.results) +
+           ",\"held\":" + std::to_string(p.held) + "}";
   }
   out += "],\"owners\":[";
   first = true;
@@ -440,6 +436,11 @@ void Source::AppendMetrics(std::string& out) {
   for (const PartitionStatus& p : status_)
     out += "questd_kafka_partition_next_offset{partition=\"" + std::to_string(p.partition) + "\"} " +
            std::to_string(p.next_offset) + "\n";
+  out += "# HELP questd_kafka_partition_held_lines Lines a partition holds at a competition window's end, "
+         "waiting for the window's results.\n# TYPE questd_kafka_partition_held_lines gauge\n";
+  for (const PartitionStatus& p : status_)
+    out += "questd_kafka_partition_held_lines{partition=\"" + std::to_string(p.partition) + "\"} " +
+           std::to_string(p.held) + "\n";
   out += "# HELP questd_kafka_partitions_owned Partitions this instance owns and runs.\n"
          "# TYPE questd_kafka_partitions_owned gauge\nquestd_kafka_partitions_owned " +
          std::to_string(status_.size()) + "\n";

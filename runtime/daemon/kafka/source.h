@@ -84,6 +84,7 @@ class Source {
   struct PartitionStatus {
     int32_t partition;
     int64_t next_offset;
+    size_t held;
     PartitionCounters counters;
   };
   void Publish();   // from tasks_ (held), into the status below
