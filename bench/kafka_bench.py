@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Scale-out on Kafka, measured on librdkafka's mock cluster (issue 20's goals).
 
-usage: kafka_bench.py BUILD_DIR SOURCE_DIR [throughput|restore|all] [--players N] [--events N]
+usage: kafka_bench.py BUILD_DIR SOURCE_DIR [throughput|competitions|restore|all] [--players N] [--events N]
 
 throughput: issue 15's scale workload (bench/gen_scale.py: 20,000 players,
   200,000 events, 10 weekly missions) produced to an events topic of 1, 2 and
@@ -9,6 +9,10 @@ throughput: issue 15's scale workload (bench/gen_scale.py: 20,000 players,
   once the group has settled (every partition owned), the clock runs from
   the first event produced until every partition's committed offset is at
   its end (GET /v1/kafka). events/s = events / that.
+competitions: the same with a daily leaderboard on spins paying prizes
+  (docs/scale-out.md, "Global mechanics"): at each of the 13 day ends every
+  partition waits until its owner has ranked the day over all partitions;
+  the cost of that wait, against throughput's figures.
 restore: one partition holding 1,000,000 players (one spin each); questd
   takes it and stops (its local snapshot), and a second questd takes the
   partition from that snapshot. Then the same from the changelog alone, at
@@ -87,10 +91,20 @@ def wait_done(instances, ends, timeout=1800):
     raise RuntimeError("not done within %d s" % timeout)
 
 
-def throughput(build, src, workdir, players, events):
+BOARD = """leaderboard daily_spins {
+  score sum(spin.amount)
+  period daily
+  prizes { 1: award points 100  2..10: award points 10 }
+}
+"""
+
+
+def throughput(build, src, workdir, players, events, competitions=False):
     pkg = os.path.join(workdir, "scale")
     subprocess.run([sys.executable, os.path.join(src, "bench", "gen_scale.py"), str(players), str(events), "10", pkg],
                    check=True)
+    if competitions:
+        open(os.path.join(pkg, "package", "zz_board.quest"), "w").write(BOARD)
     # Warm the JIT cache so no run pays the compile.
     subprocess.run([os.path.join(build, "quest"), "build", os.path.join(pkg, "package"), "-o",
                     os.path.join(workdir, "warm.qlb")], check=False, capture_output=True)
@@ -119,15 +133,16 @@ def throughput(build, src, workdir, players, events):
             wait_done(instances, previous)
             previous = ends
         done = wait_done(instances, previous)
-        transactions = sum(p["transactions"] for i in instances
-                           for p in q.json_request(i.port, "GET", "/v1/kafka")[1]["partitions"])
+        status = [q.json_request(i.port, "GET", "/v1/kafka")[1] for i in instances]
+        transactions = sum(p["transactions"] for b in status for p in b["partitions"])
+        results = sum(p.get("results", 0) for b in status for p in b["partitions"])
         for i in instances:
             i.stop()
         mock.stop()
         rows.append((partitions, events, done - start, events / (done - start), events / produce_s, transactions))
         print("partitions %d: %d events in %.1f s from the first produced to the last committed: %.0f events/s"
               " (producing alone: %.0f/s; %d transactions)"
-              % rows[-1], flush=True)
+              % rows[-1] + (" %d competition results applied" % results if competitions else ""), flush=True)
     return rows
 
 
@@ -214,6 +229,8 @@ def main():
     try:
         if mode in ("throughput", "all"):
             throughput(build, src, workdir, players or 20000, events)
+        if mode in ("competitions", "all"):
+            throughput(build, src, workdir, players or 20000, events, competitions=True)
         if mode in ("restore", "all"):
             restore(build, src, workdir, players or 1000000)
     finally:

@@ -162,6 +162,14 @@ def wait_for(live, want, what, timeout=120):
     return False
 
 
+def repartition_of(competition):
+    """The repartition partition owning `competition` (kafka/standings.h: FNV-1a 64)."""
+    h = 14695981039346656037
+    for byte in competition.encode():
+        h = ((h ^ byte) * 1099511628211) % 2**64
+    return h % REPARTITIONS
+
+
 def ends(placed):
     out = {}
     for p, o, _ in placed:
@@ -238,8 +246,16 @@ def main():
         check(sum(owned.values()) == PARTITIONS and max(owned.values()) < PARTITIONS,
               "the group spreads the partitions over the members", owned)
 
-        # kill -9 mid-stream: the member owning the most partitions, while part 2 flows.
-        victim = max(instances, key=lambda i: owned[id(i)])
+        # kill -9 mid-stream, while part 2 flows: the member that owns the
+        # weekly leaderboard's owner (so a window is ranked by its next
+        # owner, from the changelog and the repartition topic), else the one
+        # with the most partitions.
+        board_owner = repartition_of("weekly_points")
+        holders = [i for i in instances
+                   if board_owner in [o["partition"] for o in (status(i) or {}).get("owners", [])]]
+        victim = holders[0] if holders else max(instances, key=lambda i: owned[id(i)])
+        print("kafka: killing the member with %d partitions%s" % (
+            owned[id(victim)], " and the owner of weekly_points" if holders else ""))
         placed += produce(tools, mock, parts[1][:len(parts[1]) // 2], workdir, "part2a")
         victim.proc.kill()
         victim.proc.wait()
