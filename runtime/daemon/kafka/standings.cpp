@@ -42,7 +42,7 @@ std::vector<std::string> Standings::EncodeWindow(const engine::ClosedWindow& win
       out += i == next ? "[" : ",[";
       engine::AppendJsonString(out, e.user);
       out += "," + std::to_string(e.score) + "," + std::to_string(e.reached_at) + "," +
-             std::to_string((e.scored ? kScored : 0) | (e.registered ? kRegistered : 0)) + "]";
+             std::to_string((e.scored ? int64_t(kScored) : 0) | (e.registered ? int64_t(kRegistered) : 0)) + "]";
     }
     out += "]}";
     records.push_back(std::move(out));
