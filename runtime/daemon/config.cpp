@@ -185,6 +185,7 @@ void ReadSource(Checker& c, const YAML::Node& node, int line, Config* config) {
          {"sasl_password_env", text(&k.sasl_password_env)}, {"ssl_ca_location", text(&k.ssl_ca_location)},
          {"checkpoint_every", count(1, int64_t(1) << 40, &k.checkpoint_every)},
          {"max_batch", count(1, 1'000'000, &k.max_batch)},
+         {"max_held", count(1, int64_t(1) << 32, &k.max_held)},
          {"session_timeout", H([&](auto& v, auto& key, int l) { c.Duration(v, key, l, &k.session_timeout_ms); })},
          {"redis", text(&k.redis)}, {"redis_prefix", text(&k.redis_prefix)}});
   if (!node.IsMap()) return;

@@ -67,6 +67,9 @@ struct KafkaSourceConfig {
   std::string security_protocol, sasl_mechanism, sasl_username, sasl_password_env, ssl_ca_location;
   int64_t checkpoint_every = 100'000;           // events of a partition between two changelog checkpoints
   int64_t max_batch = 5'000;                    // events in one transaction at most
+  // Lines a partition keeps while it waits at a competition window's end
+  // (io/result_gate.h); past them it reads the log again after the wait.
+  int64_t max_held = 200'000;
   int64_t session_timeout_ms = 10'000;          // the group's session.timeout.ms
   std::string redis;                            // host:port of the leaderboard mirror; empty: none
   std::string redis_prefix = "questline";

@@ -10,10 +10,17 @@ namespace questline::io {
 
 void ResultGate::Push(std::string_view line, int64_t position) {
   if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;
+  const bool result = IsCompetitionResultLine(line);
+  if (dropped_from_ >= 0 && !result) return;   // read again after the wait
+  // Only while it waits: otherwise what is held runs at the next Run.
+  if (max_held > 0 && held_.size() >= max_held && !result && engine_.AwaitingResults()) {
+    dropped_from_ = position;
+    return;
+  }
   Line& held = held_.emplace_back();
   held.text = std::string(line);
   held.position = position;
-  held.result = IsCompetitionResultLine(line);
+  held.result = result;
   if (held.result) held.parsed = ParseCompetitionResultLine(line, &held.value, &held.error);
 }
 
@@ -55,8 +62,21 @@ bool ResultGate::TakeAwaited() {
   return false;
 }
 
+int64_t ResultGate::TakeRefetch() {
+  if (dropped_from_ < 0 || engine_.AwaitingResults()) return -1;
+  // The lines held past the dropped position are results read ahead: they
+  // come again with the rest and run in their place (applied ones are
+  // dropped as duplicates by the engine).
+  while (!held_.empty() && held_.back().position >= dropped_from_) held_.pop_back();
+  const int64_t from = dropped_from_;
+  dropped_from_ = -1;
+  return from;
+}
+
 void ResultGate::Run() {
   while (!held_.empty()) {
+    // Past a dropped line nothing runs until it has been read again.
+    if (dropped_from_ >= 0 && held_.front().position >= dropped_from_ && !engine_.AwaitingResults()) return;
     if (engine_.AwaitingResults() && !TakeAwaited()) return;   // the input waits here
     Line& line = held_.front();
     if (line.applied) {

@@ -37,8 +37,17 @@ class ResultGate {
   // After each result applied.
   std::function<void()> applied;
 
+  // At most this many lines held while the input waits (0: no bound).
+  // Past it an event line is not kept (result lines always are): the reader
+  // must read the log again from TakeRefetch() once the wait is over.
+  size_t max_held = 0;
+
   // The next line of the log; nothing runs until Run.
   void Push(std::string_view line, int64_t position);
+  // Once Run has ended a wait during which lines were dropped: where the
+  // log must be read again (positions from there on were not run); -1 when
+  // nothing is to be read again. Taking it clears it.
+  int64_t TakeRefetch();
   // Runs every line it may, in order, until the input waits for results or
   // every line has run.
   void Run();
@@ -64,6 +73,7 @@ class ResultGate {
   engine::Engine& engine_;
   EventReader& reader_;
   std::deque<Line> held_;
+  int64_t dropped_from_ = -1;   // the first position not kept, while waiting
   core::Event event_;
   std::string reason_;
 };

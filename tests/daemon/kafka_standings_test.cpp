@@ -231,6 +231,55 @@ TEST_CASE("a gate waits at a window's end until the owner's results are in", "[k
   CHECK(state.find("\"race\":{\"score\":1,\"rank\":1,\"last\":{\"score\":9,\"rank\":1}}") != std::string::npos);
 }
 
+TEST_CASE("a gate that may keep only a few lines reads the log again and runs the same", "[kafka][standings]") {
+  ir::Program program = LowerPackage(kPackage);
+  // The log: ann's week, then five events after its end, then the owner's results.
+  std::vector<std::string> log = {Bet("b1", "ann", "2026-12-01T10:00:00Z", "9")};
+  for (int i = 2; i <= 6; ++i) log.push_back(Bet("b" + std::to_string(i), "ann", "2026-12-08T1" + std::to_string(i) + ":00:00Z", "1"));
+  {
+    Partition probe(program, 0);
+    probe.gate->Push(log[0], 1);
+    probe.gate->Push(log[1], 2);
+    probe.gate->Run();
+    Standings standings(program, 1);
+    std::vector<PlacedResult> results;
+    std::string error;
+    for (const engine::ClosedWindow& w : probe.engine->DrainClosedWindows())
+      for (const std::string& record : Standings::EncodeWindow(w, 0)) REQUIRE(standings.Apply(record, &results, &error));
+    REQUIRE(standings.Apply(Standings::EncodeClock(0, probe.engine->Clock()), &results, &error));
+    for (const PlacedResult& r : results) {
+      std::string line;
+      io::AppendCompetitionResultLine(line, r.result);
+      log.push_back(line);
+    }
+  }
+  auto run = [&](size_t max_held, int* refetches) {
+    Partition part(program, 0);
+    part.gate->max_held = max_held;
+    size_t next = 0;
+    while (next < log.size()) {
+      part.gate->Push(log[next], int64_t(next));
+      ++next;
+      part.gate->Run();
+      if (const int64_t from = part.gate->TakeRefetch(); from >= 0) {
+        next = size_t(from);
+        ++*refetches;
+      }
+    }
+    CHECK_FALSE(part.gate->Waiting());
+    std::string state;
+    REQUIRE(part.engine->UserStateJson("ann", &state));
+    std::string out;
+    for (const std::string& a : Drain(*part.engine)) out += a;
+    return out + state;
+  };
+  int unbounded = 0, bounded = 0;
+  const std::string want = run(0, &unbounded);
+  CHECK(run(2, &bounded) == want);
+  CHECK(unbounded == 0);
+  CHECK(bounded == 1);
+}
+
 TEST_CASE("standings saved mid-window rank as if never saved; bad records change nothing", "[kafka][standings]") {
   ir::Program program = LowerPackage(kPackage);
   engine::ClosedWindow w{"race", 0, 1000, {{"ann", 9, 50, true, false}, {"bob", 9, 40, true, false}}};

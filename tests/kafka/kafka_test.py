@@ -130,7 +130,7 @@ def questd_config(source_dir, mock, redis, engine):
             "listen: { http: \"127.0.0.1:0\" }\n"
             "engine: %s\n"
             "source: { type: kafka, brokers: \"%s\", topic: events, group: %s, actions_topic: actions,\n"
-            "          changelog_topic: questline-changelog, repartition_topic: questline-repartition,\n"
+            "          changelog_topic: questline-changelog, repartition_topic: questline-repartition, max_held: 3,\n"
             "          checkpoint_every: 150, max_batch: 100,\n"
             "          session_timeout: 6s, redis: \"127.0.0.1:%d\", redis_prefix: qltest }\n"
             % (source_dir, engine, mock.bootstrap, GROUP, redis.port))

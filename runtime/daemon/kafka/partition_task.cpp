@@ -147,6 +147,7 @@ bool PartitionTask::Start(rd_kafka_t* consumer, std::string* error) {
                           std::to_string(counters_.replayed) + " events replayed to " + std::to_string(committed) +
                           " (" + seconds(Clock::now() - restored) + ")");
   producing_ = true;
+  gate_->max_held = size_t(config_.kafka.max_held);   // (a replay holds what it must: it cannot read back)
   Mirror();   // everything: the mirror may have missed the previous owner's last commit
   return true;
 }
@@ -238,6 +239,12 @@ PartitionTask::Outcome PartitionTask::Process(const std::vector<rd_kafka_message
     received_ = m->offset + 1;
   }
   gate_->Run();
+  if (const int64_t from = gate_->TakeRefetch(); from >= 0) {
+    received_ = from;   // what the gate could not keep while it waited: read again
+    refetch_ = true;
+    Log(LogLevel::Debug, "kafka: " + config_.kafka.topic + "[" + std::to_string(partition_) +
+                             "]: read again from offset " + std::to_string(from) + " (max_held)");
+  }
   const int64_t next = gate_->Waiting() ? gate_->FirstWaiting() : received_;
   std::vector<engine::Action> actions = engine_->DrainActions();
   const std::vector<engine::ClosedWindow> windows = engine_->DrainClosedWindows();

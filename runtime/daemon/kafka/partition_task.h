@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <librdkafka/rdkafka.h>
@@ -53,6 +54,9 @@ class PartitionTask {
   int64_t NextOffset() const { return next_offset_; }
   // Lines read and held at a competition window's end, waiting for its results (io/result_gate.h).
   size_t Held() const { return gate_->Held(); }
+  // After a Process: the partition must be fetched again from NextOffset
+  // (the gate dropped lines while it waited: max_held). Taking it clears it.
+  bool TakeRefetch() { return std::exchange(refetch_, false); }
   int32_t Partition() const { return partition_; }
 
   enum class Outcome { Committed, Failed, Fenced };
@@ -95,6 +99,7 @@ class PartitionTask {
   Handle producer_;
   int64_t next_offset_ = 0;                 // committed: the first line the gate holds, or past the last
   int64_t received_ = 0;                    // past the last message taken into the gate
+  bool refetch_ = false;
   uint64_t epoch_ = 0;                      // this owner's transaction ids (changelog.h, Progress)
   uint64_t sequence_ = 0;
   uint64_t delivery_failures_ = 0;          // delivery reports with an error, counted by OnDelivery

@@ -273,6 +273,8 @@ void Source::Run() {
         }
       } else {
         outcome = tasks_[partition]->Process(batch, consumer_.get(), &error);
+        if (outcome == PartitionTask::Outcome::Committed && tasks_[partition]->TakeRefetch())
+          reassign = true;   // fetched again from its offset (Assign)
         if (outcome != PartitionTask::Outcome::Committed) {
           Add(gone_, tasks_[partition]->Counters());
           tasks_.erase(partition);
