@@ -2,6 +2,7 @@
 //           [--until TIME] [--seed S] [--engine jit|interp]
 //           [--import-segment NAME=FILE.csv]… [--import-balances FILE.csv]…
 //           [--profile [--profile-format text|json] [--profile-out FILE]]
+#include <cstdio>
 #include <cctype>
 #include <cstdlib>
 #include <sys/stat.h>
@@ -31,7 +32,7 @@ namespace {
 const char* kHelp =
     "usage: quest run PATH... --events FILE [--actions OUT] [--state OUT] [--until TIME]\n"
     "                 [--seed S] [--engine jit|interp] [--dedupe-window D] [--partitions N]\n"
-    "                 [--ranked-elsewhere]\n"
+    "                 [--ranked-elsewhere] [--stock-share I/N]\n"
     "                 [--import-segment NAME=FILE.csv]... [--import-balances FILE.csv]...\n"
     "       quest run --bundle FILE.qlb --events FILE [same options]\n"
     "\n"
@@ -56,6 +57,9 @@ const char* kHelp =
     "                 windows are ranked elsewhere, the log's {\"competition_result\":…}\n"
     "                 lines give each player's outcome, and the events wait at a window's\n"
     "                 end for its results\n"
+    "  --stock-share I/N\n"
+    "                 hold share I (from 0) of N of every stock, as Kafka partition I of N\n"
+    "                 does (docs/scale-out.md): a stock S is S/N, the first S%N shares one more\n"
     "  --bundle FILE  run a bundle from `quest build` instead of a package's sources\n"
     "  --import-segment NAME=FILE.csv\n"
     "                 the members of `imported` segment NAME: a header line, then one\n"
@@ -198,6 +202,7 @@ int RunCommand(const Args& args) {
   std::string events_path, actions_path, state_path, until_text, seed, engine_name = "jit", bundle_path;
   std::string dedupe_text, profile_format = "text", profile_path, partitions_text;
   bool seed_given = false, profile = false, ranked_elsewhere = false;
+  std::string share_text;
   std::vector<std::pair<std::string, std::string>> imports;   // (option, value), in order
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -220,6 +225,7 @@ int RunCommand(const Args& args) {
     else if (a == "--dedupe-window") ok = value(&dedupe_text);
     else if (a == "--partitions") ok = value(&partitions_text);
     else if (a == "--ranked-elsewhere") ranked_elsewhere = true;
+    else if (a == "--stock-share") ok = value(&share_text);
     else if (a == "--profile") profile = true;
     else if (a == "--profile-format") ok = profile = value(&profile_format);
     else if (a == "--profile-out") ok = profile = value(&profile_path);
@@ -303,6 +309,17 @@ int RunCommand(const Args& args) {
     return kExitUsage;
   }
   options.ranked_elsewhere = ranked_elsewhere;
+  if (!share_text.empty()) {
+    unsigned long share = 0, shares = 0;
+    char tail = 0;
+    if (std::sscanf(share_text.c_str(), "%lu/%lu%c", &share, &shares, &tail) != 2 || shares < 1 || shares > 65536 ||
+        share >= shares) {
+      std::cerr << "quest run: --stock-share takes I/N with 0 <= I < N <= 65536\n";
+      return kExitUsage;
+    }
+    options.stock_share = uint32_t(share);
+    options.stock_shares = uint32_t(shares);
+  }
 
   LoadedProgram loaded;
   int exit_code = kExitOk;

@@ -47,6 +47,13 @@ struct EngineOptions {
   // min_players is judged there at the close, and each player's outcome comes
   // back as an input (Engine::ApplyResult). One partition only.
   bool ranked_elsewhere = false;
+  // This engine holds share `stock_share` of `stock_shares` of every global
+  // stock (a Kafka partition of `stock_shares`, docs/scale-out.md): an item's
+  // or a mini-game prize's stock N becomes N / shares, the first N % shares
+  // shares one more. The shares never add up to more than N, so a group
+  // never sells more than the stock; a share can run out while another
+  // still has some.
+  uint32_t stock_share = 0, stock_shares = 1;
 };
 
 // A competition window closed by an engine whose windows are ranked

@@ -341,3 +341,37 @@ TEST_CASE("competition result lines round-trip, and say what is wrong", "[kafka]
     CHECK(!error.empty());
   }
 }
+
+TEST_CASE("partitions sell their shares of a stock, never more than the stock", "[kafka][stock]") {
+  ir::Program program = LowerPackage(R"(
+item hat { price 1 points  stock 5 }
+rule per_bet on bet { award points 10 })");
+  size_t sold = 0, refused = 0;
+  for (uint32_t share = 0; share < 2; ++share) {
+    interp::Interpreter interpreter(program);
+    engine::StringPool strings;
+    engine::EngineOptions options;
+    options.stock_share = share;
+    options.stock_shares = 2;
+    engine::Engine engine(program, interpreter, strings, options);
+    io::EventReader reader(program.schema, strings);
+    std::string events;
+    for (int i = 0; i < 4; ++i) {
+      const std::string user = "p" + std::to_string(share) + "u" + std::to_string(i);
+      events += Bet("b" + user, user, "2026-12-01T10:0" + std::to_string(i) + ":00Z", "1");
+      events += R"({"id":"s)" + user + R"(","type":"store_purchase","user":")" + user +
+                R"(","ts":"2026-12-01T11:0)" + std::to_string(i) + R"(:00Z","item":"hat"})" + "\n";
+    }
+    std::istringstream in(events);
+    io::Replay(in, reader, engine);
+    size_t here = 0;
+    for (const std::string& a : Drain(engine)) {
+      here += a.find("\"action\":\"purchase\"") != std::string::npos;
+      refused += a.find("out_of_stock") != std::string::npos;
+    }
+    CHECK(here == (share == 0 ? 3u : 2u));   // 5 = 3 + 2: the first share holds the remainder
+    sold += here;
+  }
+  CHECK(sold == 5);
+  CHECK(refused == 3);
+}

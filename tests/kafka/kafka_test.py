@@ -296,7 +296,8 @@ def main():
         results = [json.loads(r["value"])["competition_result"] for r in log if "competition_result" in r["value"]]
         print("kafka: %d competition results in the events topic" % len(results))
         check(len(results) > 0, "the owners wrote competition results into the events topic")
-        references = {p: quest_run(quest, source_dir, by_partition[p], workdir, "ref%d" % p, "--ranked-elsewhere")
+        references = {p: quest_run(quest, source_dir, by_partition[p], workdir, "ref%d" % p, "--ranked-elsewhere",
+                                   "--stock-share", "%d/%d" % (p, PARTITIONS))
                       for p in range(PARTITIONS)}
         # A player's state from the instance owning them, against its partition's reference.
         for p in range(PARTITIONS):

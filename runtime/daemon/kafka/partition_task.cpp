@@ -21,11 +21,14 @@ namespace {
 
 constexpr std::string_view kLocalMagic = "QLKP";
 
-engine::EngineOptions OptionsFor(const Config& config) {
+engine::EngineOptions OptionsFor(const Config& config, int32_t partition, int32_t inputs) {
   engine::EngineOptions options;
   options.dedupe_window_ms = config.dedup_window_ms;
   // Competitions span partitions: their windows are ranked by their owner (standings.h).
   options.ranked_elsewhere = true;
+  // Stock too, but nothing owns it yet: each partition sells its share (docs/scale-out.md).
+  options.stock_share = uint32_t(partition);
+  options.stock_shares = uint32_t(std::max(inputs, 1));
   return options;
 }
 
@@ -38,16 +41,16 @@ std::string Hex128(const engine::Hash128& key) {
 
 }  // namespace
 
-PartitionTask::PartitionTask(const Config& config, PackagePtr package, int32_t partition, int32_t repartitions,
-                             LeaderboardMirror* mirror)
-    : config_(config), package_(std::move(package)), partition_(partition), repartitions_(repartitions),
-      mirror_(mirror) {
+PartitionTask::PartitionTask(const Config& config, PackagePtr package, int32_t partition, int32_t inputs,
+                             int32_t repartitions, LeaderboardMirror* mirror)
+    : config_(config), package_(std::move(package)), partition_(partition), inputs_(inputs),
+      repartitions_(repartitions), mirror_(mirror) {
   Fresh();
 }
 
 void PartitionTask::Fresh() {
   strings_ = std::make_unique<engine::StringPool>();
-  engine_ = std::make_unique<engine::Engine>(*package_->program, *package_->backend, *strings_, OptionsFor(config_));
+  engine_ = std::make_unique<engine::Engine>(*package_->program, *package_->backend, *strings_, OptionsFor(config_, partition_, inputs_));
   io::ReaderLimits limits;
   limits.max_line_bytes = size_t(config_.limits.max_event_bytes);
   reader_ = std::make_unique<io::EventReader>(package_->program->schema, *strings_, limits);

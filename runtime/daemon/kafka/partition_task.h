@@ -37,9 +37,10 @@ struct PartitionCounters {
 
 class PartitionTask {
  public:
-  // `repartitions`: the repartition topic's partitions, where closed
+  // `inputs`: the events topic's partitions (this one holds its share of
+  // every stock); `repartitions`: the repartition topic's, where closed
   // competition windows and this partition's clock go (standings.h).
-  PartitionTask(const Config& config, PackagePtr package, int32_t partition, int32_t repartitions,
+  PartitionTask(const Config& config, PackagePtr package, int32_t partition, int32_t inputs, int32_t repartitions,
                 LeaderboardMirror* mirror);
   ~PartitionTask();
   PartitionTask(const PartitionTask&) = delete;
@@ -90,6 +91,7 @@ class PartitionTask {
   const Config& config_;
   PackagePtr package_;
   const int32_t partition_;
+  const int32_t inputs_;
   const int32_t repartitions_;
   LeaderboardMirror* mirror_;
   std::unique_ptr<engine::StringPool> strings_;

@@ -172,7 +172,7 @@ bool Source::Take(const Unit& unit) {
     return true;
   };
   if (unit.first ? start(std::make_unique<OwnerTask>(config_, package_, partition, inputs_), owners_, owners_gone_)
-                 : start(std::make_unique<PartitionTask>(config_, package_, partition, repartitions_, mirror_.get()),
+                 : start(std::make_unique<PartitionTask>(config_, package_, partition, inputs_, repartitions_, mirror_.get()),
                          tasks_, gone_))
     return true;
   Log(LogLevel::Error, "kafka: cannot take " + Label(TopicOf(unit), partition) + ": " + error + " (retrying)");

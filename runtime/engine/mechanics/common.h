@@ -11,6 +11,7 @@
 #include "runtime/engine/action.h"
 #include "runtime/engine/calendar.h"
 #include "runtime/engine/core_names.h"
+#include "runtime/engine/engine.h"
 #include "runtime/engine/state.h"
 
 namespace questline::engine {
@@ -35,5 +36,9 @@ bool WithinLimit(const std::optional<ir::Bound>& limit, PeriodCount& counter, co
 // unless a policy blocks the reward, and emits `action` with `field`: name.
 void GiveCounted(Kernel& k, std::vector<std::pair<int32_t, int64_t>>& list, int32_t target, int64_t count,
                  const char* action, const char* field, const std::string& name);
+
+// A global stock as this engine's share of it (EngineOptions::stock_share);
+// unlimited (negative) stays unlimited.
+int64_t StockShare(int64_t stock, const EngineOptions& options);
 
 }  // namespace questline::engine::mechanics

@@ -11,7 +11,7 @@ namespace questline::engine::mechanics {
 Minigames::Minigames(Kernel& k) : Mechanic(k) {
   for (const ir::Minigame& g : k_.p.games) {
     prize_stock_.emplace_back();
-    for (const ir::GamePrize& prize : g.prizes) prize_stock_.back().push_back(prize.stock);
+    for (const ir::GamePrize& prize : g.prizes) prize_stock_.back().push_back(StockShare(prize.stock, k_.options));
   }
   plays_ = k_.layout.Reserve<PeriodCount>(k_.p.games.size());
   InternNames();

@@ -8,7 +8,7 @@
 
 namespace questline::engine::mechanics {
 Store::Store(Kernel& k) : Mechanic(k) {
-  for (const ir::Item& i : k_.p.items) stock_.push_back(i.stock);
+  for (const ir::Item& i : k_.p.items) stock_.push_back(StockShare(i.stock, k_.options));
   for (const ir::Item& item : k_.p.items) {
     // The raffles a purchase gives tickets for, in its block and the blocks
     // nested in it (an explicit stack: blocks nest as deep as the source).
