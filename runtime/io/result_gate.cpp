@@ -7,6 +7,25 @@
 #include "runtime/io/competition_result.h"
 
 namespace questline::io {
+namespace {
+
+constexpr std::string_view kTickKey = "{\"clock_tick\":";
+
+// {"clock_tick":"2026-12-08T00:00:00Z"} and nothing else.
+bool ParseTick(std::string_view line, int64_t* at, std::string* error) {
+  const size_t open = line.find_first_not_of(" \t\r");
+  line = line.substr(open);
+  while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
+  const std::string_view value = line.substr(kTickKey.size());
+  if (value.size() < 3 || value.front() != '"' || line.back() != '}' ||
+      value.find('"', 1) != value.size() - 2 || !ParseTimestamp(value.substr(1, value.size() - 3), at)) {
+    *error = "a clock tick must be {\"clock_tick\":\"RFC 3339 time\"} and nothing else";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 void ResultGate::Push(std::string_view line, int64_t position) {
   if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;
@@ -22,6 +41,9 @@ void ResultGate::Push(std::string_view line, int64_t position) {
   held.position = position;
   held.result = result;
   if (held.result) held.parsed = ParseCompetitionResultLine(line, &held.value, &held.error);
+  const size_t open = line.find_first_not_of(" \t\r");
+  held.tick = !result && line.substr(open, kTickKey.size()) == kTickKey;
+  if (held.tick) held.parsed = ParseTick(line, &held.tick_at, &held.error);
 }
 
 void ResultGate::ApplyResultLine(Line& line) {
@@ -88,21 +110,26 @@ void ResultGate::Run() {
       held_.pop_front();
       continue;
     }
-    if (!reader_.ParseLine(line.text, uint64_t(line.position), &event_, &reason_)) {
-      if (rejected) rejected(line.position, reason_);
+    if (line.tick ? !line.parsed : !reader_.ParseLine(line.text, uint64_t(line.position), &event_, &reason_)) {
+      if (rejected) rejected(line.position, line.tick ? line.error : reason_);
       held_.pop_front();
       continue;
     }
-    // An event at or after a window's end: the engine moves there first and
-    // hands the window out; the event waits for the results. (Should the
-    // window not go out, the event runs: the gate never loops.)
+    // An event or a tick at or after a window's end: the engine moves there
+    // first and hands the window out; the line waits for the results.
+    // (Should the window not go out, the line runs: the gate never loops.)
+    const int64_t at = line.tick ? line.tick_at : event_.Ts();
     const int64_t hand_out = engine_.NextHandOut();
-    if (event_.Ts() >= hand_out) {
+    if (at >= hand_out) {
       engine_.AdvanceTo(hand_out);
       if (engine_.AwaitingResults()) continue;
     }
-    const bool fresh = engine_.Process(event_);
-    if (processed) processed(fresh);
+    if (line.tick) {
+      engine_.AdvanceTo(at);
+    } else {
+      const bool fresh = engine_.Process(event_);
+      if (processed) processed(fresh);
+    }
     held_.pop_front();
   }
 }

@@ -9,6 +9,10 @@
 //   log, up to the owner's `done`; those results are applied first, at the
 //   window's end, then the input goes on from where it waited, skipping them.
 //
+// A clock tick, {"clock_tick":"RFC 3339"}, moves the clock like an event of
+// no one's, through the same gate: a partition whose players are idle still
+// passes window ends, so the other partitions' windows can be ranked.
+//
 // A function of the log alone: questd's partition (PartitionTask) and the
 // offline replay (`quest run --ranked-elsewhere`) both push lines in log order
 // and get the same steps. Lines are the unit; a Kafka message is one event.
@@ -60,6 +64,8 @@ class ResultGate {
     std::string text;
     int64_t position;
     bool result;                       // a competition result line (parsed at Push)
+    bool tick = false;                 // a clock tick (`tick_at`, or `error`)
+    int64_t tick_at = 0;
     bool parsed = false;               // …that parses
     engine::CompetitionResult value;
     std::string error;

@@ -117,14 +117,16 @@ struct Cluster {
     std::string line;
     while (std::getline(in, line)) {
       const size_t at = line.find("\"user\":\"") + 8;
-      Partition& part = *partitions[size_t(homes.at(line.substr(at, line.find('"', at) - at)))];
-      part.gate->Push(line, ++part.position);
-      Settle(part);
-      while (!pending.empty()) {
-        Partition* next = pending.back();
-        pending.pop_back();
-        Settle(*next);
-      }
+      Deliver(*partitions[size_t(homes.at(line.substr(at, line.find('"', at) - at)))], line);
+    }
+  }
+  void Deliver(Partition& part, const std::string& line) {
+    part.gate->Push(line, ++part.position);
+    Settle(part);
+    while (!pending.empty()) {
+      Partition* next = pending.back();
+      pending.pop_back();
+      Settle(*next);
     }
   }
   std::vector<std::string> Actions() const {
@@ -229,6 +231,34 @@ TEST_CASE("a gate waits at a window's end until the owner's results are in", "[k
   std::string state;
   REQUIRE(part.engine->UserStateJson("ann", &state));
   CHECK(state.find("\"race\":{\"score\":1,\"rank\":1,\"last\":{\"score\":9,\"rank\":1}}") != std::string::npos);
+}
+
+TEST_CASE("a clock tick moves an idle partition past a window's end", "[kafka][standings]") {
+  ir::Program program = LowerPackage(kPackage);
+  Cluster cluster(program, 2, {{"ann", 0}, {"bob", 1}});
+  cluster.Feed(Bet("b1", "ann", "2026-12-01T10:00:00Z", "9") + Bet("b2", "bob", "2026-12-01T11:00:00Z", "5") +
+               Bet("b3", "ann", "2026-12-08T10:00:00Z", "1"));
+  CHECK(cluster.partitions[0]->gate->Waiting());   // bob's partition is still on Dec 1: nothing is ranked
+  cluster.Deliver(*cluster.partitions[1], R"({"clock_tick":"2026-12-06T23:59:59Z"})");
+  CHECK(cluster.partitions[0]->gate->Waiting());   // not past the end yet
+  cluster.Deliver(*cluster.partitions[1], R"({"clock_tick":"2026-12-07T00:00:00Z"})");
+  CHECK_FALSE(cluster.partitions[0]->gate->Waiting());
+  CHECK_FALSE(cluster.partitions[1]->gate->Waiting());
+  std::string ann, bob;
+  REQUIRE(cluster.partitions[0]->engine->UserStateJson("ann", &ann));
+  REQUIRE(cluster.partitions[1]->engine->UserStateJson("bob", &bob));
+  CHECK(ann.find("\"race\":{\"score\":1,\"rank\":1,\"last\":{\"score\":9,\"rank\":1}}") != std::string::npos);
+  CHECK(bob.find("\"race\":{\"last\":{\"score\":5,\"rank\":2}}") != std::string::npos);
+  // A damaged tick is a rejection with its position, and moves nothing.
+  Partition lone(program, 0);
+  std::vector<std::string> rejected;
+  lone.gate->rejected = [&](int64_t, const std::string& reason) { rejected.push_back(reason); };
+  for (const char* bad : {R"({"clock_tick":"soon"})", R"({"clock_tick":"2026-12-08T00:00:00Z","x":1})",
+                          R"({"clock_tick":5})"})
+    lone.gate->Push(bad, 1);
+  lone.gate->Run();
+  CHECK(rejected.size() == 3);
+  CHECK(lone.engine->Clock() == INT64_MIN);
 }
 
 TEST_CASE("a gate that may keep only a few lines reads the log again and runs the same", "[kafka][standings]") {
