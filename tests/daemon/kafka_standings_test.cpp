@@ -210,22 +210,21 @@ TEST_CASE("a gate waits at a window's end until the owner's results are in", "[k
   REQUIRE(results.size() == 4);   // by window (race, earners: the program's order): ann's result, then a `done`
   CHECK((!results[0].result.done && results[1].result.done && !results[2].result.done && results[3].result.done));
 
-  // Only earners' results in the log (another owner's): still waiting for race's.
+  // One competition's results into the partition's log, as its owner writes them.
   int64_t position = 10;
-  for (const PlacedResult& r : results)
-    if (r.result.competition == "earners") {
-      std::string line;
-      io::AppendCompetitionResultLine(line, r.result);
-      part.gate->Push(line, ++position);
-    }
+  auto write = [&](const std::string& competition) {
+    for (const PlacedResult& r : results)
+      if (r.result.competition == competition) {
+        std::string line;
+        io::AppendCompetitionResultLine(line, r.result);
+        part.gate->Push(line, ++position);
+      }
+  };
+  // Only earners' results in the log (another owner's): still waiting for race's.
+  write("earners");
   part.gate->Run();
   CHECK(part.gate->Waiting());
-  for (const PlacedResult& r : results)
-    if (r.result.competition == "race") {
-      std::string line;
-      io::AppendCompetitionResultLine(line, r.result);
-      part.gate->Push(line, ++position);
-    }
+  write("race");
   part.gate->Run();
   CHECK_FALSE(part.gate->Waiting());
   std::string state;
