@@ -32,7 +32,7 @@ namespace {
 const char* kHelp =
     "usage: quest run PATH... --events FILE [--actions OUT] [--state OUT] [--until TIME]\n"
     "                 [--seed S] [--engine jit|interp] [--dedupe-window D] [--partitions N]\n"
-    "                 [--ranked-elsewhere] [--stock-share I/N]\n"
+    "                 [--owned-elsewhere]\n"
     "                 [--import-segment NAME=FILE.csv]... [--import-balances FILE.csv]...\n"
     "       quest run --bundle FILE.qlb --events FILE [same options]\n"
     "\n"
@@ -52,15 +52,12 @@ const char* kHelp =
     "                 duplicate and is skipped (default 7d; units ms s m h d w)\n"
     "  --partitions N the players split over N partitions (1-256) by a hash of their\n"
     "                 id (docs/engine.md, \"Partitions\"): the same bytes as one\n"
-    "  --ranked-elsewhere\n"
+    "  --owned-elsewhere\n"
     "                 replay one Kafka partition's log (docs/scale-out.md): competition\n"
     "                 windows are ranked elsewhere, the log's {\"competition_result\":…}\n"
     "                 lines give each player's outcome, and the events wait at a window's\n"
     "                 end for its results\n"
-    "  --stock-share I/N\n"
-    "                 hold share I (from 0) of N of every stock, as Kafka partition I of N\n"
-    "                 does (docs/scale-out.md): a stock S is S/N, the first S%N shares one more\n"
-    "  --bundle FILE  run a bundle from `quest build` instead of a package's sources\n"
+      "  --bundle FILE  run a bundle from `quest build` instead of a package's sources\n"
     "  --import-segment NAME=FILE.csv\n"
     "                 the members of `imported` segment NAME: a header line, then one\n"
     "                 user id per line; the list replaces the segment's members\n"
@@ -201,8 +198,7 @@ int RunCommand(const Args& args) {
   std::vector<std::string> paths;
   std::string events_path, actions_path, state_path, until_text, seed, engine_name = "jit", bundle_path;
   std::string dedupe_text, profile_format = "text", profile_path, partitions_text;
-  bool seed_given = false, profile = false, ranked_elsewhere = false;
-  std::string share_text;
+  bool seed_given = false, profile = false, owned_elsewhere = false;
   std::vector<std::pair<std::string, std::string>> imports;   // (option, value), in order
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -224,8 +220,7 @@ int RunCommand(const Args& args) {
     else if (a == "--bundle") ok = value(&bundle_path);
     else if (a == "--dedupe-window") ok = value(&dedupe_text);
     else if (a == "--partitions") ok = value(&partitions_text);
-    else if (a == "--ranked-elsewhere") ranked_elsewhere = true;
-    else if (a == "--stock-share") ok = value(&share_text);
+    else if (a == "--owned-elsewhere") owned_elsewhere = true;
     else if (a == "--profile") profile = true;
     else if (a == "--profile-format") ok = profile = value(&profile_format);
     else if (a == "--profile-out") ok = profile = value(&profile_path);
@@ -304,22 +299,11 @@ int RunCommand(const Args& args) {
     }
     options.partitions = size_t(n);
   }
-  if (ranked_elsewhere && options.partitions > 1) {
-    std::cerr << "quest run: --ranked-elsewhere replays one partition's log: it takes no --partitions\n";
+  if (owned_elsewhere && options.partitions > 1) {
+    std::cerr << "quest run: --owned-elsewhere replays one partition's log: it takes no --partitions\n";
     return kExitUsage;
   }
-  options.ranked_elsewhere = ranked_elsewhere;
-  if (!share_text.empty()) {
-    unsigned long share = 0, shares = 0;
-    char tail = 0;
-    if (std::sscanf(share_text.c_str(), "%lu/%lu%c", &share, &shares, &tail) != 2 || shares < 1 || shares > 65536 ||
-        share >= shares) {
-      std::cerr << "quest run: --stock-share takes I/N with 0 <= I < N <= 65536\n";
-      return kExitUsage;
-    }
-    options.stock_share = uint32_t(share);
-    options.stock_shares = uint32_t(shares);
-  }
+  options.owned_elsewhere = owned_elsewhere;
 
   LoadedProgram loaded;
   int exit_code = kExitOk;
@@ -373,7 +357,7 @@ int RunCommand(const Args& args) {
   hooks.keep_going = [&] { return bool(*actions_out); };
   const auto replay_start = std::chrono::steady_clock::now();
   io::ReplayOptions replay_options;
-  replay_options.competition_results = ranked_elsewhere;
+  replay_options.competition_results = owned_elsewhere;
   if (!io::Replay(*in, reader, engine, hooks, replay_options)) return write_failed();
   if (until != INT64_MIN) engine.AdvanceTo(until);
   const int64_t replay_ns =

@@ -2,6 +2,7 @@
 #include "runtime/engine/engine.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "runtime/engine/kernel.h"
 #include "runtime/engine/world.h"
@@ -37,8 +38,8 @@ std::vector<ClosedWindow> Engine::DrainClosedWindows() {
   return owner_->m.competitions.TakeClosed();
 }
 bool Engine::ApplyResult(const CompetitionResult& result, std::string* error) {
-  if (world_ || !k_->options.ranked_elsewhere) {
-    *error = "this engine ranks its competitions itself (ranked_elsewhere is off)";
+  if (world_ || !k_->options.owned_elsewhere) {
+    *error = "this engine ranks its competitions itself (owned_elsewhere is off)";
     return false;
   }
   return k_->ApplyResult(result, error);
@@ -49,6 +50,22 @@ int32_t Engine::CompetitionIndex(const std::string& name) const { return owner_-
 size_t Engine::AwaitedWindows() const { return owner_->m.competitions.AwaitedWindows(); }
 bool Engine::Awaits(const std::string& competition, int64_t window_end) const {
   return owner_->m.competitions.Awaits(competition, window_end);
+}
+std::vector<StockClaim> Engine::DrainStockClaims() {
+  if (world_) return {};
+  return std::exchange(k_->stock_claims, {});
+}
+bool Engine::AwaitingStock() const { return k_ && k_->awaited_stock.has_value(); }
+bool Engine::AwaitsStock(const StockAnswer& answer) const {
+  return AwaitingStock() && k_->awaited_stock->stock == answer.stock && k_->awaited_stock->user == answer.user &&
+         k_->awaited_stock->event == answer.event;
+}
+bool Engine::ProcessWithStock(const Event& event, const StockAnswer& answer, std::string* error) {
+  if (!AwaitsStock(answer) || event.id != answer.event || k_->strings.Get(event.User()) != answer.user) {
+    *error = "no step awaits the stock answer for " + answer.stock + ", user " + answer.user + ", event " + answer.event;
+    return false;
+  }
+  return k_->ProcessWithStock(event, answer);
 }
 void Engine::Flush() {
   if (world_) world_->Flush();

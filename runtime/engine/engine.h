@@ -41,24 +41,21 @@ struct EngineOptions {
   // each on a thread of its own (world.h): the same actions, state and
   // snapshots as one.
   size_t partitions = 1;
-  // Competition windows are ranked elsewhere (questd on Kafka, docs/scale-out.md,
-  // "Global mechanics"): a window's close hands its entries out
-  // (Engine::DrainClosedWindows) instead of ranking them and paying prizes,
-  // min_players is judged there at the close, and each player's outcome comes
-  // back as an input (Engine::ApplyResult). One partition only.
-  bool ranked_elsewhere = false;
-  // This engine holds share `stock_share` of `stock_shares` of every global
-  // stock (a Kafka partition of `stock_shares`, docs/scale-out.md): an item's
-  // or a mini-game prize's stock N becomes N / shares, the first N % shares
-  // shares one more. The shares never add up to more than N, so a group
-  // never sells more than the stock; a share can run out while another
-  // still has some.
-  uint32_t stock_share = 0, stock_shares = 1;
+  // The global mechanics are owned elsewhere (questd on Kafka, docs/scale-out.md,
+  // "Global mechanics"), one partition only:
+  // - competitions: a window's close hands its entries out
+  //   (Engine::DrainClosedWindows) instead of ranking them and paying prizes,
+  //   min_players is judged there at the close, and each player's outcome
+  //   comes back as an input (Engine::ApplyResult);
+  // - stock: a purchase or a play that needs a finite stock asks its owner
+  //   (Engine::DrainStockClaims) and the step waits, undone, until the answer
+  //   comes back as an input (Engine::ProcessWithStock).
+  bool owned_elsewhere = false;
 };
 
 // A competition window closed by an engine whose windows are ranked
 // elsewhere: its entries, scored or registered, to be ranked with the other
-// engines' (EngineOptions::ranked_elsewhere).
+// engines' (EngineOptions::owned_elsewhere).
 struct ClosedWindow {
   struct Entry {
     std::string user;
@@ -84,6 +81,28 @@ struct CompetitionResult {
   // Not a player's result: the window's results for this engine are all
   // given (user, rank and score unused). Until then the engine awaits them.
   bool done = false;
+};
+
+// A question to the owner of a stock, asked by a step that needs it
+// (EngineOptions::owned_elsewhere); the step waits for the StockAnswer.
+//   Take: one unit, if any is left (a purchase that passes every check);
+//   Peek: whether any is left, taking none (a purchase refused by a check
+//         after the stock's: its reason is out_of_stock when none is left);
+//   Draw: a mini-game's prize, drawn among the prizes still in stock with the
+//         play's keyed draw (DrawPrize), one unit of it taken.
+struct StockClaim {
+  enum class Kind : uint8_t { Take, Peek, Draw };
+  Kind kind = Kind::Take;
+  std::string stock;         // "item:NAME" or "minigame:NAME", as the actions' source
+  std::string user, event;   // the request's player and event id: the claim's name
+  int64_t at = 0;            // the step's instant
+};
+
+// The owner's answer to a StockClaim, an input like an event.
+struct StockAnswer {
+  std::string stock, user, event;
+  bool granted = false;      // Take, Peek: in stock; Draw: a prize was drawn
+  std::string prize;         // Draw: the prize drawn
 };
 
 // One player's score in a competition's current window (Engine::VisitScores).
@@ -120,11 +139,11 @@ class Engine final {
 
   // False when the event is a duplicate, dropped.
   bool Process(const Event& event);
-  // With ranked_elsewhere: the windows closed since the last call, in the
+  // With owned_elsewhere: the windows closed since the last call, in the
   // order they closed; and a window's outcome for one player, applied at
   // the clock (its window's end, or later): the rank's action and prizes, a
   // cancellation's refund, the player's last result. False with `error` for
-  // an unknown competition, or without ranked_elsewhere; a result seen
+  // an unknown competition, or without owned_elsewhere; a result seen
   // before is dropped (true, counted as a duplicate).
   std::vector<ClosedWindow> DrainClosedWindows();
   bool ApplyResult(const CompetitionResult& result, std::string* error);
@@ -138,6 +157,16 @@ class Engine final {
   size_t AwaitedWindows() const;
   int32_t CompetitionIndex(const std::string& name) const;   // the program's order; -1: none
   bool Awaits(const std::string& competition, int64_t window_end) const;
+  // With owned_elsewhere: the claims of the steps that waited for a stock's
+  // owner since the last call. Such a step is undone, as if its event had
+  // not come (Process returns true); the engine awaits the answer, and the
+  // same event is given again with it to ProcessWithStock. Until then
+  // nothing else may be processed (io/result_gate.h holds the input).
+  std::vector<StockClaim> DrainStockClaims();
+  bool AwaitingStock() const;
+  bool AwaitsStock(const StockAnswer& answer) const;   // the awaited claim's answer
+  // False with `error` when the engine awaits no claim of `event` that `answer` answers.
+  bool ProcessWithStock(const Event& event, const StockAnswer& answer, std::string* error);
   // With partitions on threads, events wait for a batch: Flush runs them and
   // delivers their actions (every view below flushes first).
   void Flush();

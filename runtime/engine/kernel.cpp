@@ -189,7 +189,38 @@ bool Kernel::ApplyResult(const CompetitionResult& r, std::string* error) {
 bool Kernel::Process(const Event& e) {
   if (!Admit(e)) return false;
   Step(e);
+  if (awaited_stock) {
+    // Undone, to come again with the owner's answer: the id is not yet
+    // seen, the step not counted. What it did before it asked is what it
+    // will do again at the same instant (the clock, timers due, a new
+    // player's empty state) and changes nothing the second time.
+    recent_ids.ForgetNewest();
+    --stats.events;
+    if (e.Ts() < clock) --stats.late;
+    --event_seq;
+  }
   return true;
+}
+
+bool Kernel::ProcessWithStock(const Event& e, const StockAnswer& answer) {
+  awaited_stock.reset();
+  stock_answer = &answer;
+  const bool fresh = Process(e);
+  stock_answer = nullptr;
+  return fresh;
+}
+
+const StockAnswer* Kernel::AskStockOwner(StockClaim::Kind kind, const std::string& stock) {
+  if (stock_answer != nullptr && stock_answer->stock == stock) return stock_answer;
+  StockClaim claim;
+  claim.kind = kind;
+  claim.stock = stock;
+  claim.user = strings.Get(user->user);
+  claim.event = event_id;
+  claim.at = now;
+  stock_claims.push_back(claim);
+  awaited_stock = std::move(claim);
+  return nullptr;
 }
 
 bool Kernel::Admit(const Event& e) {

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <queue>
 #include <string>
 #include <vector>
@@ -69,6 +70,17 @@ class Kernel final : public core::Runtime {
   void FireTimer(const Timer& t);
   // Engine::ApplyResult: a step of the result's player at the clock.
   bool ApplyResult(const CompetitionResult& r, std::string* error);
+  // Engine::ProcessWithStock: the awaited step again, `answer` at hand.
+  bool ProcessWithStock(const Event& e, const StockAnswer& answer);
+
+  // A stock owned elsewhere (EngineOptions::owned_elsewhere), for the
+  // mechanics: the owner's answer to this step's claim when the step runs
+  // with it; else null, the claim queued and awaited — the mechanic returns
+  // false from OnRequest, and Process undoes the step.
+  const StockAnswer* AskStockOwner(StockClaim::Kind kind, const std::string& stock);
+  std::optional<StockClaim> awaited_stock;
+  std::vector<StockClaim> stock_claims;     // until Engine::DrainStockClaims
+  const StockAnswer* stock_answer = nullptr;
 
   // One kernel, or one partition of a world whose players are split by user
   // id (world.h). The global state — competitions, stock, bandit models,

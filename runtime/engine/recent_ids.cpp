@@ -27,6 +27,12 @@ bool RecentIds::SeenOrAdd(std::string_view id, int64_t now) {
   return false;
 }
 
+void RecentIds::ForgetNewest() {
+  if (order_.empty()) return;
+  Erase(order_.back().second);
+  order_.pop_back();
+}
+
 bool RecentIds::Insert(Hash128 key) {
   if (2 * (count_ + 1) > slots_.size()) Grow();
   const size_t mask = slots_.size() - 1;

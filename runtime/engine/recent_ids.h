@@ -24,6 +24,8 @@ class RecentIds {
   // remembers it at `now` and forgets what has left the window. `now` never
   // goes back (it is the engine's clock).
   bool SeenOrAdd(std::string_view id, int64_t now);
+  // Forgets the id the last SeenOrAdd added (a step undone, kernel.cpp).
+  void ForgetNewest();
   size_t Size() const { return count_; }
   // The ids in the window, oldest first, for a snapshot; Load adds them
   // back to an empty set (false: not empty, or the reader failed).

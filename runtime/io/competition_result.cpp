@@ -3,38 +3,22 @@
 #include <simdjson.h>
 
 #include "runtime/engine/json_text.h"
+#include "runtime/io/keyed_line.h"
 
 namespace questline::io {
 namespace {
 
-constexpr std::string_view kKey = "\"competition_result\"";
+constexpr std::string_view kKey = "competition_result";
 constexpr size_t kMaxLineBytes = 64 * 1024;   // names and a user id: far below
 
 }  // namespace
 
-bool IsCompetitionResultLine(std::string_view line) {
-  const size_t open = line.find_first_not_of(" \t\r");
-  if (open == std::string_view::npos || line[open] != '{') return false;
-  const size_t key = line.find_first_not_of(" \t\r", open + 1);
-  return key != std::string_view::npos && line.substr(key, kKey.size()) == kKey;
-}
+bool IsCompetitionResultLine(std::string_view line) { return OpensWithKey(line, kKey); }
 
 bool ParseCompetitionResultLine(std::string_view line, engine::CompetitionResult* result, std::string* error) {
-  if (line.size() > kMaxLineBytes) {
-    *error = "a competition result longer than " + std::to_string(kMaxLineBytes) + " bytes";
-    return false;
-  }
   simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (auto e = parser.parse(simdjson::padded_string(line)).get(root)) {
-    *error = std::string("a competition result that is not valid JSON: ") + simdjson::error_message(e);
-    return false;
-  }
-  simdjson::dom::object outer, body;
-  if (root.get(outer) || outer.size() != 1 || outer["competition_result"].get(body)) {
-    *error = "a competition result must be {\"competition_result\":{…}} and nothing else";
-    return false;
-  }
+  simdjson::dom::object body;
+  if (!ParseKeyedObject(parser, line, kKey, "a competition result", kMaxLineBytes, &body, error)) return false;
   *result = engine::CompetitionResult();
   bool has[7] = {};
   for (auto field : body) {

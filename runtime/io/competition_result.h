@@ -2,7 +2,7 @@
 // (docs/scale-out.md, "Global mechanics"): the owner of a competition ranks
 // the entries of every partition and writes each player's result into the
 // events, in the player's partition, where it is an input in order like an
-// event. The same line replays offline (`quest run --ranked-elsewhere`):
+// event. The same line replays offline (`quest run --owned-elsewhere`):
 //   {"competition_result":{"competition":C,"window_end":MS,"user":U,"rank":R,"score":S,"registered":B}}
 //   {"competition_result":{"competition":C,"window_end":MS,"done":true}}
 // `score` is in the score's units (a decimal scaled by kDecimalScale); the

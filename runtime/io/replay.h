@@ -33,7 +33,7 @@ struct ReplayOptions {
   ReaderThread reader_thread = ReaderThread::Auto;
   // Lines that are competition results (competition_result.h) go to
   // Engine::ApplyResult, in order with the events (a partition's log replayed
-  // offline, `quest run --ranked-elsewhere`); a bad one is a rejection.
+  // offline, `quest run --owned-elsewhere`); a bad one is a rejection.
   // Read on the calling thread.
   bool competition_results = false;
 };

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "runtime/io/competition_result.h"
+#include "runtime/io/stock_answer.h"
 
 namespace questline::io {
 namespace {
@@ -29,10 +30,10 @@ bool ParseTick(std::string_view line, int64_t* at, std::string* error) {
 
 void ResultGate::Push(std::string_view line, int64_t position) {
   if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;
-  const bool result = IsCompetitionResultLine(line);
-  if (dropped_from_ >= 0 && !result) return;   // read again after the wait
+  const bool result = IsCompetitionResultLine(line), answer = !result && IsStockAnswerLine(line);
+  if (dropped_from_ >= 0 && !result && !answer) return;   // read again after the wait
   // Only while it waits: otherwise what is held runs at the next Run.
-  if (max_held > 0 && held_.size() >= max_held && !result && engine_.AwaitingResults()) {
+  if (max_held > 0 && held_.size() >= max_held && !result && !answer && Awaiting()) {
     dropped_from_ = position;
     return;
   }
@@ -40,9 +41,11 @@ void ResultGate::Push(std::string_view line, int64_t position) {
   held.text = std::string(line);
   held.position = position;
   held.result = result;
+  held.answer = answer;
   if (held.result) held.parsed = ParseCompetitionResultLine(line, &held.value, &held.error);
+  if (held.answer) held.parsed = ParseStockAnswerLine(line, &held.stock, &held.error);
   const size_t open = line.find_first_not_of(" \t\r");
-  held.tick = !result && line.substr(open, kTickKey.size()) == kTickKey;
+  held.tick = !result && !answer && line.substr(open, kTickKey.size()) == kTickKey;
   if (held.tick) held.parsed = ParseTick(line, &held.tick_at, &held.error);
 }
 
@@ -84,8 +87,25 @@ bool ResultGate::TakeAwaited() {
   return false;
 }
 
+bool ResultGate::TakeStockAnswer() {
+  for (Line& line : held_) {
+    if (!line.answer || !line.parsed || line.applied || !engine_.AwaitsStock(line.stock)) continue;
+    line.applied = true;
+    Line& waiting = held_.front();   // the event that asked: it parsed before
+    if (!reader_.ParseLine(waiting.text, uint64_t(waiting.position), &event_, &reason_) ||
+        !engine_.ProcessWithStock(event_, line.stock, &reason_)) {
+      if (rejected) rejected(waiting.position, reason_);
+    } else if (processed) {
+      processed(true);
+    }
+    held_.pop_front();
+    return true;
+  }
+  return false;
+}
+
 int64_t ResultGate::TakeRefetch() {
-  if (dropped_from_ < 0 || engine_.AwaitingResults()) return -1;
+  if (dropped_from_ < 0 || Awaiting()) return -1;
   // The lines held past the dropped position are results read ahead: they
   // come again with the rest and run in their place (applied ones are
   // dropped as duplicates by the engine).
@@ -98,8 +118,12 @@ int64_t ResultGate::TakeRefetch() {
 void ResultGate::Run() {
   while (!held_.empty()) {
     // Past a dropped line nothing runs until it has been read again.
-    if (dropped_from_ >= 0 && held_.front().position >= dropped_from_ && !engine_.AwaitingResults()) return;
+    if (dropped_from_ >= 0 && held_.front().position >= dropped_from_ && !Awaiting()) return;
     if (engine_.AwaitingResults() && !TakeAwaited()) return;   // the input waits here
+    if (engine_.AwaitingStock()) {
+      if (!TakeStockAnswer()) return;   // the input waits at the event that asked
+      continue;
+    }
     Line& line = held_.front();
     if (line.applied) {
       held_.pop_front();
@@ -107,6 +131,11 @@ void ResultGate::Run() {
     }
     if (line.result) {
       ApplyResultLine(line);
+      held_.pop_front();
+      continue;
+    }
+    if (line.answer) {   // awaited by no step: an owner's repeat
+      if (!line.parsed && rejected) rejected(line.position, line.error);
       held_.pop_front();
       continue;
     }
@@ -128,6 +157,7 @@ void ResultGate::Run() {
       engine_.AdvanceTo(at);
     } else {
       const bool fresh = engine_.Process(event_);
+      if (engine_.AwaitingStock()) continue;   // undone: the line waits at the front for the answer
       if (processed) processed(fresh);
     }
     held_.pop_front();

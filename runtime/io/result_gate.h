@@ -9,12 +9,18 @@
 //   log, up to the owner's `done`; those results are applied first, at the
 //   window's end, then the input goes on from where it waited, skipping them.
 //
+// A stock owned elsewhere works the same way at an event instead of a
+// window's end: an event whose step asks a stock's owner (engine.h,
+// StockClaim) is undone and held, with the input behind it, until the
+// owner's {"stock_answer":…} is in the log; the event then runs with it.
+// Answers no step awaits (an owner's repeat after a restart) are skipped.
+//
 // A clock tick, {"clock_tick":"RFC 3339"}, moves the clock like an event of
 // no one's, through the same gate: a partition whose players are idle still
 // passes window ends, so the other partitions' windows can be ranked.
 //
 // A function of the log alone: questd's partition (PartitionTask) and the
-// offline replay (`quest run --ranked-elsewhere`) both push lines in log order
+// offline replay (`quest run --owned-elsewhere`) both push lines in log order
 // and get the same steps. Lines are the unit; a Kafka message is one event.
 #pragma once
 
@@ -42,7 +48,7 @@ class ResultGate {
   std::function<void()> applied;
 
   // At most this many lines held while the input waits (0: no bound).
-  // Past it an event line is not kept (result lines always are): the reader
+  // Past it an event line is not kept (result and answer lines always are): the reader
   // must read the log again from TakeRefetch() once the wait is over.
   size_t max_held = 0;
 
@@ -64,6 +70,8 @@ class ResultGate {
     std::string text;
     int64_t position;
     bool result;                       // a competition result line (parsed at Push)
+    bool answer = false;               // a stock answer line (parsed at Push, into `stock`)
+    engine::StockAnswer stock;
     bool tick = false;                 // a clock tick (`tick_at`, or `error`)
     int64_t tick_at = 0;
     bool parsed = false;               // …that parses
@@ -74,6 +82,9 @@ class ResultGate {
   // The awaited windows' results and their `done`s from the lines held,
   // applied when every awaited window's `done` is there; false otherwise.
   bool TakeAwaited();
+  // The held event's stock answer, if held: the event runs with it (true).
+  bool TakeStockAnswer();
+  bool Awaiting() const { return engine_.AwaitingResults() || engine_.AwaitingStock(); }
   void ApplyResultLine(Line& line);
 
   engine::Engine& engine_;

@@ -1,10 +1,11 @@
-// Competitions ranked elsewhere (docs/scale-out.md, "Global mechanics")
-// without a broker: players split over partitions whose engines hand their
-// closed windows out, a Standings ranking them once over all partitions, and
-// each partition's gate waiting at a window's end for the results. The
-// partitions together must act as one engine of all the events, prizes,
-// ties and cancellations included; the standings must survive a save and
-// load mid-window and take any record without harm.
+// Competitions ranked and stock kept elsewhere (docs/scale-out.md, "Global
+// mechanics") without a broker: players split over partitions whose engines
+// hand their closed windows and stock claims out, a Standings ranking the
+// windows once over all partitions and a StockBook answering the claims, and
+// each partition's gate waiting at a window's end for the results and at a
+// claiming event for its answer. The partitions together must act as one
+// engine of all the events, prizes, ties, cancellations and sales included;
+// the owners must survive a save and load and take any record without harm.
 #include <catch2/catch.hpp>
 
 #include <map>
@@ -12,15 +13,19 @@
 #include <sstream>
 
 #include "runtime/daemon/kafka/standings.h"
+#include "runtime/daemon/kafka/stock_book.h"
 #include "runtime/io/action_writer.h"
 #include "runtime/io/competition_result.h"
 #include "runtime/io/result_gate.h"
+#include "runtime/io/stock_answer.h"
 #include "tests/engine/scenario.h"
 
 using namespace questline;
 using namespace questline::testing;
 using questline::daemon::kafka::PlacedResult;
+using questline::daemon::kafka::PlacedAnswer;
 using questline::daemon::kafka::Standings;
+using questline::daemon::kafka::StockBook;
 
 namespace {
 
@@ -43,7 +48,7 @@ rule per_bet on bet { award points 1 })";
 struct Partition {
   Partition(const ir::Program& program, int32_t index) : interpreter(program), index(index) {
     engine::EngineOptions options;
-    options.ranked_elsewhere = true;
+    options.owned_elsewhere = true;
     engine = std::make_unique<engine::Engine>(program, interpreter, strings, options);
     reader = std::make_unique<io::EventReader>(program.schema, strings);
     gate = std::make_unique<io::ResultGate>(*engine, *reader);
@@ -76,6 +81,17 @@ std::map<std::string, int> Bag(const std::vector<std::string>& lines) {
   return bag;
 }
 
+// The lines one side has more of than the other, each named by its side.
+std::string BagDifferences(const std::vector<std::string>& partitions, const std::vector<std::string>& one) {
+  const auto got = Bag(partitions), want = Bag(one);
+  std::string differences;
+  for (const auto& [line, n] : got)
+    if (want.count(line) == 0 || want.at(line) != n) differences += "partitions: " + line;
+  for (const auto& [line, n] : want)
+    if (got.count(line) == 0 || got.at(line) != n) differences += "one engine: " + line;
+  return differences;
+}
+
 std::vector<std::string> Drain(engine::Engine& engine) {
   std::vector<std::string> out;
   for (engine::Action& a : engine.DrainActions()) {
@@ -91,7 +107,7 @@ std::vector<std::string> Drain(engine::Engine& engine) {
 // standings, whose results go back into the partitions' logs.
 struct Cluster {
   Cluster(const ir::Program& program, int32_t n, std::map<std::string, int32_t> homes)
-      : standings(program, n), homes(std::move(homes)) {
+      : standings(program, n), stock(program, n, 7 * 86'400'000LL), homes(std::move(homes)) {
     for (int32_t p = 0; p < n; ++p) partitions.push_back(std::make_unique<Partition>(program, p));
   }
   void Settle(Partition& part) {
@@ -110,6 +126,15 @@ struct Cluster {
       Partition& to = *partitions[size_t(r.partition)];
       to.gate->Push(line, ++to.position);
       pending.push_back(&to);
+    }
+    for (const engine::StockClaim& claim : part.engine->DrainStockClaims()) {
+      PlacedAnswer placed;
+      REQUIRE(stock.Apply(StockBook::EncodeClaim(claim, part.index), &placed, &error));
+      REQUIRE(placed.partition == part.index);
+      std::string line;
+      io::AppendStockAnswerLine(line, placed.answer);
+      part.gate->Push(line, ++part.position);
+      pending.push_back(&part);
     }
   }
   void Feed(const std::string& ndjson) {
@@ -135,6 +160,7 @@ struct Cluster {
     return all;
   }
   Standings standings;
+  StockBook stock;
   std::map<std::string, int32_t> homes;
   std::vector<std::unique_ptr<Partition>> partitions;
   std::vector<Partition*> pending;
@@ -163,14 +189,8 @@ TEST_CASE("partitions ranked by standings act as one engine", "[kafka][standings
   Cluster cluster(program, 2, {{"ann", 0}, {"cat", 0}, {"bob", 1}, {"dan", 1}});
   cluster.Feed(Events());
   const std::vector<std::string> got = cluster.Actions();
-  const auto got_bag = Bag(got), want_bag = Bag(want);
-  std::string differences;
-  for (const auto& [line, n] : got_bag)
-    if (want_bag.count(line) == 0 || want_bag.at(line) != n) differences += "partitions: " + line;
-  for (const auto& [line, n] : want_bag)
-    if (got_bag.count(line) == 0 || got_bag.at(line) != n) differences += "one engine: " + line;
-  INFO(differences);
-  CHECK(got_bag == want_bag);
+  INFO(BagDifferences(got, want));
+  CHECK(Bag(got) == Bag(want));
   CHECK(cluster.standings.PendingWindows() == 0);   // week 2's windows are ranked too (by b9 … b12)
   for (const auto& p : cluster.partitions) CHECK_FALSE(p->gate->Waiting());
 
@@ -371,36 +391,216 @@ TEST_CASE("competition result lines round-trip, and say what is wrong", "[kafka]
   }
 }
 
-TEST_CASE("partitions sell their shares of a stock, never more than the stock", "[kafka][stock]") {
-  ir::Program program = LowerPackage(R"(
-item hat { price 1 points  stock 5 }
-rule per_bet on bet { award points 10 })");
-  size_t sold = 0, refused = 0;
-  for (uint32_t share = 0; share < 2; ++share) {
-    interp::Interpreter interpreter(program);
-    engine::StringPool strings;
-    engine::EngineOptions options;
-    options.stock_share = share;
-    options.stock_shares = 2;
-    engine::Engine engine(program, interpreter, strings, options);
-    io::EventReader reader(program.schema, strings);
-    std::string events;
-    for (int i = 0; i < 4; ++i) {
-      const std::string user = "p" + std::to_string(share) + "u" + std::to_string(i);
-      events += Bet("b" + user, user, "2026-12-01T10:0" + std::to_string(i) + ":00Z", "1");
-      events += R"({"id":"s)" + user + R"(","type":"store_purchase","user":")" + user +
-                R"(","ts":"2026-12-01T11:0)" + std::to_string(i) + R"(:00Z","item":"hat"})" + "\n";
-    }
-    std::istringstream in(events);
-    io::Replay(in, reader, engine);
-    size_t here = 0;
-    for (const std::string& a : Drain(engine)) {
-      here += a.find("\"action\":\"purchase\"") != std::string::npos;
-      refused += a.find("out_of_stock") != std::string::npos;
-    }
-    CHECK(here == (share == 0 ? 3u : 2u));   // 5 = 3 + 2: the first share holds the remainder
-    sold += here;
+std::string Purchase(const std::string& id, const std::string& user, const std::string& ts, const std::string& item) {
+  return R"({"id":")" + id + R"(","type":"store_purchase","user":")" + user + R"(","ts":")" + ts +
+         R"(","item":")" + item + "\"}\n";
+}
+
+std::string Play(const std::string& id, const std::string& user, const std::string& ts, const std::string& game) {
+  return R"({"id":")" + id + R"(","type":"minigame_play","user":")" + user + R"(","ts":")" + ts +
+         R"(","game":")" + game + "\"}\n";
+}
+
+const char* kShop = R"(
+item hat { price 10 points  stock 3 }
+item cap { price 10 points }
+minigame wheel { cost 1 points  prize gold weight 1 stock 2 { award points 100 }  prize tin weight 3 stock 3 }
+rule per_bet on bet { award points bet.amount })";
+
+// Eight players over two partitions buy three hats and spin a wheel of five
+// prizes; some cannot pay. Events alternate partitions.
+std::string ShopEvents() {
+  std::string events;
+  const char* users[] = {"ann", "bob", "cat", "dan", "eve", "fay", "gus", "hal"};
+  for (int i = 0; i < 8; ++i)
+    events += Bet(std::string("b") + users[i], users[i], "2026-12-01T10:0" + std::to_string(i) + ":00Z",
+                  i == 2 || i == 7 ? "5" : "50");
+  for (int i = 0; i < 8; ++i) {
+    const std::string at = "2026-12-01T11:0" + std::to_string(i) + ":00Z";
+    events += Purchase(std::string("h") + users[i], users[i], at, "hat");   // cat cannot pay; hal comes after the last
+    events += Purchase(std::string("c") + users[i], users[i], at, "cap");   // unlimited: nothing to ask
   }
-  CHECK(sold == 5);
-  CHECK(refused == 3);
+  for (int i = 0; i < 8; ++i)
+    events += Play(std::string("w") + users[i], users[i], "2026-12-01T12:0" + std::to_string(i) + ":00Z", "wheel");
+  return events;
+}
+
+std::map<std::string, int32_t> ShopHomes() {
+  return {{"ann", 0}, {"bob", 1}, {"cat", 0}, {"dan", 1}, {"eve", 0}, {"fay", 1}, {"gus", 0}, {"hal", 1}};
+}
+
+TEST_CASE("partitions take stock from its owner and act as one engine", "[kafka][stock]") {
+  ir::Program program = LowerPackage(kShop);
+  HandEngine one(program);
+  one.Feed(ShopEvents());
+  const std::vector<std::string> want = Drain(one.engine);
+
+  Cluster cluster(program, 2, ShopHomes());
+  cluster.Feed(ShopEvents());
+  const std::vector<std::string> got = cluster.Actions();
+  INFO(BagDifferences(got, want));
+  CHECK(Bag(got) == Bag(want));
+  for (const auto& p : cluster.partitions) CHECK_FALSE(p->gate->Waiting());
+
+  // Three hats sold across both partitions; cat's refusal is for the
+  // balance (the hat was in stock), hal's for the stock (cat took none).
+  size_t hats = 0, spins = 0;
+  std::string reasons;
+  for (const std::string& a : got) {
+    hats += a.find("\"action\":\"purchase\",") != std::string::npos && a.find("\"item\":\"hat\"") != std::string::npos;
+    spins += a.find("\"action\":\"minigame\"") != std::string::npos;
+    if (a.find("\"reason\"") != std::string::npos) reasons += a.substr(a.find("\"user\""), 14) + a.substr(a.find("\"reason\"")) ;
+  }
+  INFO(reasons);
+  CHECK(hats == 3);
+  CHECK(spins == 5);   // the wheel's five prizes, then no_prize_left
+  CHECK(reasons.find("\"user\":\"cat\"") != std::string::npos);
+  CHECK(cluster.stock.Left("item:hat") == std::vector<int64_t>{0});
+  CHECK(cluster.stock.Left("minigame:wheel") == std::vector<int64_t>({0, 0}));
+  CHECK(cluster.stock.Left("item:cap").empty());   // unlimited: not the owner's
+}
+
+TEST_CASE("a gate holds a purchase until its stock answer is in the log", "[kafka][stock]") {
+  ir::Program program = LowerPackage(kShop);
+  Partition part(program, 0);
+  part.gate->Push(Bet("b1", "ann", "2026-12-01T10:00:00Z", "50"), 1);
+  part.gate->Push(Purchase("h1", "ann", "2026-12-01T11:00:00Z", "hat"), 2);
+  part.gate->Push(Bet("b2", "ann", "2026-12-01T11:30:00Z", "7"), 3);
+  part.gate->Run();
+  CHECK(part.gate->Waiting());
+  CHECK(part.gate->FirstWaiting() == 2);
+  CHECK(part.engine->AwaitingStock());
+  const std::vector<engine::StockClaim> claims = part.engine->DrainStockClaims();
+  REQUIRE(claims.size() == 1);
+  CHECK((claims[0].kind == engine::StockClaim::Kind::Take && claims[0].stock == "item:hat" &&
+         claims[0].user == "ann" && claims[0].event == "h1"));
+  // Waiting, the step is undone: nothing bought, the id not yet seen, b2 not run.
+  std::string state;
+  REQUIRE(part.engine->UserStateJson("ann", &state));
+  CHECK(state.find("\"points\":50") != std::string::npos);
+  CHECK(part.engine->Stats().events == 1);
+  // The state while waiting, restored elsewhere, waits the same way.
+  Partition restored(program, 0);
+  std::string error;
+  REQUIRE(restored.engine->Restore(part.engine->Snapshot(), &error));
+  restored.gate->Push(Purchase("h1", "ann", "2026-12-01T11:00:00Z", "hat"), 2);
+  restored.gate->Run();
+  CHECK(restored.engine->AwaitingStock());
+  REQUIRE(restored.engine->DrainStockClaims().size() == 1);
+
+  // Another step's answer (a repeat) is skipped; the awaited one lets h1, then b2, run.
+  StockBook book(program, 1, 86'400'000);
+  PlacedAnswer placed;
+  REQUIRE(book.Apply(StockBook::EncodeClaim(claims[0], 0), &placed, &error));
+  CHECK(placed.answer.granted);
+  engine::StockAnswer other = placed.answer;
+  other.event = "h0";
+  std::string line;
+  io::AppendStockAnswerLine(line, other);
+  part.gate->Push(line, 4);
+  part.gate->Run();
+  CHECK(part.gate->Waiting());
+  for (Partition* p : {&part, &restored}) {
+    line.clear();
+    io::AppendStockAnswerLine(line, placed.answer);
+    p->gate->Push(line, 5);
+    if (p == &restored) p->gate->Push(Bet("b2", "ann", "2026-12-01T11:30:00Z", "7"), 3);
+    p->gate->Push(line, 6);   // the owner's repeat: skipped
+    p->gate->Run();
+    CHECK_FALSE(p->gate->Waiting());
+    REQUIRE(p->engine->UserStateJson("ann", &state));
+    CHECK(state.find("\"points\":47") != std::string::npos);   // 50 - 10 + 7
+    CHECK(p->engine->Stats().events == 3);
+    CHECK(p->engine->Stats().duplicates == 0);
+  }
+  // The step once done is a duplicate if its event comes again.
+  part.gate->Push(Purchase("h1", "ann", "2026-12-01T11:00:00Z", "hat"), 7);
+  part.gate->Run();
+  CHECK_FALSE(part.engine->AwaitingStock());
+  CHECK(part.engine->Stats().duplicates == 1);
+}
+
+TEST_CASE("a stock owner answers each claim once, survives a save, and refuses bad records", "[kafka][stock]") {
+  ir::Program program = LowerPackage(kShop);
+  StockBook book(program, 2, 1000);
+  std::string error;
+  auto claim = [](engine::StockClaim::Kind kind, const char* stock, const char* user, const char* event, int64_t at) {
+    engine::StockClaim c;
+    c.kind = kind;
+    c.stock = stock;
+    c.user = user;
+    c.event = event;
+    c.at = at;
+    return c;
+  };
+  using Kind = engine::StockClaim::Kind;
+  PlacedAnswer a;
+  REQUIRE(book.Apply(StockBook::EncodeClaim(claim(Kind::Peek, "item:hat", "ann", "e1", 10), 1), &a, &error));
+  CHECK((a.answer.granted && a.partition == 1));
+  CHECK(book.Left("item:hat") == std::vector<int64_t>{3});   // a peek takes nothing
+  for (int i = 0; i < 4; ++i) {
+    const std::string event = "t" + std::to_string(i);
+    REQUIRE(book.Apply(StockBook::EncodeClaim(claim(Kind::Take, "item:hat", "ann", event.c_str(), 20), 0), &a, &error));
+    CHECK(a.answer.granted == (i < 3));
+  }
+  // Asked again (a partition restarted): the first answer, nothing taken.
+  REQUIRE(book.Apply(StockBook::EncodeClaim(claim(Kind::Take, "item:hat", "ann", "t0", 20), 0), &a, &error));
+  CHECK(a.answer.granted);
+  REQUIRE(book.Apply(StockBook::EncodeClaim(claim(Kind::Draw, "minigame:wheel", "bob", "w1", 30), 1), &a, &error));
+  REQUIRE(a.answer.granted);
+  const std::string prize = a.answer.prize;
+  CHECK((prize == "gold" || prize == "tin"));
+
+  StockBook copy(program, 2, 1000);
+  REQUIRE(copy.Load(book.Save(), &error));
+  CHECK(copy.Save() == book.Save());
+  REQUIRE(copy.Apply(StockBook::EncodeClaim(claim(Kind::Draw, "minigame:wheel", "bob", "w1", 30), 1), &a, &error));
+  CHECK(a.answer.prize == prize);   // the same draw, remembered
+  CHECK_FALSE(copy.Load(book.Save().substr(0, 12), &error));
+  StockBook other(LowerPackage("item hat { price 1 points  stock 9 }"), 2, 1000);
+  CHECK_FALSE(other.Load(book.Save(), &error));
+
+  // Past the duplicate window the claim is forgotten: asked again, it takes again.
+  REQUIRE(book.Apply(StockBook::EncodeClaim(claim(Kind::Draw, "minigame:wheel", "cat", "w2", 5000), 1), &a, &error));
+  const std::vector<int64_t> before = book.Left("minigame:wheel");
+  REQUIRE(book.Apply(StockBook::EncodeClaim(claim(Kind::Draw, "minigame:wheel", "bob", "w1", 5000), 1), &a, &error));
+  CHECK(book.Left("minigame:wheel") != before);
+
+  const std::string saved = book.Save();
+  for (const char* bad : {"", "{}", "[1]", "\x01\xfe{", R"({"stock_claim":{}})",
+                          R"({"stock_claim":{"partition":2,"stock":"item:hat","kind":"take","user":"a","event":"e","at":1}})",
+                          R"({"stock_claim":{"partition":0,"stock":"item:cap","kind":"take","user":"a","event":"e","at":1}})",
+                          R"({"stock_claim":{"partition":0,"stock":"item:hat","kind":"draw","user":"a","event":"e","at":1}})",
+                          R"({"stock_claim":{"partition":0,"stock":"minigame:wheel","kind":"take","user":"a","event":"e","at":1}})",
+                          R"({"stock_claim":{"partition":0,"stock":"item:hat","kind":"grab","user":"a","event":"e","at":1}})",
+                          R"({"stock_claim":{"partition":0,"stock":"item:hat","kind":"take","user":"","event":"e","at":1}})",
+                          R"({"stock_claim":{"partition":0,"stock":"item:hat","kind":"take","user":"a","event":"e","at":1,"x":2}})"}) {
+    INFO(bad);
+    CHECK_FALSE(book.Apply(bad, &a, &error));
+    CHECK(!error.empty());
+  }
+  CHECK(book.Save() == saved);   // nothing changed
+}
+
+TEST_CASE("stock answer lines round-trip, and say what is wrong", "[kafka][stock]") {
+  engine::StockAnswer answer{"minigame:wheel", "ann \"x\"", "e1", true, "gold"};
+  std::string line;
+  io::AppendStockAnswerLine(line, answer);
+  CHECK(io::IsStockAnswerLine(line));
+  CHECK_FALSE(io::IsCompetitionResultLine(line));
+  engine::StockAnswer back;
+  std::string error;
+  REQUIRE(io::ParseStockAnswerLine(line, &back, &error));
+  CHECK((back.stock == answer.stock && back.user == answer.user && back.event == "e1" && back.granted &&
+         back.prize == "gold"));
+  for (const char* bad : {R"({"stock_answer":{}})", R"({"stock_answer":[]})",
+                          R"({"stock_answer":{"stock":"item:hat","user":"a","event":"e"}})",
+                          R"({"stock_answer":{"stock":"item:hat","user":"a","event":"e","granted":1}})",
+                          R"({"stock_answer":{"stock":"item:hat","user":"a","event":"e","granted":false,"prize":"p"}})",
+                          R"({"stock_answer":{"stock":"item:hat","user":"a","event":"e","granted":true,"y":1}})",
+                          R"({"stock_answer":{"stock":"","user":"a","event":"e","granted":true}})", R"({"stock_answer":)"}) {
+    INFO(bad);
+    CHECK_FALSE(io::ParseStockAnswerLine(bad, &back, &error));
+    CHECK(!error.empty());
+  }
 }

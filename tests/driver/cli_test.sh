@@ -99,14 +99,14 @@ python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1])]; json.lo
 cmp -s "$tmp/s1" "$tmp/s1b" || { echo "FAIL: the same seed gave different actions"; failures=$((failures + 1)); }
 cmp -s "$tmp/s1" "$tmp/s2" && { echo "FAIL: another seed gave the same actions"; failures=$((failures + 1)); }
 
-# --ranked-elsewhere replays one Kafka partition's log (docs/scale-out.md): the
+# --owned-elsewhere replays one Kafka partition's log (docs/scale-out.md): the
 # first week's close hands weekly_points out, and the events after it wait for
 # results the log does not hold; a damaged result line is a rejection.
-expect 2 "--ranked-elsewhere with --partitions" -- "$quest" run "$src/examples/casino" \
-  --events "$src/examples/casino/events.ndjson" --ranked-elsewhere --partitions 2
-contains "$tmp/err" "takes no --partitions" "--ranked-elsewhere refuses --partitions"
+expect 2 "--owned-elsewhere with --partitions" -- "$quest" run "$src/examples/casino" \
+  --events "$src/examples/casino/events.ndjson" --owned-elsewhere --partitions 2
+contains "$tmp/err" "takes no --partitions" "--owned-elsewhere refuses --partitions"
 { echo '{"competition_result":{"competition":"weekly_points"}}'; cat "$src/examples/casino/events.ndjson"; } > "$tmp/log.ndjson"
-expect 0 "--ranked-elsewhere" -- "$quest" run "$src/examples/casino" --events "$tmp/log.ndjson" --ranked-elsewhere \
+expect 0 "--owned-elsewhere" -- "$quest" run "$src/examples/casino" --events "$tmp/log.ndjson" --owned-elsewhere \
   --actions "$tmp/elsewhere.ndjson"
 contains "$tmp/err" "log.ndjson:1: rejected: a competition result without" "a damaged result line is rejected with its line"
 contains "$tmp/err" "waits, with the" "the events after a window's end wait for its results"

@@ -1,10 +1,12 @@
-// libFuzzer target for what a competition owner and a partition read from
-// Kafka (docs/scale-out.md, "Global mechanics"): repartition records
-// (runtime/daemon/kafka/standings.h) and competition result lines
-// (runtime/io/competition_result.h). Any client with access writes these
-// topics, so neither parser may crash, loop or trust a size; the standings
-// must stay savable and load back to the same bytes. Each input line is
-// given to both.
+// libFuzzer target for what an owner and a partition read from Kafka
+// (docs/scale-out.md, "Global mechanics"): repartition records — windows and
+// clocks (runtime/daemon/kafka/standings.h), stock claims (stock_book.h) —
+// and the lines owners write back: competition results
+// (runtime/io/competition_result.h) and stock answers (stock_answer.h). Any
+// client with access writes these topics, so no parser may crash, loop or
+// trust a size; the standings and the stock book must stay savable and load
+// back to the same bytes, and never hold a negative stock. Each input line
+// is given to every parser.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -12,7 +14,9 @@
 #include <vector>
 
 #include "runtime/daemon/kafka/standings.h"
+#include "runtime/daemon/kafka/stock_book.h"
 #include "runtime/io/competition_result.h"
+#include "runtime/io/stock_answer.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace questline;
@@ -26,9 +30,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       c.min_score = 1;
       p.competitions.push_back(c);
     }
+    ir::Item hat;
+    hat.name = "hat";
+    hat.stock = 2;
+    p.items.push_back(hat);
+    ir::Minigame wheel;
+    wheel.name = "wheel";
+    for (int64_t stock : {1, -1}) {
+      ir::GamePrize prize;
+      prize.name = stock < 0 ? "tin" : "gold";
+      prize.weight = 1;
+      prize.stock = stock;
+      wheel.prizes.push_back(prize);
+    }
+    p.games.push_back(wheel);
     return p;
   }();
   daemon::kafka::Standings standings(program, 3);
+  daemon::kafka::StockBook book(program, 3, 1000);
+  daemon::kafka::PlacedAnswer placed;
+  engine::StockAnswer answer;
   std::vector<daemon::kafka::PlacedResult> results;
   std::string error;
   engine::CompetitionResult result;
@@ -38,6 +59,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string_view line = input.substr(0, end);
     input = end == std::string_view::npos ? std::string_view() : input.substr(end + 1);
     standings.Apply(line, &results, &error);
+    if (book.Apply(line, &placed, &error) && (placed.partition < 0 || placed.partition >= 3)) __builtin_trap();
+    if (io::ParseStockAnswerLine(line, &answer, &error)) {
+      std::string again;
+      io::AppendStockAnswerLine(again, answer);
+      engine::StockAnswer back;
+      if (!io::ParseStockAnswerLine(again, &back, &error) || back.event != answer.event) __builtin_trap();
+    }
     if (io::ParseCompetitionResultLine(line, &result, &error)) {
       std::string again;
       io::AppendCompetitionResultLine(again, result);
@@ -50,5 +78,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string saved = standings.Save();
   daemon::kafka::Standings loaded(program, 3);
   if (!loaded.Load(saved, &error) || loaded.Save() != saved) __builtin_trap();
+  if (book.Left("item:hat")[0] < 0 || book.Left("minigame:wheel")[0] < 0) __builtin_trap();
+  const std::string book_saved = book.Save();
+  daemon::kafka::StockBook book_loaded(program, 3, 1000);
+  if (!book_loaded.Load(book_saved, &error) || book_loaded.Save() != book_saved) __builtin_trap();
   return 0;
 }

@@ -5,12 +5,15 @@ with kill -9 mid-stream and restarted, one broker taken down while events
 flow. At the end:
 
 - the committed actions of each partition, in order, are byte for byte the
-  actions of an offline `quest run --ranked-elsewhere` of that partition's
-  log in offset order (its events, and the competition results its
-  competitions' owners wrote into it), and no action key appears twice;
+  actions of an offline `quest run --owned-elsewhere` of that partition's
+  log in offset order (its events, and the competition results and stock
+  answers the owners wrote into it), and no action key appears twice;
 - the competition results (docs/scale-out.md, "Global mechanics"): every
   window closed is ranked once over all partitions, each player's rank and
   score as one engine of all the events ranks them (`quest run`);
+- stock (an item of 5, `kafka_hat`, added to the casino, bought by 16
+  players at once across the partitions): sold by its owner exactly as many
+  times as one engine sells it, never more;
 - the Redis leaderboards (a redis-server of the test's own on a loopback
   port) hold, for each competition's current window, exactly the scores of
   an offline `quest run` of all the events;
@@ -26,6 +29,7 @@ filtered out.
 
 usage: kafka_test.py QUESTD QUEST KAFKA_TOOLS_DIR SOURCE_DIR
 """
+import calendar
 import json
 import os
 import shutil
@@ -124,8 +128,28 @@ def dump(tools, mock, topic):
     return [json.loads(l.decode(errors="replace")) for l in out.split(b"\n") if l]
 
 
-def questd_config(source_dir, mock, redis, engine):
-    return ("rules: %s/examples/casino\n"
+def make_package(source_dir, workdir):
+    """The casino, and an item whose stock of 5 sixteen buyers contend for."""
+    package = os.path.join(workdir, "casino")
+    shutil.copytree(os.path.join(source_dir, "examples/casino"), package)
+    with open(os.path.join(package, "kafka_stock.quest"), "w") as f:
+        f.write("// Added by tests/kafka/kafka_test.py: a stock the partitions contend for.\n"
+                "item kafka_hat { price 1 points  stock 5 }\n")
+    return package
+
+
+def hat_purchases(lines, count):
+    """`count` players of `lines` each buying a kafka_hat after the last event."""
+    users = sorted({json.loads(line)["user"] for line in lines})[::3][:count]
+    last = max(json.loads(line)["ts"] for line in lines)
+    base = calendar.timegm(time.strptime(last[:19], "%Y-%m-%dT%H:%M:%S"))
+    return [json.dumps({"id": "hat-%d" % k, "type": "store_purchase", "user": user,
+                        "ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(base + 1 + k)), "item": "kafka_hat"})
+            for k, user in enumerate(users)]
+
+
+def questd_config(package, mock, redis, engine):
+    return ("rules: %s\n"
             "data_dir: {dir}/data\n"
             "listen: { http: \"127.0.0.1:0\" }\n"
             "engine: %s\n"
@@ -133,7 +157,7 @@ def questd_config(source_dir, mock, redis, engine):
             "          changelog_topic: questline-changelog, repartition_topic: questline-repartition, max_held: 3,\n"
             "          checkpoint_every: 150, max_batch: 100,\n"
             "          session_timeout: 6s, redis: \"127.0.0.1:%d\", redis_prefix: qltest }\n"
-            % (source_dir, engine, mock.bootstrap, GROUP, redis.port))
+            % (package, engine, mock.bootstrap, GROUP, redis.port))
 
 
 def status(instance):
@@ -198,13 +222,13 @@ def settle(tools, mock, live, what):
     check(False, "%s: the events topic stops growing" % what, want)
 
 
-def quest_run(quest, source_dir, lines, workdir, name, *extra):
+def quest_run(quest, package, lines, workdir, name, *extra):
     """`quest run` (interp) of `lines`: (action lines, state by user)."""
     events = os.path.join(workdir, name + ".ndjson")
     with open(events, "w") as f:
         f.write("\n".join(lines) + "\n")
     actions, state = os.path.join(workdir, name + ".actions"), os.path.join(workdir, name + ".state")
-    subprocess.run([quest, "run", os.path.join(source_dir, "examples/casino"), "--events", events, "--engine", "interp",
+    subprocess.run([quest, "run", package, "--events", events, "--engine", "interp",
                     "--actions", actions, "--state", state] + list(extra), check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
     return open(actions).read().splitlines(), {u["user"]: u for u in json.load(open(state))["users"]}
@@ -233,6 +257,9 @@ def main():
     # actions are compared per partition, late events or not.
     lines = open(os.path.join(source_dir, "examples/casino/events.ndjson")).read().splitlines()
     lines.sort(key=lambda line: json.loads(line)["ts"])
+    package = make_package(source_dir, workdir)
+    hats = hat_purchases(lines, 16)
+    lines += hats   # in part 3, while a broker is down
     parts = [lines[:len(lines) * 4 // 10], lines[len(lines) * 4 // 10:len(lines) * 7 // 10], lines[len(lines) * 7 // 10:]]
     mock, redis, instances, restarted = Mock(tools, workdir), Redis(workdir), [], None
     try:
@@ -240,7 +267,7 @@ def main():
         # Three members; the first runs the JIT, the others the interpreter:
         # a partition moving between them must not change a byte.
         for engine in ("jit", "interp", "interp"):
-            instances.append(q.Questd(questd, questd_config(source_dir, mock, redis, engine)))
+            instances.append(q.Questd(questd, questd_config(package, mock, redis, engine)))
         wait_for(instances, ends(placed), "three members, part 1")
         owned = {id(i): len((status(i) or {}).get("partitions", [])) for i in instances}
         check(sum(owned.values()) == PARTITIONS and max(owned.values()) < PARTITIONS,
@@ -266,7 +293,7 @@ def main():
         # A broker down while part 3 flows, and the killed member back (its local snapshots).
         move_off(mock, 3, 1)
         mock.command("down 3")
-        restarted = q.Questd(questd, questd_config(source_dir, mock, redis, "interp").replace("{dir}", victim.dir))
+        restarted = q.Questd(questd, questd_config(package, mock, redis, "interp").replace("{dir}", victim.dir))
         live.append(restarted)
         placed += produce(tools, mock, parts[2], workdir, "part3")
         wait_for(live, ends(placed), "broker 3 down, the killed member back")
@@ -294,14 +321,16 @@ def main():
         log = dump(tools, mock, "events")
         by_partition = {p: [r["value"] for r in log if r["partition"] == p] for p in range(PARTITIONS)}
         results = [json.loads(r["value"])["competition_result"] for r in log if "competition_result" in r["value"]]
-        print("kafka: %d competition results in the events topic" % len(results))
+        answers = [json.loads(r["value"])["stock_answer"] for r in log if "stock_answer" in r["value"]]
+        print("kafka: %d competition results and %d stock answers in the events topic" % (len(results), len(answers)))
+        check({a["event"] for a in answers} == {json.loads(h)["id"] for h in hats},
+              "the stock's owner answered every hat purchase", len(answers))
         check(len(results) > 0, "the owners wrote competition results into the events topic")
-        references = {p: quest_run(quest, source_dir, by_partition[p], workdir, "ref%d" % p, "--ranked-elsewhere",
-                                   "--stock-share", "%d/%d" % (p, PARTITIONS))
+        references = {p: quest_run(quest, package, by_partition[p], workdir, "ref%d" % p, "--owned-elsewhere")
                       for p in range(PARTITIONS)}
         # A player's state from the instance owning them, against its partition's reference.
         for p in range(PARTITIONS):
-            user = [json.loads(line)["user"] for line in by_partition[p] if "competition_result" not in line][-1]
+            user = [json.loads(line)["user"] for line in by_partition[p] if '"type"' in line][-1]
             answers = [q.json_request(i.port, "GET", "/v1/users/" + user) for i in live]
             found = [b for c, b in answers if c == 200]
             check(len(found) == 1 and found[0] == references[p][1][user],
@@ -340,7 +369,7 @@ def main():
 
         # The rankings against one engine of all the events: every window
         # closed is ranked once, each player's rank and score as one engine's.
-        one_engine = quest_run(quest, source_dir, lines, workdir, "one_engine")[0]
+        one_engine = quest_run(quest, package, lines, workdir, "one_engine")[0]
         def ranked(actions):
             out = {}
             for a in map(json.loads, actions):
@@ -359,9 +388,13 @@ def main():
         # one engine of all the events would. A prize's action is named by
         # its result rather than the close's timer (event and key), and the
         # sequence numbers are each partition's own.
+        # The hats go to whoever's claim reached the owner first, not by
+        # event time as in one engine: compared by count.
         def bag(actions):
             out = {}
             for a in map(json.loads, actions):
+                if a.get("source") == "item:kafka_hat":
+                    continue
                 for k in ("seq", "key", "event"):
                     a.pop(k, None)
                 text = json.dumps(a, sort_keys=True)
@@ -371,6 +404,12 @@ def main():
         check(got_bag == want_bag, "the partitions' actions are one engine's (%d)" % len(one_engine),
               sorted(((k, got_bag.get(k, 0), want_bag.get(k, 0)) for k in set(got_bag) | set(want_bag)
                       if got_bag.get(k, 0) != want_bag.get(k, 0)))[:6])
+        def sold(actions):
+            return sum(1 for a in map(json.loads, actions) if a.get("source") == "item:kafka_hat"
+                       and a.get("action") == "purchase")
+        got_sold, want_sold = sold(r["value"] for r in kept), sold(one_engine)
+        check(got_sold == want_sold == 5, "the owner sells the 5 hats once each, as one engine (%d buyers)" % len(hats),
+              "partitions sold %d, one engine %d" % (got_sold, want_sold))
         seen = [(r["competition"], r["window_end"], r["user"]) for r in results if not r.get("done")]
         print("kafka: %d distinct results, %d written twice by an owner that died before its commit"
               % (len(set(seen)), len(seen) - len(set(seen))))

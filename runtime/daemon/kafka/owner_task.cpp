@@ -3,12 +3,32 @@
 #include "runtime/daemon/kafka/changelog.h"
 #include "runtime/daemon/kafka/transaction.h"
 #include "runtime/daemon/log.h"
+#include "core/byte_io.h"
 #include "runtime/io/competition_result.h"
+#include "runtime/io/stock_answer.h"
 
 namespace questline::daemon::kafka {
 
 OwnerTask::OwnerTask(const Config& config, PackagePtr package, int32_t partition, int32_t inputs)
-    : config_(config), package_(std::move(package)), partition_(partition), standings_(*package_->program, inputs) {}
+    : config_(config), package_(std::move(package)), partition_(partition), standings_(*package_->program, inputs),
+      stock_(*package_->program, inputs, config.dedup_window_ms) {}
+
+std::string OwnerTask::SaveState() const {
+  core::ByteWriter w;
+  w.Bytes(standings_.Save());
+  w.Bytes(stock_.Save());
+  return w.Take();
+}
+
+bool OwnerTask::LoadState(std::string_view bytes, std::string* error) {
+  core::ByteReader r(bytes);
+  const std::string standings = r.Bytes(), stock = r.Bytes();
+  if (!r.ok() || !r.AtEnd()) {
+    *error = "a damaged owner checkpoint";
+    return false;
+  }
+  return standings_.Load(standings, error) && stock_.Load(stock, error);
+}
 
 bool OwnerTask::Start(rd_kafka_t* consumer, std::string* error) {
   const KafkaSourceConfig& k = config_.kafka;
@@ -31,7 +51,7 @@ bool OwnerTask::Start(rd_kafka_t* consumer, std::string* error) {
   if (changelog.has_checkpoint) generation_ = changelog.checkpoint.generation;
   std::string why;
   const bool restored = changelog.has_checkpoint && changelog.checkpoint.offset <= committed &&
-                        standings_.Load(changelog.checkpoint.snapshot, &why);
+                        LoadState(changelog.checkpoint.snapshot, &why);
   if (restored) {
     next_offset_ = changelog.checkpoint.offset;
   } else if (!fresh) {
@@ -61,7 +81,7 @@ bool OwnerTask::Start(rd_kafka_t* consumer, std::string* error) {
       return false;
     }
   }
-  Log(LogLevel::Info, "kafka: " + name + " owned: competitions ranked here, " +
+  Log(LogLevel::Info, "kafka: " + name + " owned: competitions ranked and stock kept here, " +
                           std::to_string(standings_.PendingWindows()) + " windows waiting, " +
                           std::to_string(counters_.replayed) + " records replayed to " + std::to_string(committed));
   return true;
@@ -71,15 +91,26 @@ bool OwnerTask::Feed(const rd_kafka_message_t& m, bool produce, const std::strin
   ++counters_.records;
   std::string why;
   results_.clear();
-  if (!standings_.Apply(std::string_view(static_cast<const char*>(m.payload), m.len), &results_, &why)) {
+  const std::string_view record(static_cast<const char*>(m.payload), m.len);
+  std::string line;
+  auto reject = [&] {   // a record no one can use: counted, logged, passed over
     ++counters_.rejected;
     if (produce)
       Log(LogLevel::Warn, "kafka: " + config_.kafka.repartition_topic + "[" + std::to_string(partition_) +
                               "] offset " + std::to_string(m.offset) + ": rejected: " + why);
     return true;
+  };
+  if (StockBook::IsClaim(record)) {
+    PlacedAnswer placed;
+    if (!stock_.Apply(record, &placed, &why)) return reject();
+    if (!produce) return true;
+    io::AppendStockAnswerLine(line, placed.answer);
+    ++counters_.answers;
+    return ProduceInTransaction(producer_.get(), config_.kafka.topic, placed.partition, placed.answer.user, line, txn,
+                                error);
   }
+  if (!standings_.Apply(record, &results_, &why)) return reject();
   if (!produce) return true;
-  std::string line;
   for (const PlacedResult& placed : results_) {
     line.clear();
     io::AppendCompetitionResultLine(line, placed.result);
@@ -122,7 +153,7 @@ PartitionTask::Outcome OwnerTask::Process(const std::vector<rd_kafka_message_t*>
                               records_since_checkpoint_ >= uint64_t(config_.kafka.checkpoint_every);
   Checkpoint checkpoint{generation_ + 1, next, {}};
   if (produced && checkpoint_due) {
-    checkpoint.snapshot = standings_.Save();
+    checkpoint.snapshot = SaveState();
     produced = ProduceCheckpoint(producer_.get(), changelog, partition_, checkpoint, error, kChangelogPrefix);
   }
   if (produced)

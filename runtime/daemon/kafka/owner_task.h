@@ -1,12 +1,14 @@
 // One partition of the repartition topic owned by this questd: the owner of
-// the competitions that hash to it (docs/scale-out.md, "Global mechanics").
-// Its Standings take the closed windows and clocks the input partitions
-// send; a window every partition has passed is ranked, and each player's
-// result is produced into the events topic, in the player's partition, where
-// it is an input in order (PartitionTask feeds it to Engine::ApplyResult).
-// Each batch is one transaction: the results, the standings as a checkpoint
-// in the changelog (partition = this partition, keys under "owner/") when
-// one is due, the progress record and the repartition offsets. Runs on the source's thread.
+// the competitions and stocks that hash to it (docs/scale-out.md, "Global
+// mechanics"). Its Standings take the closed windows and clocks the input
+// partitions send; a window every partition has passed is ranked, and each
+// player's result is produced into the events topic, in the player's
+// partition, where it is an input in order (PartitionTask feeds it to
+// Engine::ApplyResult). Its StockBook answers stock claims the same way
+// (Engine::ProcessWithStock). Each batch is one transaction: the results and
+// answers, the owner's state as a checkpoint in the changelog (partition =
+// this partition, keys under "owner/") when one is due, the progress record
+// and the repartition offsets. Runs on the source's thread.
 #pragma once
 
 #include <cstdint>
@@ -19,12 +21,13 @@
 #include "runtime/daemon/kafka/client.h"
 #include "runtime/daemon/kafka/partition_task.h"
 #include "runtime/daemon/kafka/standings.h"
+#include "runtime/daemon/kafka/stock_book.h"
 #include "runtime/daemon/package.h"
 
 namespace questline::daemon::kafka {
 
 struct OwnerCounters {
-  uint64_t records = 0, rejected = 0, results = 0, transactions = 0, aborted = 0, replayed = 0;
+  uint64_t records = 0, rejected = 0, results = 0, answers = 0, transactions = 0, aborted = 0, replayed = 0;
 };
 
 class OwnerTask {
@@ -49,14 +52,19 @@ class OwnerTask {
   const OwnerCounters& Counters() const { return counters_; }
 
  private:
-  // One record into the standings; its results, when `produce`, into the transaction.
+  // One record into the standings or the stock book; its results or
+  // answer, when `produce`, into the transaction.
   bool Feed(const rd_kafka_message_t& m, bool produce, const std::string& txn, std::string* error);
+  // The standings and the stock book as one checkpoint, and back.
+  std::string SaveState() const;
+  bool LoadState(std::string_view bytes, std::string* error);
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
 
   const Config& config_;
   PackagePtr package_;
   const int32_t partition_;
   Standings standings_;
+  StockBook stock_;
   Handle producer_;
   int64_t next_offset_ = 0;
   uint64_t epoch_ = 0, sequence_ = 0, generation_ = 0;

@@ -9,6 +9,7 @@
 #include "runtime/daemon/journal.h"
 #include "runtime/daemon/kafka/changelog.h"
 #include "runtime/daemon/kafka/standings.h"
+#include "runtime/daemon/kafka/stock_book.h"
 #include "runtime/daemon/kafka/transaction.h"
 #include "runtime/daemon/leaderboard_mirror.h"
 #include "runtime/daemon/log.h"
@@ -21,14 +22,12 @@ namespace {
 
 constexpr std::string_view kLocalMagic = "QLKP";
 
-engine::EngineOptions OptionsFor(const Config& config, int32_t partition, int32_t inputs) {
+engine::EngineOptions OptionsFor(const Config& config) {
   engine::EngineOptions options;
   options.dedupe_window_ms = config.dedup_window_ms;
-  // Competitions span partitions: their windows are ranked by their owner (standings.h).
-  options.ranked_elsewhere = true;
-  // Stock too, but nothing owns it yet: each partition sells its share (docs/scale-out.md).
-  options.stock_share = uint32_t(partition);
-  options.stock_shares = uint32_t(std::max(inputs, 1));
+  // Competitions and stock span partitions: their owners rank windows
+  // (standings.h) and keep stock (stock_book.h).
+  options.owned_elsewhere = true;
   return options;
 }
 
@@ -41,16 +40,16 @@ std::string Hex128(const engine::Hash128& key) {
 
 }  // namespace
 
-PartitionTask::PartitionTask(const Config& config, PackagePtr package, int32_t partition, int32_t inputs,
-                             int32_t repartitions, LeaderboardMirror* mirror)
-    : config_(config), package_(std::move(package)), partition_(partition), inputs_(inputs),
-      repartitions_(repartitions), mirror_(mirror) {
+PartitionTask::PartitionTask(const Config& config, PackagePtr package, int32_t partition, int32_t repartitions,
+                             LeaderboardMirror* mirror)
+    : config_(config), package_(std::move(package)), partition_(partition), repartitions_(repartitions),
+      mirror_(mirror) {
   Fresh();
 }
 
 void PartitionTask::Fresh() {
   strings_ = std::make_unique<engine::StringPool>();
-  engine_ = std::make_unique<engine::Engine>(*package_->program, *package_->backend, *strings_, OptionsFor(config_, partition_, inputs_));
+  engine_ = std::make_unique<engine::Engine>(*package_->program, *package_->backend, *strings_, OptionsFor(config_));
   io::ReaderLimits limits;
   limits.max_line_bytes = size_t(config_.limits.max_event_bytes);
   reader_ = std::make_unique<io::EventReader>(package_->program->schema, *strings_, limits);
@@ -138,6 +137,7 @@ bool PartitionTask::Start(rd_kafka_t* consumer, std::string* error) {
     engine_->AdvanceTo(changelog.progress.clock);
     engine_->DrainActions();
     engine_->DrainClosedWindows();
+    engine_->DrainStockClaims();
   }
   auto seconds = [](Clock::duration d) {
     char text[32];
@@ -176,6 +176,7 @@ bool PartitionTask::ReplayTo(int64_t committed, std::string* error) {
         gate_->Run();
         engine_->DrainActions();   // produced already, by the transaction that committed this offset
         engine_->DrainClosedWindows();
+        engine_->DrainStockClaims();
         ++counters_.replayed;
         ++events_since_checkpoint_;
         received_ = m.offset + 1;
@@ -211,16 +212,24 @@ void PartitionTask::Feed(const rd_kafka_message_t* message) {
   }
 }
 
-// Each closed window to its competition's owner, then the clock to every
-// owner: a window's entries come before the clock that says the partition
-// passed its end (one producer, in order, per partition).
-bool PartitionTask::ProduceStandings(const std::vector<engine::ClosedWindow>& windows, const std::string& txn,
-                                     std::string* error) {
+// Each closed window to its competition's owner, each claim to its stock's,
+// then the clock to every owner: a window's entries come before the clock
+// that says the partition passed its end (one producer, in order, per
+// partition).
+bool PartitionTask::ProduceToOwners(const std::vector<engine::ClosedWindow>& windows,
+                                    const std::vector<engine::StockClaim>& claims, const std::string& txn,
+                                    std::string* error) {
   const std::string& topic = config_.kafka.repartition_topic;
   for (const engine::ClosedWindow& window : windows) {
     const int32_t owner = RepartitionOf(window.competition, repartitions_);
     for (const std::string& record : Standings::EncodeWindow(window, partition_))
       if (!ProduceInTransaction(producer_.get(), topic, owner, window.competition, record, txn, error)) return false;
+  }
+  for (const engine::StockClaim& claim : claims) {
+    if (!ProduceInTransaction(producer_.get(), topic, RepartitionOf(claim.stock, repartitions_), claim.stock,
+                              StockBook::EncodeClaim(claim, partition_), txn, error))
+      return false;
+    ++counters_.claims;
   }
   const int64_t clock = engine_->Clock();
   if (clock == clock_sent_ || clock == INT64_MIN) return true;
@@ -251,7 +260,8 @@ PartitionTask::Outcome PartitionTask::Process(const std::vector<rd_kafka_message
   const int64_t next = gate_->Waiting() ? gate_->FirstWaiting() : received_;
   std::vector<engine::Action> actions = engine_->DrainActions();
   const std::vector<engine::ClosedWindow> windows = engine_->DrainClosedWindows();
-  if (next == next_offset_ && actions.empty() && windows.empty() && engine_->Clock() == clock_sent_)
+  const std::vector<engine::StockClaim> claims = engine_->DrainStockClaims();
+  if (next == next_offset_ && actions.empty() && windows.empty() && claims.empty() && engine_->Clock() == clock_sent_)
     return Outcome::Committed;   // all held: nothing to say yet
   if (rd_kafka_error_t* e = rd_kafka_begin_transaction(producer_.get())) {
     *error = "begin transaction: " + Take(e);
@@ -271,7 +281,7 @@ PartitionTask::Outcome PartitionTask::Process(const std::vector<rd_kafka_message
     if (!produced) break;
     ++counters_.actions;
   }
-  if (produced) produced = ProduceStandings(windows, txn, error);
+  if (produced) produced = ProduceToOwners(windows, claims, txn, error);
   // Every action delivered before the progress record is produced, so a
   // progress record seen means all of its transaction's actions are there
   // too, even on a cluster that shows what an abort should hide.

@@ -33,14 +33,15 @@ struct PartitionCounters {
   uint64_t transactions = 0, aborted = 0, checkpoints = 0;
   uint64_t replayed = 0;   // events replayed at restore, their actions not produced again
   uint64_t results = 0;    // competition results applied (an owner's, standings.h)
+  uint64_t claims = 0;     // stock claims produced (stock_book.h)
 };
 
 class PartitionTask {
  public:
-  // `inputs`: the events topic's partitions (this one holds its share of
-  // every stock); `repartitions`: the repartition topic's, where closed
-  // competition windows and this partition's clock go (standings.h).
-  PartitionTask(const Config& config, PackagePtr package, int32_t partition, int32_t inputs, int32_t repartitions,
+  // `repartitions`: the repartition topic's partitions, where closed
+  // competition windows and this partition's clock go (standings.h), and
+  // its stock claims (stock_book.h).
+  PartitionTask(const Config& config, PackagePtr package, int32_t partition, int32_t repartitions,
                 LeaderboardMirror* mirror);
   ~PartitionTask();
   PartitionTask(const PartitionTask&) = delete;
@@ -81,9 +82,10 @@ class PartitionTask {
   bool ReplayTo(int64_t committed, std::string* error);
   // One message's lines into the gate, which runs them into the engine (a bad one counted and logged).
   void Feed(const rd_kafka_message_t* message);
-  // The windows closed by this transaction's events, and the clock, to the
-  // repartition topic; false with `error`.
-  bool ProduceStandings(const std::vector<engine::ClosedWindow>& windows, const std::string& txn, std::string* error);
+  // The windows closed by this transaction's events, its stock claims and
+  // the clock, to their owners in the repartition topic; false with `error`.
+  bool ProduceToOwners(const std::vector<engine::ClosedWindow>& windows, const std::vector<engine::StockClaim>& claims,
+                       const std::string& txn, std::string* error);
   void Mirror();
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
   std::string LocalPath() const;
@@ -91,7 +93,6 @@ class PartitionTask {
   const Config& config_;
   PackagePtr package_;
   const int32_t partition_;
-  const int32_t inputs_;
   const int32_t repartitions_;
   LeaderboardMirror* mirror_;
   std::unique_ptr<engine::StringPool> strings_;

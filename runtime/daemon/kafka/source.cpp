@@ -23,12 +23,14 @@ void Add(PartitionCounters& to, const PartitionCounters& c) {
   to.checkpoints += c.checkpoints;
   to.replayed += c.replayed;
   to.results += c.results;
+  to.claims += c.claims;
 }
 
 void Add(OwnerCounters& to, const OwnerCounters& c) {
   to.records += c.records;
   to.rejected += c.rejected;
   to.results += c.results;
+  to.answers += c.answers;
   to.transactions += c.transactions;
   to.aborted += c.aborted;
   to.replayed += c.replayed;
@@ -172,7 +174,7 @@ bool Source::Take(const Unit& unit) {
     return true;
   };
   if (unit.first ? start(std::make_unique<OwnerTask>(config_, package_, partition, inputs_), owners_, owners_gone_)
-                 : start(std::make_unique<PartitionTask>(config_, package_, partition, inputs_, repartitions_, mirror_.get()),
+                 : start(std::make_unique<PartitionTask>(config_, package_, partition, repartitions_, mirror_.get()),
                          tasks_, gone_))
     return true;
   Log(LogLevel::Error, "kafka: cannot take " + Label(TopicOf(unit), partition) + ": " + error + " (retrying)");
@@ -390,7 +392,7 @@ std::string Source::StatusJson() {
            ",\"events\":" + std::to_string(c.events) + ",\"replayed\":" + std::to_string(c.replayed) +
            ",\"actions\":" + std::to_string(c.actions) + ",\"transactions\":" + std::to_string(c.transactions) +
            ",\"checkpoints\":" + std::to_string(c.checkpoints) + ",\"results\":" + std::to_string(c.results) +
-           ",\"held\":" + std::to_string(p.held) + "}";
+           ",\"claims\":" + std::to_string(c.claims) + ",\"held\":" + std::to_string(p.held) + "}";
   }
   out += "],\"owners\":[";
   first = true;
@@ -399,7 +401,8 @@ std::string Source::StatusJson() {
     first = false;
     out += "{\"partition\":" + std::to_string(o.partition) + ",\"next_offset\":" + std::to_string(o.next_offset) +
            ",\"pending_windows\":" + std::to_string(o.pending) + ",\"records\":" + std::to_string(o.counters.records) +
-           ",\"results\":" + std::to_string(o.counters.results) + "}";
+           ",\"results\":" + std::to_string(o.counters.results) +
+           ",\"answers\":" + std::to_string(o.counters.answers) + "}";
   }
   out += "],\"waiting\":[";
   first = true;
@@ -431,6 +434,9 @@ void Source::AppendMetrics(std::string& out) {
           owner_total_.records);
   counter("questd_kafka_standings_rejected_total", "Repartition records rejected (malformed).", owner_total_.rejected);
   counter("questd_kafka_standings_results_total", "Competition results produced by the owners.", owner_total_.results);
+  counter("questd_kafka_stock_claims_total", "Stock claims sent to the stock owners (purchases and plays that waited).",
+          total.claims);
+  counter("questd_kafka_stock_answers_total", "Stock claims answered by the owners.", owner_total_.answers);
   counter("questd_kafka_rebalances_total", "Partition assignments and revocations.", rebalances_);
   counter("questd_kafka_restarts_total", "Partitions restored after an aborted or fenced transaction.", restarts_);
   out += "# HELP questd_kafka_partition_next_offset The next input offset of each partition this instance owns.\n"

@@ -7,12 +7,6 @@
 
 namespace questline::engine::mechanics {
 
-int64_t StockShare(int64_t stock, const EngineOptions& options) {
-  const int64_t shares = std::max<int64_t>(options.stock_shares, 1), share = options.stock_share;
-  if (stock < 0 || shares == 1) return stock;
-  return stock / shares + (share < stock % shares ? 1 : 0);
-}
-
 int32_t RequestTarget(Kernel& k, const Event& e, const char* field, const NameIndex& by_name, std::string* name) {
   const EventType& et = k.p.schema.types[size_t(e.type)];
   for (size_t f = 3; f < et.fields.size() && f < e.fields.size(); ++f) {

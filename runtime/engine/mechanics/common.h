@@ -37,8 +37,4 @@ bool WithinLimit(const std::optional<ir::Bound>& limit, PeriodCount& counter, co
 void GiveCounted(Kernel& k, std::vector<std::pair<int32_t, int64_t>>& list, int32_t target, int64_t count,
                  const char* action, const char* field, const std::string& name);
 
-// A global stock as this engine's share of it (EngineOptions::stock_share);
-// unlimited (negative) stays unlimited.
-int64_t StockShare(int64_t stock, const EngineOptions& options);
-
 }  // namespace questline::engine::mechanics

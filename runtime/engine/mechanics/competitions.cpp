@@ -127,7 +127,7 @@ void Competitions::EnterWindow(int32_t c, int64_t start, int64_t end) {
   cs.index.clear();
   cs.cancelled = false;
   // Ranked elsewhere, min_players is judged there, at the close, over every engine's players.
-  cs.start_judged = !(comp.registration && comp.min_players > 0) || k_.options.ranked_elsewhere;
+  cs.start_judged = !(comp.registration && comp.min_players > 0) || k_.options.owned_elsewhere;
   if (end != INT64_MAX) k_.ScheduleGlobal(end, MechanicId::competitions, kClose, c, 0);
   if (cs.start_judged) return;
   if (start > k_.now) {
@@ -282,7 +282,7 @@ void Competitions::StartWindow(int32_t c) {
 // a prize scored into another competition (points_earned) closing at the same
 // instant can no longer move that one's result or wipe its window.
 void Competitions::Close() {
-  if (k_.options.ranked_elsewhere) return HandOut();
+  if (k_.options.owned_elsewhere) return HandOut();
   struct Closing { int32_t c; std::vector<Entry> ranked, cancelled; };
   std::vector<Closing> closing;
   for (size_t i = 0; i < k_.p.competitions.size(); ++i) {

@@ -38,7 +38,7 @@ class Competitions : public Mechanic {
 
   void InternNames();
   int32_t Index(const std::string& name) const;   // -1: none
-  // EngineOptions::ranked_elsewhere: the windows closed since the last call,
+  // EngineOptions::owned_elsewhere: the windows closed since the last call,
   // and one player's outcome of a window (the step's player).
   std::vector<ClosedWindow> TakeClosed();
   void ApplyResult(int32_t c, const CompetitionResult& r);

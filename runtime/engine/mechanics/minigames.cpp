@@ -11,7 +11,7 @@ namespace questline::engine::mechanics {
 Minigames::Minigames(Kernel& k) : Mechanic(k) {
   for (const ir::Minigame& g : k_.p.games) {
     prize_stock_.emplace_back();
-    for (const ir::GamePrize& prize : g.prizes) prize_stock_.back().push_back(StockShare(prize.stock, k_.options));
+    for (const ir::GamePrize& prize : g.prizes) prize_stock_.back().push_back(prize.stock);
   }
   plays_ = k_.layout.Reserve<PeriodCount>(k_.p.games.size());
   InternNames();
@@ -50,16 +50,25 @@ bool Minigames::OnRequest(const Event& e) {
   }
   if (it->cost > 0 && (pay_from == nullptr || *pay_from < it->cost))
     return Reject(k_, source, "minigame_play", it->cost_currency >= 0 ? "insufficient_balance" : "no_attempts");
-  std::vector<int64_t>& stock = k_.Global().m.minigames.prize_stock_[g];   // global: the owner partition's (world.h)
-  std::vector<int64_t> weights;
-  for (size_t p = 0; p < it->prizes.size(); ++p)
-    weights.push_back(stock[p] == 0 ? 0 : it->prizes[p].weight);   // an empty stock drops out
-  int prize = k_.random.Weighted(weights, k_.strings.Get(k_.user->user), k_.event_id, 0);
+  // Global: the owner partition's (world.h), or, when a prize's stock is
+  // finite, the stock's owner elsewhere draws (EngineOptions::owned_elsewhere).
+  std::vector<int64_t>& stock = k_.Global().m.minigames.prize_stock_[g];
+  const bool owned_elsewhere =
+      k_.options.owned_elsewhere && std::any_of(stock.begin(), stock.end(), [](int64_t left) { return left >= 0; });
+  int prize = -1;
+  if (owned_elsewhere) {
+    const StockAnswer* answer = k_.AskStockOwner(StockClaim::Kind::Draw, source);
+    if (answer == nullptr) return false;   // the step waits for the owner
+    for (size_t p = 0; p < it->prizes.size() && answer->granted; ++p)
+      if (it->prizes[p].name == answer->prize) prize = int(p);
+  } else {
+    prize = DrawPrize(*it, stock, k_.random, k_.strings.Get(k_.user->user), k_.event_id);
+  }
   if (prize < 0) return Reject(k_, source, "minigame_play", "no_prize_left");
   if (pay_from) *pay_from -= it->cost;
   counter.count += 1;
   plays_.In(k_.user->block)[g] = counter;
-  if (stock[size_t(prize)] > 0) --stock[size_t(prize)];
+  if (stock[size_t(prize)] > 0 && !owned_elsewhere) --stock[size_t(prize)];
   const ir::GamePrize& won = it->prizes[size_t(prize)];
   std::vector<std::pair<std::string, ActionValue>> fields = {{"game", ActionValue::String(name)},
                                                              {"prize", ActionValue::String(won.name)}};
@@ -72,6 +81,14 @@ bool Minigames::OnRequest(const Event& e) {
   k_.Emit(source, "minigame", std::move(fields));
   k_.RunBlock(won.body, source);
   return true;
+}
+
+int DrawPrize(const ir::Minigame& game, const std::vector<int64_t>& stock, const KeyedRandom& random,
+              std::string_view user, std::string_view event_id) {
+  std::vector<int64_t> weights;
+  for (size_t p = 0; p < game.prizes.size(); ++p)
+    weights.push_back(stock[p] == 0 ? 0 : game.prizes[p].weight);   // an empty stock drops out
+  return random.Weighted(weights, user, event_id, 0);
 }
 
 bool Minigames::Effect(const ir::Stmt& s, Value value, const std::vector<Value>&) {

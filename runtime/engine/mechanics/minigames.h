@@ -3,11 +3,21 @@
 // prizes still in stock; and the attempts blocks give.
 #pragma once
 
+#include <string_view>
+#include <vector>
+
 #include "runtime/engine/mechanic.h"
 #include "runtime/engine/mechanics/common.h"
+#include "runtime/engine/random.h"
 #include "runtime/engine/state.h"
 
 namespace questline::engine::mechanics {
+
+// A play's prize: a keyed draw for (user, event id) weighted by the prizes
+// still in `stock` (per prize, -1 unlimited); -1 when none is left. The
+// engine's, and a stock owner's elsewhere (daemon/kafka/stock_book.h).
+int DrawPrize(const ir::Minigame& game, const std::vector<int64_t>& stock, const KeyedRandom& random,
+              std::string_view user, std::string_view event_id);
 
 class Minigames : public Mechanic {
  public:

@@ -8,7 +8,7 @@
 
 namespace questline::engine::mechanics {
 Store::Store(Kernel& k) : Mechanic(k) {
-  for (const ir::Item& i : k_.p.items) stock_.push_back(StockShare(i.stock, k_.options));
+  for (const ir::Item& i : k_.p.items) stock_.push_back(i.stock);
   for (const ir::Item& item : k_.p.items) {
     // The raffles a purchase gives tickets for, in its block and the blocks
     // nested in it (an explicit stack: blocks nest as deep as the source).
@@ -48,19 +48,32 @@ bool Store::OnRequest(const Event& e) {
   if (!k_.backend.Test(it->audience, frame, k_)) return Reject(k_, source, "store_purchase", "not_in_audience");
   PeriodCount counter = purchases_.In(k_.user->block)[i];
   if (!WithinLimit(it->limit, counter, k_.calendar, k_.now)) return Reject(k_, source, "store_purchase", "limit_reached");
-  // Stock and draws are global: the owner partition's (world.h).
+  // Stock and draws are global: the owner partition's (world.h), or a
+  // finite stock's owner elsewhere, asked once the checks after the stock's
+  // are known (EngineOptions::owned_elsewhere): a purchase they pass takes
+  // a unit; one they refuse only asks whether any is left, for its reason.
   std::vector<int64_t>& stock = k_.Global().m.store.stock_;
-  if (stock[i] == 0) return Reject(k_, source, "store_purchase", "out_of_stock");
-  for (int32_t r : raffles_[i])   // its tickets would be worthless
-    if (k_.Owner().m.raffles.Drawn(r))   // changed only in a barrier (world.h): no turn
-      return Reject(k_, source, "store_purchase", "raffle_drawn", {{"raffle", ActionValue::String(k_.p.raffles[size_t(r)])}});
-  if (it->price > 0)
-    if (const ir::Policy* policy = k_.m.policies.Blocking(ir::PolicyTarget::Rewards))
-      return Reject(k_, source, "store_purchase", "blocked_by_policy", {{"policy", ActionValue::String(policy->name)}});
+  const bool owned_elsewhere = k_.options.owned_elsewhere && stock[i] >= 0;
+  if (!owned_elsewhere && stock[i] == 0) return Reject(k_, source, "store_purchase", "out_of_stock");
+  int32_t drawn = -1;   // a raffle of the item's drawn already: its tickets would be worthless
+  for (int32_t r : raffles_[i])
+    if (drawn < 0 && k_.Owner().m.raffles.Drawn(r)) drawn = r;   // changed only in a barrier (world.h): no turn
+  const ir::Policy* policy =
+      drawn < 0 && it->price > 0 ? k_.m.policies.Blocking(ir::PolicyTarget::Rewards) : nullptr;
   int64_t& balance = k_.m.wallet.Balance(*k_.user, it->currency);
+  if (owned_elsewhere) {
+    const bool passes = drawn < 0 && policy == nullptr && balance >= it->price;
+    const StockAnswer* answer = k_.AskStockOwner(passes ? StockClaim::Kind::Take : StockClaim::Kind::Peek, source);
+    if (answer == nullptr) return false;   // the step waits for the owner
+    if (!answer->granted) return Reject(k_, source, "store_purchase", "out_of_stock");
+  }
+  if (drawn >= 0)
+    return Reject(k_, source, "store_purchase", "raffle_drawn", {{"raffle", ActionValue::String(k_.p.raffles[size_t(drawn)])}});
+  if (policy != nullptr)
+    return Reject(k_, source, "store_purchase", "blocked_by_policy", {{"policy", ActionValue::String(policy->name)}});
   if (balance < it->price) return Reject(k_, source, "store_purchase", "insufficient_balance");
   balance -= it->price;
-  if (stock[i] > 0) --stock[i];
+  if (stock[i] > 0 && !owned_elsewhere) --stock[i];
   counter.count += 1;
   purchases_.In(k_.user->block)[i] = counter;
   k_.Emit(source, "purchase", {{"item", ActionValue::String(name)}, {"price", ActionValue::Int(it->price)},
