@@ -47,7 +47,8 @@ struct EngineOptions {
   //   (Engine::DrainClosedWindows) instead of ranking them and paying prizes,
   //   min_players is judged there at the close, and each player's outcome
   //   comes back as an input (Engine::ApplyResult);
-  // - stock: a purchase or a play that needs a finite stock asks its owner
+  // - stock, and a tournament's seats (max_players): a purchase, a play or
+  //   a registration that needs a finite stock asks its owner
   //   (Engine::DrainStockClaims) and the step waits, undone, until the answer
   //   comes back as an input (Engine::ProcessWithStock).
   bool owned_elsewhere = false;
@@ -85,15 +86,19 @@ struct CompetitionResult {
 
 // A question to the owner of a stock, asked by a step that needs it
 // (EngineOptions::owned_elsewhere); the step waits for the StockAnswer.
-//   Take: one unit, if any is left (a purchase that passes every check);
-//   Peek: whether any is left, taking none (a purchase refused by a check
-//         after the stock's: its reason is out_of_stock when none is left);
+//   Take: one unit, if any is left (a purchase or a tournament registration
+//         that passes every check);
+//   Peek: whether any is left, taking none (a request refused by a check
+//         after the stock's: its reason is the stock's when none is left);
 //   Draw: a mini-game's prize, drawn among the prizes still in stock with the
 //         play's keyed draw (DrawPrize), one unit of it taken.
 struct StockClaim {
   enum class Kind : uint8_t { Take, Peek, Draw };
   Kind kind = Kind::Take;
-  std::string stock;         // "item:NAME" or "minigame:NAME", as the actions' source
+  // "item:NAME", "minigame:NAME", or "tournament:NAME" (its max_players
+  // seats in the window ending at `window`), as the actions' source.
+  std::string stock;
+  int64_t window = 0;
   std::string user, event;   // the request's player and event id: the claim's name
   int64_t at = 0;            // the step's instant
 };

@@ -210,11 +210,12 @@ bool Kernel::ProcessWithStock(const Event& e, const StockAnswer& answer) {
   return fresh;
 }
 
-const StockAnswer* Kernel::AskStockOwner(StockClaim::Kind kind, const std::string& stock) {
+const StockAnswer* Kernel::AskStockOwner(StockClaim::Kind kind, const std::string& stock, int64_t window) {
   if (stock_answer != nullptr && stock_answer->stock == stock) return stock_answer;
   StockClaim claim;
   claim.kind = kind;
   claim.stock = stock;
+  claim.window = window;
   claim.user = strings.Get(user->user);
   claim.event = event_id;
   claim.at = now;

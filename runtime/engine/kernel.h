@@ -77,7 +77,7 @@ class Kernel final : public core::Runtime {
   // mechanics: the owner's answer to this step's claim when the step runs
   // with it; else null, the claim queued and awaited — the mechanic returns
   // false from OnRequest, and Process undoes the step.
-  const StockAnswer* AskStockOwner(StockClaim::Kind kind, const std::string& stock);
+  const StockAnswer* AskStockOwner(StockClaim::Kind kind, const std::string& stock, int64_t window = 0);
   std::optional<StockClaim> awaited_stock;
   std::vector<StockClaim> stock_claims;     // until Engine::DrainStockClaims
   const StockAnswer* stock_answer = nullptr;

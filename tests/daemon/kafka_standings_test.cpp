@@ -405,10 +405,17 @@ const char* kShop = R"(
 item hat { price 10 points  stock 3 }
 item cap { price 10 points }
 minigame wheel { cost 1 points  prize gold weight 1 stock 2 { award points 100 }  prize tin weight 3 stock 3 }
+tournament cup {
+  window 2026-12-01T00:00Z .. 2026-12-03T00:00Z
+  register buy_in 40 points
+  score count(bet)
+  max_players 3
+}
 rule per_bet on bet { award points bet.amount })";
 
-// Eight players over two partitions buy three hats and spin a wheel of five
-// prizes; some cannot pay. Events alternate partitions.
+// Eight players over two partitions buy three hats, spin a wheel of five
+// prizes and register for a cup of three seats; some cannot pay. Events
+// alternate partitions.
 std::string ShopEvents() {
   std::string events;
   const char* users[] = {"ann", "bob", "cat", "dan", "eve", "fay", "gus", "hal"};
@@ -422,6 +429,9 @@ std::string ShopEvents() {
   }
   for (int i = 0; i < 8; ++i)
     events += Play(std::string("w") + users[i], users[i], "2026-12-01T12:0" + std::to_string(i) + ":00Z", "wheel");
+  for (int i = 7; i >= 0; --i)   // hal first: he cannot pay, and a seat is left
+    events += Event("tournament_register", std::string("r") + users[i], users[i],
+                    "2026-12-01T13:0" + std::to_string(7 - i) + ":00Z", R"("tournament":"cup")");
   return events;
 }
 
@@ -444,16 +454,22 @@ TEST_CASE("partitions take stock from its owner and act as one engine", "[kafka]
 
   // Three hats sold across both partitions; cat's refusal is for the
   // balance (the hat was in stock), hal's for the stock (cat took none).
-  size_t hats = 0, spins = 0;
+  size_t hats = 0, spins = 0, seats = 0;
   std::string reasons;
   for (const std::string& a : got) {
     hats += a.find("\"action\":\"purchase\",") != std::string::npos && a.find("\"item\":\"hat\"") != std::string::npos;
     spins += a.find("\"action\":\"minigame\"") != std::string::npos;
+    seats += a.find("\"state\":\"registered\"") != std::string::npos;
     if (a.find("\"reason\"") != std::string::npos) reasons += a.substr(a.find("\"user\""), 14) + a.substr(a.find("\"reason\"")) ;
   }
   INFO(reasons);
   CHECK(hats == 3);
   CHECK(spins == 5);   // the wheel's five prizes, then no_prize_left
+  CHECK(seats == 3);
+  CHECK(reasons.find("\"reason\":\"full\"") != std::string::npos);
+  int64_t cup_end = 0;
+  REQUIRE(io::ParseTimestamp("2026-12-03T00:00:00Z", &cup_end));
+  CHECK(cluster.stock.Left("tournament:cup", cup_end) == std::vector<int64_t>{0});
   CHECK(reasons.find("\"user\":\"cat\"") != std::string::npos);
   CHECK(cluster.stock.Left("item:hat") == std::vector<int64_t>{0});
   CHECK(cluster.stock.Left("minigame:wheel") == std::vector<int64_t>({0, 0}));
@@ -551,8 +567,17 @@ TEST_CASE("a stock owner answers each claim once, survives a save, and refuses b
   const std::string prize = a.answer.prize;
   CHECK((prize == "gold" || prize == "tin"));
 
+  // A tournament's seats are per window.
+  engine::StockClaim seat = claim(Kind::Take, "tournament:cup", "ann", "r1", 30);
+  seat.window = 900;
+  REQUIRE(book.Apply(StockBook::EncodeClaim(seat, 0), &a, &error));
+  CHECK(a.answer.granted);
+  CHECK(book.Left("tournament:cup", 900) == std::vector<int64_t>{2});
+  CHECK(book.Left("tournament:cup", 901) == std::vector<int64_t>{3});
+
   StockBook copy(program, 2, 1000);
   REQUIRE(copy.Load(book.Save(), &error));
+  CHECK(copy.Left("tournament:cup", 900) == std::vector<int64_t>{2});
   CHECK(copy.Save() == book.Save());
   REQUIRE(copy.Apply(StockBook::EncodeClaim(claim(Kind::Draw, "minigame:wheel", "bob", "w1", 30), 1), &a, &error));
   CHECK(a.answer.prize == prize);   // the same draw, remembered
@@ -568,13 +593,14 @@ TEST_CASE("a stock owner answers each claim once, survives a save, and refuses b
 
   const std::string saved = book.Save();
   for (const char* bad : {"", "{}", "[1]", "\x01\xfe{", R"({"stock_claim":{}})",
-                          R"({"stock_claim":{"partition":2,"stock":"item:hat","kind":"take","user":"a","event":"e","at":1}})",
-                          R"({"stock_claim":{"partition":0,"stock":"item:cap","kind":"take","user":"a","event":"e","at":1}})",
-                          R"({"stock_claim":{"partition":0,"stock":"item:hat","kind":"draw","user":"a","event":"e","at":1}})",
-                          R"({"stock_claim":{"partition":0,"stock":"minigame:wheel","kind":"take","user":"a","event":"e","at":1}})",
-                          R"({"stock_claim":{"partition":0,"stock":"item:hat","kind":"grab","user":"a","event":"e","at":1}})",
-                          R"({"stock_claim":{"partition":0,"stock":"item:hat","kind":"take","user":"","event":"e","at":1}})",
-                          R"({"stock_claim":{"partition":0,"stock":"item:hat","kind":"take","user":"a","event":"e","at":1,"x":2}})"}) {
+                          R"({"stock_claim":{"partition":2,"stock":"item:hat","window":0,"kind":"take","user":"a","event":"e","at":1}})",
+                          R"({"stock_claim":{"partition":0,"stock":"item:cap","window":0,"kind":"take","user":"a","event":"e","at":1}})",
+                          R"({"stock_claim":{"partition":0,"stock":"item:hat","window":0,"kind":"draw","user":"a","event":"e","at":1}})",
+                          R"({"stock_claim":{"partition":0,"stock":"minigame:wheel","window":0,"kind":"take","user":"a","event":"e","at":1}})",
+                          R"({"stock_claim":{"partition":0,"stock":"item:hat","window":0,"kind":"grab","user":"a","event":"e","at":1}})",
+                          R"({"stock_claim":{"partition":0,"stock":"item:hat","window":0,"kind":"take","user":"","event":"e","at":1}})",
+                          R"({"stock_claim":{"partition":0,"stock":"item:hat","window":0,"kind":"take","user":"a","event":"e","at":1,"x":2}})",
+                          R"({"stock_claim":{"partition":0,"stock":"tournament:cup","window":9,"kind":"draw","user":"a","event":"e","at":1}})"}) {
     INFO(bad);
     CHECK_FALSE(book.Apply(bad, &a, &error));
     CHECK(!error.empty());

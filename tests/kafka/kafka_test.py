@@ -12,8 +12,9 @@ flow. At the end:
   window closed is ranked once over all partitions, each player's rank and
   score as one engine of all the events ranks them (`quest run`);
 - stock (an item of 5, `kafka_hat`, added to the casino, bought by 16
-  players at once across the partitions): sold by its owner exactly as many
-  times as one engine sells it, never more;
+  players at once across the partitions) and seats (a tournament of 4
+  players, `kafka_cup`, 16 registering): sold and taken by their owner
+  exactly as many times as one engine does, never more;
 - the Redis leaderboards (a redis-server of the test's own on a loopback
   port) hold, for each competition's current window, exactly the scores of
   an offline `quest run` of all the events;
@@ -129,23 +130,30 @@ def dump(tools, mock, topic):
 
 
 def make_package(source_dir, workdir):
-    """The casino, and an item whose stock of 5 sixteen buyers contend for."""
+    """The casino, an item whose stock of 5 and a tournament whose 4 seats
+    sixteen players contend for."""
     package = os.path.join(workdir, "casino")
     shutil.copytree(os.path.join(source_dir, "examples/casino"), package)
     with open(os.path.join(package, "kafka_stock.quest"), "w") as f:
         f.write("// Added by tests/kafka/kafka_test.py: a stock the partitions contend for.\n"
-                "item kafka_hat { price 1 points  stock 5 }\n")
+                "item kafka_hat { price 1 points  stock 5 }\n"
+                "tournament kafka_cup { window 2026-12-01T00:00Z .. 2027-01-31T00:00Z  register\n"
+                "  score count(bet)  max_players 4 }\n")
     return package
 
 
-def hat_purchases(lines, count):
-    """`count` players of `lines` each buying a kafka_hat after the last event."""
+def contended(lines, count):
+    """`count` players of `lines` each buying a kafka_hat and registering
+    for the kafka_cup after the last event."""
     users = sorted({json.loads(line)["user"] for line in lines})[::3][:count]
     last = max(json.loads(line)["ts"] for line in lines)
     base = calendar.timegm(time.strptime(last[:19], "%Y-%m-%dT%H:%M:%S"))
-    return [json.dumps({"id": "hat-%d" % k, "type": "store_purchase", "user": user,
-                        "ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(base + 1 + k)), "item": "kafka_hat"})
-            for k, user in enumerate(users)]
+    def at(k):
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(base + 1 + k))
+    return ([json.dumps({"id": "hat-%d" % k, "type": "store_purchase", "user": user, "ts": at(k), "item": "kafka_hat"})
+             for k, user in enumerate(users)] +
+            [json.dumps({"id": "cup-%d" % k, "type": "tournament_register", "user": user, "ts": at(count + k),
+                         "tournament": "kafka_cup"}) for k, user in enumerate(users)])
 
 
 def questd_config(package, mock, redis, engine):
@@ -258,8 +266,8 @@ def main():
     lines = open(os.path.join(source_dir, "examples/casino/events.ndjson")).read().splitlines()
     lines.sort(key=lambda line: json.loads(line)["ts"])
     package = make_package(source_dir, workdir)
-    hats = hat_purchases(lines, 16)
-    lines += hats   # in part 3, while a broker is down
+    claims = contended(lines, 16)
+    lines += claims   # in part 3, while a broker is down
     parts = [lines[:len(lines) * 4 // 10], lines[len(lines) * 4 // 10:len(lines) * 7 // 10], lines[len(lines) * 7 // 10:]]
     mock, redis, instances, restarted = Mock(tools, workdir), Redis(workdir), [], None
     try:
@@ -323,8 +331,8 @@ def main():
         results = [json.loads(r["value"])["competition_result"] for r in log if "competition_result" in r["value"]]
         answers = [json.loads(r["value"])["stock_answer"] for r in log if "stock_answer" in r["value"]]
         print("kafka: %d competition results and %d stock answers in the events topic" % (len(results), len(answers)))
-        check({a["event"] for a in answers} == {json.loads(h)["id"] for h in hats},
-              "the stock's owner answered every hat purchase", len(answers))
+        check({a["event"] for a in answers} == {json.loads(c)["id"] for c in claims},
+              "the owners answered every hat purchase and cup registration", len(answers))
         check(len(results) > 0, "the owners wrote competition results into the events topic")
         references = {p: quest_run(quest, package, by_partition[p], workdir, "ref%d" % p, "--owned-elsewhere")
                       for p in range(PARTITIONS)}
@@ -388,12 +396,13 @@ def main():
         # one engine of all the events would. A prize's action is named by
         # its result rather than the close's timer (event and key), and the
         # sequence numbers are each partition's own.
-        # The hats go to whoever's claim reached the owner first, not by
-        # event time as in one engine: compared by count.
+        # The hats and seats go to whoever's claim reached the owner first,
+        # not by event time as in one engine: compared by count.
+        contended_sources = ("item:kafka_hat", "tournament:kafka_cup")
         def bag(actions):
             out = {}
             for a in map(json.loads, actions):
-                if a.get("source") == "item:kafka_hat":
+                if a.get("source") in contended_sources:
                     continue
                 for k in ("seq", "key", "event"):
                     a.pop(k, None)
@@ -404,12 +413,16 @@ def main():
         check(got_bag == want_bag, "the partitions' actions are one engine's (%d)" % len(one_engine),
               sorted(((k, got_bag.get(k, 0), want_bag.get(k, 0)) for k in set(got_bag) | set(want_bag)
                       if got_bag.get(k, 0) != want_bag.get(k, 0)))[:6])
-        def sold(actions):
-            return sum(1 for a in map(json.loads, actions) if a.get("source") == "item:kafka_hat"
-                       and a.get("action") == "purchase")
-        got_sold, want_sold = sold(r["value"] for r in kept), sold(one_engine)
-        check(got_sold == want_sold == 5, "the owner sells the 5 hats once each, as one engine (%d buyers)" % len(hats),
-              "partitions sold %d, one engine %d" % (got_sold, want_sold))
+        def taken(actions):
+            out = {"hats": 0, "seats": 0}
+            for a in map(json.loads, actions):
+                out["hats"] += a.get("source") == "item:kafka_hat" and a.get("action") == "purchase"
+                out["seats"] += a.get("source") == "tournament:kafka_cup" and a.get("state") == "registered"
+            return out
+        got_taken, want_taken = taken(r["value"] for r in kept), taken(one_engine)
+        check(got_taken == want_taken == {"hats": 5, "seats": 4},
+              "the owners sell the 5 hats and the 4 seats once each, as one engine (16 players)",
+              "partitions %s, one engine %s" % (got_taken, want_taken))
         seen = [(r["competition"], r["window_end"], r["user"]) for r in results if not r.get("done")]
         print("kafka: %d distinct results, %d written twice by an owner that died before its commit"
               % (len(set(seen)), len(seen) - len(set(seen))))

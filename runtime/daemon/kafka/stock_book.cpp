@@ -41,6 +41,8 @@ StockBook::StockBook(const ir::Program& program, int32_t inputs, int64_t dedupe_
     }
     if (finite) stocks_["minigame:" + game.name] = std::move(stock);
   }
+  for (const ir::Competition& c : program.competitions)
+    if (c.tournament && c.max_players > 0) stocks_["tournament:" + c.name].seats = c.max_players;
 }
 
 bool StockBook::IsClaim(std::string_view record) { return io::OpensWithKey(record, kKey); }
@@ -48,7 +50,7 @@ bool StockBook::IsClaim(std::string_view record) { return io::OpensWithKey(recor
 std::string StockBook::EncodeClaim(const engine::StockClaim& claim, int32_t partition) {
   std::string out = "{\"stock_claim\":{\"partition\":" + std::to_string(partition) + ",\"stock\":";
   engine::AppendJsonString(out, claim.stock);
-  out += ",\"kind\":\"";
+  out += ",\"window\":" + std::to_string(claim.window) + ",\"kind\":\"";
   out += kKinds[size_t(claim.kind)];
   out += "\",\"user\":";
   engine::AppendJsonString(out, claim.user);
@@ -62,12 +64,12 @@ bool StockBook::Apply(std::string_view record, PlacedAnswer* out, std::string* e
   simdjson::dom::parser parser;
   simdjson::dom::object o;
   if (!io::ParseKeyedObject(parser, record, kKey, "a claim", kMaxRecordBytes, &o, error)) return false;
-  int64_t partition = -1, at = 0;
+  int64_t partition = -1, at = 0, window = 0;
   std::string_view name, kind, user, event;
-  if (o.size() != 6 || o["partition"].get(partition) ||
+  if (o.size() != 7 || o["partition"].get(partition) || o["window"].get(window) ||
       o["stock"].get(name) || o["kind"].get(kind) || o["user"].get(user) || o["event"].get(event) ||
       o["at"].get(at) || partition < 0 || partition >= inputs_ || user.empty() || event.empty()) {
-    *error = "not a claim {\"stock_claim\":{partition, stock, kind, user, event, at}} from one of the " +
+    *error = "not a claim {\"stock_claim\":{partition, stock, window, kind, user, event, at}} from one of the " +
              std::to_string(inputs_) + " input partitions";
     return false;
   }
@@ -93,8 +95,13 @@ bool StockBook::Apply(std::string_view record, PlacedAnswer* out, std::string* e
     answer.prize = seen->second.prize;
     return true;
   }
-  std::vector<int64_t>& left = stock->second.left;
-  switch (engine::StockClaim::Kind(k)) {
+  Stock& s = stock->second;
+  std::vector<int64_t>& left = s.left;
+  if (s.seats >= 0) {   // a window's seats: counted from none taken
+    auto taken = s.taken.find(window);
+    answer.granted = taken == s.taken.end() || taken->second < s.seats;
+    if (answer.granted && k == int(engine::StockClaim::Kind::Take)) ++s.taken[window];
+  } else switch (engine::StockClaim::Kind(k)) {
     case engine::StockClaim::Kind::Take:
       answer.granted = left[0] != 0;
       if (left[0] > 0) --left[0];
@@ -127,11 +134,17 @@ void StockBook::Forget(int64_t now) {
     answered_.erase(order_.front().second);
     order_.pop_front();
   }
+  // A window that ended that long ago takes no more registrations.
+  for (auto& [name, stock] : stocks_)
+    while (!stock.taken.empty() && stock.taken.begin()->first < oldest) stock.taken.erase(stock.taken.begin());
 }
 
-std::vector<int64_t> StockBook::Left(const std::string& stock) const {
+std::vector<int64_t> StockBook::Left(const std::string& stock, int64_t window) const {
   auto it = stocks_.find(stock);
-  return it == stocks_.end() ? std::vector<int64_t>() : it->second.left;
+  if (it == stocks_.end()) return {};
+  if (it->second.seats < 0) return it->second.left;
+  auto taken = it->second.taken.find(window);
+  return {it->second.seats - (taken == it->second.taken.end() ? 0 : taken->second)};
 }
 
 std::string StockBook::Save() const {
@@ -143,6 +156,11 @@ std::string StockBook::Save() const {
     w.Bytes(name);
     w.Unsigned(stock.left.size());
     for (int64_t left : stock.left) w.Signed(left);
+    w.Unsigned(stock.taken.size());
+    for (const auto& [window, taken] : stock.taken) {
+      w.Signed(window);
+      w.Signed(taken);
+    }
   }
   w.Signed(newest_);
   w.Unsigned(order_.size());
@@ -170,6 +188,12 @@ bool StockBook::Load(std::string_view bytes, std::string* error) {
       break;
     }
     for (int64_t& left : stock.left) left = r.Signed();
+    stock.taken.clear();
+    for (uint64_t n = r.Count(); n > 0 && r.ok(); --n) {
+      const int64_t window = r.Signed(), taken = r.Signed();
+      if (taken < 0 || taken > stock.seats) r.Fail();
+      stock.taken[window] = taken;
+    }
   }
   const int64_t newest = r.Signed();
   std::map<std::string, Answered> answered;

@@ -1,6 +1,7 @@
 // The owner's side of stock (docs/scale-out.md, "Global mechanics"): every
-// item's and mini-game prize's stock whose name hashes to this owner's
-// partition of the repartition topic, whole. A partition's step that needs a
+// item's and mini-game prize's stock, and every tournament's seats
+// (max_players, per window), whose name hashes to this owner's partition
+// of the repartition topic, whole. A partition's step that needs a
 // finite stock asks with a claim (engine.h, StockClaim) and waits; the owner
 // answers claims in the order they reach it — the repartition partition's
 // order, one sequence for every input partition — so a stock is never sold
@@ -8,7 +9,8 @@
 // state as bytes; the Kafka plumbing is OwnerTask's.
 //
 // Records (JSON, one per message, keyed by stock):
-//   {"stock_claim":{"partition":P,"stock":S,"kind":"take"|"peek"|"draw","user":U,"event":E,"at":MS}}
+//   {"stock_claim":{"partition":P,"stock":S,"window":MS,"kind":"take"|"peek"|"draw","user":U,"event":E,"at":MS}}
+// `window`: a tournament's window end for its seats, else 0.
 // The same claim twice (a partition that asked again after a restart) gets
 // the first answer again, for as long as the duplicate window after `at`.
 #pragma once
@@ -44,8 +46,9 @@ class StockBook {
   // One claim, answered into `out`. False with `error` for a record that is
   // not a claim of a finite stock this program has (nothing changes).
   bool Apply(std::string_view record, PlacedAnswer* out, std::string* error);
-  // What is left of `stock` (per prize for a mini-game; -1 unlimited); empty: no such stock.
-  std::vector<int64_t> Left(const std::string& stock) const;
+  // What is left of `stock` (per prize for a mini-game; -1 unlimited; a
+  // tournament's seats in `window`); empty: no such stock.
+  std::vector<int64_t> Left(const std::string& stock, int64_t window = 0) const;
 
   // The state as bytes, and back (false with `error`: damaged, or another program's stock).
   std::string Save() const;
@@ -56,8 +59,10 @@ class StockBook {
 
  private:
   struct Stock {
-    const ir::Minigame* game = nullptr;   // null: an item
+    const ir::Minigame* game = nullptr;   // a mini-game's prizes
     std::vector<int64_t> left;            // an item's one count, or a game's per prize
+    int64_t seats = -1;                   // a tournament's max_players, else -1
+    std::map<int64_t, int64_t> taken;     // a tournament's seats taken, by window end
   };
   struct Answered {
     int64_t at = 0;

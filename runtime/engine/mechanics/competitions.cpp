@@ -431,12 +431,27 @@ bool Competitions::HandleRegister(const Event& e) {
   if (!k_.Holds(comp.audience, frame)) return Reject(k_, source, "tournament_register", "not_in_audience");
   Entry* existing = EntryFor(c, false);
   if (existing && existing->registered) return Reject(k_, source, "tournament_register", "already_registered");
-  int64_t registered = 0;
-  for (const Entry& en : cs.entries) registered += en.registered;
-  if (comp.max_players > 0 && registered >= comp.max_players) return Reject(k_, source, "tournament_register", "full");
-  if (comp.buy_in > 0)
-    if (const ir::Policy* policy = k_.m.policies.Blocking(ir::PolicyTarget::Rewards))
-      return Reject(k_, source, "tournament_register", "blocked_by_policy", {{"policy", ActionValue::String(policy->name)}});
+  // The seats are the window's, over every partition: with the
+  // competitions owned elsewhere, the seats' owner keeps them like a stock
+  // (a registration the later checks pass takes one; one they refuse asks
+  // whether any is left, for its reason).
+  const bool seats_elsewhere = k_.options.owned_elsewhere && comp.max_players > 0;
+  if (comp.max_players > 0 && !seats_elsewhere) {
+    int64_t registered = 0;
+    for (const Entry& en : cs.entries) registered += en.registered;
+    if (registered >= comp.max_players) return Reject(k_, source, "tournament_register", "full");
+  }
+  const ir::Policy* policy = comp.buy_in > 0 ? k_.m.policies.Blocking(ir::PolicyTarget::Rewards) : nullptr;
+  if (seats_elsewhere) {
+    const bool passes =
+        policy == nullptr && (comp.buy_in <= 0 || k_.m.wallet.Balance(*k_.user, comp.buy_in_currency) >= comp.buy_in);
+    const StockAnswer* answer =
+        k_.AskStockOwner(passes ? StockClaim::Kind::Take : StockClaim::Kind::Peek, source, cs.window_end);
+    if (answer == nullptr) return false;   // the step waits for the owner
+    if (!answer->granted) return Reject(k_, source, "tournament_register", "full");
+  }
+  if (policy != nullptr)
+    return Reject(k_, source, "tournament_register", "blocked_by_policy", {{"policy", ActionValue::String(policy->name)}});
   std::vector<std::pair<std::string, ActionValue>> fields = {{"tournament", ActionValue::String(name)},
                                                              {"state", ActionValue::String("registered")}};
   if (comp.buy_in > 0) {
