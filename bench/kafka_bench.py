@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Scale-out on Kafka, measured on librdkafka's mock cluster (issue 20's goals).
 
-usage: kafka_bench.py BUILD_DIR SOURCE_DIR [throughput|competitions|restore|all] [--players N] [--events N]
+usage: kafka_bench.py BUILD_DIR SOURCE_DIR [throughput|competitions|stock|restore|all] [--players N] [--events N]
 
 throughput: issue 15's scale workload (bench/gen_scale.py: 20,000 players,
   200,000 events, 10 weekly missions) produced to an events topic of 1, 2 and
@@ -13,6 +13,10 @@ competitions: the same with a daily leaderboard on spins paying prizes
   (docs/scale-out.md, "Global mechanics"): at each of the 13 day ends every
   partition waits until its owner has ranked the day over all partitions;
   the cost of that wait, against throughput's figures.
+stock: the same with one event in 100 followed by a purchase of an item
+  with a stock (docs/scale-out.md, "stock and seats kept by an owner"): each
+  purchase holds its partition while the claim goes to the item's owner and
+  the answer comes back through the events topic.
 restore: one partition holding 1,000,000 players (one spin each); questd
   takes it and stops (its local snapshot), and a second questd takes the
   partition from that snapshot. Then the same from the changelog alone, at
@@ -99,12 +103,35 @@ BOARD = """leaderboard daily_spins {
 """
 
 
-def throughput(build, src, workdir, players, events, competitions=False):
+SHOP = "item bench_hat { price 1 points  stock 1000000 }\n"
+PURCHASE_EVERY = 100
+
+
+def add_purchases(path):
+    """After every PURCHASE_EVERY-th event, its player buys a bench_hat at
+    the same instant: the number of purchases added."""
+    lines = open(path).read().splitlines()
+    out, added = [], 0
+    for n, line in enumerate(lines):
+        out.append(line)
+        if n % PURCHASE_EVERY == PURCHASE_EVERY - 1:
+            e = json.loads(line)
+            out.append(json.dumps({"id": "buy-%d" % n, "type": "store_purchase", "user": e["user"], "ts": e["ts"],
+                                   "item": "bench_hat"}))
+            added += 1
+    open(path, "w").write("\n".join(out) + "\n")
+    return added
+
+
+def throughput(build, src, workdir, players, events, competitions=False, stock=False):
     pkg = os.path.join(workdir, "scale")
     subprocess.run([sys.executable, os.path.join(src, "bench", "gen_scale.py"), str(players), str(events), "10", pkg],
                    check=True)
     if competitions:
         open(os.path.join(pkg, "package", "zz_board.quest"), "w").write(BOARD)
+    if stock:
+        open(os.path.join(pkg, "package", "zz_shop.quest"), "w").write(SHOP)
+        events += add_purchases(os.path.join(pkg, "events.ndjson"))
     # Warm the JIT cache so no run pays the compile.
     subprocess.run([os.path.join(build, "quest"), "build", os.path.join(pkg, "package"), "-o",
                     os.path.join(workdir, "warm.qlb")], check=False, capture_output=True)
@@ -136,13 +163,15 @@ def throughput(build, src, workdir, players, events, competitions=False):
         status = [q.json_request(i.port, "GET", "/v1/kafka")[1] for i in instances]
         transactions = sum(p["transactions"] for b in status for p in b["partitions"])
         results = sum(p.get("results", 0) for b in status for p in b["partitions"])
+        claims = sum(p.get("claims", 0) for b in status for p in b["partitions"])
         for i in instances:
             i.stop()
         mock.stop()
         rows.append((partitions, events, done - start, events / (done - start), events / produce_s, transactions))
         print("partitions %d: %d events in %.1f s from the first produced to the last committed: %.0f events/s"
               " (producing alone: %.0f/s; %d transactions)"
-              % rows[-1] + (" %d competition results applied" % results if competitions else ""), flush=True)
+              % rows[-1] + (" %d competition results applied" % results if competitions else "") +
+              (" %d stock claims answered" % claims if stock else ""), flush=True)
     return rows
 
 
@@ -231,6 +260,8 @@ def main():
             throughput(build, src, workdir, players or 20000, events)
         if mode in ("competitions", "all"):
             throughput(build, src, workdir, players or 20000, events, competitions=True)
+        if mode in ("stock", "all"):
+            throughput(build, src, workdir, players or 20000, events, stock=True)
         if mode in ("restore", "all"):
             restore(build, src, workdir, players or 1000000)
     finally:

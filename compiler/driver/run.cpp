@@ -358,7 +358,7 @@ int RunCommand(const Args& args) {
   hooks.keep_going = [&] { return bool(*actions_out); };
   const auto replay_start = std::chrono::steady_clock::now();
   io::ReplayOptions replay_options;
-  replay_options.competition_results = owned_elsewhere;
+  replay_options.owned_elsewhere = owned_elsewhere;
   if (!io::Replay(*in, reader, engine, hooks, replay_options)) return write_failed();
   if (until != INT64_MIN) engine.AdvanceTo(until);
   const int64_t replay_ns =

@@ -44,10 +44,29 @@ bool Engine::ApplyResult(const CompetitionResult& result, std::string* error) {
   }
   return k_->ApplyResult(result, error);
 }
-int64_t Engine::NextHandOut() const { return owner_->m.competitions.NextHandOut(); }
-bool Engine::AwaitingResults() const { return owner_->m.competitions.AwaitedWindows() > 0; }
+std::vector<RaffleEntrants> Engine::DrainRaffleEntrants() {
+  if (world_) world_->Flush();
+  return owner_->m.raffles.TakeHandedOut();
+}
+bool Engine::ApplyRaffleResult(const RaffleResult& result, std::string* error) {
+  if (world_ || !k_->options.owned_elsewhere) {
+    *error = "this engine draws its raffles itself (owned_elsewhere is off)";
+    return false;
+  }
+  return k_->ApplyRaffleResult(result, error);
+}
+int64_t Engine::NextHandOut() const {
+  return std::min(owner_->m.competitions.NextHandOut(), owner_->m.raffles.NextHandOut());
+}
+bool Engine::AwaitingResults() const { return AwaitedWindows() > 0; }
 int32_t Engine::CompetitionIndex(const std::string& name) const { return owner_->m.competitions.Index(name); }
-size_t Engine::AwaitedWindows() const { return owner_->m.competitions.AwaitedWindows(); }
+int32_t Engine::RaffleIndex(const std::string& name) const { return owner_->m.raffles.Index(name); }
+size_t Engine::AwaitedWindows() const {
+  return owner_->m.competitions.AwaitedWindows() + owner_->m.raffles.AwaitedDraws();
+}
+bool Engine::AwaitsRaffle(const std::string& raffle, int64_t draw_at) const {
+  return owner_->m.raffles.Awaits(raffle, draw_at);
+}
 bool Engine::Awaits(const std::string& competition, int64_t window_end) const {
   return owner_->m.competitions.Awaits(competition, window_end);
 }

@@ -47,6 +47,8 @@ struct EngineOptions {
   //   (Engine::DrainClosedWindows) instead of ranking them and paying prizes,
   //   min_players is judged there at the close, and each player's outcome
   //   comes back as an input (Engine::ApplyResult);
+  // - raffles: a draw hands its entrants out (Engine::DrainRaffleEntrants)
+  //   and each win comes back as an input (Engine::ApplyRaffleResult);
   // - stock, and a tournament's seats (max_players): a purchase, a play or
   //   a registration that needs a finite stock asks its owner
   //   (Engine::DrainStockClaims) and the step waits, undone, until the answer
@@ -81,6 +83,26 @@ struct CompetitionResult {
   bool registered = false;    // cancelled: the buy-in is refunded
   // Not a player's result: the window's results for this engine are all
   // given (user, rank and score unused). Until then the engine awaits them.
+  bool done = false;
+};
+
+// A raffle drawn elsewhere: this engine's entrants at the draw — in the
+// raffle's audience, with tickets, in user id order — to be drawn with the
+// other engines' (EngineOptions::owned_elsewhere).
+struct RaffleEntrants {
+  std::string raffle;
+  int64_t draw_at = 0;
+  std::vector<std::pair<std::string, int64_t>> tickets;   // user, tickets
+};
+
+// One ticket of a raffle drawn elsewhere: its winner and prize, an input
+// like an event (Engine::ApplyRaffleResult).
+struct RaffleResult {
+  std::string raffle, user, prize;
+  int64_t draw_at = 0;
+  int64_t draw = 0;   // the ticket's number in the draw, from 0: names the win's step
+  // Not a win: the draw's wins for this engine are all given (user, prize
+  // and draw unused). Until then the engine awaits them.
   bool done = false;
 };
 
@@ -152,16 +174,24 @@ class Engine final {
   // before is dropped (true, counted as a duplicate).
   std::vector<ClosedWindow> DrainClosedWindows();
   bool ApplyResult(const CompetitionResult& result, std::string* error);
-  // The gate of a partition whose windows are ranked elsewhere
+  // The same for raffles: the draws made since the last call (those with
+  // entrants here), and one win, applied at the clock (the draw's instant,
+  // or later): the raffle's action and the prize's block.
+  std::vector<RaffleEntrants> DrainRaffleEntrants();
+  bool ApplyRaffleResult(const RaffleResult& result, std::string* error);
+  // The gate of a partition whose global mechanics are owned elsewhere
   // (io/result_gate.h): the earliest end of a window this engine holds
-  // entries in (INT64_MAX: none) — no event at or after it may be processed
-  // before the engine has moved to it, handed the window out, and applied its
-  // results; and whether it awaits a handed-out window's results (`done`).
+  // entries in, or raffle draw still to come (INT64_MAX: none) — no event
+  // at or after it may be processed before the engine has moved to it,
+  // handed the window or the entrants out, and applied the results; and
+  // whether it awaits handed-out windows' or draws' results (their `done`).
   int64_t NextHandOut() const;
   bool AwaitingResults() const;
-  size_t AwaitedWindows() const;
+  size_t AwaitedWindows() const;   // windows and draws
   int32_t CompetitionIndex(const std::string& name) const;   // the program's order; -1: none
+  int32_t RaffleIndex(const std::string& name) const;        // the program's order; -1: none
   bool Awaits(const std::string& competition, int64_t window_end) const;
+  bool AwaitsRaffle(const std::string& raffle, int64_t draw_at) const;
   // With owned_elsewhere: the claims of the steps that waited for a stock's
   // owner since the last call. Such a step is undone, as if its event had
   // not come (Process returns true); the engine awaits the answer, and the

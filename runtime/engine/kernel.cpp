@@ -161,26 +161,52 @@ bool Kernel::ApplyResult(const CompetitionResult& r, std::string* error) {
     *error = "a result without a player, or with a rank under -1";
     return false;
   }
-  std::string id = "result:" + r.competition + ":" + std::to_string(r.window_end) + ":" + r.user;
-  if (recent_ids.SeenOrAdd(id, std::max(clock, r.window_end))) {
+  return OwnersStep("result:" + r.competition + ":" + std::to_string(r.window_end) + ":" + r.user, r.user,
+                    r.window_end, [&] { m.competitions.ApplyResult(c, r); });
+}
+
+// A raffle's win, drawn elsewhere: a step named by raffle, draw and ticket.
+bool Kernel::ApplyRaffleResult(const RaffleResult& r, std::string* error) {
+  const int32_t raffle = m.raffles.Index(r.raffle);
+  if (raffle < 0) {
+    *error = "no raffle " + r.raffle;
+    return false;
+  }
+  if (r.done) {
+    m.raffles.ResultsDone(raffle, r.draw_at);
+    return true;
+  }
+  const int32_t prize = m.raffles.PrizeIndex(raffle, r.prize);
+  if (r.user.empty() || prize < 0 || r.draw < 0) {
+    *error = "a raffle result without a player, a prize of " + r.raffle + " or a draw number";
+    return false;
+  }
+  return OwnersStep("raffle:" + r.raffle + ":" + std::to_string(r.draw_at) + ":" + std::to_string(r.draw), r.user,
+                    r.draw_at, [&] { m.raffles.ApplyWin(raffle, prize); });
+}
+
+// An owner's answer as a step of `user`'s at `at` (or the clock, if later),
+// dropped as a duplicate if `id` was seen.
+bool Kernel::OwnersStep(std::string id, const std::string& player, int64_t at, const std::function<void()>& apply) {
+  if (recent_ids.SeenOrAdd(id, std::max(clock, at))) {
     ++stats.duplicates;
     return true;
   }
   if (!started) {
     started = true;
-#define QUESTLINE_MECHANIC(field, Type) m.field.Start(r.window_end);
+#define QUESTLINE_MECHANIC(field, Type) m.field.Start(at);
 #include "runtime/engine/mechanics.def"
   }
-  AdvanceTo(r.window_end);
+  AdvanceTo(at);
   now = clock;
   ++event_seq;
   event = nullptr;
   event_id = std::move(id);
   event_id_is_timer = false;
   BeginStep();
-  user = &UserFor(strings.Intern(r.user));
+  user = &UserFor(strings.Intern(player));
   TraceStep();
-  m.competitions.ApplyResult(c, r);
+  apply();
   SettleStep(nullptr);
   user = nullptr;
   return true;

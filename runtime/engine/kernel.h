@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <queue>
 #include <string>
@@ -70,6 +71,10 @@ class Kernel final : public core::Runtime {
   void FireTimer(const Timer& t);
   // Engine::ApplyResult: a step of the result's player at the clock.
   bool ApplyResult(const CompetitionResult& r, std::string* error);
+  // Engine::ApplyRaffleResult: a step of the winner at the clock.
+  bool ApplyRaffleResult(const RaffleResult& r, std::string* error);
+  // Their step: an owner's answer applied to `player` at `at`, named `id`.
+  bool OwnersStep(std::string id, const std::string& player, int64_t at, const std::function<void()>& apply);
   // Engine::ProcessWithStock: the awaited step again, `answer` at hand.
   bool ProcessWithStock(const Event& e, const StockAnswer& answer);
 

@@ -19,7 +19,7 @@ namespace questline::engine {
 namespace {
 
 constexpr std::string_view kMagic = "QLSNAP\n";
-constexpr uint64_t kVersion = 2;   // 2: competition entries' reached_at, last_end
+constexpr uint64_t kVersion = 3;   // 2: competition entries' reached_at, last_end; 3: raffle draws awaited
 
 uint64_t Checksum(std::string_view bytes) { return SipHash24(0x51, 0x4c, bytes.data(), bytes.size()); }
 

@@ -29,4 +29,24 @@ bool ParseKeyedObject(simdjson::dom::parser& parser, std::string_view line, std:
   return true;
 }
 
+bool ReadFields(simdjson::dom::object body, const std::vector<std::string_view>& names, const char* what,
+                const std::function<bool(size_t slot, simdjson::dom::element value)>& take, std::vector<bool>* has,
+                std::string* error) {
+  has->assign(names.size(), false);
+  for (auto field : body) {
+    size_t slot = 0;
+    while (slot < names.size() && names[slot] != field.key) ++slot;
+    if (slot == names.size()) {
+      *error = std::string(what) + " with an unknown field \"" + std::string(field.key) + "\"";
+      return false;
+    }
+    if (!take(slot, field.value)) {
+      *error = std::string(what) + " whose \"" + std::string(field.key) + "\" has the wrong type or value";
+      return false;
+    }
+    (*has)[slot] = true;
+  }
+  return true;
+}
+
 }  // namespace questline::io

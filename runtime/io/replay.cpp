@@ -17,7 +17,9 @@ bool UseReaderThread(ReplayOptions::ReaderThread choice) {
   return std::thread::hardware_concurrency() > 1;
 }
 
-// A partition's log, results and all, through the gate (result_gate.h).
+// A partition's log, the owners' lines and all, through the gate
+// (result_gate.h). What the engine hands out goes nowhere: the answers are
+// in the log.
 bool ReplayGated(std::istream& in, EventReader& reader, engine::Engine& engine, const ReplayHooks& hooks) {
   ResultGate gate(engine, reader);
   gate.rejected = [&](int64_t position, const std::string& reason) {
@@ -29,11 +31,15 @@ bool ReplayGated(std::istream& in, EventReader& reader, engine::Engine& engine, 
     if (hooks.keep_going && !hooks.keep_going()) return false;
     gate.Push(line, int64_t(++line_no));
     gate.Run();
+    engine.DrainClosedWindows();
+    engine.DrainRaffleEntrants();
+    engine.DrainStockClaims();
   }
   if (gate.Waiting() && hooks.rejected)
     hooks.rejected({uint64_t(gate.FirstWaiting()),
-                    "waits, with the " + std::to_string(gate.Held()) +
-                        " lines after it, for the results of a competition window that the events do not hold"});
+                    "waits, with the " + std::to_string(gate.Held()) + " lines after it, for " +
+                        (engine.AwaitingStock() ? "the answer of a stock's owner" : "the results of a draw or a window") +
+                        " that the log does not hold"});
   return !hooks.keep_going || hooks.keep_going();
 }
 
@@ -41,7 +47,7 @@ bool ReplayGated(std::istream& in, EventReader& reader, engine::Engine& engine, 
 
 bool Replay(std::istream& in, EventReader& reader, engine::Engine& engine, const ReplayHooks& hooks,
             const ReplayOptions& options) {
-  if (options.competition_results) return ReplayGated(in, reader, engine, hooks);
+  if (options.owned_elsewhere) return ReplayGated(in, reader, engine, hooks);
   if (UseReaderThread(options.reader_thread)) return ReplayWithReaderThread(in, reader, engine, hooks);
   std::string line, reason;
   core::Event event;   // reused: its vectors and strings keep their capacity

@@ -31,11 +31,11 @@ struct ReplayOptions {
   // in the environment decides instead.
   enum class ReaderThread { Auto, Off, On };
   ReaderThread reader_thread = ReaderThread::Auto;
-  // Lines that are competition results (competition_result.h) go to
-  // Engine::ApplyResult, in order with the events (a partition's log replayed
-  // offline, `quest run --owned-elsewhere`); a bad one is a rejection.
-  // Read on the calling thread.
-  bool competition_results = false;
+  // A partition's log replayed offline (`quest run --owned-elsewhere`): its
+  // owners' lines — competition and raffle results, stock answers — go
+  // through the gate (result_gate.h) in order with the events; a bad one is
+  // a rejection. Read on the calling thread.
+  bool owned_elsewhere = false;
 };
 
 // Every line of `in`, in order, into `engine` (Events reused); blank lines

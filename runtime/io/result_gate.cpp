@@ -4,22 +4,25 @@
 #include <set>
 #include <vector>
 
+#include <simdjson.h>
+
 #include "runtime/io/competition_result.h"
+#include "runtime/io/keyed_line.h"
+#include "runtime/io/raffle_result.h"
 #include "runtime/io/stock_answer.h"
 
 namespace questline::io {
 namespace {
 
-constexpr std::string_view kTickKey = "{\"clock_tick\":";
+constexpr std::string_view kTickKey = "clock_tick";
 
 // {"clock_tick":"2026-12-08T00:00:00Z"} and nothing else.
 bool ParseTick(std::string_view line, int64_t* at, std::string* error) {
-  const size_t open = line.find_first_not_of(" \t\r");
-  line = line.substr(open);
-  while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
-  const std::string_view value = line.substr(kTickKey.size());
-  if (value.size() < 3 || value.front() != '"' || line.back() != '}' ||
-      value.find('"', 1) != value.size() - 2 || !ParseTimestamp(value.substr(1, value.size() - 3), at)) {
+  simdjson::dom::parser parser;
+  simdjson::dom::object o;
+  std::string_view value;
+  if (line.size() > 1024 || parser.parse(simdjson::padded_string(line)).get(o) || o.size() != 1 ||
+      o[kTickKey].get(value) || !ParseTimestamp(value, at)) {
     *error = "a clock tick must be {\"clock_tick\":\"RFC 3339 time\"} and nothing else";
     return false;
   }
@@ -30,7 +33,8 @@ bool ParseTick(std::string_view line, int64_t* at, std::string* error) {
 
 void ResultGate::Push(std::string_view line, int64_t position) {
   if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;
-  const bool result = IsCompetitionResultLine(line), answer = !result && IsStockAnswerLine(line);
+  const bool raffle = IsRaffleResultLine(line), result = raffle || IsCompetitionResultLine(line),
+             answer = !result && IsStockAnswerLine(line);
   if (dropped_from_ >= 0 && !result && !answer) return;   // read again after the wait
   // Only while it waits: otherwise what is held runs at the next Run.
   if (max_held > 0 && held_.size() >= max_held && !result && !answer && Awaiting()) {
@@ -42,46 +46,66 @@ void ResultGate::Push(std::string_view line, int64_t position) {
   held.position = position;
   held.result = result;
   held.answer = answer;
-  if (held.result) held.parsed = ParseCompetitionResultLine(line, &held.value, &held.error);
+  held.raffle = raffle;
+  if (raffle) held.parsed = ParseRaffleResultLine(line, &held.raffle_value, &held.error);
+  else if (held.result) held.parsed = ParseCompetitionResultLine(line, &held.value, &held.error);
   if (held.answer) held.parsed = ParseStockAnswerLine(line, &held.stock, &held.error);
-  const size_t open = line.find_first_not_of(" \t\r");
-  held.tick = !result && !answer && line.substr(open, kTickKey.size()) == kTickKey;
+  held.tick = !result && !answer && OpensWithKey(line, kTickKey);
   if (held.tick) held.parsed = ParseTick(line, &held.tick_at, &held.error);
 }
 
 void ResultGate::ApplyResultLine(Line& line) {
   line.applied = true;
   reason_ = line.error;
-  if (line.parsed && engine_.ApplyResult(line.value, &reason_)) {
+  if (line.parsed && (line.raffle ? engine_.ApplyRaffleResult(line.raffle_value, &reason_)
+                                  : engine_.ApplyResult(line.value, &reason_))) {
     if (applied) applied();
   } else if (rejected) {
     rejected(line.position, reason_);
   }
 }
 
+bool ResultGate::Awaited(const Line& line) const {
+  return line.raffle ? engine_.AwaitsRaffle(line.raffle_value.raffle, line.raffle_value.draw_at)
+                     : engine_.Awaits(line.value.competition, line.value.window_end);
+}
+
 bool ResultGate::TakeAwaited() {
+  // A line's place among the awaited: its instant, then raffles (drawn by
+  // timers scheduled before any window's close) before competitions, each
+  // in the program's order.
+  struct Place {
+    int64_t at;
+    int kind;
+    int32_t index;
+    bool operator<(const Place& o) const {
+      return at != o.at ? at < o.at : kind != o.kind ? kind < o.kind : index < o.index;
+    }
+  };
+  auto place = [&](const Line& l) {
+    return l.raffle ? Place{l.raffle_value.draw_at, 0, engine_.RaffleIndex(l.raffle_value.raffle)}
+                    : Place{l.value.window_end, 1, engine_.CompetitionIndex(l.value.competition)};
+  };
+  auto is_done = [](const Line& l) { return l.raffle ? l.raffle_value.done : l.value.done; };
   std::vector<Line*> taken;
-  std::set<std::string> done;   // the awaited competitions whose `done` is held
+  std::set<std::pair<int, int32_t>> done;   // the awaited windows and draws whose `done` is held
   const size_t awaited = engine_.AwaitedWindows();
   for (Line& line : held_) {
-    if (!line.result || !line.parsed || line.applied || !engine_.Awaits(line.value.competition, line.value.window_end))
-      continue;   // not for a window awaited: it runs in its place
+    if (!line.result || !line.parsed || line.applied || !Awaited(line)) continue;   // it runs in its place
     taken.push_back(&line);
-    if (line.value.done) done.insert(line.value.competition);
+    if (is_done(line)) done.insert({place(line).kind, place(line).index});
     if (done.size() < awaited) continue;
-    // Every awaited window's results are held: windows that end together
-    // are all ranked before any prize is paid, as in one engine, which pays
-    // them competition by competition in the program's order, each in rank
-    // order (the owner's, kept by the log; owners of different competitions
-    // interleave in the log in any order). The `done`s last: they end the wait.
-    std::stable_sort(taken.begin(), taken.end(), [&](const Line* a, const Line* b) {
-      if (a->value.window_end != b->value.window_end) return a->value.window_end < b->value.window_end;
-      return engine_.CompetitionIndex(a->value.competition) < engine_.CompetitionIndex(b->value.competition);
-    });
+    // Every awaited window's and draw's results are held: windows that end
+    // together are all ranked before any prize is paid, as in one engine,
+    // which pays them competition by competition in the program's order,
+    // each in rank order (the owner's, kept by the log; owners of different
+    // competitions interleave in the log in any order). The `done`s last:
+    // they end the wait.
+    std::stable_sort(taken.begin(), taken.end(), [&](const Line* a, const Line* b) { return place(*a) < place(*b); });
     for (Line* l : taken)
-      if (!l->value.done) ApplyResultLine(*l);
+      if (!is_done(*l)) ApplyResultLine(*l);
     for (Line* l : taken)
-      if (l->value.done) ApplyResultLine(*l);
+      if (is_done(*l)) ApplyResultLine(*l);
     return true;
   }
   return false;

@@ -9,6 +9,9 @@
 //   log, up to the owner's `done`; those results are applied first, at the
 //   window's end, then the input goes on from where it waited, skipping them.
 //
+// A raffle's draw is the same at its instant: the entrants go out, the
+// wins ({"raffle_result":…}) and the owner's `done` come back.
+//
 // A stock owned elsewhere works the same way at an event instead of a
 // window's end: an event whose step asks a stock's owner (engine.h,
 // StockClaim) is undone and held, with the input behind it, until the
@@ -69,7 +72,9 @@ class ResultGate {
   struct Line {
     std::string text;
     int64_t position;
-    bool result;                       // a competition result line (parsed at Push)
+    bool result;                       // a competition or raffle result line (parsed at Push)
+    bool raffle = false;               // …a raffle's (in `raffle_value`)
+    engine::RaffleResult raffle_value;
     bool answer = false;               // a stock answer line (parsed at Push, into `stock`)
     engine::StockAnswer stock;
     bool tick = false;                 // a clock tick (`tick_at`, or `error`)
@@ -79,9 +84,10 @@ class ResultGate {
     std::string error;
     bool applied = false;              // a result taken ahead of its place: skipped when reached
   };
-  // The awaited windows' results and their `done`s from the lines held,
-  // applied when every awaited window's `done` is there; false otherwise.
+  // The awaited windows' and draws' results and their `done`s from the
+  // lines held, applied when every awaited `done` is there; false otherwise.
   bool TakeAwaited();
+  bool Awaited(const Line& line) const;
   // The held event's stock answer, if held: the event runs with it (true).
   bool TakeStockAnswer();
   bool Awaiting() const { return engine_.AwaitingResults() || engine_.AwaitingStock(); }

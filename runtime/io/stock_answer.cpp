@@ -20,35 +20,22 @@ bool ParseStockAnswerLine(std::string_view line, engine::StockAnswer* answer, st
   simdjson::dom::object body;
   if (!ParseKeyedObject(parser, line, kKey, "a stock answer", kMaxLineBytes, &body, error)) return false;
   *answer = engine::StockAnswer();
-  bool has[5] = {};
-  static const char* kNames[] = {"stock", "user", "event", "granted", "prize"};
-  for (auto field : body) {
-    const std::string_view key = field.key;
-    int slot = -1;
-    for (int i = 0; i < 5; ++i)
-      if (key == kNames[i]) slot = i;
-    if (slot < 0) {
-      *error = "a stock answer with an unknown field \"" + std::string(key) + "\"";
-      return false;
-    }
+  static const std::vector<std::string_view> kNames = {"stock", "user", "event", "granted", "prize"};
+  std::vector<bool> has;
+  auto take = [&](size_t slot, simdjson::dom::element value) {
     std::string_view text;
-    bool ok = false;
     switch (slot) {
-      case 0: ok = !field.value.get(text) && (answer->stock = std::string(text), true); break;
-      case 1: ok = !field.value.get(text) && (answer->user = std::string(text), true); break;
-      case 2: ok = !field.value.get(text) && (answer->event = std::string(text), true); break;
-      case 3: ok = !field.value.get(answer->granted); break;
-      case 4: ok = !field.value.get(text) && (answer->prize = std::string(text), true); break;
+      case 0: return !value.get(text) && (answer->stock = std::string(text), true);
+      case 1: return !value.get(text) && (answer->user = std::string(text), true);
+      case 2: return !value.get(text) && (answer->event = std::string(text), true);
+      case 3: return !value.get(answer->granted);
+      default: return !value.get(text) && (answer->prize = std::string(text), true);
     }
-    if (!ok) {
-      *error = "a stock answer whose \"" + std::string(key) + "\" has the wrong type";
-      return false;
-    }
-    has[slot] = true;
-  }
-  for (int i = 0; i < 4; ++i)
+  };
+  if (!ReadFields(body, kNames, "a stock answer", take, &has, error)) return false;
+  for (size_t i = 0; i < 4; ++i)
     if (!has[i]) {
-      *error = std::string("a stock answer without \"") + kNames[i] + "\"";
+      *error = "a stock answer without \"" + std::string(kNames[i]) + "\"";
       return false;
     }
   if (answer->stock.empty() || answer->user.empty() || answer->event.empty()) {

@@ -16,6 +16,7 @@
 #include "runtime/daemon/kafka/stock_book.h"
 #include "runtime/io/action_writer.h"
 #include "runtime/io/competition_result.h"
+#include "runtime/io/raffle_result.h"
 #include "runtime/io/result_gate.h"
 #include "runtime/io/stock_answer.h"
 #include "tests/engine/scenario.h"
@@ -118,11 +119,15 @@ struct Cluster {
     for (const engine::ClosedWindow& w : part.engine->DrainClosedWindows())
       for (const std::string& record : Standings::EncodeWindow(w, part.index))
         REQUIRE(standings.Apply(record, &results, &error));
+    for (const engine::RaffleEntrants& d : part.engine->DrainRaffleEntrants())
+      for (const std::string& record : Standings::EncodeRaffle(d, part.index))
+        REQUIRE(standings.Apply(record, &results, &error));
     if (part.engine->Clock() != INT64_MIN)
       REQUIRE(standings.Apply(Standings::EncodeClock(part.index, part.engine->Clock()), &results, &error));
     for (const PlacedResult& r : results) {
       std::string line;
-      io::AppendCompetitionResultLine(line, r.result);
+      if (r.is_raffle) io::AppendRaffleResultLine(line, r.raffle);
+      else io::AppendCompetitionResultLine(line, r.result);
       Partition& to = *partitions[size_t(r.partition)];
       to.gate->Push(line, ++to.position);
       pending.push_back(&to);
@@ -260,7 +265,7 @@ TEST_CASE("a clock tick moves an idle partition past a window's end", "[kafka][s
   CHECK(cluster.partitions[0]->gate->Waiting());   // bob's partition is still on Dec 1: nothing is ranked
   cluster.Deliver(*cluster.partitions[1], R"({"clock_tick":"2026-12-06T23:59:59Z"})");
   CHECK(cluster.partitions[0]->gate->Waiting());   // not past the end yet
-  cluster.Deliver(*cluster.partitions[1], R"({"clock_tick":"2026-12-07T00:00:00Z"})");
+  cluster.Deliver(*cluster.partitions[1], R"( { "clock_tick" : "2026-12-07T00:00:00Z" } )");   // any JSON spacing
   CHECK_FALSE(cluster.partitions[0]->gate->Waiting());
   CHECK_FALSE(cluster.partitions[1]->gate->Waiting());
   std::string ann, bob;
@@ -627,6 +632,73 @@ TEST_CASE("stock answer lines round-trip, and say what is wrong", "[kafka][stock
                           R"({"stock_answer":{"stock":"","user":"a","event":"e","granted":true}})", R"({"stock_answer":)"}) {
     INFO(bad);
     CHECK_FALSE(io::ParseStockAnswerLine(bad, &back, &error));
+    CHECK(!error.empty());
+  }
+}
+
+TEST_CASE("a raffle's owner draws among every partition's entrants as one engine", "[kafka][raffle]") {
+  ir::Program program = LowerPackage(R"(
+raffle xmas {
+  draw at 2026-12-05T00:00Z
+  prize gold count 2  max_per_user 1 { award points 100 }
+  prize tin count 4
+  max_prizes_per_user 2
+}
+rule tickets on bet { give tickets xmas 1 }
+rule late on bet { award points 1 })");
+  std::string events;
+  const char* users[] = {"ann", "bob", "cat", "dan", "eve", "fay"};
+  for (int round = 0; round < 3; ++round)
+    for (int i = 0; i < 6; ++i)
+      if (i % 3 <= round)   // one to three tickets each
+        events += Bet("b" + std::to_string(round) + users[i], users[i],
+                      "2026-12-0" + std::to_string(round + 1) + "T1" + std::to_string(i) + ":00:00Z", "1");
+  // After the draw, from every partition: zed's holds no ticket, and must pass the draw too.
+  for (const char* user : {"ann", "bob", "zed"})
+    events += Bet(std::string("after-") + user, user, "2026-12-06T10:00:00Z", "1");
+  HandEngine one(program);
+  one.Feed(events);
+  const std::vector<std::string> want = Drain(one.engine);
+
+  Cluster cluster(program, 3, {{"ann", 0}, {"cat", 0}, {"eve", 0}, {"bob", 1}, {"dan", 1}, {"fay", 1}, {"zed", 2}});
+  cluster.Feed(events);
+  const std::vector<std::string> got = cluster.Actions();
+  INFO(BagDifferences(got, want));
+  CHECK(Bag(got) == Bag(want));
+  size_t wins = 0;
+  for (const std::string& a : got) wins += a.find("\"action\":\"raffle\"") != std::string::npos;
+  CHECK(wins == 6);   // 2 gold, 4 tin: drawn once, not once per partition
+  CHECK(cluster.standings.PendingWindows() == 0);
+  for (const auto& p : cluster.partitions) CHECK_FALSE(p->gate->Waiting());
+  // Tickets are spent in every partition, and tickets given after the draw are worthless.
+  std::string state;
+  REQUIRE(cluster.partitions[1]->engine->UserStateJson("bob", &state));
+  CHECK(state.find("\"tickets\":{}") != std::string::npos);
+}
+
+TEST_CASE("raffle result lines round-trip, and say what is wrong", "[kafka][raffle]") {
+  engine::RaffleResult win{"xmas", "ann \"x\"", "gold", 1000, 3, false};
+  std::string line;
+  io::AppendRaffleResultLine(line, win);
+  CHECK(io::IsRaffleResultLine(line));
+  CHECK_FALSE(io::IsCompetitionResultLine(line));
+  engine::RaffleResult back;
+  std::string error;
+  REQUIRE(io::ParseRaffleResultLine(line, &back, &error));
+  CHECK((back.raffle == "xmas" && back.user == win.user && back.prize == "gold" && back.draw_at == 1000 &&
+         back.draw == 3 && !back.done));
+  engine::RaffleResult done{"xmas", "", "", 1000, 0, true};
+  line.clear();
+  io::AppendRaffleResultLine(line, done);
+  REQUIRE(io::ParseRaffleResultLine(line, &back, &error));
+  CHECK(back.done);
+  for (const char* bad : {R"({"raffle_result":{}})", R"({"raffle_result":{"raffle":"x","draw_at":1}})",
+                          R"({"raffle_result":{"raffle":"x","draw_at":1,"done":true,"user":"a"}})",
+                          R"({"raffle_result":{"raffle":"x","draw_at":1,"draw":-1,"user":"a","prize":"p"}})",
+                          R"({"raffle_result":{"raffle":"x","draw_at":"1","draw":0,"user":"a","prize":"p"}})",
+                          R"({"raffle_result":{"raffle":"x","draw_at":1,"draw":0,"user":"a","prize":"p","z":0}})"}) {
+    INFO(bad);
+    CHECK_FALSE(io::ParseRaffleResultLine(bad, &back, &error));
     CHECK(!error.empty());
   }
 }

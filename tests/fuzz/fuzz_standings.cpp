@@ -1,8 +1,9 @@
 // libFuzzer target for what an owner and a partition read from Kafka
-// (docs/scale-out.md, "Global mechanics"): repartition records — windows and
-// clocks (runtime/daemon/kafka/standings.h), stock claims (stock_book.h) —
-// and the lines owners write back: competition results
-// (runtime/io/competition_result.h) and stock answers (stock_answer.h). Any
+// (docs/scale-out.md, "Global mechanics"): repartition records — windows,
+// raffle entrants and clocks (runtime/daemon/kafka/standings.h), stock
+// claims (stock_book.h) — and the lines owners write back: competition and
+// raffle results (runtime/io/competition_result.h, raffle_result.h) and
+// stock answers (stock_answer.h). Any
 // client with access writes these topics, so no parser may crash, loop or
 // trust a size; the standings and the stock book must stay savable and load
 // back to the same bytes, and never hold a negative stock. Each input line
@@ -16,6 +17,7 @@
 #include "runtime/daemon/kafka/standings.h"
 #include "runtime/daemon/kafka/stock_book.h"
 #include "runtime/io/competition_result.h"
+#include "runtime/io/raffle_result.h"
 #include "runtime/io/stock_answer.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -44,6 +46,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       wheel.prizes.push_back(prize);
     }
     p.games.push_back(wheel);
+    ir::Raffle xmas;
+    xmas.name = "xmas";
+    xmas.draw_at = 5000;
+    xmas.max_prizes_per_user = 2;
+    for (const char* name : {"gold", "tin"}) {
+      ir::RafflePrize prize;
+      prize.name = name;
+      prize.count = name[0] == 'g' ? 2 : 5;
+      prize.max_per_user = 1;
+      xmas.prizes.push_back(prize);
+    }
+    p.raffle_table.push_back(xmas);
+    p.raffles.push_back("xmas");
     return p;
   }();
   daemon::kafka::Standings standings(program, 3);
@@ -60,6 +75,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     input = end == std::string_view::npos ? std::string_view() : input.substr(end + 1);
     standings.Apply(line, &results, &error);
     if (book.Apply(line, &placed, &error) && (placed.partition < 0 || placed.partition >= 3)) __builtin_trap();
+    engine::RaffleResult raffle;
+    if (io::ParseRaffleResultLine(line, &raffle, &error)) {
+      std::string again;
+      io::AppendRaffleResultLine(again, raffle);
+      engine::RaffleResult back;
+      if (!io::ParseRaffleResultLine(again, &back, &error) || back.user != raffle.user || back.draw != raffle.draw)
+        __builtin_trap();
+    }
     if (io::ParseStockAnswerLine(line, &answer, &error)) {
       std::string again;
       io::AppendStockAnswerLine(again, answer);

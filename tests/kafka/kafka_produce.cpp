@@ -9,7 +9,10 @@
 // duplicates) with acks=all, and ASSIGN receives `PARTITION OFFSET` per
 // input line, in input order, once every delivery report is in.
 //
-//   kafka_produce --brokers B --topic T --out ASSIGN FILE.ndjson
+//   kafka_produce --brokers B --topic T --out ASSIGN [--partition P] FILE.ndjson
+//
+// With --partition every line goes to partition P, keyed by nothing: the
+// owners' lines and clock ticks a partition's log holds besides events.
 //
 // Exit 0: all delivered; 1: a Kafka failure (any delivery failed); 2: usage
 // or input errors (a line without a string "user" field names its line).
@@ -25,9 +28,10 @@
 namespace {
 
 const char kUsage[] =
-    "usage: kafka_produce --brokers B --topic T --out ASSIGN FILE.ndjson\n"
+    "usage: kafka_produce --brokers B --topic T --out ASSIGN [--partition P] FILE.ndjson\n"
     "Produces each non-empty line of FILE as one message keyed by its JSON \"user\"\n"
-    "field (idempotent, acks=all), then writes `PARTITION OFFSET` per line to ASSIGN.\n";
+    "field (idempotent, acks=all), then writes `PARTITION OFFSET` per line to ASSIGN.\n"
+    "--partition P: every line to partition P, unkeyed (a clock tick has no user).\n";
 
 [[noreturn]] void UsageError(const std::string& message) {
   std::fprintf(stderr, "kafka_produce: %s\n%s", message.c_str(), kUsage);
@@ -164,6 +168,7 @@ bool SetConf(rd_kafka_conf_t* conf, const char* name, const std::string& value) 
 
 int main(int argc, char** argv) {
   std::string brokers, topic, out_path, in_path;
+  int32_t partition = RD_KAFKA_PARTITION_UA;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -180,6 +185,7 @@ int main(int argc, char** argv) {
     if (arg == "--brokers") brokers = value;
     else if (arg == "--topic") topic = value;
     else if (arg == "--out") out_path = value;
+    else if (arg == "--partition") partition = int32_t(std::atoi(value.c_str()));
     else UsageError("unknown option " + arg);
   }
   if (brokers.empty() || topic.empty() || out_path.empty() || in_path.empty())
@@ -199,7 +205,7 @@ int main(int argc, char** argv) {
     if (!text.empty() && text.back() == '\r') text.pop_back();
     if (text.find_first_not_of(" \t") == std::string::npos) continue;
     Line line{number, text, ""};
-    if (!ExtractUser(text, &line.user)) {
+    if (partition == RD_KAFKA_PARTITION_UA && !ExtractUser(text, &line.user)) {
       std::fprintf(stderr, "kafka_produce: %s:%zu: no string \"user\" field\n", in_path.c_str(), number);
       return 2;
     }
@@ -226,7 +232,7 @@ int main(int argc, char** argv) {
     const Line& line = lines[index];
     for (;;) {
       rd_kafka_resp_err_t err = rd_kafka_producev(
-          producer, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(RD_KAFKA_PARTITION_UA),
+          producer, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
           RD_KAFKA_V_KEY(line.user.data(), line.user.size()),
           RD_KAFKA_V_VALUE(const_cast<char*>(line.text.data()), line.text.size()),
           RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(index)),

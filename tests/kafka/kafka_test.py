@@ -15,6 +15,9 @@ flow. At the end:
   players at once across the partitions) and seats (a tournament of 4
   players, `kafka_cup`, 16 registering): sold and taken by their owner
   exactly as many times as one engine does, never more;
+- a raffle (`kafka_draw`, tickets for every registration) drawn once by its
+  owner among every partition's entrants, after a clock tick to every
+  partition: the same wins as one engine's draw;
 - the Redis leaderboards (a redis-server of the test's own on a loopback
   port) hold, for each competition's current window, exactly the scores of
   an offline `quest run` of all the events;
@@ -110,14 +113,16 @@ class Redis:
         self.proc.wait(10)
 
 
-def produce(tools, mock, lines, workdir, name):
-    """Produces `lines` to the events topic: [(partition, offset, line)]."""
+def produce(tools, mock, lines, workdir, name, partition=None):
+    """Produces `lines` to the events topic, by user or all to `partition`:
+    [(partition, offset, line)]."""
     path = os.path.join(workdir, name + ".ndjson")
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
     assign = os.path.join(workdir, name + ".assign")
     subprocess.run([os.path.join(tools, "kafka_produce"), "--brokers", mock.bootstrap, "--topic", "events",
-                    "--out", assign, path], check=True, stderr=subprocess.DEVNULL)
+                    "--out", assign, path] + ([] if partition is None else ["--partition", str(partition)]),
+                   check=True, stderr=subprocess.DEVNULL)
     placed = [tuple(map(int, l.split())) for l in open(assign).read().splitlines()]
     return [(p, o, line) for (p, o), line in zip(placed, lines)]
 
@@ -129,17 +134,24 @@ def dump(tools, mock, topic):
     return [json.loads(l.decode(errors="replace")) for l in out.split(b"\n") if l]
 
 
-def make_package(source_dir, workdir):
+def make_package(source_dir, workdir, draw_at):
     """The casino, an item whose stock of 5 and a tournament whose 4 seats
-    sixteen players contend for."""
+    sixteen players contend for, and a raffle drawn at `draw_at`."""
     package = os.path.join(workdir, "casino")
     shutil.copytree(os.path.join(source_dir, "examples/casino"), package)
     with open(os.path.join(package, "kafka_stock.quest"), "w") as f:
-        f.write("// Added by tests/kafka/kafka_test.py: a stock the partitions contend for.\n"
+        f.write("// Added by tests/kafka/kafka_test.py: what the partitions share.\n"
                 "item kafka_hat { price 1 points  stock 5 }\n"
                 "tournament kafka_cup { window 2026-12-01T00:00Z .. 2027-01-31T00:00Z  register\n"
-                "  score count(bet)  max_players 4 }\n")
+                "  score count(bet)  max_players 4 }\n"
+                "raffle kafka_draw { draw at %s  prize gold count 3 { award gems 1 }  prize tin count 5 }\n"
+                "rule kafka_tickets on registration { give tickets kafka_draw 2 }\n" % draw_at)
     return package
+
+
+def after(ts, seconds, fmt="%Y-%m-%dT%H:%M:%SZ"):
+    """RFC 3339 `seconds` after `ts` (whole seconds, UTC)."""
+    return time.strftime(fmt, time.gmtime(calendar.timegm(time.strptime(ts[:19], "%Y-%m-%dT%H:%M:%S")) + seconds))
 
 
 def contended(lines, count):
@@ -147,9 +159,9 @@ def contended(lines, count):
     for the kafka_cup after the last event."""
     users = sorted({json.loads(line)["user"] for line in lines})[::3][:count]
     last = max(json.loads(line)["ts"] for line in lines)
-    base = calendar.timegm(time.strptime(last[:19], "%Y-%m-%dT%H:%M:%S"))
+
     def at(k):
-        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(base + 1 + k))
+        return after(last, 1 + k)
     return ([json.dumps({"id": "hat-%d" % k, "type": "store_purchase", "user": user, "ts": at(k), "item": "kafka_hat"})
              for k, user in enumerate(users)] +
             [json.dumps({"id": "cup-%d" % k, "type": "tournament_register", "user": user, "ts": at(count + k),
@@ -265,7 +277,11 @@ def main():
     # actions are compared per partition, late events or not.
     lines = open(os.path.join(source_dir, "examples/casino/events.ndjson")).read().splitlines()
     lines.sort(key=lambda line: json.loads(line)["ts"])
-    package = make_package(source_dir, workdir)
+    # The raffle: drawn an hour after the last event (minutes only in the
+    # language), once a clock tick has moved every partition past it.
+    draw_at = after(json.loads(lines[-1])["ts"][:14] + "00:00Z", 3600, "%Y-%m-%dT%H:%MZ")
+    tick = after(draw_at[:16] + ":00Z", 60)
+    package = make_package(source_dir, workdir, draw_at)
     claims = contended(lines, 16)
     lines += claims   # in part 3, while a broker is down
     parts = [lines[:len(lines) * 4 // 10], lines[len(lines) * 4 // 10:len(lines) * 7 // 10], lines[len(lines) * 7 // 10:]]
@@ -304,6 +320,8 @@ def main():
         restarted = q.Questd(questd, questd_config(package, mock, redis, "interp").replace("{dir}", victim.dir))
         live.append(restarted)
         placed += produce(tools, mock, parts[2], workdir, "part3")
+        for p in range(PARTITIONS):   # every partition past the raffle's draw
+            placed += produce(tools, mock, [json.dumps({"clock_tick": tick})], workdir, "tick%d" % p, p)
         wait_for(live, ends(placed), "broker 3 down, the killed member back")
         mock.command("up 3")
         settle(tools, mock, live, "the owners' last results applied")
@@ -377,7 +395,7 @@ def main():
 
         # The rankings against one engine of all the events: every window
         # closed is ranked once, each player's rank and score as one engine's.
-        one_engine = quest_run(quest, package, lines, workdir, "one_engine")[0]
+        one_engine = quest_run(quest, package, lines, workdir, "one_engine", "--until", tick)[0]
         def ranked(actions):
             out = {}
             for a in map(json.loads, actions):
@@ -419,6 +437,12 @@ def main():
                 out["hats"] += a.get("source") == "item:kafka_hat" and a.get("action") == "purchase"
                 out["seats"] += a.get("source") == "tournament:kafka_cup" and a.get("state") == "registered"
             return out
+        def wins(actions):
+            return sorted((a["user"], a["prize"]) for a in map(json.loads, actions)
+                          if a.get("action") == "raffle" and a.get("raffle") == "kafka_draw")
+        check(wins(r["value"] for r in kept) == wins(one_engine) and len(wins(one_engine)) == 8,
+              "the raffle's owner draws the 8 prizes among every partition's entrants as one engine",
+              (wins(r["value"] for r in kept), wins(one_engine)))
         got_taken, want_taken = taken(r["value"] for r in kept), taken(one_engine)
         check(got_taken == want_taken == {"hats": 5, "seats": 4},
               "the owners sell the 5 hats and the 4 seats once each, as one engine (16 players)",

@@ -5,6 +5,7 @@
 #include "runtime/daemon/log.h"
 #include "core/byte_io.h"
 #include "runtime/io/competition_result.h"
+#include "runtime/io/raffle_result.h"
 #include "runtime/io/stock_answer.h"
 
 namespace questline::daemon::kafka {
@@ -113,11 +114,12 @@ bool OwnerTask::Feed(const rd_kafka_message_t& m, bool produce, const std::strin
   if (!produce) return true;
   for (const PlacedResult& placed : results_) {
     line.clear();
-    io::AppendCompetitionResultLine(line, placed.result);
-    if (!ProduceInTransaction(producer_.get(), config_.kafka.topic, placed.partition, placed.result.user, line, txn,
-                              error))
+    if (placed.is_raffle) io::AppendRaffleResultLine(line, placed.raffle);
+    else io::AppendCompetitionResultLine(line, placed.result);
+    const std::string& user = placed.is_raffle ? placed.raffle.user : placed.result.user;
+    if (!ProduceInTransaction(producer_.get(), config_.kafka.topic, placed.partition, user, line, txn, error))
       return false;
-    counters_.results += !placed.result.done;
+    counters_.results += !(placed.is_raffle ? placed.raffle.done : placed.result.done);
   }
   return true;
 }

@@ -137,6 +137,7 @@ bool PartitionTask::Start(rd_kafka_t* consumer, std::string* error) {
     engine_->AdvanceTo(changelog.progress.clock);
     engine_->DrainActions();
     engine_->DrainClosedWindows();
+    engine_->DrainRaffleEntrants();
     engine_->DrainStockClaims();
   }
   auto seconds = [](Clock::duration d) {
@@ -176,6 +177,7 @@ bool PartitionTask::ReplayTo(int64_t committed, std::string* error) {
         gate_->Run();
         engine_->DrainActions();   // produced already, by the transaction that committed this offset
         engine_->DrainClosedWindows();
+        engine_->DrainRaffleEntrants();
         engine_->DrainStockClaims();
         ++counters_.replayed;
         ++events_since_checkpoint_;
@@ -212,19 +214,24 @@ void PartitionTask::Feed(const rd_kafka_message_t* message) {
   }
 }
 
-// Each closed window to its competition's owner, each claim to its stock's,
-// then the clock to every owner: a window's entries come before the clock
-// that says the partition passed its end (one producer, in order, per
-// partition).
-bool PartitionTask::ProduceToOwners(const std::vector<engine::ClosedWindow>& windows,
-                                    const std::vector<engine::StockClaim>& claims, const std::string& txn,
-                                    std::string* error) {
+// Each closed window to its competition's owner, each draw's entrants to
+// its raffle's, each claim to its stock's, then the clock to every owner: a
+// window's entries come before the clock that says the partition passed
+// its end (one producer, in order, per partition).
+bool PartitionTask::ProduceToOwners(const HandedOut& out, const std::string& txn, std::string* error) {
   const std::string& topic = config_.kafka.repartition_topic;
-  for (const engine::ClosedWindow& window : windows) {
+  for (const engine::ClosedWindow& window : out.windows) {
     const int32_t owner = RepartitionOf(window.competition, repartitions_);
     for (const std::string& record : Standings::EncodeWindow(window, partition_))
       if (!ProduceInTransaction(producer_.get(), topic, owner, window.competition, record, txn, error)) return false;
   }
+  for (const engine::RaffleEntrants& draw : out.draws) {
+    const std::string key = "raffle:" + draw.raffle;
+    for (const std::string& record : Standings::EncodeRaffle(draw, partition_))
+      if (!ProduceInTransaction(producer_.get(), topic, RepartitionOf(key, repartitions_), key, record, txn, error))
+        return false;
+  }
+  const std::vector<engine::StockClaim>& claims = out.claims;
   for (const engine::StockClaim& claim : claims) {
     if (!ProduceInTransaction(producer_.get(), topic, RepartitionOf(claim.stock, repartitions_), claim.stock,
                               StockBook::EncodeClaim(claim, partition_), txn, error))
@@ -259,9 +266,9 @@ PartitionTask::Outcome PartitionTask::Process(const std::vector<rd_kafka_message
   }
   const int64_t next = gate_->Waiting() ? gate_->FirstWaiting() : received_;
   std::vector<engine::Action> actions = engine_->DrainActions();
-  const std::vector<engine::ClosedWindow> windows = engine_->DrainClosedWindows();
-  const std::vector<engine::StockClaim> claims = engine_->DrainStockClaims();
-  if (next == next_offset_ && actions.empty() && windows.empty() && claims.empty() && engine_->Clock() == clock_sent_)
+  const HandedOut handed{engine_->DrainClosedWindows(), engine_->DrainRaffleEntrants(), engine_->DrainStockClaims()};
+  if (next == next_offset_ && actions.empty() && handed.windows.empty() && handed.draws.empty() &&
+      handed.claims.empty() && engine_->Clock() == clock_sent_)
     return Outcome::Committed;   // all held: nothing to say yet
   if (rd_kafka_error_t* e = rd_kafka_begin_transaction(producer_.get())) {
     *error = "begin transaction: " + Take(e);
@@ -281,7 +288,7 @@ PartitionTask::Outcome PartitionTask::Process(const std::vector<rd_kafka_message
     if (!produced) break;
     ++counters_.actions;
   }
-  if (produced) produced = ProduceToOwners(windows, claims, txn, error);
+  if (produced) produced = ProduceToOwners(handed, txn, error);
   // Every action delivered before the progress record is produced, so a
   // progress record seen means all of its transaction's actions are there
   // too, even on a cluster that shows what an abort should hide.

@@ -82,10 +82,16 @@ class PartitionTask {
   bool ReplayTo(int64_t committed, std::string* error);
   // One message's lines into the gate, which runs them into the engine (a bad one counted and logged).
   void Feed(const rd_kafka_message_t* message);
-  // The windows closed by this transaction's events, its stock claims and
-  // the clock, to their owners in the repartition topic; false with `error`.
-  bool ProduceToOwners(const std::vector<engine::ClosedWindow>& windows, const std::vector<engine::StockClaim>& claims,
-                       const std::string& txn, std::string* error);
+  // What this transaction's steps handed out to the owners: closed
+  // windows, raffle draws' entrants, stock claims.
+  struct HandedOut {
+    std::vector<engine::ClosedWindow> windows;
+    std::vector<engine::RaffleEntrants> draws;
+    std::vector<engine::StockClaim> claims;
+  };
+  // What was handed out, and the clock, to the owners in the repartition
+  // topic; false with `error`.
+  bool ProduceToOwners(const HandedOut& out, const std::string& txn, std::string* error);
   void Mirror();
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
   std::string LocalPath() const;

@@ -6,6 +6,7 @@
 
 #include "core/byte_io.h"
 #include "runtime/engine/json_text.h"
+#include "runtime/engine/mechanics/raffles.h"
 
 namespace questline::daemon::kafka {
 namespace {
@@ -16,6 +17,7 @@ constexpr size_t kMaxRecordBytes = 8 << 20;   // kEntriesPerRecord entries of lo
 constexpr int32_t kMaxPartitions = 1 << 16;
 
 enum Flags : int64_t { kScored = 1, kRegistered = 2 };
+constexpr std::string_view kRafflePrefix = "raffle:";
 
 }  // namespace
 
@@ -26,7 +28,7 @@ int32_t RepartitionOf(std::string_view competition, int32_t partitions) {
 }
 
 Standings::Standings(const ir::Program& program, int32_t inputs)
-    : program_(program), clocks_(size_t(std::clamp(inputs, 1, kMaxPartitions)), INT64_MIN) {}
+    : program_(program), random_(program.settings.seed), clocks_(size_t(std::clamp(inputs, 1, kMaxPartitions)), INT64_MIN) {}
 
 std::vector<std::string> Standings::EncodeWindow(const engine::ClosedWindow& window, int32_t partition) {
   std::vector<std::string> records;
@@ -48,6 +50,26 @@ std::vector<std::string> Standings::EncodeWindow(const engine::ClosedWindow& win
     records.push_back(std::move(out));
     next = end;
   } while (next < window.entries.size());
+  return records;
+}
+
+std::vector<std::string> Standings::EncodeRaffle(const engine::RaffleEntrants& entrants, int32_t partition) {
+  std::vector<std::string> records;
+  size_t next = 0;
+  do {
+    std::string out = "{\"partition\":" + std::to_string(partition) + ",\"raffle\":";
+    engine::AppendJsonString(out, entrants.raffle);
+    out += ",\"draw_at\":" + std::to_string(entrants.draw_at) + ",\"entrants\":[";
+    const size_t end = std::min(entrants.tickets.size(), next + kEntriesPerRecord);
+    for (size_t i = next; i < end; ++i) {
+      out += i == next ? "[" : ",[";
+      engine::AppendJsonString(out, entrants.tickets[i].first);
+      out += "," + std::to_string(entrants.tickets[i].second) + "]";
+    }
+    out += "]}";
+    records.push_back(std::move(out));
+    next = end;
+  } while (next < entrants.tickets.size());
   return records;
 }
 
@@ -80,6 +102,32 @@ bool Standings::Apply(std::string_view record, std::vector<PlacedResult>* out, s
     int64_t& known = clocks_[size_t(partition)];
     known = std::max(known, clock);   // a transaction produced again says the same or less
     Resolve(out);
+    return true;
+  }
+  std::string_view raffle;
+  if (!o["raffle"].get(raffle)) {
+    int64_t draw_at = 0;
+    simdjson::dom::array entrants;
+    if (o["draw_at"].get(draw_at) || o["entrants"].get(entrants) || o.size() != 4) {
+      *error = "a raffle record is partition, raffle, draw_at, entrants";
+      return false;
+    }
+    std::vector<std::pair<std::string, int64_t>> parsed;
+    for (simdjson::dom::element item : entrants) {
+      simdjson::dom::array a;
+      std::string_view user;
+      int64_t tickets = 0;
+      if (item.get(a) || a.size() != 2 || a.at(0).get(user) || a.at(1).get(tickets) || tickets <= 0) {
+        *error = "raffle " + std::string(raffle) + " entrant " + std::to_string(parsed.size()) +
+                 ": not [user, tickets > 0]";
+        return false;
+      }
+      parsed.emplace_back(std::string(user), tickets);
+    }
+    if (draw_at <= clocks_[size_t(partition)]) return true;   // drawn already (see below)
+    Window& draw = windows_[{draw_at, std::string(kRafflePrefix) + std::string(raffle)}];
+    draw.senders.insert(int32_t(partition));
+    for (auto& [user, tickets] : parsed) draw.entries[user] = Entry{tickets, 0, int32_t(partition), true, false};
     return true;
   }
   std::string_view competition;
@@ -117,14 +165,20 @@ bool Standings::Apply(std::string_view record, std::vector<PlacedResult>* out, s
   return true;
 }
 
-// Every window whose end every partition's clock has passed, by end, then
-// competitions in the program's order (one engine's order of paying them).
+// Every window and draw whose instant every partition's clock has passed,
+// by instant, then draws (their timers were scheduled first) before
+// windows, each in the program's order: one engine's order of paying them.
 void Standings::Resolve(std::vector<PlacedResult>* out) {
   const int64_t low = *std::min_element(clocks_.begin(), clocks_.end());
   auto order = [&](const std::string& name) {
+    if (name.compare(0, kRafflePrefix.size(), kRafflePrefix) == 0) {
+      for (size_t i = 0; i < program_.raffle_table.size(); ++i)
+        if (program_.raffle_table[i].name == name.substr(kRafflePrefix.size())) return std::make_pair(0, int64_t(i));
+      return std::make_pair(0, int64_t(-1));
+    }
     for (size_t i = 0; i < program_.competitions.size(); ++i)
-      if (program_.competitions[i].name == name) return int64_t(i);
-    return int64_t(-1);
+      if (program_.competitions[i].name == name) return std::make_pair(1, int64_t(i));
+    return std::make_pair(1, int64_t(-1));
   };
   while (!windows_.empty() && windows_.begin()->first.first <= low) {
     const int64_t end = windows_.begin()->first.first;
@@ -134,11 +188,44 @@ void Standings::Resolve(std::vector<PlacedResult>* out) {
                      [&](const auto& a, const auto& b) { return order(a->first.second) < order(b->first.second); });
     for (auto it : due) {
       done_.clear();
-      Rank(it->first, it->second, out);
+      if (it->first.second.compare(0, kRafflePrefix.size(), kRafflePrefix) == 0) Draw(it->first, it->second, out);
+      else Rank(it->first, it->second, out);
       out->insert(out->end(), done_.begin(), done_.end());
       windows_.erase(it);
       ++ranked_;
     }
+  }
+}
+
+// As one engine's draw (mechanics/raffles.cpp, DrawRaffle): the entrants in
+// user id order, at the draw timer's event id; each win to its winner's
+// partition, numbered in draw order.
+void Standings::Draw(const WindowKey& key, const Window& window, std::vector<PlacedResult>* out) {
+  const std::string name = key.second.substr(kRafflePrefix.size());
+  for (int32_t partition : window.senders) {
+    PlacedResult done{partition, {}, {}, true};
+    done.raffle.raffle = name;
+    done.raffle.draw_at = key.first;
+    done.raffle.done = true;
+    done_.push_back(std::move(done));
+  }
+  const ir::Raffle* raffle = nullptr;
+  for (const ir::Raffle& r : program_.raffle_table)
+    if (r.name == name) raffle = &r;
+  if (raffle == nullptr) return;   // removed by a reload since: nothing to draw
+  std::vector<const std::pair<const std::string, Entry>*> entrants;
+  std::vector<int64_t> tickets;
+  for (const auto& item : window.entries) {   // a map: in user id order
+    entrants.push_back(&item);
+    tickets.push_back(item.second.score);
+  }
+  const std::vector<engine::mechanics::RaffleWin> wins =
+      engine::mechanics::DrawRaffle(*raffle, std::move(tickets), random_, "timer:" + std::to_string(key.first));
+  for (size_t n = 0; n < wins.size(); ++n) {
+    const auto& [user, entry] = *entrants[wins[n].entrant];
+    PlacedResult win{entry.partition, {}, {}, true};
+    win.raffle = engine::RaffleResult{name, user, raffle->prizes[wins[n].prize].name, key.first, int64_t(n), false};
+    out->push_back(std::move(win));
   }
 }
 

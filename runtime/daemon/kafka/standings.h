@@ -7,9 +7,14 @@
 // result goes back to the partition that holds them. Pure: records in,
 // results out, state as bytes; the Kafka plumbing is OwnerTask's.
 //
-// Records (JSON, one per message, keyed by competition):
+// Raffles the same way: a draw's entrants from every partition that had
+// any, drawn once every partition's clock has passed the draw, with one
+// engine's draw (DrawRaffle), each win to its winner's partition.
+//
+// Records (JSON, one per message, keyed by competition or "raffle:NAME"):
 //   {"partition":P,"clock":MS}
 //   {"partition":P,"competition":C,"start":MS,"end":MS,"entries":[[USER,SCORE,REACHED_AT,FLAGS],…]}
+//   {"partition":P,"raffle":R,"draw_at":MS,"entrants":[[USER,TICKETS],…]}
 // FLAGS: 1 scored, 2 registered. A window's entries may come in several
 // records; the same entry twice (a transaction produced again) is one.
 #pragma once
@@ -24,13 +29,17 @@
 
 #include "core/ir/program.h"
 #include "runtime/engine/engine.h"
+#include "runtime/engine/random.h"
 
 namespace questline::daemon::kafka {
 
-// A result and the input partition of its player.
+// A result — a competition's, or a raffle's win — and the input partition
+// of its player.
 struct PlacedResult {
   int32_t partition;
-  engine::CompetitionResult result;
+  engine::CompetitionResult result;   // unless `is_raffle`
+  engine::RaffleResult raffle;        // if `is_raffle`
+  bool is_raffle = false;
 };
 
 // The repartition topic's partition that owns `competition`: FNV-1a 64 of
@@ -41,10 +50,11 @@ class Standings {
  public:
   Standings(const ir::Program& program, int32_t inputs);
 
-  // One record; the results of the windows it completes appended to `out`,
-  // window by window (by end, then competition), in rank order, then a
-  // `done` for each partition that sent the window. False with
-  // `error` for a record that is not one of the two shapes (nothing changes).
+  // One record; the results of the windows and draws it completes appended
+  // to `out`, by instant, then draws before windows, each in the program's
+  // order, in rank or draw order, then a `done` for each partition that
+  // sent the window or draw. False with `error` for a record that is not
+  // one of the three shapes (nothing changes).
   bool Apply(std::string_view record, std::vector<PlacedResult>* out, std::string* error);
   size_t PendingWindows() const { return windows_.size(); }
   uint64_t WindowsRanked() const { return ranked_; }
@@ -58,6 +68,7 @@ class Standings {
   static constexpr size_t kEntriesPerRecord = 1000;
   static std::vector<std::string> EncodeWindow(const engine::ClosedWindow& window, int32_t partition);
   static std::string EncodeClock(int32_t partition, int64_t clock);
+  static std::vector<std::string> EncodeRaffle(const engine::RaffleEntrants& entrants, int32_t partition);
 
  private:
   struct Entry {
@@ -70,12 +81,16 @@ class Standings {
     std::map<std::string, Entry> entries;   // by user: one entry per player however often sent
     std::set<int32_t> senders;              // the partitions that sent it: each awaits a `done`
   };
-  using WindowKey = std::pair<int64_t, std::string>;   // end, competition
+  // end, competition; a raffle's draw as (draw_at, "raffle:NAME"), its
+  // entrants' tickets as their scores.
+  using WindowKey = std::pair<int64_t, std::string>;
 
   void Resolve(std::vector<PlacedResult>* out);
   void Rank(const WindowKey& key, const Window& window, std::vector<PlacedResult>* out);
+  void Draw(const WindowKey& key, const Window& window, std::vector<PlacedResult>* out);
 
   const ir::Program& program_;
+  engine::KeyedRandom random_;    // the engine's draws (raffles)
   std::vector<int64_t> clocks_;   // by input partition; INT64_MIN until it has reported
   std::map<WindowKey, Window> windows_;
   uint64_t ranked_ = 0;           // windows ranked in this life (not saved)
