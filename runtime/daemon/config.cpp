@@ -187,6 +187,7 @@ void ReadSource(Checker& c, const YAML::Node& node, int line, Config* config) {
          {"max_batch", count(1, 1'000'000, &k.max_batch)},
          {"max_held", count(1, int64_t(1) << 32, &k.max_held)},
          {"session_timeout", H([&](auto& v, auto& key, int l) { c.Duration(v, key, l, &k.session_timeout_ms); })},
+         {"fetch_wait", H([&](auto& v, auto& key, int l) { c.Duration(v, key, l, &k.fetch_wait_ms); })},
          {"redis", text(&k.redis)}, {"redis_prefix", text(&k.redis_prefix)}});
   if (!node.IsMap()) return;
   if (type.empty() && !node["type"]) c.Error(line, "source", "needs a type (kafka)");
@@ -202,6 +203,8 @@ void ReadSource(Checker& c, const YAML::Node& node, int line, Config* config) {
     c.Error(line, "source", "topic, actions_topic, changelog_topic and repartition_topic must be four different topics");
   if (k.session_timeout_ms < 1000 || k.session_timeout_ms > 300'000)
     c.Error(line, "source.session_timeout", "must be between 1s and 300s");
+  if (k.fetch_wait_ms < 1 || k.fetch_wait_ms > 10'000)
+    c.Error(line, "source.fetch_wait", "must be between 1ms and 10s");
 }
 
 }  // namespace

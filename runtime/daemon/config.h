@@ -57,9 +57,9 @@ struct KafkaSourceConfig {
   std::string group = "questline";              // the consumer group; transactional ids derive from it
   std::string actions_topic = "actions";        // at least as many partitions as `topic`
   std::string changelog_topic = "questline-changelog";   // compacted, as many partitions as `topic`
-  // Closed competition windows and the partitions' clocks, keyed by
-  // competition, to each competition's owner (kafka/standings.h); at most as
-  // many partitions as the changelog.
+  // What the partitions hand their owners — closed competition windows,
+  // raffle entrants, stock claims — and their clocks (kafka/standings.h,
+  // stock_book.h); at most as many partitions as the changelog.
   std::string repartition_topic = "questline-repartition";
   // Passed to librdkafka as they are: security.protocol, sasl.mechanism,
   // sasl.username, ssl.ca.location; the SASL password from an environment
@@ -71,6 +71,11 @@ struct KafkaSourceConfig {
   // (io/result_gate.h); past them it reads the log again after the wait.
   int64_t max_held = 200'000;
   int64_t session_timeout_ms = 10'000;          // the group's session.timeout.ms
+  // The consumer's fetch.wait.max.ms: how long a broker may hold a fetch
+  // with nothing to return. A round trip through an owner (a window's end, a
+  // stock claim) can cost two of these where a broker does not answer as
+  // soon as data comes (librdkafka's mock holds every empty fetch this long).
+  int64_t fetch_wait_ms = 50;
   std::string redis;                            // host:port of the leaderboard mirror; empty: none
   std::string redis_prefix = "questline";
 };

@@ -46,6 +46,8 @@ cases = [
      ":3: source.brokers: is required"),
     ("a kafka source writing actions to its input", good + "source: { type: kafka, brokers: b, topic: t, actions_topic: t }\n",
      ":3: source: topic, actions_topic, changelog_topic and repartition_topic must be four different topics"),
+    ("a kafka source whose fetches may wait a minute", good + "source: { type: kafka, brokers: b, fetch_wait: 1m }\n",
+     ":3: source.fetch_wait: must be between 1ms and 10s"),
     ("a kafka source beside the TCP port", 'rules: %s/examples/casino\nlisten: { http: "127.0.0.1:0", tcp: "127.0.0.1:0" }\n'
      "source: { type: kafka, brokers: b }\n" % src, ":2: listen.tcp: events come from the Kafka topic"),
     ("a kafka source with a file sink", good + "sinks:\n  - { type: file, path: /tmp/x }\nsource: { type: kafka, brokers: b }\n",

@@ -64,6 +64,7 @@ bool Source::Open(std::string* error) {
               {{"group.id", k.group}, {"enable.auto.commit", "false"}, {"enable.auto.offset.store", "false"},
                {"isolation.level", "read_committed"}, {"auto.offset.reset", "error"},
                {"session.timeout.ms", std::to_string(k.session_timeout_ms)},
+               {"fetch.wait.max.ms", std::to_string(k.fetch_wait_ms)},
                {"heartbeat.interval.ms", std::to_string(std::max<int64_t>(k.session_timeout_ms / 5, 100))}},
               error))
     return false;
