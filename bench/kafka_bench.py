@@ -2,6 +2,7 @@
 """Scale-out on Kafka, measured on librdkafka's mock cluster (issue 20's goals).
 
 usage: kafka_bench.py BUILD_DIR SOURCE_DIR [throughput|competitions|stock|restore|all] [--players N] [--events N]
+                     [--partitions 1,2,4] [--fetch-wait 50ms]
 
 throughput: issue 15's scale workload (bench/gen_scale.py: 20,000 players,
   200,000 events, 10 weekly missions) produced to an events topic of 1, 2 and
@@ -103,6 +104,8 @@ BOARD = """leaderboard daily_spins {
 """
 
 
+FETCH_WAIT = ""   # questd's default, unless --fetch-wait
+PARTITIONS = (1, 2, 4)
 SHOP = "item bench_hat { price 1 points  stock 1000000 }\n"
 PURCHASE_EVERY = 100
 
@@ -136,11 +139,12 @@ def throughput(build, src, workdir, players, events, competitions=False, stock=F
     subprocess.run([os.path.join(build, "quest"), "build", os.path.join(pkg, "package"), "-o",
                     os.path.join(workdir, "warm.qlb")], check=False, capture_output=True)
     rows = []
-    for partitions in (1, 2, 4):
+    for partitions in PARTITIONS:
         run_dir = tempfile.mkdtemp(dir=workdir)
         mock = Mock(os.path.join(build, "tests", "kafka"), partitions, run_dir)
         instances = [q.Questd(os.path.join(build, "questd"),
-                              config(os.path.join(pkg, "package"), mock, ", max_batch: 5000, checkpoint_every: 100000"))
+                              config(os.path.join(pkg, "package"), mock,
+                                     ", max_batch: 5000, checkpoint_every: 100000" + FETCH_WAIT))
                      for _ in range(partitions)]
         wait_done(instances, {p: 0 for p in range(partitions)})   # the group has settled: every partition owned
         time.sleep(1)
@@ -252,6 +256,11 @@ def main():
     args = sys.argv[3:]
     players = int(args[args.index("--players") + 1]) if "--players" in args else None
     events = int(args[args.index("--events") + 1]) if "--events" in args else 200000
+    global FETCH_WAIT, PARTITIONS
+    if "--fetch-wait" in args:
+        FETCH_WAIT = ", fetch_wait: " + args[args.index("--fetch-wait") + 1]
+    if "--partitions" in args:
+        PARTITIONS = tuple(int(p) for p in args[args.index("--partitions") + 1].split(","))
     workdir = tempfile.mkdtemp(prefix="kafka_bench_")
     os.environ.setdefault("QUESTLINE_CACHE_DIR", os.path.join(build, "jit-cache"))
     print("kafka_bench: %s, %d cores, %s" % (time.strftime("%Y-%m-%d"), os.cpu_count(), os.uname().release))
