@@ -181,6 +181,10 @@ bool Kernel::ApplyRaffleResult(const RaffleResult& r, std::string* error) {
     *error = "a raffle result without a player, a prize of " + r.raffle + " or a draw number";
     return false;
   }
+  if (!m.raffles.Drawn(raffle) || r.draw_at != p.raffle_table[size_t(raffle)].draw_at) {
+    *error = "a win of " + r.raffle + " at another instant than its draw, or before it";
+    return false;
+  }
   return OwnersStep("raffle:" + r.raffle + ":" + std::to_string(r.draw_at) + ":" + std::to_string(r.draw), r.user,
                     r.draw_at, [&] { m.raffles.ApplyWin(raffle, prize); });
 }

@@ -31,6 +31,10 @@ bool ParseTick(std::string_view line, int64_t* at, std::string* error) {
 
 }  // namespace
 
+bool ResultGate::IsOwnersLine(std::string_view line) {
+  return IsCompetitionResultLine(line) || IsRaffleResultLine(line) || IsStockAnswerLine(line);
+}
+
 void ResultGate::Push(std::string_view line, int64_t position) {
   if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;
   const bool raffle = IsRaffleResultLine(line), result = raffle || IsCompetitionResultLine(line),
@@ -119,6 +123,8 @@ bool ResultGate::TakeStockAnswer() {
     if (!reader_.ParseLine(waiting.text, uint64_t(waiting.position), &event_, &reason_) ||
         !engine_.ProcessWithStock(event_, line.stock, &reason_)) {
       if (rejected) rejected(waiting.position, reason_);
+    } else if (engine_.AwaitingStock()) {
+      return true;   // it asked again (another stock): it waits on, at the front
     } else if (processed) {
       processed(true);
     }

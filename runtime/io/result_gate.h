@@ -55,6 +55,9 @@ class ResultGate {
   // must read the log again from TakeRefetch() once the wait is over.
   size_t max_held = 0;
 
+  // A line an owner writes into the log: a competition's or a raffle's
+  // result, a stock answer.
+  static bool IsOwnersLine(std::string_view line);
   // The next line of the log; nothing runs until Run.
   void Push(std::string_view line, int64_t position);
   // Once Run has ended a wait during which lines were dropped: where the

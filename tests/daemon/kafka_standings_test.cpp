@@ -134,7 +134,7 @@ struct Cluster {
     }
     for (const engine::StockClaim& claim : part.engine->DrainStockClaims()) {
       PlacedAnswer placed;
-      REQUIRE(stock.Apply(StockBook::EncodeClaim(claim, part.index), &placed, &error));
+      REQUIRE(stock.Apply(StockBook::EncodeClaim(claim, part.index), standings.LowestClock(), &placed, &error));
       REQUIRE(placed.partition == part.index);
       std::string line;
       io::AppendStockAnswerLine(line, placed.answer);
@@ -512,7 +512,7 @@ TEST_CASE("a gate holds a purchase until its stock answer is in the log", "[kafk
   // Another step's answer (a repeat) is skipped; the awaited one lets h1, then b2, run.
   StockBook book(program, 1, 86'400'000);
   PlacedAnswer placed;
-  REQUIRE(book.Apply(StockBook::EncodeClaim(claims[0], 0), &placed, &error));
+  REQUIRE(book.Apply(StockBook::EncodeClaim(claims[0], 0), INT64_MIN, &placed, &error));
   CHECK(placed.answer.granted);
   engine::StockAnswer other = placed.answer;
   other.event = "h0";
@@ -556,18 +556,18 @@ TEST_CASE("a stock owner answers each claim once, survives a save, and refuses b
   };
   using Kind = engine::StockClaim::Kind;
   PlacedAnswer a;
-  REQUIRE(book.Apply(StockBook::EncodeClaim(claim(Kind::Peek, "item:hat", "ann", "e1", 10), 1), &a, &error));
+  REQUIRE(book.Apply(StockBook::EncodeClaim(claim(Kind::Peek, "item:hat", "ann", "e1", 10), 1), 10, &a, &error));
   CHECK((a.answer.granted && a.partition == 1));
   CHECK(book.Left("item:hat") == std::vector<int64_t>{3});   // a peek takes nothing
   for (int i = 0; i < 4; ++i) {
     const std::string event = "t" + std::to_string(i);
-    REQUIRE(book.Apply(StockBook::EncodeClaim(claim(Kind::Take, "item:hat", "ann", event.c_str(), 20), 0), &a, &error));
+    REQUIRE(book.Apply(StockBook::EncodeClaim(claim(Kind::Take, "item:hat", "ann", event.c_str(), 20), 0), 20, &a, &error));
     CHECK(a.answer.granted == (i < 3));
   }
   // Asked again (a partition restarted): the first answer, nothing taken.
-  REQUIRE(book.Apply(StockBook::EncodeClaim(claim(Kind::Take, "item:hat", "ann", "t0", 20), 0), &a, &error));
+  REQUIRE(book.Apply(StockBook::EncodeClaim(claim(Kind::Take, "item:hat", "ann", "t0", 20), 0), 20, &a, &error));
   CHECK(a.answer.granted);
-  REQUIRE(book.Apply(StockBook::EncodeClaim(claim(Kind::Draw, "minigame:wheel", "bob", "w1", 30), 1), &a, &error));
+  REQUIRE(book.Apply(StockBook::EncodeClaim(claim(Kind::Draw, "minigame:wheel", "bob", "w1", 30), 1), 30, &a, &error));
   REQUIRE(a.answer.granted);
   const std::string prize = a.answer.prize;
   CHECK((prize == "gold" || prize == "tin"));
@@ -575,7 +575,7 @@ TEST_CASE("a stock owner answers each claim once, survives a save, and refuses b
   // A tournament's seats are per window.
   engine::StockClaim seat = claim(Kind::Take, "tournament:cup", "ann", "r1", 30);
   seat.window = 900;
-  REQUIRE(book.Apply(StockBook::EncodeClaim(seat, 0), &a, &error));
+  REQUIRE(book.Apply(StockBook::EncodeClaim(seat, 0), 30, &a, &error));
   CHECK(a.answer.granted);
   CHECK(book.Left("tournament:cup", 900) == std::vector<int64_t>{2});
   CHECK(book.Left("tournament:cup", 901) == std::vector<int64_t>{3});
@@ -584,33 +584,51 @@ TEST_CASE("a stock owner answers each claim once, survives a save, and refuses b
   REQUIRE(copy.Load(book.Save(), &error));
   CHECK(copy.Left("tournament:cup", 900) == std::vector<int64_t>{2});
   CHECK(copy.Save() == book.Save());
-  REQUIRE(copy.Apply(StockBook::EncodeClaim(claim(Kind::Draw, "minigame:wheel", "bob", "w1", 30), 1), &a, &error));
+  REQUIRE(copy.Apply(StockBook::EncodeClaim(claim(Kind::Draw, "minigame:wheel", "bob", "w1", 30), 1), 30, &a, &error));
   CHECK(a.answer.prize == prize);   // the same draw, remembered
   CHECK_FALSE(copy.Load(book.Save().substr(0, 12), &error));
-  StockBook other(LowerPackage("item hat { price 1 points  stock 9 }"), 2, 1000);
-  CHECK_FALSE(other.Load(book.Save(), &error));
+  // Another package: what both have keeps what was left, the rest starts full.
+  StockBook other(LowerPackage("item hat { price 1 points  stock 9 }\nitem cap { price 1 points  stock 4 }"), 2, 1000);
+  REQUIRE(other.Load(book.Save(), &error));
+  CHECK(other.Left("item:hat") == std::vector<int64_t>{0});
+  CHECK(other.Left("item:cap") == std::vector<int64_t>{4});
 
-  // Past the duplicate window the claim is forgotten: asked again, it takes again.
-  REQUIRE(book.Apply(StockBook::EncodeClaim(claim(Kind::Draw, "minigame:wheel", "cat", "w2", 5000), 1), &a, &error));
+  // Past the duplicate window (every partition's clock a window beyond the
+  // claim's coming) the claim is forgotten: asked again, it takes again.
+  REQUIRE(book.Apply(StockBook::EncodeClaim(claim(Kind::Draw, "minigame:wheel", "cat", "w2", 5000), 1), 5000, &a, &error));
   const std::vector<int64_t> before = book.Left("minigame:wheel");
-  REQUIRE(book.Apply(StockBook::EncodeClaim(claim(Kind::Draw, "minigame:wheel", "bob", "w1", 5000), 1), &a, &error));
+  REQUIRE(book.Apply(StockBook::EncodeClaim(claim(Kind::Draw, "minigame:wheel", "bob", "w1", 5000), 1), 5000, &a, &error));
   CHECK(book.Left("minigame:wheel") != before);
 
   const std::string saved = book.Save();
   for (const char* bad : {"", "{}", "[1]", "\x01\xfe{", R"({"stock_claim":{}})",
                           R"({"stock_claim":{"partition":2,"stock":"item:hat","window":0,"kind":"take","user":"a","event":"e","at":1}})",
-                          R"({"stock_claim":{"partition":0,"stock":"item:cap","window":0,"kind":"take","user":"a","event":"e","at":1}})",
-                          R"({"stock_claim":{"partition":0,"stock":"item:hat","window":0,"kind":"draw","user":"a","event":"e","at":1}})",
-                          R"({"stock_claim":{"partition":0,"stock":"minigame:wheel","window":0,"kind":"take","user":"a","event":"e","at":1}})",
-                          R"({"stock_claim":{"partition":0,"stock":"item:hat","window":0,"kind":"grab","user":"a","event":"e","at":1}})",
                           R"({"stock_claim":{"partition":0,"stock":"item:hat","window":0,"kind":"take","user":"","event":"e","at":1}})",
-                          R"({"stock_claim":{"partition":0,"stock":"item:hat","window":0,"kind":"take","user":"a","event":"e","at":1,"x":2}})",
-                          R"({"stock_claim":{"partition":0,"stock":"tournament:cup","window":9,"kind":"draw","user":"a","event":"e","at":1}})"}) {
+                          R"({"stock_claim":{"partition":0,"stock":"item:hat","window":0,"kind":"take","user":"a","event":"e","at":1,"x":2}})"}) {
     INFO(bad);
-    CHECK_FALSE(book.Apply(bad, &a, &error));
+    CHECK_FALSE(book.Apply(bad, 5000, &a, &error));
+    CHECK(!error.empty());
+  }
+  // Claims of what is no finite stock here are refused — answered, so the
+  // partition that asked goes on — and change nothing.
+  for (const char* refused : {
+           R"({"stock_claim":{"partition":0,"stock":"item:cap","window":0,"kind":"take","user":"a","event":"e","at":1}})",
+           R"({"stock_claim":{"partition":0,"stock":"item:hat","window":0,"kind":"draw","user":"a","event":"e","at":1}})",
+           R"({"stock_claim":{"partition":0,"stock":"minigame:wheel","window":0,"kind":"take","user":"a","event":"e","at":1}})",
+           R"({"stock_claim":{"partition":0,"stock":"item:hat","window":0,"kind":"grab","user":"a","event":"e","at":1}})",
+           R"({"stock_claim":{"partition":1,"stock":"tournament:cup","window":9,"kind":"draw","user":"a","event":"e","at":1}})"}) {
+    INFO(refused);
+    error.clear();
+    REQUIRE(book.Apply(refused, 5000, &a, &error));
+    CHECK_FALSE(a.answer.granted);
+    CHECK(a.answer.event == "e");
     CHECK(!error.empty());
   }
   CHECK(book.Save() == saved);   // nothing changed
+  // A claim from the far future cannot make the book forget: only the lowest clock ages it.
+  REQUIRE(book.Apply(StockBook::EncodeClaim(claim(Kind::Take, "tournament:cup", "eve", "r9", INT64_MAX / 2), 0), 5000, &a,
+                     &error));
+  CHECK(book.Left("tournament:cup", 0) == std::vector<int64_t>{2});
 }
 
 TEST_CASE("stock answer lines round-trip, and say what is wrong", "[kafka][stock]") {

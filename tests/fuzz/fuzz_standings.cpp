@@ -74,7 +74,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string_view line = input.substr(0, end);
     input = end == std::string_view::npos ? std::string_view() : input.substr(end + 1);
     standings.Apply(line, &results, &error);
-    if (book.Apply(line, &placed, &error) && (placed.partition < 0 || placed.partition >= 3)) __builtin_trap();
+    if (book.Apply(line, standings.LowestClock(), &placed, &error) && (placed.partition < 0 || placed.partition >= 3)) __builtin_trap();
     engine::RaffleResult raffle;
     if (io::ParseRaffleResultLine(line, &raffle, &error)) {
       std::string again;

@@ -28,7 +28,12 @@ bool OwnerTask::LoadState(std::string_view bytes, std::string* error) {
     *error = "a damaged owner checkpoint";
     return false;
   }
-  return standings_.Load(standings, error) && stock_.Load(stock, error);
+  // Both or neither: the stock book into a copy first (the standings' Load
+  // changes nothing when it fails).
+  StockBook book = stock_;
+  if (!book.Load(stock, error) || !standings_.Load(standings, error)) return false;
+  stock_ = std::move(book);
+  return true;
 }
 
 bool OwnerTask::Start(rd_kafka_t* consumer, std::string* error) {
@@ -103,7 +108,10 @@ bool OwnerTask::Feed(const rd_kafka_message_t& m, bool produce, const std::strin
   };
   if (StockBook::IsClaim(record)) {
     PlacedAnswer placed;
-    if (!stock_.Apply(record, &placed, &why)) return reject();
+    if (!stock_.Apply(record, standings_.LowestClock(), &placed, &why)) return reject();
+    if (!why.empty() && produce)   // refused: answered all the same, so that its partition goes on
+      Log(LogLevel::Warn, "kafka: " + config_.kafka.repartition_topic + "[" + std::to_string(partition_) +
+                              "] offset " + std::to_string(m.offset) + ": " + why);
     if (!produce) return true;
     io::AppendStockAnswerLine(line, placed.answer);
     ++counters_.answers;

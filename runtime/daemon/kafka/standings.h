@@ -19,6 +19,7 @@
 // records; the same entry twice (a transaction produced again) is one.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -57,6 +58,8 @@ class Standings {
   // one of the three shapes (nothing changes).
   bool Apply(std::string_view record, std::vector<PlacedResult>* out, std::string* error);
   size_t PendingWindows() const { return windows_.size(); }
+  // The clock every input partition has passed (INT64_MIN: not all have reported).
+  int64_t LowestClock() const { return *std::min_element(clocks_.begin(), clocks_.end()); }
   uint64_t WindowsRanked() const { return ranked_; }
 
   // The state as bytes, and back (false with `error`: damaged, or another input count).

@@ -12,16 +12,17 @@ namespace {
 
 constexpr std::string_view kKey = "stock_claim";
 constexpr std::string_view kMagic = "QLSB";
-constexpr uint64_t kVersion = 1;
+constexpr uint64_t kVersion = 2;   // 2: claims aged by the lowest clock, stocks by name
 constexpr size_t kMaxRecordBytes = 64 * 1024;   // names and ids: far below
 constexpr const char* kKinds[] = {"take", "peek", "draw"};
 
-std::string ClaimName(std::string_view stock, std::string_view user, std::string_view event) {
-  std::string name(stock);
-  name += '\0';
-  name += user;
-  name += '\0';
-  name += event;
+// Length-prefixed, so that no two claims share a name whatever their bytes.
+std::string ClaimName(int kind, std::string_view stock, std::string_view user, std::string_view event) {
+  std::string name = std::to_string(kind);
+  for (std::string_view part : {stock, user, event}) {
+    name += ':' + std::to_string(part.size()) + ':';
+    name += part;
+  }
   return name;
 }
 
@@ -41,8 +42,10 @@ StockBook::StockBook(const ir::Program& program, int32_t inputs, int64_t dedupe_
     }
     if (finite) stocks_["minigame:" + game.name] = std::move(stock);
   }
+  // (As the engine asks: any competition with registration and max_players,
+  // named as tournament_register names it.)
   for (const ir::Competition& c : program.competitions)
-    if (c.tournament && c.max_players > 0) stocks_["tournament:" + c.name].seats = c.max_players;
+    if (c.max_players > 0) stocks_["tournament:" + c.name].seats = c.max_players;
 }
 
 bool StockBook::IsClaim(std::string_view record) { return io::OpensWithKey(record, kKey); }
@@ -60,7 +63,7 @@ std::string StockBook::EncodeClaim(const engine::StockClaim& claim, int32_t part
   return out;
 }
 
-bool StockBook::Apply(std::string_view record, PlacedAnswer* out, std::string* error) {
+bool StockBook::Apply(std::string_view record, int64_t horizon, PlacedAnswer* out, std::string* error) {
   simdjson::dom::parser parser;
   simdjson::dom::object o;
   if (!io::ParseKeyedObject(parser, record, kKey, "a claim", kMaxRecordBytes, &o, error)) return false;
@@ -76,20 +79,21 @@ bool StockBook::Apply(std::string_view record, PlacedAnswer* out, std::string* e
   int k = -1;
   for (int i = 0; i < 3; ++i)
     if (kind == kKinds[i]) k = i;
-  auto stock = stocks_.find(std::string(name));
-  if (stock == stocks_.end() || k < 0 || (k == int(engine::StockClaim::Kind::Draw)) != (stock->second.game != nullptr)) {
-    *error = "a claim of " + std::string(kind) + " on " + std::string(name) +
-             ", which is not a finite stock of this program that can be claimed so";
-    return false;
-  }
   out->partition = int32_t(partition);
   engine::StockAnswer& answer = out->answer;
   answer = engine::StockAnswer();
   answer.stock = std::string(name);
   answer.user = std::string(user);
   answer.event = std::string(event);
-  Forget(at);
-  std::string claim = ClaimName(name, user, event);
+  auto stock = stocks_.find(std::string(name));
+  if (stock == stocks_.end() || k < 0 || (k == int(engine::StockClaim::Kind::Draw)) != (stock->second.game != nullptr)) {
+    // Refused, not ignored: the claiming partition waits for an answer.
+    *error = "a claim of " + std::string(kind) + " on " + std::string(name) +
+             ", which is not a finite stock of this program that can be claimed so: refused";
+    return true;
+  }
+  Forget(horizon);
+  std::string claim = ClaimName(k, name, user, event);
   if (auto seen = answered_.find(claim); seen != answered_.end()) {   // asked again: the same answer
     answer.granted = seen->second.granted;
     answer.prize = seen->second.prize;
@@ -119,18 +123,25 @@ bool StockBook::Apply(std::string_view record, PlacedAnswer* out, std::string* e
       break;
     }
   }
-  answered_[claim] = Answered{at, answer.granted, answer.prize};
-  order_.emplace_back(at, std::move(claim));
+  answered_[claim] = Answered{horizon, answer.granted, answer.prize};
+  order_.emplace_back(horizon, std::move(claim));
   return true;
 }
 
-// Claims leave the duplicate window in the order they came; `newest_` never
-// goes back, so a claim produced late is still recognised as long as the
-// ones around it are.
-void StockBook::Forget(int64_t now) {
-  newest_ = std::max(newest_, now);
-  const int64_t oldest = newest_ < INT64_MIN + window_ms_ ? INT64_MIN : newest_ - window_ms_;
-  while (!order_.empty() && order_.front().first < oldest) {
+// What every partition's clock has passed by more than the duplicate window:
+// no partition can ask it again, nor register for a window that ended then.
+// By the lowest clock, so no one partition's clock (an event far in the
+// future, a forged `at`) can make the book forget what another still needs.
+//
+// A claim is remembered from the horizon when it came (before every
+// partition has reported: the first horizon known), so `order_` is in that
+// order and forgets from its front.
+void StockBook::Forget(int64_t horizon) {
+  if (horizon == INT64_MIN) return;   // not every partition has said where it is
+  if (first_horizon_ == INT64_MIN) first_horizon_ = horizon;
+  const int64_t oldest = horizon < INT64_MIN + window_ms_ ? INT64_MIN : horizon - window_ms_;
+  auto came = [&](int64_t at) { return at == INT64_MIN ? first_horizon_ : at; };
+  while (!order_.empty() && came(order_.front().first) < oldest) {
     answered_.erase(order_.front().second);
     order_.pop_front();
   }
@@ -162,7 +173,7 @@ std::string StockBook::Save() const {
       w.Signed(taken);
     }
   }
-  w.Signed(newest_);
+  w.Signed(first_horizon_);
   w.Unsigned(order_.size());
   for (const auto& [at, claim] : order_) {
     const Answered& a = answered_.at(claim);
@@ -180,41 +191,47 @@ bool StockBook::Load(std::string_view bytes, std::string* error) {
     *error = "not a stock book of this version";
     return false;
   }
+  // By name: a stock the program still has, of the same shape, keeps what
+  // was left; one it added starts full; one it removed is dropped. (A
+  // changed package must not make the owner replay its topic from where
+  // retention left it, which would count stock sold before as unsold.)
   std::map<std::string, Stock> stocks = stocks_;
-  if (r.Count() != stocks.size()) r.Fail();
-  for (auto& [name, stock] : stocks) {
-    if (r.Bytes() != name || r.Count() != stock.left.size()) {
-      r.Fail();
-      break;
+  for (uint64_t n = r.Count(); n > 0 && r.ok(); --n) {
+    const std::string name = r.Bytes();
+    std::vector<int64_t> left(r.Count());
+    for (int64_t& l : left) l = r.Signed();
+    std::map<int64_t, int64_t> taken;
+    for (uint64_t m = r.Count(); m > 0 && r.ok(); --m) {
+      const int64_t window = r.Signed(), count = r.Signed();
+      if (count < 0) r.Fail();
+      taken[window] = count;
     }
-    for (int64_t& left : stock.left) left = r.Signed();
-    stock.taken.clear();
-    for (uint64_t n = r.Count(); n > 0 && r.ok(); --n) {
-      const int64_t window = r.Signed(), taken = r.Signed();
-      if (taken < 0 || taken > stock.seats) r.Fail();
-      stock.taken[window] = taken;
-    }
+    auto it = stocks.find(name);
+    if (it == stocks.end() || it->second.left.size() != left.size() || (it->second.seats < 0) != taken.empty())
+      continue;
+    it->second.left = std::move(left);
+    it->second.taken = std::move(taken);
   }
-  const int64_t newest = r.Signed();
+  const int64_t first_horizon = r.Signed();
   std::map<std::string, Answered> answered;
   std::deque<std::pair<int64_t, std::string>> order;
   for (uint64_t n = r.Count(); n > 0 && r.ok(); --n) {
     std::string claim = r.Bytes();
     Answered a;
-    a.at = r.Signed();
+    a.came = r.Signed();
     a.granted = r.Unsigned() != 0;
     a.prize = r.Bytes();
-    order.emplace_back(a.at, claim);
+    order.emplace_back(a.came, claim);
     answered[std::move(claim)] = std::move(a);
   }
   if (!r.ok() || !r.AtEnd()) {
-    *error = "a damaged stock book, or another program's stock";
+    *error = "a damaged stock book";
     return false;
   }
   stocks_ = std::move(stocks);
   answered_ = std::move(answered);
   order_ = std::move(order);
-  newest_ = newest;
+  first_horizon_ = first_horizon;
   return true;
 }
 

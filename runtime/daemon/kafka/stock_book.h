@@ -12,7 +12,8 @@
 //   {"stock_claim":{"partition":P,"stock":S,"window":MS,"kind":"take"|"peek"|"draw","user":U,"event":E,"at":MS}}
 // `window`: a tournament's window end for its seats, else 0.
 // The same claim twice (a partition that asked again after a restart) gets
-// the first answer again, for as long as the duplicate window after `at`.
+// the first answer again, until every partition's clock is a duplicate
+// window past the claim's coming.
 #pragma once
 
 #include <cstdint>
@@ -43,9 +44,12 @@ class StockBook {
 
   // Whether `record` is meant as a claim (it opens with the claim's key).
   static bool IsClaim(std::string_view record);
-  // One claim, answered into `out`. False with `error` for a record that is
-  // not a claim of a finite stock this program has (nothing changes).
-  bool Apply(std::string_view record, PlacedAnswer* out, std::string* error);
+  // One claim, answered into `out`; `horizon`: the lowest clock every input
+  // partition has reported (Standings::LowestClock), which ages the claims
+  // and windows remembered. False with `error` for a record that is not a
+  // claim (nothing changes, no answer); a claim of what is not a finite
+  // stock of this program is refused, with `error` saying why.
+  bool Apply(std::string_view record, int64_t horizon, PlacedAnswer* out, std::string* error);
   // What is left of `stock` (per prize for a mini-game; -1 unlimited; a
   // tournament's seats in `window`); empty: no such stock.
   std::vector<int64_t> Left(const std::string& stock, int64_t window = 0) const;
@@ -65,7 +69,7 @@ class StockBook {
     std::map<int64_t, int64_t> taken;     // a tournament's seats taken, by window end
   };
   struct Answered {
-    int64_t at = 0;
+    int64_t came = 0;   // the horizon when it came
     bool granted = false;
     std::string prize;
   };
@@ -78,7 +82,7 @@ class StockBook {
   std::map<std::string, Stock> stocks_;                   // by name: "item:NAME", "minigame:NAME"
   std::map<std::string, Answered> answered_;              // by claim: stock, user and event id
   std::deque<std::pair<int64_t, std::string>> order_;     // answered_ as it came, for Forget
-  int64_t newest_ = INT64_MIN;                            // the latest claim instant seen
+  int64_t first_horizon_ = INT64_MIN;                     // the first horizon known (Forget)
 };
 
 }  // namespace questline::daemon::kafka
