@@ -35,6 +35,18 @@ bool ResultGate::IsOwnersLine(std::string_view line) {
   return IsCompetitionResultLine(line) || IsRaffleResultLine(line) || IsStockAnswerLine(line);
 }
 
+bool ResultGate::ReplayToCommitted(std::string_view payload, int64_t position, int64_t committed) {
+  if (position >= committed && !WaitsBelow(committed)) return false;
+  while (!payload.empty()) {
+    const size_t end = payload.find('\n');
+    const std::string_view line = payload.substr(0, end);
+    if (position < committed || IsOwnersLine(line)) Push(line, position);
+    payload = end == std::string_view::npos ? std::string_view() : payload.substr(end + 1);
+  }
+  Run();
+  return position + 1 < committed || WaitsBelow(committed);
+}
+
 void ResultGate::Push(std::string_view line, int64_t position) {
   if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;
   const bool raffle = IsRaffleResultLine(line), result = raffle || IsCompetitionResultLine(line),

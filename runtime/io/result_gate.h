@@ -68,6 +68,14 @@ class ResultGate {
   // every line has run.
   void Run();
   bool Waiting() const { return !held_.empty(); }
+  // Restoring the state a commit at `committed` saw (questd's partition,
+  // PartitionTask::ReplayTo): every line before it, then — while a line
+  // before it waits — the owners' lines past it, one of which that state
+  // used (a step that waited ran with an answer read ahead, and the commit
+  // stopped at a later wait). One message's lines at `position`; false when
+  // the log need not be read further. Events past `committed` are not taken.
+  bool ReplayToCommitted(std::string_view payload, int64_t position, int64_t committed);
+  bool WaitsBelow(int64_t committed) const { return Waiting() && FirstWaiting() < committed; }
   int64_t FirstWaiting() const { return held_.front().position; }
   size_t Held() const { return held_.size(); }
 

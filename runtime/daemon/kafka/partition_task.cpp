@@ -169,35 +169,23 @@ bool PartitionTask::ReplayTo(int64_t committed, std::string* error) {
   received_ = next_offset_;
   if (next_offset_ >= committed) return true;
   bool gone = false;
-  // The committed state may have used an owner's line from past `committed`:
-  // a step that waited for its answer ran once the answer was read ahead,
-  // then a later one waited, and the commit stopped there. While the gate
-  // waits below `committed`, only owners' lines are taken from past it.
-  auto waits_below = [&] { return gate_->Waiting() && gate_->FirstWaiting() < committed; };
+  // (Past `committed`, the owners' lines a step before it used: ResultGate::ReplayToCommitted.)
   const bool read = ReadPartition(
       config_.kafka, config_.kafka.topic, partition_, next_offset_, "error",
       [&](const rd_kafka_message_t& m) {
-        if (m.offset >= committed) {
-          if (!waits_below()) return false;
-          Feed(&m, /*owners_lines_only=*/true);
-          gate_->Run();
-          engine_->DrainActions();
-          engine_->DrainClosedWindows();
-          engine_->DrainRaffleEntrants();
-          engine_->DrainStockClaims();
-          return waits_below();
-        }
-        Feed(&m);
-        gate_->Run();
+        const bool more = gate_->ReplayToCommitted(
+            std::string_view(static_cast<const char*>(m.payload), m.len), m.offset, committed);
         engine_->DrainActions();   // produced already, by the transaction that committed this offset
         engine_->DrainClosedWindows();
         engine_->DrainRaffleEntrants();
         engine_->DrainStockClaims();
-        ++counters_.replayed;
-        ++events_since_checkpoint_;
-        received_ = m.offset + 1;
-        next_offset_ = gate_->Waiting() ? gate_->FirstWaiting() : received_;
-        return received_ < committed || waits_below();
+        if (m.offset < committed) {
+          ++counters_.replayed;
+          ++events_since_checkpoint_;
+          received_ = m.offset + 1;
+          next_offset_ = gate_->Waiting() ? gate_->FirstWaiting() : received_;
+        }
+        return more;
       },
       error, &gone);
   if (!read) {
@@ -215,7 +203,7 @@ bool PartitionTask::ReplayTo(int64_t committed, std::string* error) {
              std::to_string(committed) + " (a leader catching up?)";
     return false;
   }
-  if (waits_below()) {
+  if (gate_->WaitsBelow(committed)) {
     *error = "the line at offset " + std::to_string(gate_->FirstWaiting()) +
              " ran before the commit with an owner's answer that is not in the input (yet?)";
     return false;
@@ -227,12 +215,11 @@ bool PartitionTask::ReplayTo(int64_t committed, std::string* error) {
 }
 
 // A message's lines into the gate (one event a message: its offset is the lines').
-void PartitionTask::Feed(const rd_kafka_message_t* message, bool owners_lines_only) {
+void PartitionTask::Feed(const rd_kafka_message_t* message) {
   std::string_view payload(static_cast<const char*>(message->payload), message->len);
   while (!payload.empty()) {
     const size_t end = payload.find('\n');
-    if (!owners_lines_only || io::ResultGate::IsOwnersLine(payload.substr(0, end)))
-      gate_->Push(payload.substr(0, end), message->offset);
+    gate_->Push(payload.substr(0, end), message->offset);
     payload = end == std::string_view::npos ? std::string_view() : payload.substr(end + 1);
   }
 }

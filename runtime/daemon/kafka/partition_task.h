@@ -81,7 +81,7 @@ class PartitionTask {
   bool RestoreFrom(const std::string& snapshot, int64_t offset, const char* what);
   bool ReplayTo(int64_t committed, std::string* error);
   // One message's lines into the gate, which runs them into the engine (a bad one counted and logged).
-  void Feed(const rd_kafka_message_t* message, bool owners_lines_only = false);
+  void Feed(const rd_kafka_message_t* message);
   // What this transaction's steps handed out to the owners: closed
   // windows, raffle draws' entrants, stock claims.
   struct HandedOut {
