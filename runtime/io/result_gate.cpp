@@ -6,10 +6,8 @@
 
 #include <simdjson.h>
 
-#include "runtime/io/competition_result.h"
+#include "runtime/io/owner_lines.h"
 #include "runtime/io/keyed_line.h"
-#include "runtime/io/raffle_result.h"
-#include "runtime/io/stock_answer.h"
 
 namespace questline::io {
 namespace {

@@ -15,10 +15,8 @@
 #include "runtime/daemon/kafka/standings.h"
 #include "runtime/daemon/kafka/stock_book.h"
 #include "runtime/io/action_writer.h"
-#include "runtime/io/competition_result.h"
-#include "runtime/io/raffle_result.h"
+#include "runtime/io/owner_lines.h"
 #include "runtime/io/result_gate.h"
-#include "runtime/io/stock_answer.h"
 #include "tests/engine/scenario.h"
 
 using namespace questline;

@@ -2,9 +2,8 @@
 // (docs/scale-out.md, "Global mechanics"): repartition records — windows,
 // raffle entrants and clocks (runtime/daemon/kafka/standings.h), stock
 // claims (stock_book.h) — and the lines owners write back: competition and
-// raffle results (runtime/io/competition_result.h, raffle_result.h) and
-// stock answers (stock_answer.h). Any
-// client with access writes these topics, so no parser may crash, loop or
+// raffle results and stock answers (runtime/io/owner_lines.h). Any client
+// with access writes these topics, so no parser may crash, loop or
 // trust a size; the standings and the stock book must stay savable and load
 // back to the same bytes, and never hold a negative stock. Each input line
 // is given to every parser.
@@ -16,9 +15,7 @@
 
 #include "runtime/daemon/kafka/standings.h"
 #include "runtime/daemon/kafka/stock_book.h"
-#include "runtime/io/competition_result.h"
-#include "runtime/io/raffle_result.h"
-#include "runtime/io/stock_answer.h"
+#include "runtime/io/owner_lines.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace questline;

@@ -4,9 +4,7 @@
 #include "runtime/daemon/kafka/transaction.h"
 #include "runtime/daemon/log.h"
 #include "core/byte_io.h"
-#include "runtime/io/competition_result.h"
-#include "runtime/io/raffle_result.h"
-#include "runtime/io/stock_answer.h"
+#include "runtime/io/owner_lines.h"
 
 namespace questline::daemon::kafka {
 
